@@ -1,0 +1,5 @@
+//! The protocol engines, free of I/O and of the clock: an MQTT 3.1.1 connection and an MQTT 5
+//! client, each a state machine fed with `now`, received bytes and user commands, and polled for
+//! bytes to send, the next timer deadline and events to deliver.
+//!
+//! Empty until the client issues land; nothing here is exported yet.

@@ -1,0 +1,231 @@
+//! Generates the public C headers under `include/aws/` from the Rust sources under `src/ffi/`.
+//!
+//! Every file `src/ffi/<lib>/<path>.rs` becomes `include/aws/<lib>/<path>.h` (`mod.rs` files are
+//! module plumbing and make no header). cbindgen writes the declarations; this program tells it,
+//! per header, how to spell the names that other headers define, and which headers to include.
+//!
+//! Conventions the Rust sources follow (cbindgen cannot infer them):
+//! - `pub type X_fn = unsafe extern "C" fn(..)` mirrors upstream's *function type* typedef
+//!   `typedef R(X_fn)(..)`, which cbindgen cannot write. The typedef itself lives in the header's
+//!   hand-written fragment; Rust uses `Option<X_fn>`, printed as `X_fn *`.
+//! - `pub type X_raw = c_int` is a C `enum X` received from C. Rust reads it as an integer, so
+//!   an out-of-range value from a caller is an error to report rather than undefined behaviour.
+//! - Hand-written fragments: `include/aws/<lib>/private/<stem>_fragment.h` is included before the
+//!   generated declarations (macros, function-type typedefs), `include/aws/<lib>/<stem>.inl`
+//!   after them (inline helpers).
+//!
+//! Usage: `headergen [--check] [ROOT]`. With `--check`, nothing is written and the exit status is
+//! 1 when a committed header differs from what would be generated.
+
+use regex::Regex;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::{env, fs, process};
+
+/// What kind of C name a Rust item declares, which decides how other headers spell it.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Kind {
+    Struct,
+    Enum,
+    FnType,
+    EnumRaw,
+    Alias,
+}
+
+/// One public name and the header that declares it.
+#[derive(Clone, Debug)]
+struct Item {
+    kind: Kind,
+    header: String,
+}
+
+/// One header to generate: its Rust source and its path under `include/`.
+struct Unit {
+    source: PathBuf,
+    header: String,
+    text: String,
+}
+
+const LIBS: [&str; 4] = ["common", "io", "http", "mqtt"];
+
+fn main() {
+    let mut check = false;
+    let mut root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    for arg in env::args().skip(1) {
+        if arg == "--check" {
+            check = true;
+        } else {
+            root = PathBuf::from(arg);
+        }
+    }
+    let units = collect_units(&root);
+    let items = collect_items(&units);
+    let mut stale = Vec::new();
+    for unit in &units {
+        let text = generate(&root, unit, &items);
+        let out = root.join("include").join(&unit.header);
+        let current = fs::read_to_string(&out).unwrap_or_default();
+        if current != text {
+            if check {
+                stale.push(unit.header.clone());
+            } else {
+                fs::create_dir_all(out.parent().unwrap()).expect("create include dir");
+                fs::write(&out, text).expect("write header");
+                println!("wrote include/{}", unit.header);
+            }
+        }
+    }
+    if !stale.is_empty() {
+        for h in &stale {
+            eprintln!("stale generated header: include/{h} (run: cargo run -p headergen)");
+        }
+        process::exit(1);
+    }
+}
+
+/// Every `src/ffi/<lib>/**.rs` except `mod.rs`, in a stable order.
+fn collect_units(root: &Path) -> Vec<Unit> {
+    let mut units = Vec::new();
+    for lib in LIBS {
+        let dir = root.join("src/ffi").join(lib);
+        let mut files = Vec::new();
+        walk(&dir, &mut files);
+        files.sort();
+        for source in files {
+            if source.file_name().is_some_and(|n| n == "mod.rs") {
+                continue;
+            }
+            let rel = source.strip_prefix(root.join("src/ffi")).unwrap();
+            let header = format!("aws/{}", rel.with_extension("h").to_string_lossy());
+            let text = fs::read_to_string(&source).expect("read source");
+            units.push(Unit { source, header, text });
+        }
+    }
+    units
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The public C-visible names of every unit, keyed by name.
+fn collect_items(units: &[Unit]) -> BTreeMap<String, Item> {
+    let decl = Regex::new(r"(?m)^pub (struct|union|enum|type) (\w+)").unwrap();
+    let mut items = BTreeMap::new();
+    for unit in units {
+        for cap in decl.captures_iter(&unit.text) {
+            let name = cap[2].to_string();
+            let kind = match &cap[1] {
+                "struct" | "union" => Kind::Struct,
+                "enum" => Kind::Enum,
+                _ if name.ends_with("_fn") => Kind::FnType,
+                _ if name.ends_with("_raw") => Kind::EnumRaw,
+                _ => Kind::Alias,
+            };
+            items.insert(name, Item { kind, header: unit.header.clone() });
+        }
+    }
+    items
+}
+
+/// The include guard upstream uses: `aws/common/byte_buf.h` → `AWS_COMMON_BYTE_BUF_H`,
+/// `aws/mqtt/v5/mqtt5_client.h` → `AWS_MQTT_MQTT5_CLIENT_H`.
+fn include_guard(header: &str) -> String {
+    let parts: Vec<&str> = header.trim_end_matches(".h").split('/').collect();
+    let lib = parts[1];
+    let stem = parts[parts.len() - 1];
+    format!("AWS_{}_{}_H", lib, stem).to_uppercase()
+}
+
+/// Tells cbindgen how to spell `name` (declared with `kind`) and whether to leave it out.
+fn spell(config: &mut cbindgen::Config, name: &str, kind: Kind, own: bool) {
+    let rename = &mut config.export.rename;
+    let exclude = &mut config.export.exclude;
+    match kind {
+        Kind::FnType => {
+            let option = format!("Option_{name}");
+            rename.insert(option.clone(), format!("{name} *"));
+            exclude.push(option);
+            exclude.push(name.to_string());
+        }
+        Kind::EnumRaw => {
+            let c_enum = name.trim_end_matches("_raw");
+            rename.insert(name.to_string(), format!("enum {c_enum}"));
+            exclude.push(name.to_string());
+        }
+        Kind::Struct if !own => {
+            rename.insert(name.to_string(), format!("struct {name}"));
+            exclude.push(name.to_string());
+        }
+        Kind::Enum if !own => {
+            rename.insert(name.to_string(), format!("enum {name}"));
+            exclude.push(name.to_string());
+        }
+        Kind::Alias if !own => exclude.push(name.to_string()),
+        _ => config.export.include.push(name.to_string()),
+    }
+}
+
+fn generate(root: &Path, unit: &Unit, items: &BTreeMap<String, Item>) -> String {
+    let mut config = cbindgen::Config {
+        language: cbindgen::Language::C,
+        style: cbindgen::Style::Tag,
+        cpp_compat: true,
+        usize_is_size_t: true,
+        no_includes: true,
+        documentation_style: cbindgen::DocumentationStyle::Doxy,
+        include_guard: Some(include_guard(&unit.header)),
+        ..Default::default()
+    };
+    let word = Regex::new(r"\b\w+\b").unwrap();
+    let used: BTreeSet<&str> = word.find_iter(&unit.text).map(|m| m.as_str()).collect();
+    let mut includes = BTreeSet::new();
+    for name in used {
+        let Some(item) = items.get(name) else { continue };
+        let own = item.header == unit.header;
+        if !own {
+            includes.insert(item.header.clone());
+        }
+        spell(&mut config, name, item.kind, own);
+    }
+
+    let (lib_dir, stem) = unit.header.rsplit_once('/').unwrap();
+    let stem = stem.trim_end_matches(".h");
+    let lib = unit.header.split('/').nth(1).unwrap();
+    let fragment = format!("aws/{lib}/private/{stem}_fragment.h");
+    let inline = format!("{lib_dir}/{stem}.inl");
+
+    let rel_source = unit.source.strip_prefix(root).unwrap().display();
+    config.header = Some(format!(
+        "/* Generated by tools/headergen from {rel_source}: edit that file, then run\n \
+         * `cargo run -p headergen`. Do not edit this header by hand. */"
+    ));
+    let mut head = String::from("#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n");
+    for inc in &includes {
+        head.push_str(&format!("#include <{inc}>\n"));
+    }
+    if root.join("include").join(&fragment).exists() {
+        head.push_str(&format!("#include <{fragment}>\n"));
+    }
+    config.after_includes = Some(head);
+    if root.join("include").join(&inline).exists() {
+        config.trailer = Some(format!("#include <{inline}>"));
+    }
+
+    let bindings = cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(&unit.source)
+        .generate()
+        .unwrap_or_else(|e| panic!("cbindgen failed on {}: {e}", unit.source.display()));
+    let mut out = Vec::new();
+    bindings.write(&mut out);
+    String::from_utf8(out).expect("cbindgen output is UTF-8")
+}
