@@ -104,7 +104,27 @@ pub fn enum_value<E>(raw: c_int) -> Result<E>
 where
     E: strum::IntoEnumIterator + Copy + Into<c_int>,
 {
-    E::iter().find(|v| (*v).into() == raw).ok_or(INVALID_ARGUMENT)
+    E::iter()
+        .find(|v| (*v).into() == raw)
+        .ok_or(INVALID_ARGUMENT)
+}
+
+/// Lets a C enum declared in Rust convert to its integer and to an [`Error`], so a body can
+/// write `Err(aws_common_error::AWS_ERROR_OOM)?` and [`enum_value`] can check values.
+#[macro_export]
+macro_rules! c_enum {
+    ($($name:ident),+ $(,)?) => {$(
+        impl From<$name> for std::ffi::c_int {
+            fn from(value: $name) -> std::ffi::c_int {
+                value as std::ffi::c_int
+            }
+        }
+        impl From<$name> for $crate::ffi::guard::Error {
+            fn from(value: $name) -> $crate::ffi::guard::Error {
+                $crate::ffi::guard::Error(value as std::ffi::c_int)
+            }
+        }
+    )+};
 }
 
 #[cfg(test)]
@@ -116,7 +136,10 @@ mod tests {
     fn a_panic_becomes_aws_error_unknown_and_the_failure_value() {
         let got = guard(7, || -> Result<i32> { panic!("boom") });
         assert_eq!(got, 7);
-        assert_eq!(aws_last_error(), aws_common_error::AWS_ERROR_UNKNOWN as c_int);
+        assert_eq!(
+            aws_last_error(),
+            aws_common_error::AWS_ERROR_UNKNOWN as c_int
+        );
     }
 
     #[test]
@@ -136,22 +159,4 @@ mod tests {
             assert!(c_str(std::ptr::null()).is_err());
         }
     }
-}
-
-/// Lets a C enum declared in Rust convert to its integer and to an [`Error`], so a body can
-/// write `Err(aws_common_error::AWS_ERROR_OOM)?` and [`enum_value`] can check values.
-#[macro_export]
-macro_rules! c_enum {
-    ($($name:ident),+ $(,)?) => {$(
-        impl From<$name> for std::ffi::c_int {
-            fn from(value: $name) -> std::ffi::c_int {
-                value as std::ffi::c_int
-            }
-        }
-        impl From<$name> for $crate::ffi::guard::Error {
-            fn from(value: $name) -> $crate::ffi::guard::Error {
-                $crate::ffi::guard::Error(value as std::ffi::c_int)
-            }
-        }
-    )+};
 }

@@ -12,3 +12,8 @@ pub mod io;
 pub mod mqtt;
 
 mod error_table;
+mod file_logger;
+pub(crate) mod log_subjects;
+#[cfg(test)]
+mod logging_tests;
+mod memtrace;

@@ -1,1 +1,139 @@
-//! placeholder
+//! The library's own threads (event-loop threads, clean-up threads), which
+//! `aws_thread_join_all_managed` waits for so a program can exit with none of them running.
+
+use std::os::unix::thread::JoinHandleExt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+/// A managed thread not joined yet.
+struct Managed {
+    handle: JoinHandle<()>,
+    /// Set, under the registry lock, once the thread's function has returned. The thread itself
+    /// may still be unwinding its last frames, so [`join_all`] decides on this flag, not on
+    /// `JoinHandle::is_finished`, which could still be false after the last signal was sent.
+    finished: Arc<AtomicBool>,
+}
+
+impl Managed {
+    /// True when this is the calling thread. Compared by pthread id: `thread::current()` would
+    /// allocate a handle for a thread Rust did not start (a C caller's), which is never freed.
+    fn is_current(&self) -> bool {
+        // SAFETY: pthread_equal and pthread_self only compare and read ids.
+        unsafe { libc::pthread_equal(self.handle.as_pthread_t(), libc::pthread_self()) != 0 }
+    }
+}
+
+/// Threads started through [`spawn`] and not joined yet.
+struct Registry {
+    threads: Mutex<Vec<Managed>>,
+    /// Signalled each time a managed thread's function returns.
+    finished: Condvar,
+    /// How long [`join_all`] waits; zero waits for as long as it takes.
+    timeout: Mutex<Duration>,
+}
+
+static REGISTRY: Registry = Registry {
+    threads: Mutex::new(Vec::new()),
+    finished: Condvar::new(),
+    timeout: Mutex::new(Duration::ZERO),
+};
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Starts a named thread that [`join_all`] will wait for.
+pub fn spawn(name: String, body: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+    let finished = Arc::new(AtomicBool::new(false));
+    let done = finished.clone();
+    // Registering under the lock before the thread can signal keeps a joiner from missing it.
+    let mut threads = lock(&REGISTRY.threads);
+    let handle = thread::Builder::new().name(name).spawn(move || {
+        body();
+        // Under the lock, so a joiner between its check and its wait cannot miss this signal.
+        let _threads = lock(&REGISTRY.threads);
+        done.store(true, Ordering::Release);
+        REGISTRY.finished.notify_all();
+    })?;
+    threads.push(Managed { handle, finished });
+    Ok(())
+}
+
+/// Sets how long [`join_all`] waits before giving up; zero means no limit.
+pub fn set_join_timeout(timeout: Duration) {
+    *lock(&REGISTRY.timeout) = timeout;
+}
+
+/// Waits until every managed thread other than the caller has finished, and joins them.
+/// Returns false when the timeout ran out first (the unfinished threads stay registered).
+pub fn join_all() -> bool {
+    let timeout = *lock(&REGISTRY.timeout);
+    let deadline = (!timeout.is_zero()).then(|| Instant::now() + timeout);
+    let mut threads = lock(&REGISTRY.threads);
+    loop {
+        let (done, running): (Vec<_>, Vec<_>) = threads
+            .drain(..)
+            .partition(|t| t.finished.load(Ordering::Acquire) && !t.is_current());
+        *threads = running;
+        if !done.is_empty() {
+            // Join without the lock: a finishing thread takes it to signal.
+            drop(threads);
+            for t in done {
+                let _ = t.handle.join();
+            }
+            threads = lock(&REGISTRY.threads);
+        }
+        if threads.iter().all(Managed::is_current) {
+            return true;
+        }
+        threads = match deadline {
+            None => REGISTRY
+                .finished
+                .wait(threads)
+                .unwrap_or_else(|p| p.into_inner()),
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return false;
+                }
+                REGISTRY
+                    .finished
+                    .wait_timeout(threads, left)
+                    .unwrap_or_else(|p| p.into_inner())
+                    .0
+            }
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    #[test]
+    fn join_all_waits_for_every_managed_thread() {
+        let ran = Arc::new(AtomicUsize::new(0));
+        for i in 0..4 {
+            let ran = ran.clone();
+            spawn(format!("test-{i}"), move || {
+                thread::sleep(Duration::from_millis(20));
+                ran.fetch_add(1, Ordering::SeqCst);
+            })
+            .unwrap();
+        }
+        assert!(join_all());
+        assert_eq!(ran.load(Ordering::SeqCst), 4);
+    }
+
+    #[test]
+    fn join_all_returns_for_threads_that_finish_right_away() {
+        // A thread signals before it has fully exited; join_all must not wait for a second signal.
+        for round in 0..200 {
+            spawn(format!("quick-{round}"), || {}).unwrap();
+            assert!(join_all());
+        }
+    }
+}

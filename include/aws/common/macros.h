@@ -37,4 +37,7 @@
 #define AWS_THREAD_LOCAL __thread
 #define AWS_CACHE_LINE 64
 
+/* printf format for a (length, pointer) pair, as AWS_BYTE_CURSOR_PRI produces. */
+#define PRInSTR "%.*s"
+
 #endif /* AWS_COMMON_MACROS_H */

@@ -4,7 +4,4 @@
  * numbered from id * 1024. */
 #define AWS_PACKAGE_SLOTS 32
 #define AWS_C_COMMON_PACKAGE_ID 0
-#define AWS_C_IO_PACKAGE_ID 1
-#define AWS_C_HTTP_PACKAGE_ID 2
-#define AWS_C_MQTT_PACKAGE_ID 5
 #endif /* AWS_COMMON_PACKAGE_H */

@@ -6,10 +6,9 @@
 //! The memory tracer's exported functions are here too (upstream declares them in this header);
 //! its bookkeeping lives in `ffi::memtrace`.
 
-use crate::ffi::common::error::aws_common_error::{
-    AWS_ERROR_OOM, AWS_ERROR_OVERFLOW_DETECTED,
-};
+use crate::ffi::common::error::aws_common_error::{AWS_ERROR_OOM, AWS_ERROR_OVERFLOW_DETECTED};
 use crate::ffi::guard::{self, Result, require};
+use crate::ffi::memtrace::Tracer;
 use std::cell::UnsafeCell;
 use std::ffi::{c_int, c_void};
 use std::ptr::{self, NonNull};
@@ -18,15 +17,23 @@ use std::ptr::{self, NonNull};
 #[repr(C)]
 pub struct aws_allocator {
     /// Returns `size` bytes, or NULL.
-    pub mem_acquire: Option<unsafe extern "C" fn(allocator: *mut aws_allocator, size: usize) -> *mut c_void>,
+    pub mem_acquire:
+        Option<unsafe extern "C" fn(allocator: *mut aws_allocator, size: usize) -> *mut c_void>,
     /// Gives back memory `mem_acquire`, `mem_realloc` or `mem_calloc` returned.
     pub mem_release: Option<unsafe extern "C" fn(allocator: *mut aws_allocator, ptr: *mut c_void)>,
     /// Optional: resizes a block, or returns NULL and leaves it as it was.
     pub mem_realloc: Option<
-        unsafe extern "C" fn(allocator: *mut aws_allocator, oldptr: *mut c_void, oldsize: usize, newsize: usize) -> *mut c_void,
+        unsafe extern "C" fn(
+            allocator: *mut aws_allocator,
+            oldptr: *mut c_void,
+            oldsize: usize,
+            newsize: usize,
+        ) -> *mut c_void,
     >,
     /// Optional: returns `num * size` zeroed bytes, or NULL.
-    pub mem_calloc: Option<unsafe extern "C" fn(allocator: *mut aws_allocator, num: usize, size: usize) -> *mut c_void>,
+    pub mem_calloc: Option<
+        unsafe extern "C" fn(allocator: *mut aws_allocator, num: usize, size: usize) -> *mut c_void,
+    >,
     /// The allocator's own state.
     pub r#impl: *mut c_void,
 }
@@ -41,7 +48,12 @@ unsafe extern "C" fn default_release(_: *mut aws_allocator, ptr: *mut c_void) {
     unsafe { libc::free(ptr) }
 }
 
-unsafe extern "C" fn default_realloc(_: *mut aws_allocator, ptr: *mut c_void, _: usize, newsize: usize) -> *mut c_void {
+unsafe extern "C" fn default_realloc(
+    _: *mut aws_allocator,
+    ptr: *mut c_void,
+    _: usize,
+    newsize: usize,
+) -> *mut c_void {
     // SAFETY: ptr came from this allocator (or is NULL).
     unsafe { libc::realloc(ptr, newsize) }
 }
@@ -82,7 +94,10 @@ pub unsafe extern "C" fn aws_allocator_is_valid(alloc: *const aws_allocator) -> 
 /// Allocates `size` (non-zero) bytes from `allocator`. NULL with `AWS_ERROR_INVALID_ARGUMENT`
 /// for a NULL or incomplete allocator or a zero size, with `AWS_ERROR_OOM` when it has no memory.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_mem_acquire(allocator: *mut aws_allocator, size: usize) -> *mut c_void {
+pub unsafe extern "C" fn aws_mem_acquire(
+    allocator: *mut aws_allocator,
+    size: usize,
+) -> *mut c_void {
     // SAFETY: forwarded caller contract.
     guard::ptr(|| unsafe { acquire(allocator, size) }.map(|p| p.as_ptr()))
 }
@@ -90,16 +105,22 @@ pub unsafe extern "C" fn aws_mem_acquire(allocator: *mut aws_allocator, size: us
 /// Allocates `num * size` zeroed bytes from `allocator`; `AWS_ERROR_OVERFLOW_DETECTED` when the
 /// product overflows, otherwise as [`aws_mem_acquire`].
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_mem_calloc(allocator: *mut aws_allocator, num: usize, size: usize) -> *mut c_void {
+pub unsafe extern "C" fn aws_mem_calloc(
+    allocator: *mut aws_allocator,
+    num: usize,
+    size: usize,
+) -> *mut c_void {
     // SAFETY: forwarded caller contract.
     guard::ptr(|| unsafe { calloc(allocator, num, size) }.map(|p| p.as_ptr()))
 }
 
-/// Gives `ptr` back to `allocator`. NULL `ptr` (or allocator) does nothing.
+/// Gives `ptr` back to `allocator`. A NULL `ptr` does nothing; a NULL or incomplete allocator
+/// raises `AWS_ERROR_INVALID_ARGUMENT` and frees nothing.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_mem_release(allocator: *mut aws_allocator, ptr: *mut c_void) {
     // SAFETY: forwarded caller contract.
     guard::guard((), || {
+        unsafe { checked(allocator) }?;
         unsafe { release(allocator, ptr) };
         Ok(())
     })
@@ -151,11 +172,17 @@ pub unsafe fn acquire(allocator: *mut aws_allocator, size: usize) -> Result<NonN
 ///
 /// # Safety
 /// A non-NULL `allocator` must point to a valid `aws_allocator`.
-pub unsafe fn calloc(allocator: *mut aws_allocator, num: usize, size: usize) -> Result<NonNull<c_void>> {
+pub unsafe fn calloc(
+    allocator: *mut aws_allocator,
+    num: usize,
+    size: usize,
+) -> Result<NonNull<c_void>> {
     // SAFETY: forwarded caller contract.
     let a = unsafe { checked(allocator) }?;
     require(num != 0 && size != 0)?;
-    let total = num.checked_mul(size).ok_or(guard::Error::from(AWS_ERROR_OVERFLOW_DETECTED))?;
+    let total = num
+        .checked_mul(size)
+        .ok_or(guard::Error::from(AWS_ERROR_OVERFLOW_DETECTED))?;
     if let Some(f) = a.mem_calloc {
         // SAFETY: the allocator's own function.
         return NonNull::new(unsafe { f(allocator, num, size) }).ok_or(AWS_ERROR_OOM.into());
@@ -181,11 +208,17 @@ pub unsafe fn release(allocator: *mut aws_allocator, ptr: *mut c_void) {
 }
 
 /// Resizes a block of the caller's allocator, returning its new address (NULL for size 0).
-/// Without a `mem_realloc` the bytes move to a new block. On error the old block is untouched.
+/// Without a `mem_realloc`, as upstream: a shrink keeps the block, a growth moves the bytes to a
+/// new block whose added bytes are zeroed. On error the old block is untouched.
 ///
 /// # Safety
 /// `ptr` must be NULL or a live block of `oldsize` bytes from `allocator`.
-pub unsafe fn reallocate(allocator: *mut aws_allocator, ptr: *mut c_void, oldsize: usize, newsize: usize) -> Result<*mut c_void> {
+pub unsafe fn reallocate(
+    allocator: *mut aws_allocator,
+    ptr: *mut c_void,
+    oldsize: usize,
+    newsize: usize,
+) -> Result<*mut c_void> {
     // SAFETY: forwarded caller contract.
     let a = unsafe { checked(allocator) }?;
     if newsize == 0 {
@@ -195,17 +228,114 @@ pub unsafe fn reallocate(allocator: *mut aws_allocator, ptr: *mut c_void, oldsiz
     if let Some(f) = a.mem_realloc {
         // SAFETY: the allocator's own function.
         let moved = unsafe { f(allocator, ptr, oldsize, newsize) };
-        return if moved.is_null() { Err(AWS_ERROR_OOM.into()) } else { Ok(moved) };
+        return if moved.is_null() {
+            Err(AWS_ERROR_OOM.into())
+        } else {
+            Ok(moved)
+        };
     }
-    // SAFETY: forwarded; copies at most the smaller size between two live blocks.
-    let block = unsafe { acquire(allocator, newsize) }?.as_ptr();
-    if !ptr.is_null() {
-        unsafe {
-            ptr::copy_nonoverlapping(ptr.cast::<u8>(), block.cast::<u8>(), oldsize.min(newsize));
-            release(allocator, ptr);
+    if !ptr.is_null() && oldsize >= newsize {
+        return Ok(ptr);
+    }
+    let kept = if ptr.is_null() { 0 } else { oldsize };
+    // SAFETY: forwarded; copies the `kept` < `newsize` live bytes and zeroes the rest.
+    let block = unsafe { acquire(allocator, newsize) }?
+        .as_ptr()
+        .cast::<u8>();
+    unsafe {
+        if kept > 0 {
+            ptr::copy_nonoverlapping(ptr.cast::<u8>(), block, kept);
         }
+        ptr::write_bytes(block.add(kept), 0, newsize - kept);
+        release(allocator, ptr);
     }
-    Ok(block)
+    Ok(block.cast())
+}
+
+/// How much the memory tracer records.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter)]
+pub enum aws_mem_trace_level {
+    /// Nothing: the tracer only forwards.
+    AWS_MEMTRACE_NONE = 0,
+    /// The size of every live allocation.
+    AWS_MEMTRACE_BYTES = 1,
+    /// The size and the allocating stack of every live allocation.
+    AWS_MEMTRACE_STACKS = 2,
+}
+
+/// A C `enum aws_mem_trace_level` received from the caller.
+pub type aws_mem_trace_level_raw = c_int;
+
+crate::c_enum!(aws_mem_trace_level);
+
+/// Wraps `allocator` in a tracer that records live allocations at `level`, keeping up to
+/// `frames_per_stack` frames per stack (0 means 8) at `AWS_MEMTRACE_STACKS`. `deprecated` is
+/// ignored, as upstream ignores it. The tracer's own memory does not come from `allocator`
+/// (upstream takes it from the default allocator), so `allocator` sees only traced blocks.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mem_tracer_new(
+    allocator: *mut aws_allocator,
+    deprecated: *mut aws_allocator,
+    level: aws_mem_trace_level_raw,
+    frames_per_stack: usize,
+) -> *mut aws_allocator {
+    let _ = deprecated;
+    guard::ptr(|| {
+        let level: aws_mem_trace_level = guard::enum_value(level)?;
+        // SAFETY: forwarded caller contract.
+        unsafe { checked(allocator) }?;
+        Ok(Tracer::new(allocator, level, frames_per_stack).into_raw())
+    })
+}
+
+/// The tracer behind a caller's pointer; NULL, or anything but a live tracer from
+/// [`aws_mem_tracer_new`], is `AWS_ERROR_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// The tracer must not be destroyed while the returned reference is in use.
+unsafe fn tracer<'a>(trace_allocator: *mut aws_allocator) -> Result<&'a Tracer> {
+    require(Tracer::is_live(trace_allocator))?;
+    // SAFETY: a live tracer's allocator is the first field of its repr(C) Tracer.
+    Ok(unsafe { &*trace_allocator.cast::<Tracer>() })
+}
+
+/// Frees the tracer and returns the allocator it wrapped. Blocks still live stay allocated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mem_tracer_destroy(
+    trace_allocator: *mut aws_allocator,
+) -> *mut aws_allocator {
+    guard::ptr(|| {
+        // SAFETY: the caller no longer uses the tracer, as the API requires.
+        unsafe { Tracer::destroy(trace_allocator) }.ok_or(guard::INVALID_ARGUMENT)
+    })
+}
+
+/// Logs every live allocation (with its stack at `AWS_MEMTRACE_STACKS`) at TRACE level on
+/// `AWS_LS_COMMON_MEMTRACE`; nothing when none is live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mem_tracer_dump(trace_allocator: *mut aws_allocator) {
+    guard::guard((), || {
+        // SAFETY: forwarded caller contract.
+        for line in unsafe { tracer(trace_allocator) }?.report() {
+            crate::aws_log!(AWS_LL_TRACE, AWS_LS_COMMON_MEMTRACE, "{line}");
+        }
+        Ok(())
+    })
+}
+
+/// Bytes in the tracer's live allocations (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mem_tracer_bytes(trace_allocator: *mut aws_allocator) -> usize {
+    // SAFETY: forwarded caller contract.
+    guard::guard(0, || Ok(unsafe { tracer(trace_allocator) }?.bytes()))
+}
+
+/// Number of the tracer's live allocations (0 for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mem_tracer_count(trace_allocator: *mut aws_allocator) -> usize {
+    // SAFETY: forwarded caller contract.
+    guard::guard(0, || Ok(unsafe { tracer(trace_allocator) }?.count()))
 }
 
 #[cfg(test)]
@@ -235,6 +365,31 @@ mod tests {
             assert!(aws_mem_calloc(aws_default_allocator(), usize::MAX, 2).is_null());
             assert_eq!(aws_last_error(), AWS_ERROR_OVERFLOW_DETECTED as c_int);
             aws_mem_release(ptr::null_mut(), ptr::null_mut());
+        }
+    }
+
+    #[test]
+    fn the_tracer_counts_live_blocks_and_bytes() {
+        unsafe {
+            let t = aws_mem_tracer_new(aws_default_allocator(), ptr::null_mut(), 2, 0);
+            assert!(!t.is_null());
+            let a = aws_mem_acquire(t, 100);
+            let mut b = aws_mem_calloc(t, 3, 10);
+            assert_eq!((aws_mem_tracer_bytes(t), aws_mem_tracer_count(t)), (130, 2));
+            assert_eq!(aws_mem_realloc(t, &mut b, 30, 50), 0);
+            assert_eq!((aws_mem_tracer_bytes(t), aws_mem_tracer_count(t)), (150, 2));
+            aws_mem_release(t, a);
+            aws_mem_release(t, b);
+            assert_eq!((aws_mem_tracer_bytes(t), aws_mem_tracer_count(t)), (0, 0));
+            assert_eq!(aws_mem_tracer_destroy(t), aws_default_allocator());
+        }
+    }
+
+    #[test]
+    fn a_tracer_refuses_an_unknown_level() {
+        unsafe {
+            assert!(aws_mem_tracer_new(aws_default_allocator(), ptr::null_mut(), 9, 0).is_null());
+            assert_eq!(aws_last_error(), guard::INVALID_ARGUMENT.0);
         }
     }
 }

@@ -20,7 +20,10 @@ struct Handler {
 // SAFETY: the context is the caller's opaque pointer; we only hand it back to their handler.
 unsafe impl Send for Handler {}
 
-const NO_HANDLER: Handler = Handler { handler: None, ctx: std::ptr::null_mut() };
+const NO_HANDLER: Handler = Handler {
+    handler: None,
+    ctx: std::ptr::null_mut(),
+};
 
 thread_local! {
     static LAST_ERROR: Cell<c_int> = const { Cell::new(0) };
@@ -116,133 +119,135 @@ pub extern "C" fn aws_set_thread_local_error_handler_fn(
 
 /// The error codes of aws-c-common (0 to 1023).
 #[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr, strum::EnumMessage)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr, strum::EnumMessage,
+)]
 pub enum aws_common_error {
-    /// Success.
+    /// The operation completed successfully; nothing went wrong.
     AWS_ERROR_SUCCESS = 0,
-    /// Oom.
+    /// A memory allocation failed because the allocator ran out of memory.
     AWS_ERROR_OOM = 1,
-    /// No space.
+    /// The disk or device has no space left for the data being written.
     AWS_ERROR_NO_SPACE = 2,
-    /// Unknown.
+    /// An error occurred whose cause could not be determined.
     AWS_ERROR_UNKNOWN = 3,
-    /// Short buffer.
+    /// The output buffer is too small to hold the result.
     AWS_ERROR_SHORT_BUFFER = 4,
-    /// Overflow detected.
+    /// An arithmetic operation would overflow its fixed-size integer type.
     AWS_ERROR_OVERFLOW_DETECTED = 5,
-    /// Unsupported operation.
+    /// The requested operation is not supported by this object or platform.
     AWS_ERROR_UNSUPPORTED_OPERATION = 6,
-    /// Invalid buffer size.
+    /// The buffer size given is not valid for this operation.
     AWS_ERROR_INVALID_BUFFER_SIZE = 7,
-    /// Invalid hex str.
+    /// The input is not a valid hexadecimal string.
     AWS_ERROR_INVALID_HEX_STR = 8,
-    /// Invalid base64 str.
+    /// The input is not a valid base64-encoded string.
     AWS_ERROR_INVALID_BASE64_STR = 9,
-    /// Invalid index.
+    /// The index lies outside the bounds of the list.
     AWS_ERROR_INVALID_INDEX = 10,
-    /// Thread invalid settings.
+    /// The thread could not be started because its options are invalid.
     AWS_ERROR_THREAD_INVALID_SETTINGS = 11,
-    /// Thread insufficient resource.
+    /// The system lacks the resources needed to create another thread.
     AWS_ERROR_THREAD_INSUFFICIENT_RESOURCE = 12,
-    /// Thread no permissions.
+    /// The caller lacks permission for the requested thread operation or settings.
     AWS_ERROR_THREAD_NO_PERMISSIONS = 13,
-    /// Thread not joinable.
+    /// The thread cannot be joined, for example because it is detached.
     AWS_ERROR_THREAD_NOT_JOINABLE = 14,
-    /// Thread no such thread ID.
+    /// No thread with the given ID could be found.
     AWS_ERROR_THREAD_NO_SUCH_THREAD_ID = 15,
-    /// Thread deadlock detected.
+    /// The thread operation would deadlock, for example a thread joining itself.
     AWS_ERROR_THREAD_DEADLOCK_DETECTED = 16,
-    /// Mutex not init.
+    /// The mutex was used before it was initialized.
     AWS_ERROR_MUTEX_NOT_INIT = 17,
-    /// Mutex timeout.
+    /// Timed out while waiting to acquire the mutex.
     AWS_ERROR_MUTEX_TIMEOUT = 18,
-    /// Mutex caller not owner.
+    /// The calling thread tried to release a mutex that it does not hold.
     AWS_ERROR_MUTEX_CALLER_NOT_OWNER = 19,
-    /// Mutex failed.
+    /// A mutex lock or unlock operation failed.
     AWS_ERROR_MUTEX_FAILED = 20,
-    /// Cond variable init failed.
+    /// The condition variable could not be initialized.
     AWS_ERROR_COND_VARIABLE_INIT_FAILED = 21,
-    /// Cond variable timed out.
+    /// The wait on the condition variable ended because its timeout expired.
     AWS_ERROR_COND_VARIABLE_TIMED_OUT = 22,
-    /// Cond variable error unknown.
+    /// A condition variable operation failed for an unexpected reason.
     AWS_ERROR_COND_VARIABLE_ERROR_UNKNOWN = 23,
-    /// Clock failure.
+    /// Reading the system clock failed.
     AWS_ERROR_CLOCK_FAILURE = 24,
-    /// List empty.
+    /// The list or iterator has no more items to return.
     AWS_ERROR_LIST_EMPTY = 25,
-    /// Dest copy too small.
+    /// The destination is too small to receive the copied data.
     AWS_ERROR_DEST_COPY_TOO_SMALL = 26,
-    /// List exceeds max size.
+    /// The operation would grow the list beyond its maximum size.
     AWS_ERROR_LIST_EXCEEDS_MAX_SIZE = 27,
-    /// List static mode cant shrink.
+    /// A list backed by fixed, caller-provided storage cannot be shrunk.
     AWS_ERROR_LIST_STATIC_MODE_CANT_SHRINK = 28,
-    /// Priority queue full.
+    /// The fixed-capacity priority queue is full and cannot take another item.
     AWS_ERROR_PRIORITY_QUEUE_FULL = 29,
-    /// Priority queue empty.
+    /// The priority queue is empty, so there is nothing to pop or peek at.
     AWS_ERROR_PRIORITY_QUEUE_EMPTY = 30,
-    /// Priority queue bad node.
+    /// The node handle given for removal does not refer to an item in the priority queue.
     AWS_ERROR_PRIORITY_QUEUE_BAD_NODE = 31,
-    /// Hashtbl item not found.
+    /// The key was not found in the hash table.
     AWS_ERROR_HASHTBL_ITEM_NOT_FOUND = 32,
-    /// Invalid date str.
+    /// The date string could not be parsed in any supported format.
     AWS_ERROR_INVALID_DATE_STR = 33,
-    /// Invalid argument.
+    /// A function received an invalid argument, such as an unexpected NULL pointer.
     AWS_ERROR_INVALID_ARGUMENT = 34,
-    /// Random gen failed.
+    /// The system random number generator failed; try again later.
     AWS_ERROR_RANDOM_GEN_FAILED = 35,
-    /// Malformed input string.
+    /// The string given to a parser is not in the expected format.
     AWS_ERROR_MALFORMED_INPUT_STRING = 36,
-    /// Unimplemented.
+    /// The called function has no implementation in this build.
     AWS_ERROR_UNIMPLEMENTED = 37,
-    /// Invalid state.
+    /// The object is not in a state that allows the requested operation.
     AWS_ERROR_INVALID_STATE = 38,
-    /// Environment get.
+    /// Reading an environment variable failed.
     AWS_ERROR_ENVIRONMENT_GET = 39,
-    /// Environment set.
+    /// Setting an environment variable failed.
     AWS_ERROR_ENVIRONMENT_SET = 40,
-    /// Environment unset.
+    /// Removing an environment variable failed.
     AWS_ERROR_ENVIRONMENT_UNSET = 41,
-    /// Stream unseekable.
+    /// The stream does not support seeking.
     AWS_ERROR_STREAM_UNSEEKABLE = 42,
-    /// No permission.
+    /// Permission was denied for the requested action.
     AWS_ERROR_NO_PERMISSION = 43,
-    /// File invalid path.
+    /// The file path is invalid or does not exist.
     AWS_ERROR_FILE_INVALID_PATH = 44,
-    /// Max FDs exceeded.
+    /// The process or system has reached its limit of open file descriptors.
     AWS_ERROR_MAX_FDS_EXCEEDED = 45,
-    /// Sys call failure.
+    /// An operating system call failed for a reason with no more specific error code.
     AWS_ERROR_SYS_CALL_FAILURE = 46,
-    /// C string buffer not null terminated.
+    /// The buffer should hold a C string but has no NUL terminator within its length.
     AWS_ERROR_C_STRING_BUFFER_NOT_NULL_TERMINATED = 47,
-    /// String match not found.
+    /// The substring being searched for does not occur in the input.
     AWS_ERROR_STRING_MATCH_NOT_FOUND = 48,
-    /// Divide by zero.
+    /// A division by zero was attempted.
     AWS_ERROR_DIVIDE_BY_ZERO = 49,
-    /// Invalid file handle.
+    /// The file handle or descriptor is invalid or already closed.
     AWS_ERROR_INVALID_FILE_HANDLE = 50,
-    /// Operation interupted.
+    /// The operation was interrupted, for example by a signal, before it finished.
     AWS_ERROR_OPERATION_INTERUPTED = 51,
-    /// Directory not empty.
+    /// The directory operation is not allowed because the directory still has entries.
     AWS_ERROR_DIRECTORY_NOT_EMPTY = 52,
-    /// Platform not supported.
+    /// This feature is not available on the current platform.
     AWS_ERROR_PLATFORM_NOT_SUPPORTED = 53,
-    /// Invalid UTF-8.
+    /// The data is not valid UTF-8.
     AWS_ERROR_INVALID_UTF8 = 54,
-    /// Get home directory failed.
+    /// The current user's home directory could not be determined.
     AWS_ERROR_GET_HOME_DIRECTORY_FAILED = 55,
-    /// Invalid XML.
+    /// The XML document is malformed and could not be parsed.
     AWS_ERROR_INVALID_XML = 56,
-    /// File open failure.
+    /// The file could not be opened.
     AWS_ERROR_FILE_OPEN_FAILURE = 57,
-    /// File read failure.
+    /// An error occurred while reading from the file.
     AWS_ERROR_FILE_READ_FAILURE = 58,
-    /// File write failure.
+    /// An error occurred while writing to the file.
     AWS_ERROR_FILE_WRITE_FAILURE = 59,
-    /// Invalid CBOR.
+    /// The CBOR data is malformed and could not be decoded.
     AWS_ERROR_INVALID_CBOR = 60,
-    /// CBOR unexpected type.
+    /// The next CBOR item is not of the type the caller asked for.
     AWS_ERROR_CBOR_UNEXPECTED_TYPE = 61,
-    /// CBOR resource limit exceeded.
+    /// Decoding the CBOR data would exceed the decoder's resource limits.
     AWS_ERROR_CBOR_RESOURCE_LIMIT_EXCEEDED = 62,
     /// The last value of this library's range of error codes: not an error.
     #[strum(disabled)]

@@ -3,6 +3,11 @@
 pub mod allocator;
 pub mod atomics;
 pub mod byte_buf;
+pub mod byte_buf_append;
+pub mod byte_buf_compare;
+pub mod byte_cursor;
+pub mod byte_cursor_trim;
+pub mod chars;
 pub mod clock;
 pub mod common;
 pub mod condition_variable;
@@ -10,5 +15,6 @@ pub mod error;
 pub mod logging;
 pub mod mutex;
 pub mod ref_count;
+pub mod shutdown_types;
 pub mod string;
 pub mod thread;

@@ -1,13 +1,15 @@
 //! Generates the public C headers under `include/aws/` from the Rust sources under `src/ffi/`.
 //!
-//! Every file `src/ffi/<lib>/<path>.rs` becomes `include/aws/<lib>/<path>.h` (`mod.rs` files are
-//! module plumbing and make no header). cbindgen writes the declarations; this program tells it,
-//! per header, how to spell the names that other headers define, and which headers to include.
+//! A Rust file under `src/ffi/` whose module comment starts with a header path,
+//! ``//! `aws/common/byte_buf.h`: ...``, contributes its declarations to that header under
+//! `include/`; several files may make up one header. Files without such a first line (module
+//! plumbing, helpers) make none. cbindgen writes the declarations; this program tells it, per
+//! header, how to spell the names that other headers define, and which headers to include.
 //!
 //! Conventions the Rust sources follow (cbindgen cannot infer them):
-//! - `pub type X_fn = unsafe extern "C" fn(..)` mirrors upstream's *function type* typedef
-//!   `typedef R(X_fn)(..)`, which cbindgen cannot write. The typedef itself lives in the header's
-//!   hand-written fragment; Rust uses `Option<X_fn>`, printed as `X_fn *`.
+//! - `pub type X = unsafe extern "C" fn(..)` mirrors upstream's *function type* typedef
+//!   `typedef R(X)(..)`, which cbindgen cannot write. The typedef itself lives in the header's
+//!   hand-written fragment; Rust uses `Option<X>`, printed as `X *`.
 //! - `pub type X_raw = c_int` is a C `enum X` received from C. Rust reads it as an integer, so
 //!   an out-of-range value from a caller is an error to report rather than undefined behaviour.
 //! - Hand-written fragments: `include/aws/<lib>/private/<stem>_fragment.h` is included before the
@@ -39,14 +41,12 @@ struct Item {
     header: String,
 }
 
-/// One header to generate: its Rust source and its path under `include/`.
+/// One header to generate: its Rust sources and its path under `include/`.
 struct Unit {
-    source: PathBuf,
+    sources: Vec<PathBuf>,
     header: String,
     text: String,
 }
-
-const LIBS: [&str; 4] = ["common", "io", "http", "mqtt"];
 
 fn main() {
     let mut check = false;
@@ -83,29 +83,33 @@ fn main() {
     }
 }
 
-/// Every `src/ffi/<lib>/**.rs` except `mod.rs`, in a stable order.
+/// The headers the sources under `src/ffi/` declare, each with its files in path order.
 fn collect_units(root: &Path) -> Vec<Unit> {
-    let mut units = Vec::new();
-    for lib in LIBS {
-        let dir = root.join("src/ffi").join(lib);
-        let mut files = Vec::new();
-        walk(&dir, &mut files);
-        files.sort();
-        for source in files {
-            if source.file_name().is_some_and(|n| n == "mod.rs") {
-                continue;
-            }
-            let rel = source.strip_prefix(root.join("src/ffi")).unwrap();
-            let header = format!("aws/{}", rel.with_extension("h").to_string_lossy());
-            let text = fs::read_to_string(&source).expect("read source");
-            units.push(Unit { source, header, text });
-        }
+    let declared = Regex::new(r"^//! `(aws/[\w/]+\.h)`").unwrap();
+    let mut files = Vec::new();
+    walk(&root.join("src/ffi"), &mut files);
+    files.sort();
+    let mut units: BTreeMap<String, Unit> = BTreeMap::new();
+    for source in files {
+        let text = fs::read_to_string(&source).expect("read source");
+        let Some(cap) = declared.captures(&text) else {
+            continue;
+        };
+        let unit = units.entry(cap[1].to_string()).or_insert_with(|| Unit {
+            sources: Vec::new(),
+            header: cap[1].to_string(),
+            text: String::new(),
+        });
+        unit.text.push_str(&text);
+        unit.sources.push(source);
     }
-    units
+    units.into_values().collect()
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -118,7 +122,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// The public C-visible names of every unit, keyed by name.
 fn collect_items(units: &[Unit]) -> BTreeMap<String, Item> {
-    let decl = Regex::new(r"(?m)^pub (struct|union|enum|type) (\w+)").unwrap();
+    let decl =
+        Regex::new(r"(?m)^pub (struct|union|enum|type) (\w+)(\s*=\s*(?:unsafe )?extern)?").unwrap();
     let mut items = BTreeMap::new();
     for unit in units {
         for cap in decl.captures_iter(&unit.text) {
@@ -126,11 +131,17 @@ fn collect_items(units: &[Unit]) -> BTreeMap<String, Item> {
             let kind = match &cap[1] {
                 "struct" | "union" => Kind::Struct,
                 "enum" => Kind::Enum,
-                _ if name.ends_with("_fn") => Kind::FnType,
+                _ if cap.get(3).is_some() => Kind::FnType,
                 _ if name.ends_with("_raw") => Kind::EnumRaw,
                 _ => Kind::Alias,
             };
-            items.insert(name, Item { kind, header: unit.header.clone() });
+            items.insert(
+                name,
+                Item {
+                    kind,
+                    header: unit.header.clone(),
+                },
+            );
         }
     }
     items
@@ -189,7 +200,9 @@ fn generate(root: &Path, unit: &Unit, items: &BTreeMap<String, Item>) -> String 
     let used: BTreeSet<&str> = word.find_iter(&unit.text).map(|m| m.as_str()).collect();
     let mut includes = BTreeSet::new();
     for name in used {
-        let Some(item) = items.get(name) else { continue };
+        let Some(item) = items.get(name) else {
+            continue;
+        };
         let own = item.header == unit.header;
         if !own {
             includes.insert(item.header.clone());
@@ -203,10 +216,15 @@ fn generate(root: &Path, unit: &Unit, items: &BTreeMap<String, Item>) -> String 
     let fragment = format!("aws/{lib}/private/{stem}_fragment.h");
     let inline = format!("{lib_dir}/{stem}.inl");
 
-    let rel_source = unit.source.strip_prefix(root).unwrap().display();
+    let sources: Vec<String> = unit
+        .sources
+        .iter()
+        .map(|s| s.strip_prefix(root).unwrap().display().to_string())
+        .collect();
     config.header = Some(format!(
-        "/* Generated by tools/headergen from {rel_source}: edit that file, then run\n \
-         * `cargo run -p headergen`. Do not edit this header by hand. */"
+        "/* Generated by tools/headergen from {}: edit the Rust, then run\n \
+         * `cargo run -p headergen`. Do not edit this header by hand. */",
+        sources.join(", ")
     ));
     let mut head = String::from("#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n");
     for inc in &includes {
@@ -220,11 +238,13 @@ fn generate(root: &Path, unit: &Unit, items: &BTreeMap<String, Item>) -> String 
         config.trailer = Some(format!("#include <{inline}>"));
     }
 
-    let bindings = cbindgen::Builder::new()
-        .with_config(config)
-        .with_src(&unit.source)
+    let mut builder = cbindgen::Builder::new().with_config(config);
+    for source in &unit.sources {
+        builder = builder.with_src(source);
+    }
+    let bindings = builder
         .generate()
-        .unwrap_or_else(|e| panic!("cbindgen failed on {}: {e}", unit.source.display()));
+        .unwrap_or_else(|e| panic!("cbindgen failed on {}: {e}", unit.header));
     let mut out = Vec::new();
     bindings.write(&mut out);
     String::from_utf8(out).expect("cbindgen output is UTF-8")

@@ -1,0 +1,2 @@
+/* Hand-written fragment of aws/common/clock.h. */
+#include <aws/common/common.h>

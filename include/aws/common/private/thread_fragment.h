@@ -1,0 +1,2 @@
+/* Hand-written fragment of aws/common/thread.h. */
+#include <pthread.h>
