@@ -197,6 +197,7 @@ fn a_file_logger_appends_and_leaves_a_borrowed_file_open() {
 fn a_noalloc_logger_cuts_long_lines_where_a_standard_one_does_not() {
     let _root = lock_root();
     let long = "x".repeat(20_000);
+    let long_c = CString::new(long.clone()).unwrap();
     for (init, whole) in [
         (
             aws_logger_init_noalloc as unsafe extern "C" fn(_, _, _) -> _,
@@ -220,7 +221,7 @@ fn a_noalloc_logger_cuts_long_lines_where_a_standard_one_does_not() {
                 AWS_LL_INFO as c_int,
                 7,
                 c"long-marker %s".as_ptr(),
-                long.as_ptr().cast::<c_char>().cast_mut(),
+                long_c.as_ptr(),
             );
             aws_logger_set(ptr::null_mut());
             aws_logger_clean_up(&mut logger);

@@ -7,8 +7,6 @@
 //!
 //! The loggers themselves live in `ffi::file_logger`, the subject names in `ffi::log_subjects`.
 
-// The exported functions' safety contract is the C header's: pointers are NULL or valid.
-
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::error::aws_common_error::AWS_ERROR_UNIMPLEMENTED;
 use crate::ffi::file_logger::{self, Destination};
