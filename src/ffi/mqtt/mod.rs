@@ -2,3 +2,4 @@
 //! (`v5/`) follow with their issues.
 
 pub mod mqtt;
+pub mod v5;

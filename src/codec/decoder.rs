@@ -1,0 +1,85 @@
+//! The resumable decoder: bytes arrive in pieces of any size; each call hands out the next whole
+//! packet once all of it is there, and never consumes a byte beyond it.
+
+use crate::codec::error::{CodecError, Result};
+use crate::codec::frame::{FixedHeader, decode_body};
+use crate::codec::packet::{Packet, Version};
+use crate::codec::primitives::MAX_VARIABLE_INTEGER;
+use bytes::BytesMut;
+
+/// The largest packet MQTT can express: a 5-byte fixed header and the largest remaining length.
+pub const MAX_PACKET_SIZE: usize = 1 + 4 + MAX_VARIABLE_INTEGER as usize;
+
+/// Decodes a stream of packets of one connection.
+pub struct Decoder {
+    version: Version,
+    max_packet_size: usize,
+    pending: BytesMut,
+}
+
+impl Decoder {
+    /// A decoder for `version` accepting packets up to [`MAX_PACKET_SIZE`].
+    pub fn new(version: Version) -> Decoder {
+        Decoder {
+            version,
+            max_packet_size: MAX_PACKET_SIZE,
+            pending: BytesMut::new(),
+        }
+    }
+
+    /// Switches the protocol version, as a server does once a CONNECT named it.
+    pub fn set_version(&mut self, version: Version) {
+        self.version = version;
+    }
+
+    /// Refuses, as soon as its fixed header arrives, any packet larger than `bytes` (the
+    /// Maximum Packet Size this side advertised [MQTT-3.1.2-24], [MQTT-3.2.2-15]).
+    pub fn set_max_packet_size(&mut self, bytes: usize) {
+        self.max_packet_size = bytes.min(MAX_PACKET_SIZE);
+    }
+
+    /// Appends received bytes.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.pending.extend_from_slice(bytes);
+    }
+
+    /// Bytes received but not yet part of a decoded packet.
+    pub fn buffered(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// The next whole packet, `Ok(None)` when more bytes are needed. After an error the stream
+    /// is unusable: MQTT closes the connection on a malformed packet [MQTT-4.8.0-1].
+    pub fn next_packet(&mut self) -> Result<Option<Packet>> {
+        let Some(header) = FixedHeader::parse(&self.pending, self.version)? else {
+            return Ok(None);
+        };
+        let size = header.header_len + header.remaining_length;
+        if size > self.max_packet_size {
+            return Err(CodecError::PacketTooLarge {
+                size,
+                maximum: self.max_packet_size,
+            });
+        }
+        if self.pending.len() < size {
+            self.pending.reserve(size - self.pending.len());
+            return Ok(None);
+        }
+        let mut frame = self.pending.split_to(size);
+        let body = frame.split_off(header.header_len).freeze();
+        decode_body(&header, body, self.version).map(Some)
+    }
+}
+
+/// Decodes the one packet at the start of `bytes`, returning it and its size.
+pub fn decode(bytes: &[u8], version: Version) -> Result<Option<(Packet, usize)>> {
+    let Some(header) = FixedHeader::parse(bytes, version)? else {
+        return Ok(None);
+    };
+    let size = header.header_len + header.remaining_length;
+    if bytes.len() < size {
+        return Ok(None);
+    }
+    let body = bytes::Bytes::copy_from_slice(&bytes[header.header_len..size]);
+    decode_body(&header, body, version).map(|p| Some((p, size)))
+}

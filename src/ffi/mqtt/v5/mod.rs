@@ -1,0 +1,4 @@
+//! The MQTT 5 client's headers under `aws/mqtt/v5/` (and upstream's exported private helpers).
+
+pub mod mqtt5_types;
+pub mod mqtt5_utils;
