@@ -1,0 +1,168 @@
+//! The command line: global options (port, log, scenario) and the behaviour settings of
+//! [`crate::behaviour`], documented in [`HELP`].
+
+use crate::behaviour::{Plan, Scope, Setting};
+use crate::scenario;
+use std::path::PathBuf;
+
+/// The text `--help` prints.
+pub const HELP: &str = "\
+mqtt-test-broker: the project's scriptable MQTT 3.1.1 / 5 test broker.
+
+Listens on 127.0.0.1 only and prints, as its first stdout line, the address it got:
+    listening 127.0.0.1:PORT
+By default a small conforming broker: clean and persistent sessions (MQTT 5 session expiry
+honoured), session takeover, + and # wildcards ($-topics not matched by a leading wildcard),
+shared subscriptions $share/GROUP/FILTER (one member per group, round robin), retained
+messages, wills (with MQTT 5 will delay), QoS 0/1/2 both ways, keep alive enforced at 1.5 x.
+Every packet received and sent is logged as one JSON object per line (see LOG).
+
+USAGE
+    mqtt-test-broker [OPTIONS]
+
+GLOBAL OPTIONS
+    --port N                  port to listen on (default 0: any free port)
+    --log FILE                write the log to FILE instead of stderr
+    --scenario FILE           read scoped settings from FILE (see SCENARIO)
+    --only-first-connection   the settings given on the command line apply to the first
+                              connection accepted only (later ones get the default broker)
+    --tls-cert F, --tls-key F not supported yet: TLS arrives with rustls (connections are
+                              generic over a Transport trait, the seam for it)
+    -h, --help                print this text
+
+SETTINGS (command line or scenario; numbers in decimal or 0x hex)
+  CONNACK
+    --connack-code N          refuse every CONNECT with this return code (3.1.1: 1-5) or
+                              reason code (5: 0x80..), then close. A code the version does
+                              not allow is sent anyway, as raw bytes
+    --connack-delay-ms N      wait N ms before answering a CONNECT
+    --no-connack              never answer a CONNECT (later packets are logged, ignored)
+  Advertised in the MQTT 5 CONNACK, and enforced
+    --receive-maximum N       more QoS>0 PUBLISHes in flight: DISCONNECT 0x93
+    --maximum-packet-size N   a larger packet: DISCONNECT 0x95
+    --topic-alias-maximum N   (default 0) an alias above it: DISCONNECT 0x94
+    --maximum-qos 0|1|2       a PUBLISH above it: DISCONNECT 0x9B; SUBACK grants at most it
+    --retain-available 0|1    a retained PUBLISH when 0: DISCONNECT 0x9A
+    --wildcard-subscription-available 0|1       when 0, SUBACK refuses wildcards (0xA2)
+    --subscription-identifiers-available 0|1    when 0, SUBACK refuses identifiers (0xA1)
+    --shared-subscription-available 0|1         when 0, SUBACK refuses $share/ (0x9E)
+    --server-keep-alive N     replaces the client's keep alive (also for enforcement)
+    --assigned-client-id ID   the id given to a client that sent an empty one (else auto-N)
+    --session-expiry N        the session expiry interval the server imposes
+  Acknowledgements
+    --no-ack                  never send PUBACK, PUBREC, PUBCOMP, SUBACK, UNSUBACK
+    --ack-delay-ms N          send those N ms late (other packets are handled meanwhile)
+    --no-pingresp             never answer PINGREQ
+  Triggered actions (packets are counted per connection; the CONNECT is packet 1;
+  an -on TYPE trigger fires on the first packet of that type; TYPE is a packet name:
+  connect, publish, puback, pubrec, pubrel, pubcomp, subscribe, unsubscribe, pingreq,
+  disconnect, auth)
+    --hangup-after N          close the connection when packet N arrives, without handling
+                              it (0: as soon as it is accepted)
+    --hangup-on TYPE          close the connection when a TYPE packet arrives, unhandled
+    --disconnect-after N      after handling packet N, send DISCONNECT and close
+    --disconnect-on TYPE      after handling the first TYPE packet, send DISCONNECT, close
+    --disconnect-code C       reason code of those DISCONNECTs (default 0; MQTT 3.1.1 gets
+                              a bare DISCONNECT, itself a protocol violation)
+    --send-raw-after N HEX    after handling packet N, write the bytes HEX as they are
+    --send-raw-on TYPE HEX    after handling the first TYPE packet, write HEX
+                              (HEX: hex digits; ' ', ':' and '_' between them are ignored)
+  Settings may be repeated: a later value replaces an earlier one; triggers add up.
+
+SCENARIO (--scenario FILE)
+    One setting per line, written as on the command line without the leading --.
+    '#' starts a comment; blank lines are ignored. Section headers scope the lines below:
+        [all]                 every connection (the scope before any header)
+        [connection N]        the Nth connection accepted (numbered from 1)
+        [connections N-M]     connections N to M;  [connections N-]: N and later
+        [client ID]           connections whose CONNECT carries client id ID (from the
+                              CONNECT on)
+    send-raw-after/-on take the rest of the line as HEX. Example (refuse the first
+    connection, accept the second):
+        [connection 1]
+        connack-code 0x88
+
+LOG (stderr, or --log FILE): JSON Lines, one object per packet or event
+    {\"dir\":\"in\",\"conn\":1,\"client_id\":\"c1\",\"type\":\"PUBLISH\",\"qos\":1,\"packet_id\":7,
+     \"topic\":\"a/b\",\"dup\":false,\"retain\":false,\"payload_len\":5,\"payload\":\"hello\",
+     \"properties\":{},\"ms\":12}
+    dir: in | out | event. conn: the connection's number. client_id: once the CONNECT is
+    known. type: the packet name; RAW (bytes sent by --send-raw-*, field hex) or MALFORMED
+    (input that is no valid packet, field error). Each packet's fields under snake_case
+    names; payload as text if UTF-8 else payload_hex, both only up to 1024 bytes;
+    properties: the MQTT 5 properties present (binary ones as hex, user_properties as
+    [name, value] pairs). Events (field event): accept (peer), close (reason; will: true
+    when the will was published or scheduled), will (a will published: conn 0, topic,
+    qos), dropped (messages not delivered: count, reason), encode_error (error).
+
+NOT IMPLEMENTED
+    TLS and WebSockets; enhanced authentication (a CONNECT with an authentication method is
+    refused with 0x8C, an AUTH packet is a protocol error); topic aliases from the broker
+    to the client; request/response information; QoS 0 messages are not queued for an
+    offline session.
+";
+
+/// What the command line asks for.
+pub enum Command {
+    /// Print [`HELP`].
+    Help,
+    /// Run the broker.
+    Run(Options),
+}
+
+/// The broker's options.
+pub struct Options {
+    /// The port to listen on (0: any).
+    pub port: u16,
+    /// The log file; stderr without one.
+    pub log: Option<PathBuf>,
+    /// The behaviour settings, scoped.
+    pub plan: Plan,
+}
+
+/// Parses the command line (without the program name).
+pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+    let mut args = args.into_iter();
+    let mut port = 0;
+    let mut log = None;
+    let mut scenario = None;
+    let mut only_first = false;
+    let mut settings = Vec::new();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--port" => port = crate::behaviour::parse_number(&value("--port")?)?,
+            "--log" => log = Some(PathBuf::from(value("--log")?)),
+            "--scenario" => scenario = Some(PathBuf::from(value("--scenario")?)),
+            "--only-first-connection" => only_first = true,
+            "--tls-cert" | "--tls-key" => return Err(format!("{arg}: TLS is not supported yet")),
+            _ => {
+                let name = arg
+                    .strip_prefix("--")
+                    .ok_or_else(|| format!("unexpected argument {arg:?}"))?;
+                match Setting::parse(name, &mut args)? {
+                    Some(s) => settings.push(s),
+                    None => return Err(format!("unknown option {arg:?}")),
+                }
+            }
+        }
+    }
+    let scope = if only_first {
+        Scope::Connections {
+            first: 1,
+            last: Some(1),
+        }
+    } else {
+        Scope::All
+    };
+    let mut plan = Plan {
+        entries: settings.into_iter().map(|s| (scope.clone(), s)).collect(),
+    };
+    if let Some(path) = scenario {
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        plan.entries.extend(scenario::parse(&text)?);
+    }
+    Ok(Command::Run(Options { port, log, plan }))
+}
