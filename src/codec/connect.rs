@@ -155,7 +155,7 @@ pub fn read_connect(r: &mut Reader) -> Result<Connect> {
             Properties::default()
         };
         let topic = r.string()?;
-        if !topic::is_valid_name(topic.as_bytes()) {
+        if !topic::has_name_syntax(&topic) {
             return Err(CodecError::InvalidTopicName);
         }
         let payload = r.binary()?;

@@ -6,14 +6,16 @@ use crate::codec::frame::{Ack, Encode};
 use crate::codec::packet::{PacketType, PubAck, Publish, QoS, Version};
 use crate::codec::primitives::{Reader, Writer, field_len};
 use crate::codec::properties::{Context, Properties};
-use crate::codec::{reason_code, topic};
+use crate::codec::{reason_code, topic, utf8};
 
 /// Checks a PUBLISH's topic: a valid name, or (MQTT 5 only) empty when a topic alias stands in
 /// for it [MQTT-3.3.2-1], [MQTT-3.3.2-2], [MQTT-3.3.4-?].
 fn check_topic(p: &Publish, version: Version) -> Result<()> {
     let aliased =
         version == Version::V5 && p.topic.is_empty() && p.properties.topic_alias.is_some();
-    if aliased || topic::is_valid_name(p.topic.as_bytes()) {
+    // The text itself was checked as MQTT UTF-8 where it entered: `Reader::string` on decode,
+    // `utf8::validate_str` on encode.
+    if aliased || topic::has_name_syntax(&p.topic) {
         Ok(())
     } else {
         Err(CodecError::InvalidTopicName)
@@ -26,6 +28,7 @@ impl Encode for Publish {
     }
 
     fn body_len(&self, version: Version) -> Result<usize> {
+        utf8::validate_str(&self.topic).map_err(|_| CodecError::InvalidUtf8)?;
         check_topic(self, version)?;
         if self.qos == QoS::AtMostOnce && self.dup {
             // [MQTT-3.3.1-2] DUP is 0 for QoS 0.

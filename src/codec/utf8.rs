@@ -25,6 +25,15 @@ fn is_disallowed(c: char) -> bool {
 /// stops at the first fault, the error is the first one met: a disallowed code point before
 /// the first ill-formed byte is reported as `Disallowed`.
 pub fn validate(bytes: &[u8]) -> Result<&str, Utf8Error> {
+    // Fast path: printable ASCII (0x20..=0x7E) is always valid. No early exit, so the loop
+    // vectorises; topics and client ids are nearly always this.
+    if bytes
+        .iter()
+        .fold(true, |ok, &b| ok & (b.wrapping_sub(0x20) < 0x5F))
+    {
+        // SAFETY: every byte is ASCII, hence UTF-8.
+        return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+    }
     let (valid, ill_formed) = match std::str::from_utf8(bytes) {
         Ok(text) => (text, false),
         // The bytes up to `valid_up_to` are well-formed, so this never falls back to "".
@@ -41,6 +50,12 @@ pub fn validate(bytes: &[u8]) -> Result<&str, Utf8Error> {
     } else {
         Ok(valid)
     }
+}
+
+/// Checks text that is already well-formed UTF-8 (a Rust `str`) for the code points MQTT
+/// strings must not carry.
+pub fn validate_str(text: &str) -> Result<&str, Utf8Error> {
+    validate(text.as_bytes())
 }
 
 #[cfg(test)]
