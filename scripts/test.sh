@@ -4,6 +4,8 @@
 # outside consumer builds), the same C tests under AddressSanitizer/UBSan, and abi-check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Nothing here reads standard input; detach it so no tool (rustc probes read "-") sees stray input.
+exec </dev/null
 root=$(pwd)
 scripts/ensure-tools.sh
 
