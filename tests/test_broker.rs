@@ -1,14 +1,25 @@
 //! The test broker (`src/bin/mqtt-test-broker`) run as a process: each test starts its own on a
-//! free port, talks to it over plain sockets with the library's codec, and synchronises on the
-//! packets it receives and on the broker's JSON Lines log, never on sleeps.
+//! free port, talks to it over plain sockets (or TLS over them, rustls) with the library's codec,
+//! and synchronises on the packets it receives and on the broker's JSON Lines log, never on
+//! sleeps.
 
 use aws_c_mqtt::codec::{
     Connack, Connect, Decoder, Disconnect, Packet, Properties, PubAck, Publish, QoS, Suback,
     Subscribe, Subscription, Unsubscribe, Version, Will, encode_to_vec,
 };
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+    KeyUsagePurpose,
+};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use rustls::{
+    ClientConfig, ClientConnection, RootCertStore, StreamOwned, SupportedProtocolVersion,
+};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -99,7 +110,7 @@ impl Broker {
         let stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to the broker");
         stream.set_nodelay(true).unwrap();
         Client {
-            stream,
+            stream: Box::new(stream),
             decoder: Decoder::new(version),
             version,
         }
@@ -156,9 +167,25 @@ enum NoPacket {
     Silence,
 }
 
+/// A client's byte stream: a plain socket, or TLS over one.
+trait Stream: Read + Write + Send {
+    fn set_read_timeout(&self, timeout: Option<Duration>) -> std::io::Result<()>;
+
+    /// The ALPN protocol negotiated (TLS only).
+    fn alpn_protocol(&self) -> Option<&[u8]> {
+        None
+    }
+}
+
+impl Stream for TcpStream {
+    fn set_read_timeout(&self, timeout: Option<Duration>) -> std::io::Result<()> {
+        TcpStream::set_read_timeout(self, timeout)
+    }
+}
+
 /// An MQTT client made of a socket and the codec.
 struct Client {
-    stream: TcpStream,
+    stream: Box<dyn Stream>,
     decoder: Decoder,
     version: Version,
 }
@@ -1289,4 +1316,567 @@ fn unavailable_subscription_features_are_refused_in_suback() {
     });
     let suback = client.subscribe_with(1, subs.to_vec(), Properties::default());
     assert_eq!(suback.reason_codes, [0xA2, 0x9E, 1]);
+}
+
+// ---- TLS ------------------------------------------------------------------------------------------
+
+/// The names the test server certificates are issued for.
+const SERVER_NAMES: [&str; 2] = ["localhost", "127.0.0.1"];
+
+/// A P-256 key in SEC1 form ("EC PRIVATE KEY"), a test fixture written by `openssl ecparam`.
+const EC_SEC1_KEY: &str = "\
+-----BEGIN EC PRIVATE KEY-----
+MHcCAQEEIFfPH1aFWmb+v20Z6KyGgyTdXt0qUt9fjaloT80vpVfdoAoGCCqGSM49
+AwEHoUQDQgAEtW4Xy63RDIUg70BinxlVUrgOfPQDqBqxVngbTYj8vc+05OMkwK3Q
+8nOR4H0UBlcI5BzfzkhoLCEBqrH/5Er/rw==
+-----END EC PRIVATE KEY-----
+";
+
+/// A 2048-bit RSA key in PKCS#1 form ("RSA PRIVATE KEY"), a test fixture written by
+/// `openssl genrsa -traditional` (ring, under rcgen, generates no RSA keys).
+const RSA_PKCS1_KEY: &str = "\
+-----BEGIN RSA PRIVATE KEY-----
+MIIEpAIBAAKCAQEAyNnVfRChUpoLWCVSUnGa6skDyk8O1MXREF5wrb02ZHFN+9yo
+SXpeZ2gAOg3v7crNMLJevh3OV/Kv0QjWiLw5c8k5KgngQ/rjN9kZlTq2ht3qnM1S
+652Fph1dPmk12TqsLCzEUMGlyG3oxdnwu7FyZISYTCrUI0AmaAr28VF82d26VDca
+eAwyH84UCxH/PK/VNDpITkhp42CbGdlgvou8qlCAKYxyA6NzD6I57Zi9RP7IC+QF
+YhNPlMje8DF/98k1aOvrtRmI4GialqXNTLjMB7nPd6u0KfPuT3wPqboNKu1YrwHo
+HFciNe0fFA6B8kvifn0BkXGs6tJGilZTHmpGmQIDAQABAoIBAAFL+gdNdgx1QSh/
+CTET5VV7MQtM8DDNllhg8BU3Fh7c5g1RMv47LypmNOkTxgzYN9x7OCkbFBGp7z18
+lhN3edOq3xDupUz9+I7GQJCfxkjrc5um7hYsLLEjvR+EoBvhK98ix8Run0efr9xg
+QP0l+NTJZ0kNhNQeWGnc64htbWXj+BP5DZAbTZ2PNhnzy6eIeOF61zZ+dCG/9XOa
+7y6rj+ThrnpSoNoTXUI8PSsqU6GXSVmJaipPtoFsly5B7GQ0q5BXMwakYGIhRER7
+gisE/7+xcu77Fd+ViDdh/aIUBeqxc3/8TEHimQ01G/Pe6cIX2QFzbfCg1W0XkRmg
+XFUEGLkCgYEA6U+Cq7HBwR92/qjNMfpbDKrKEdEJXE3vNoCljPM/G8GC+Owi/4zD
+N4qpk+iZgPx2xgZUJ0hGQkuFsr7Cx5Ha/e82bXwQU7CRclyvumC75sw6PC7U1Xdo
+sQDNq6ejqGbjzUbx+naQa7Z6E9wcPy7EtJRZ3HWI5GDsFlZgFmQLOkUCgYEA3GI1
+f1DO4sVDrlnxjIRkicFZktM/uC6ssv2QobxGGYEw6rSr3VgxPQ3eeKyrQ0NiLQdv
+313T7X7Ua6xSvrM5WW6FqxbUZFGFIYDMyZbUFnOd4vC3jYYpIRas5WH4CU54lXRz
+HME6ATlPFiz//OjIKF8Uhp4YU260p2/vqYnnakUCgYBpXza2EsdeULaul1BtlRPQ
+Kcavu0hN/wjeBcY/XZEQGRrtD8FSx6FXkXG7Up8ZqWx/TVZuk27f/Dn7G7re5ZoR
+fBuJ4TGCisl17DSVqaDTwUM/8SrA6nhHEQTS1RjOMwIJsVQSecAKVdTW6V98jcPb
+hvD6576W3sth30rwcei8PQKBgQCIbtQnqWMqyGyJ92yuTRfgoC5P0y/TWjHX7Voo
+hmHvUCd0Zb0wHnT9EyTzGBI+ZezVa5E6et/EW4wtzFS9cj7CusVNkaiTIlSE1TPy
+aMmLzK+l2tgHaVL1BRCsQOZI/Kdx/tF0r7q1H0FyvRENBR9Evvf6Ds2IeTSlo4p/
+Lrxw8QKBgQCjEIitBjxCLtcSa9iHP3Rvd4XWyqi55JJgno+yLY0Qq14XgBzxDHgZ
+oOsy2eC0JIjHKW8yWYL90Gzk7x+WUIDHfrk1uIVhy5pZnuKr36qKohQqwwJhC9xd
+5MEuB7NpN+DqE+X41/Ma00c5t9HLmZK3FJ17uHgyWb2UJmHLabdCIA==
+-----END RSA PRIVATE KEY-----
+";
+
+/// A test CA, and PEM files in a directory of their own (removed when dropped): the CA
+/// (`ca.pem`), a server certificate it issued for [`SERVER_NAMES`] (`server.pem`, `server.key`)
+/// and a client certificate it issued (`client.pem`, `client.key`); keys in PKCS#8.
+struct Pki {
+    dir: PathBuf,
+    ca: rcgen::Certificate,
+    ca_key: KeyPair,
+}
+
+impl Pki {
+    fn new(name: &str) -> Pki {
+        let dir = std::env::temp_dir().join(format!(
+            "mqtt-test-broker-tls-{}-{name}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let ca_key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(Vec::new()).unwrap();
+        params.distinguished_name.push(
+            DnType::CommonName,
+            format!("mqtt-test-broker test CA {name}"),
+        );
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let ca = params.self_signed(&ca_key).unwrap();
+        let pki = Pki { dir, ca, ca_key };
+        pki.write("ca.pem", &pki.ca.pem());
+        for (name, names, purpose) in [
+            (
+                "server",
+                &SERVER_NAMES[..],
+                ExtendedKeyUsagePurpose::ServerAuth,
+            ),
+            ("client", &[][..], ExtendedKeyUsagePurpose::ClientAuth),
+        ] {
+            let key = KeyPair::generate().unwrap();
+            pki.issue(name, &key, names, purpose);
+            pki.write(&format!("{name}.key"), &key.serialize_pem());
+        }
+        pki
+    }
+
+    /// Writes `NAME.pem`: a certificate for `key` issued by the CA, for `names`.
+    fn issue(&self, name: &str, key: &KeyPair, names: &[&str], purpose: ExtendedKeyUsagePurpose) {
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let mut params = CertificateParams::new(names).unwrap();
+        params.distinguished_name.push(DnType::CommonName, name);
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.extended_key_usages = vec![purpose];
+        let cert = params.signed_by(key, &self.ca, &self.ca_key).unwrap();
+        self.write(&format!("{name}.pem"), &cert.pem());
+    }
+
+    fn write(&self, file: &str, text: &str) {
+        std::fs::write(self.dir.join(file), text).unwrap();
+    }
+
+    fn path(&self, file: &str) -> String {
+        self.dir.join(file).to_str().unwrap().to_string()
+    }
+
+    /// A broker listening with TLS (`server.pem`, `server.key`), with `more` arguments.
+    fn broker(&self, more: &[&str]) -> Broker {
+        let (cert, key) = (self.path("server.pem"), self.path("server.key"));
+        let mut args = vec!["--tls-cert", &cert, "--tls-key", &key];
+        args.extend(more);
+        Broker::start(&args)
+    }
+
+    /// A rustls client (TLS 1.2 and 1.3) that trusts this CA, presents the client certificate
+    /// of `client` when given, and offers the ALPN protocols `alpn`.
+    fn client_config(&self, client: Option<&Pki>, alpn: &[&str]) -> Arc<ClientConfig> {
+        self.client_config_for(rustls::DEFAULT_VERSIONS, client, alpn)
+    }
+
+    fn client_config_for(
+        &self,
+        versions: &[&'static SupportedProtocolVersion],
+        client: Option<&Pki>,
+        alpn: &[&str],
+    ) -> Arc<ClientConfig> {
+        let mut roots = RootCertStore::empty();
+        roots.add(self.ca.der().clone()).unwrap();
+        let builder =
+            ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+                .with_protocol_versions(versions)
+                .unwrap()
+                .with_root_certificates(roots);
+        let mut config = match client {
+            None => builder.with_no_client_auth(),
+            Some(pki) => {
+                let certs = CertificateDer::pem_file_iter(pki.path("client.pem"))
+                    .unwrap()
+                    .collect::<Result<Vec<_>, _>>()
+                    .unwrap();
+                let key = PrivateKeyDer::from_pem_file(pki.path("client.key")).unwrap();
+                builder.with_client_auth_cert(certs, key).unwrap()
+            }
+        };
+        config.alpn_protocols = alpn.iter().map(|p| p.as_bytes().to_vec()).collect();
+        Arc::new(config)
+    }
+}
+
+/// A DER element: `tag`, the length of `contents`, `contents`.
+fn der(tag: u8, contents: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = contents.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|&b| b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend(bytes);
+    }
+    out.extend(contents);
+    out
+}
+
+/// The PKCS#8 form (RFC 5208), the one rcgen reads with ring, of the PEM `key` (PKCS#1 or
+/// SEC1) whose algorithm identifier's contents are `algorithm`.
+fn pkcs8_of(key: &str, algorithm: &[u8]) -> PrivatePkcs8KeyDer<'static> {
+    let key = PrivateKeyDer::from_pem_slice(key.as_bytes()).unwrap();
+    let body = [
+        &[0x02, 0x01, 0x00][..],
+        &der(0x30, algorithm),
+        &der(0x04, key.secret_der()),
+    ]
+    .concat();
+    der(0x30, &body).into()
+}
+
+impl Drop for Pki {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Stream for StreamOwned<ClientConnection, TcpStream> {
+    fn set_read_timeout(&self, timeout: Option<Duration>) -> std::io::Result<()> {
+        self.sock.set_read_timeout(timeout)
+    }
+
+    fn alpn_protocol(&self) -> Option<&[u8]> {
+        self.conn.alpn_protocol()
+    }
+}
+
+impl Broker {
+    /// A TLS connection to the broker for server name localhost, handshake done, not yet
+    /// MQTT-connected; the error that ended the handshake otherwise.
+    fn open_tls(&self, version: Version, config: Arc<ClientConfig>) -> std::io::Result<Client> {
+        let mut sock = TcpStream::connect(("127.0.0.1", self.port))?;
+        sock.set_nodelay(true)?;
+        sock.set_read_timeout(Some(TIMEOUT))?;
+        let name = ServerName::try_from("localhost").unwrap();
+        let mut conn = ClientConnection::new(config, name).map_err(std::io::Error::other)?;
+        while conn.is_handshaking() {
+            conn.complete_io(&mut sock)?;
+        }
+        Ok(Client {
+            stream: Box::new(StreamOwned::new(conn, sock)),
+            decoder: Decoder::new(version),
+            version,
+        })
+    }
+
+    /// A client connected over TLS with a clean session, CONNACK checked.
+    fn connect_tls(&self, version: Version, client_id: &str, config: Arc<ClientConfig>) -> Client {
+        let mut client = self.open_tls(version, config).expect("TLS handshake");
+        client.send(Packet::Connect(Box::new(Connect {
+            version,
+            client_id: client_id.into(),
+            ..Default::default()
+        })));
+        match client.recv() {
+            Packet::Connack(c) if c.reason_code == 0 => client,
+            other => panic!("expected CONNACK 0, got {other:?}"),
+        }
+    }
+}
+
+/// Tries a TLS connection with `config` and a CONNECT over it, which must fail: returns the
+/// error that ended it. (A TLS 1.3 client finishes its side of the handshake before the broker
+/// checks its certificate: it learns of the refusal when it reads.)
+fn tls_refused(broker: &Broker, config: Arc<ClientConfig>) -> std::io::Error {
+    let mut client = match broker.open_tls(Version::V311, config) {
+        Ok(client) => client,
+        Err(e) => return e,
+    };
+    let connect = Packet::Connect(Box::new(Connect {
+        client_id: "refused".into(),
+        ..Default::default()
+    }));
+    let bytes = encode_to_vec(&connect, Version::V311).unwrap();
+    let mut buf = [0u8; 256];
+    let result = client
+        .stream
+        .write_all(&bytes)
+        .and_then(|()| client.stream.read(&mut buf));
+    match result {
+        Err(e) if !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => e,
+        other => panic!("expected the TLS connection to fail, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_help_documents_tls_and_its_options_are_checked() {
+    let broker = env!("CARGO_BIN_EXE_mqtt-test-broker");
+    let help = Command::new(broker).arg("--help").output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    for option in [
+        "--tls-cert",
+        "--tls-key",
+        "--tls-client-ca",
+        "--alpn",
+        "tls_handshake_failed",
+    ] {
+        assert!(help.contains(option), "--help lacks {option}");
+    }
+    assert!(!help.contains("not supported yet"), "{help}");
+    for args in [
+        &["--tls-cert", "server.pem"][..],
+        &["--tls-key", "server.key"],
+        &["--tls-client-ca", "ca.pem"],
+        &["--alpn", "mqtt"],
+    ] {
+        let run = Command::new(broker).args(args).output().unwrap();
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {run:?}");
+    }
+    let missing = "/nonexistent/mqtt-test-broker/server.pem";
+    let run = Command::new(broker)
+        .args(["--tls-cert", missing, "--tls-key", missing])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    assert!(run.stdout.is_empty(), "no listening line: {run:?}");
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains(missing),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_qos_1_publish_round_trips_over_tls_1_2_and_1_3_in_both_versions() {
+    let pki = Pki::new("round-trip");
+    let broker = pki.broker(&[]);
+    let tls_versions: [(&[&'static SupportedProtocolVersion], &str); 2] = [
+        (&[&rustls::version::TLS12], "TLSv1.2"),
+        (&[&rustls::version::TLS13], "TLSv1.3"),
+    ];
+    let mut conn = 0;
+    for (tls_version, tls_name) in tls_versions {
+        for version in [Version::V311, Version::V5] {
+            conn += 1;
+            let id = format!("tls-{}-{}", &tls_name[4..], version as u8);
+            let config = pki.client_config_for(tls_version, None, &[]);
+            let mut client = broker.connect_tls(version, &id, config);
+            let handshake = broker.wait_log(json!({"event": "tls_handshake", "conn": conn}));
+            assert_eq!(
+                (&handshake["version"], &handshake["client_certificate"]),
+                (&json!(tls_name), &json!(false)),
+                "{handshake}"
+            );
+            assert_eq!(handshake.get("alpn"), None, "{handshake}");
+            assert_eq!(handshake["sni"], json!("localhost"));
+            let filter = format!("tls/{id}/#");
+            assert_eq!(
+                client.subscribe(&filter, QoS::AtLeastOnce).reason_codes,
+                [1]
+            );
+            let topic = format!("tls/{id}/t");
+            let delivered = round_trip(&mut client, &topic, QoS::AtLeastOnce);
+            assert_eq!(
+                (
+                    delivered.topic.as_str(),
+                    delivered.qos,
+                    payload_of(&delivered)
+                ),
+                (topic.as_str(), QoS::AtLeastOnce, "ping")
+            );
+            broker.wait_log(json!({"dir": "in", "client_id": id, "type": "PUBACK"}));
+            client.disconnect();
+            broker.wait_log(json!({"event": "close", "client_id": id, "will": false}));
+        }
+    }
+    assert!(
+        broker
+            .log_lines(json!({"event": "tls_handshake_failed"}))
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_plain_connection_to_a_tls_listener_fails_the_handshake_and_is_closed() {
+    let pki = Pki::new("plain");
+    let broker = pki.broker(&[]);
+    let mut client = broker.open(Version::V311);
+    client.send(Packet::Connect(Box::new(Connect {
+        client_id: "plain".into(),
+        ..Default::default()
+    })));
+    // The answer is at most a TLS alert record (content type 21), never a CONNACK.
+    let mut answer = Vec::new();
+    client.stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+    match client.stream.read_to_end(&mut answer) {
+        Ok(_) => {}
+        Err(e) if e.kind() == ErrorKind::ConnectionReset => {}
+        Err(e) => panic!("the broker did not close the connection: {e}"),
+    }
+    assert!(answer.first().is_none_or(|&b| b == 21), "{answer:?}");
+    let failed = broker.wait_log(json!({"event": "tls_handshake_failed", "conn": 1}));
+    assert!(
+        failed["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{failed}"
+    );
+    let close = broker.wait_log(json!({"event": "close", "conn": 1, "will": false}));
+    assert!(
+        close["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("TLS handshake failed")),
+        "{close}"
+    );
+    assert!(broker.log_lines(json!({"type": "CONNECT"})).is_empty());
+}
+
+#[test]
+fn mutual_tls_requires_a_client_certificate_issued_by_the_client_ca() {
+    let pki = Pki::new("mtls");
+    let other = Pki::new("mtls-other");
+    let broker = pki.broker(&["--tls-client-ca", &pki.path("ca.pem")]);
+    for version in [Version::V311, Version::V5] {
+        let id = format!("cert-{}", version as u8);
+        let mut client = broker.connect_tls(version, &id, pki.client_config(Some(&pki), &[]));
+        client.publish("mtls/t", "hello", QoS::AtLeastOnce, false);
+        client.disconnect();
+    }
+    let handshakes = broker.log_lines(json!({"event": "tls_handshake"}));
+    assert_eq!(handshakes.len(), 2, "{handshakes:?}");
+    assert!(
+        handshakes
+            .iter()
+            .all(|h| h["client_certificate"] == json!(true))
+    );
+    // Without a client certificate, and with one from another CA: refused.
+    for (conn, client) in [(3, None), (4, Some(&other))] {
+        let error = tls_refused(&broker, pki.client_config(client, &[]));
+        let failed = broker.wait_log(json!({"event": "tls_handshake_failed", "conn": conn}));
+        broker.wait_log(json!({"event": "close", "conn": conn, "will": false}));
+        assert!(
+            broker
+                .log_lines(json!({"conn": conn, "type": "CONNECT"}))
+                .is_empty(),
+            "{failed} (client: {error})"
+        );
+    }
+}
+
+#[test]
+fn alpn_negotiates_mqtt_and_refuses_a_client_offering_none_of_the_protocols() {
+    let pki = Pki::new("alpn");
+    let broker = pki.broker(&["--alpn", "x-unused", "--alpn", "mqtt"]);
+    let client = broker.connect_tls(
+        Version::V5,
+        "alpn",
+        pki.client_config(None, &["h2", "mqtt"]),
+    );
+    assert_eq!(client.stream.alpn_protocol(), Some(&b"mqtt"[..]));
+    broker.wait_log(json!({"event": "tls_handshake", "conn": 1, "alpn": "mqtt"}));
+    client.disconnect();
+    // A client offering ALPN, but none of the broker's protocols [RFC 7301, 3.2].
+    let error = tls_refused(&broker, pki.client_config(None, &["h2"]));
+    let failed = broker.wait_log(json!({"event": "tls_handshake_failed", "conn": 2}));
+    assert!(
+        error.to_string().contains("NoApplicationProtocol"),
+        "{error} / {failed}"
+    );
+    // A client offering none connects, without a protocol.
+    let client = broker.connect_tls(Version::V311, "no-alpn", pki.client_config(None, &[]));
+    assert_eq!(client.stream.alpn_protocol(), None);
+    let handshake = broker.wait_log(json!({"event": "tls_handshake", "conn": 3}));
+    assert_eq!(handshake.get("alpn"), None, "{handshake}");
+}
+
+#[test]
+fn the_server_key_may_be_pkcs8_pkcs1_or_sec1() {
+    let pki = Pki::new("key-formats");
+    pki.write("rsa-pkcs1.key", RSA_PKCS1_KEY);
+    // rsaEncryption, NULL parameters.
+    let rsa_id = b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01\x05\x00";
+    let rsa = pkcs8_of(RSA_PKCS1_KEY, rsa_id);
+    let rsa = KeyPair::from_pkcs8_der_and_sign_algo(&rsa, &rcgen::PKCS_RSA_SHA256).unwrap();
+    pki.issue(
+        "server-rsa",
+        &rsa,
+        &SERVER_NAMES,
+        ExtendedKeyUsagePurpose::ServerAuth,
+    );
+    pki.write("ec-sec1.key", EC_SEC1_KEY);
+    // id-ecPublicKey, prime256v1.
+    let ec_id = b"\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x08\x2a\x86\x48\xce\x3d\x03\x01\x07";
+    let ec = pkcs8_of(EC_SEC1_KEY, ec_id);
+    let ec = KeyPair::from_pkcs8_der_and_sign_algo(&ec, &rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    pki.issue(
+        "server-ec",
+        &ec,
+        &SERVER_NAMES,
+        ExtendedKeyUsagePurpose::ServerAuth,
+    );
+    for (cert, key, form) in [
+        ("server.pem", "server.key", "PRIVATE KEY"),
+        ("server-rsa.pem", "rsa-pkcs1.key", "RSA PRIVATE KEY"),
+        ("server-ec.pem", "ec-sec1.key", "EC PRIVATE KEY"),
+    ] {
+        let (cert, key) = (pki.path(cert), pki.path(key));
+        let pem = std::fs::read_to_string(&key).unwrap();
+        assert!(pem.starts_with(&format!("-----BEGIN {form}-----")), "{pem}");
+        let broker = Broker::start(&["--tls-cert", &cert, "--tls-key", &key]);
+        broker
+            .connect_tls(Version::V5, "keyed", pki.client_config(None, &[]))
+            .disconnect();
+    }
+}
+
+/// mosquitto_sub receives, over TLS, what mosquitto_pub sends at QoS 1, in both versions;
+/// `tls`: their TLS options.
+fn mosquitto_round_trip_over_tls(broker: &Broker, tls: &[&str], label: &str) {
+    let port = broker.port.to_string();
+    for version in ["mqttv311", "mqttv5"] {
+        let topic = format!("interop/{label}/{version}");
+        let (sub_id, pub_id) = (
+            format!("sub-{label}-{version}"),
+            format!("pub-{label}-{version}"),
+        );
+        let common = [
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "-V",
+            version,
+            "-q",
+            "1",
+            "-t",
+            &topic,
+        ];
+        let sub = Command::new("mosquitto_sub")
+            .args(common)
+            .args(tls)
+            .args(["-i", &sub_id, "-C", "1", "-W", "10"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        broker.wait_log(json!({"dir": "out", "client_id": sub_id, "type": "SUBACK"}));
+        let publisher = Command::new("mosquitto_pub")
+            .args(common)
+            .args(tls)
+            .args(["-i", &pub_id, "-m", "hello over TLS"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let published = finish(publisher, "mosquitto_pub");
+        assert!(
+            published.status.success(),
+            "mosquitto_pub {label} {version}: {published:?}"
+        );
+        let received = finish(sub, "mosquitto_sub");
+        assert!(
+            received.status.success(),
+            "mosquitto_sub {label} {version}: {received:?}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&received.stdout).trim(),
+            "hello over TLS"
+        );
+        let delivered =
+            broker.wait_log(json!({"dir": "out", "client_id": sub_id, "type": "PUBLISH"}));
+        assert_eq!(delivered["qos"], json!(1));
+    }
+}
+
+#[test]
+fn mosquitto_clients_round_trip_over_tls_and_mutual_tls() {
+    require("mosquitto_sub");
+    require("mosquitto_pub");
+    let pki = Pki::new("mosquitto");
+    let ca = pki.path("ca.pem");
+    let broker = pki.broker(&[]);
+    mosquitto_round_trip_over_tls(&broker, &["--cafile", &ca], "tls");
+    let (cert, key) = (pki.path("client.pem"), pki.path("client.key"));
+    let mutual = pki.broker(&["--tls-client-ca", &ca]);
+    let tls = ["--cafile", &ca, "--cert", &cert, "--key", &key];
+    mosquitto_round_trip_over_tls(&mutual, &tls, "mtls");
+    for broker in [&broker, &mutual] {
+        assert!(
+            broker
+                .log_lines(json!({"event": "tls_handshake_failed"}))
+                .is_empty()
+        );
+    }
+    let handshakes = mutual.log_lines(json!({"event": "tls_handshake"}));
+    assert!(
+        !handshakes.is_empty()
+            && handshakes
+                .iter()
+                .all(|h| h["client_certificate"] == json!(true)),
+        "{handshakes:?}"
+    );
 }

@@ -1,8 +1,9 @@
-//! The command line: global options (port, log, scenario) and the behaviour settings of
+//! The command line: global options (port, log, scenario, TLS) and the behaviour settings of
 //! [`crate::behaviour`], documented in [`HELP`].
 
 use crate::behaviour::{Plan, Scope, Setting};
 use crate::scenario;
+use crate::tls::TlsOptions;
 use std::path::PathBuf;
 
 /// The text `--help` prints.
@@ -11,6 +12,7 @@ mqtt-test-broker: the project's scriptable MQTT 3.1.1 / 5 test broker.
 
 Listens on 127.0.0.1 only and prints, as its first stdout line, the address it got:
     listening 127.0.0.1:PORT
+With --tls-cert and --tls-key that listener speaks TLS only (see GLOBAL OPTIONS).
 By default a small conforming broker: clean and persistent sessions (MQTT 5 session expiry
 honoured), session takeover, + and # wildcards ($-topics not matched by a leading wildcard),
 shared subscriptions $share/GROUP/FILTER (one member per group, round robin), retained
@@ -26,8 +28,13 @@ GLOBAL OPTIONS
     --scenario FILE           read scoped settings from FILE (see SCENARIO)
     --only-first-connection   the settings given on the command line apply to the first
                               connection accepted only (later ones get the default broker)
-    --tls-cert F, --tls-key F not supported yet: TLS arrives with rustls (connections are
-                              generic over a Transport trait, the seam for it)
+    --tls-cert FILE           with --tls-key: the listener speaks TLS only (1.2 and 1.3,
+                              rustls). FILE: the server's certificate chain, PEM, leaf first
+    --tls-key FILE            the server's private key, PEM: PKCS#1, PKCS#8 or SEC1
+    --tls-client-ca FILE      mutual TLS: require a client certificate issued by a CA of
+                              FILE (PEM); a client without one fails the handshake
+    --alpn PROTO              offer ALPN protocol PROTO (repeatable, in order of preference;
+                              a client offering ALPN but none of these fails the handshake)
     -h, --help                print this text
 
 SETTINGS (command line or scenario; numbers in decimal or 0x hex)
@@ -93,10 +100,14 @@ LOG (stderr, or --log FILE): JSON Lines, one object per packet or event
     properties: the MQTT 5 properties present (binary ones as hex, user_properties as
     [name, value] pairs). Events (field event): accept (peer), close (reason; will: true
     when the will was published or scheduled), will (a will published: conn 0, topic,
-    qos), dropped (messages not delivered: count, reason), encode_error (error).
+    qos), dropped (messages not delivered: count, reason), encode_error (error),
+    tls_handshake (TLS only: version TLSv1.2 or TLSv1.3, cipher_suite, alpn and sni when
+    negotiated, client_certificate: true when the client presented one),
+    tls_handshake_failed (error; the connection is closed, a close event follows). Over
+    TLS, settings such as --hangup-after 0 apply once the handshake is done.
 
 NOT IMPLEMENTED
-    TLS and WebSockets; enhanced authentication (a CONNECT with an authentication method is
+    WebSockets; enhanced authentication (a CONNECT with an authentication method is
     refused with 0x8C, an AUTH packet is a protocol error); topic aliases from the broker
     to the client; request/response information; QoS 0 messages are not queued for an
     offline session.
@@ -118,6 +129,8 @@ pub struct Options {
     pub log: Option<PathBuf>,
     /// The behaviour settings, scoped.
     pub plan: Plan,
+    /// TLS, when `--tls-cert` and `--tls-key` are given.
+    pub tls: Option<TlsOptions>,
 }
 
 /// Parses the command line (without the program name).
@@ -128,6 +141,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut scenario = None;
     let mut only_first = false;
     let mut settings = Vec::new();
+    let (mut tls_cert, mut tls_key, mut client_ca, mut alpn) = (None, None, None, Vec::new());
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
@@ -136,7 +150,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--log" => log = Some(PathBuf::from(value("--log")?)),
             "--scenario" => scenario = Some(PathBuf::from(value("--scenario")?)),
             "--only-first-connection" => only_first = true,
-            "--tls-cert" | "--tls-key" => return Err(format!("{arg}: TLS is not supported yet")),
+            "--tls-cert" => tls_cert = Some(PathBuf::from(value("--tls-cert")?)),
+            "--tls-key" => tls_key = Some(PathBuf::from(value("--tls-key")?)),
+            "--tls-client-ca" => client_ca = Some(PathBuf::from(value("--tls-client-ca")?)),
+            "--alpn" => alpn.push(value("--alpn")?),
             _ => {
                 let name = arg
                     .strip_prefix("--")
@@ -148,6 +165,18 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             }
         }
     }
+    let tls = match (tls_cert, tls_key) {
+        (Some(cert), Some(key)) => Some(TlsOptions {
+            cert,
+            key,
+            client_ca,
+            alpn,
+        }),
+        (None, None) if client_ca.is_none() && alpn.is_empty() => None,
+        (None, None) => return Err("--tls-client-ca and --alpn need --tls-cert".into()),
+        (Some(_), None) => return Err("--tls-cert needs --tls-key".into()),
+        (None, Some(_)) => return Err("--tls-key needs --tls-cert".into()),
+    };
     let scope = if only_first {
         Scope::Connections {
             first: 1,
@@ -164,5 +193,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         plan.entries.extend(scenario::parse(&text)?);
     }
-    Ok(Command::Run(Options { port, log, plan }))
+    Ok(Command::Run(Options {
+        port,
+        log,
+        plan,
+        tls,
+    }))
 }

@@ -1,7 +1,7 @@
 //! The packet log: one JSON object per line (JSON Lines) for every packet received (`"dir":"in"`)
 //! and sent (`"dir":"out"`), raw bytes written on demand (`"type":"RAW"`), input that does not
 //! decode (`"type":"MALFORMED"`), and connection events (`"dir":"event"`: accept, close,
-//! will, dropped). Each line carries `conn` (the connection's number, from 1 in accept order),
+//! will, dropped, tls_handshake, tls_handshake_failed). Each line carries `conn` (the connection's number, from 1 in accept order),
 //! `client_id` once the CONNECT is known, and `ms` (milliseconds since the broker started).
 
 use crate::describe;

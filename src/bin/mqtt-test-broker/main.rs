@@ -1,7 +1,8 @@
 //! `mqtt-test-broker`: the project's scriptable MQTT 3.1.1 / 5 test broker, built on the
 //! library's codec. A small conforming broker by default; misbehaves on demand for tests
 //! (command-line settings and scenario files, see [`cli::HELP`]); logs every packet as JSON
-//! Lines. Blocking sockets, one thread per connection, shared state behind one mutex.
+//! Lines. Blocking sockets (TLS optional), one thread per connection, shared state behind one
+//! mutex.
 
 mod behaviour;
 mod broker;
@@ -16,6 +17,7 @@ mod matching;
 mod router;
 mod scenario;
 mod session;
+mod tls;
 mod transport;
 
 use crate::broker::Shared;
@@ -52,6 +54,10 @@ fn main() -> ExitCode {
 }
 
 fn run(options: cli::Options) -> std::io::Result<()> {
+    let tls = match &options.tls {
+        Some(t) => Some(tls::server_config(t).map_err(std::io::Error::other)?),
+        None => None,
+    };
     let listener = TcpListener::bind(("127.0.0.1", options.port))?;
     let log = Log::open(options.log.as_deref())?;
     let shared = Arc::new(Shared::new(log, options.plan));
@@ -90,10 +96,13 @@ fn run(options: cli::Options) -> std::io::Result<()> {
                 o.str("peer", &peer);
             },
         );
-        let shared = shared.clone();
+        let (shared, tls) = (shared.clone(), tls.clone());
         let spawned = std::thread::Builder::new()
             .name(format!("conn-{number}"))
-            .spawn(move || Connection::new(stream, shared, number).run());
+            .spawn(move || match tls {
+                Some(config) => tls::serve(stream, config, shared, number),
+                None => Connection::new(stream, shared, number).run(),
+            });
         if let Err(e) = spawned {
             eprintln!("mqtt-test-broker: cannot start a connection thread: {e}");
         }
