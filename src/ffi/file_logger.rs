@@ -177,7 +177,7 @@ fn open(path: &CStr, mode: &CStr) -> Result<*mut libc::FILE> {
 }
 
 /// Upstream's error code for a failed file operation's `errno`, `fallback` when none fits.
-fn io_error(errno: c_int, fallback: aws_common_error) -> c_int {
+pub(crate) fn io_error(errno: c_int, fallback: aws_common_error) -> c_int {
     let code = match errno {
         libc::EPERM | libc::EACCES => AWS_ERROR_NO_PERMISSION,
         libc::EISDIR | libc::ENAMETOOLONG | libc::ENOENT | libc::ENOTDIR => {

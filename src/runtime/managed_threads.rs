@@ -46,19 +46,69 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// Starts a named thread that [`join_all`] will wait for.
 pub fn spawn(name: String, body: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+    spawn_joinable(name, body).map(drop)
+}
+
+/// A managed thread its starter can wait for on its own, with [`ManagedThread::join`].
+/// Dropping it leaves the thread to [`join_all`].
+#[derive(Debug)]
+pub struct ManagedThread {
+    finished: Arc<AtomicBool>,
+}
+
+/// Starts a named thread that [`join_all`] will wait for, and that the returned handle can join.
+/// A panic in `body` ends the thread as if `body` had returned (it never leaves a joiner waiting).
+pub fn spawn_joinable(
+    name: String,
+    body: impl FnOnce() + Send + 'static,
+) -> std::io::Result<ManagedThread> {
     let finished = Arc::new(AtomicBool::new(false));
     let done = finished.clone();
     // Registering under the lock before the thread can signal keeps a joiner from missing it.
     let mut threads = lock(&REGISTRY.threads);
     let handle = thread::Builder::new().name(name).spawn(move || {
-        body();
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(body));
         // Under the lock, so a joiner between its check and its wait cannot miss this signal.
         let _threads = lock(&REGISTRY.threads);
         done.store(true, Ordering::Release);
         REGISTRY.finished.notify_all();
     })?;
-    threads.push(Managed { handle, finished });
-    Ok(())
+    threads.push(Managed {
+        handle,
+        finished: finished.clone(),
+    });
+    Ok(ManagedThread { finished })
+}
+
+impl ManagedThread {
+    /// Waits until the thread's function has returned, then joins it. Returns at once when called
+    /// on the thread itself (which could never finish while waiting), and when [`join_all`] has
+    /// already taken the finished thread.
+    pub fn join(self) {
+        let mut threads = lock(&REGISTRY.threads);
+        loop {
+            let Some(pos) = threads
+                .iter()
+                .position(|t| Arc::ptr_eq(&t.finished, &self.finished))
+            else {
+                return;
+            };
+            if threads[pos].is_current() {
+                return;
+            }
+            if threads[pos].finished.load(Ordering::Acquire) {
+                let managed = threads.swap_remove(pos);
+                // Join without the lock: other finishing threads take it to signal.
+                drop(threads);
+                let _ = managed.handle.join();
+                return;
+            }
+            threads = REGISTRY
+                .finished
+                .wait(threads)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+    }
 }
 
 /// Sets how long [`join_all`] waits before giving up; zero means no limit.
@@ -84,6 +134,9 @@ pub fn join_all() -> bool {
                 let _ = t.handle.join();
             }
             threads = lock(&REGISTRY.threads);
+            // Threads that finished while the lock was released signalled nobody: look again
+            // before waiting.
+            continue;
         }
         if threads.iter().all(Managed::is_current) {
             return true;
@@ -126,6 +179,71 @@ mod tests {
         }
         assert!(join_all());
         assert_eq!(ran.load(Ordering::SeqCst), 4);
+    }
+
+    #[test]
+    fn join_waits_for_that_thread_only() {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let blocked = spawn_joinable("test-blocked".into(), move || {
+            let _ = rx.recv();
+        })
+        .unwrap();
+        let ran = Arc::new(AtomicBool::new(false));
+        let flag = ran.clone();
+        let quick = spawn_joinable("test-quick".into(), move || {
+            thread::sleep(Duration::from_millis(10));
+            flag.store(true, Ordering::SeqCst);
+        })
+        .unwrap();
+        quick.join();
+        assert!(ran.load(Ordering::SeqCst));
+        tx.send(()).unwrap();
+        blocked.join();
+    }
+
+    #[test]
+    fn a_panicking_thread_still_counts_as_finished() {
+        let t = spawn_joinable("test-panic".into(), || panic!("expected in this test")).unwrap();
+        t.join();
+    }
+
+    /// Sets a flag in its drop, which runs as its thread exits (after the thread's function).
+    struct OnExit(
+        Option<std::sync::mpsc::Sender<()>>,
+        std::sync::mpsc::Receiver<()>,
+    );
+
+    impl Drop for OnExit {
+        fn drop(&mut self) {
+            // Let the other thread finish, and give it time to signal, before this one exits.
+            drop(self.0.take());
+            let _ = self.1.recv();
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    thread_local! {
+        static EXIT_HOOK: std::cell::RefCell<Option<OnExit>> = const { std::cell::RefCell::new(None) };
+    }
+
+    #[test]
+    fn join_all_sees_a_thread_that_finished_while_it_joined_another() {
+        // `first` finishes its function at once but exits only after `second` has finished its
+        // own: `second` signals while join_all is busy joining `first`.
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        spawn("test-first".into(), move || {
+            EXIT_HOOK.with(|h| *h.borrow_mut() = Some(OnExit(Some(go_tx), done_rx)));
+        })
+        .unwrap();
+        spawn("test-second".into(), move || {
+            let _ = go_rx.recv();
+            drop(done_tx);
+        })
+        .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        thread::spawn(move || tx.send(join_all()).unwrap());
+        assert_eq!(rx.recv_timeout(Duration::from_secs(10)), Ok(true));
     }
 
     #[test]

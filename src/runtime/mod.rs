@@ -1,5 +1,17 @@
-//! The threads the library runs: today the registry of managed threads that
-//! `aws_thread_join_all_managed` waits for; the event-loop group, host resolver and bootstrap
-//! follow with the runtime issue.
+//! The threads the library runs: the event loops and their group (`event_loop`,
+//! `event_loop_group`), the registry of managed threads that `aws_thread_join_all_managed`
+//! waits for, the host resolver and the bootstrap.
 
+pub mod event_loop;
+pub mod event_loop_group;
+#[cfg(test)]
+mod event_loop_tests;
+pub mod host_resolver;
+mod host_resolver_cache;
+pub mod host_resolver_lookup;
+#[cfg(test)]
+mod host_resolver_tests;
+mod io_handlers;
+mod loop_thread;
 pub mod managed_threads;
+pub mod timer_heap;

@@ -1,6 +1,7 @@
 //! aws-c-common: allocators, errors, byte buffers, strings, logging, threads and clocks.
 
 pub mod allocator;
+pub mod array_list;
 pub mod atomics;
 pub mod byte_buf;
 pub mod byte_buf_append;
@@ -17,4 +18,6 @@ pub mod mutex;
 pub mod ref_count;
 pub mod shutdown_types;
 pub mod string;
+pub mod task_scheduler;
 pub mod thread;
+pub mod uri;

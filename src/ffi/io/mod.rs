@@ -1,5 +1,16 @@
-//! aws-c-io: today its error codes, log subjects and library init; the event loops, sockets and
-//! TLS follow with the runtime issue.
+//! aws-c-io: error codes, log subjects, library init, event-loop groups and tasks, socket
+//! options, the host resolver and TLS contexts. The bootstrap and the socket connection itself
+//! follow.
 
+pub mod event_loop;
+pub mod host_resolver;
+pub mod host_resolver_address;
 pub mod io;
 pub mod logging;
+pub mod socket;
+pub mod tls_channel_handler;
+pub mod tls_connection_options;
+pub mod tls_ctx_options;
+#[cfg(test)]
+mod tls_ffi_tests;
+mod tls_files;
