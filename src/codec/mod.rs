@@ -18,6 +18,8 @@ pub mod reason_code;
 pub mod subscribe;
 pub mod topic;
 pub mod utf8;
+#[cfg(test)]
+mod validation_tests;
 
 pub use decoder::{Decoder, decode};
 pub use error::CodecError;
