@@ -1,10 +1,15 @@
 //! Non-blocking byte streams driven by readiness, stacked as a connection needs them:
 //! TCP (or a Unix socket) → HTTP CONNECT proxy → TLS → WebSocket.
 //!
-//! Today: validated socket options, URI parsing, and the TLS layer (a rustls session fed and
-//! drained by whatever stream lies below). The TCP stream and the stacking follow.
+//! Today: validated socket options, URI parsing, the TCP/Unix connect on an event loop (`tcp`),
+//! the [`stream::Transport`] interface, and TLS as a session (`tls`) and as a transport layer
+//! (`tls_transport`). The proxy and WebSocket layers follow.
 
 pub mod socket_options;
+pub mod stream;
+pub mod tcp;
+#[cfg(test)]
+mod tcp_tests;
 pub mod tls;
 pub mod tls_context;
 pub mod tls_error;
@@ -14,5 +19,8 @@ mod tls_mosquitto_tests;
 pub(crate) mod tls_test_pki;
 #[cfg(test)]
 mod tls_tests;
+pub mod tls_transport;
+#[cfg(test)]
+mod tls_transport_tests;
 pub mod tls_verifier;
 pub mod uri;

@@ -142,7 +142,7 @@ impl<T> Sent<T> {
 ///
 /// # Safety
 /// A non-NULL `resolver` must come from `aws_host_resolver_new_default` and not be freed.
-unsafe fn resolver_of<'a>(
+pub(crate) unsafe fn resolver_of<'a>(
     resolver: *mut aws_host_resolver,
 ) -> Result<(&'a aws_host_resolver, HostResolver)> {
     // SAFETY: forwarded caller contract.
@@ -292,7 +292,7 @@ pub extern "C" fn aws_host_resolver_init_default_resolution_config() -> aws_host
 /// # Safety
 /// A non-NULL `config` must be valid, and its `impl` callable with `impl_data` from resolver
 /// threads.
-unsafe fn resolution_config(
+pub(crate) unsafe fn resolution_config(
     config: *const aws_host_resolution_config,
     allocator: *mut aws_allocator,
 ) -> ResolutionConfig {

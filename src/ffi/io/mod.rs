@@ -1,7 +1,7 @@
 //! aws-c-io: error codes, log subjects, library init, event-loop groups and tasks, socket
-//! options, the host resolver and TLS contexts. The bootstrap and the socket connection itself
-//! follow.
+//! options, the host resolver, TLS contexts and the client bootstrap.
 
+pub mod channel_bootstrap;
 pub mod event_loop;
 pub mod host_resolver;
 pub mod host_resolver_address;

@@ -1,0 +1,91 @@
+//! The transport interface: one non-blocking, readiness-driven byte stream, whatever lies below
+//! it (a TCP or Unix socket, TLS over one of those, later an HTTP proxy or WebSocket layer).
+//!
+//! A client registers [`Transport::source`] with its loop for [`Transport::interest`], and on
+//! each event reads until `WouldBlock` (mio is edge-triggered), writes what it has, and calls
+//! [`Transport::flush`] while the transport holds bytes for the layer below; it re-registers
+//! when the interest changes. A layer holds at most a bounded amount of data (TLS: one receive
+//! buffer and [`SEND_BUFFER_LIMIT`](super::tls::SEND_BUFFER_LIMIT) of ciphertext); a write it
+//! cannot take now is `WouldBlock`, never an unbounded queue.
+//!
+//! Errors are `io::Error`s; [`error_code`] turns one into upstream's aws error code (a TLS
+//! failure travels inside the `io::Error` as its [`TlsError`]).
+
+use crate::transport::tcp::{SocketStream, socket_error};
+use crate::transport::tls::TlsError;
+use std::ffi::c_int;
+use std::io::{self, Read, Write};
+
+/// A non-blocking byte stream driven by readiness.
+pub trait Transport: Send {
+    /// Reads received bytes into `buf`: `Ok(0)` at the end of the stream, `WouldBlock` when
+    /// nothing is there now.
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize>;
+
+    /// Takes a prefix of `buf` to send: `WouldBlock` when nothing can be taken now (flush, wait
+    /// for writability, retry).
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize>;
+
+    /// Pushes bytes the transport holds toward the socket: `Ok(true)` once none is left.
+    fn flush(&mut self) -> io::Result<bool>;
+
+    /// Starts a clean close of the sending side (a TLS close_notify, a TCP FIN).
+    fn shutdown(&mut self) -> io::Result<()>;
+
+    /// What to watch the socket for now: readable always, writable while bytes wait below.
+    fn interest(&self) -> mio::Interest;
+
+    /// The socket to register with the event loop.
+    fn source(&mut self) -> &mut dyn mio::event::Source;
+}
+
+/// Upstream's aws error code for a transport error.
+pub fn error_code(e: &io::Error) -> c_int {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<TlsError>())
+    {
+        Some(tls) => tls.code(),
+        None => socket_error(e),
+    }
+}
+
+/// A [`Transport`] seen as an `io::Write`, for code that writes to a sink (rustls).
+pub struct WriteTo<'a, T: Transport + ?Sized>(pub &'a mut T);
+
+impl<T: Transport + ?Sized> Write for WriteTo<'_, T> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map(drop)
+    }
+}
+
+impl Transport for SocketStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        Read::read(self, buf)
+    }
+
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Write::write(self, buf)
+    }
+
+    /// A socket holds nothing back.
+    fn flush(&mut self) -> io::Result<bool> {
+        Ok(true)
+    }
+
+    fn shutdown(&mut self) -> io::Result<()> {
+        self.shutdown_write()
+    }
+
+    fn interest(&self) -> mio::Interest {
+        mio::Interest::READABLE
+    }
+
+    fn source(&mut self) -> &mut dyn mio::event::Source {
+        self
+    }
+}

@@ -1,0 +1,296 @@
+//! TLS as a [`Transport`] layer: a [`TlsSession`] over any transport below it, and
+//! [`negotiate`], which drives the handshake on an event loop with a timeout.
+//!
+//! Buffers are bounded: one [`RECEIVE_CHUNK`] of ciphertext read from below and not yet taken
+//! by the session (it takes it once its plaintext is read out), and the session's own limits
+//! (see [`tls`](super::tls)). After the handshake completes, application data may already wait
+//! in the session: read until `WouldBlock` at once, without waiting for an event.
+
+use crate::ffi::io::io::aws_io_errors::{
+    AWS_IO_EVENT_LOOP_SHUTDOWN, AWS_IO_TLS_NEGOTIATION_TIMEOUT,
+};
+use crate::runtime::event_loop::EventLoop;
+use crate::runtime::timer_heap::TimerId;
+use crate::transport::stream::{Transport, WriteTo, error_code};
+use crate::transport::tls::{Received, TlsError, TlsSession};
+use std::ffi::c_int;
+use std::io;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// The most ciphertext read from below at once, and held until the session takes it.
+pub const RECEIVE_CHUNK: usize = 16 * 1024;
+
+/// A TLS client session layered on the transport `T`.
+pub struct TlsTransport<T: Transport> {
+    inner: T,
+    session: TlsSession,
+    /// Ciphertext read from below that the session has not taken yet: `received[start..end]`.
+    received: Box<[u8]>,
+    start: usize,
+    end: usize,
+    /// The layer below has ended.
+    eof: bool,
+}
+
+fn tls_io(e: TlsError) -> io::Error {
+    io::Error::other(e)
+}
+
+fn would_block() -> io::Error {
+    io::ErrorKind::WouldBlock.into()
+}
+
+impl<T: Transport> TlsTransport<T> {
+    /// Layers `session` (not yet handshaken) on `inner`.
+    pub fn new(inner: T, session: TlsSession) -> Self {
+        Self {
+            inner,
+            session,
+            received: vec![0; RECEIVE_CHUNK].into_boxed_slice(),
+            start: 0,
+            end: 0,
+            eof: false,
+        }
+    }
+
+    /// The session (its ALPN result, its state).
+    pub fn session(&self) -> &TlsSession {
+        &self.session
+    }
+
+    /// The transport below.
+    pub fn inner(&self) -> &T {
+        &self.inner
+    }
+
+    /// Advances the handshake as far as the socket allows: `Ok(true)` once it is complete.
+    pub fn handshake(&mut self) -> io::Result<bool> {
+        self.send_pending()?;
+        self.take_received()?;
+        self.send_pending()?;
+        Ok(self.session.is_handshake_done())
+    }
+
+    /// Moves ciphertext from below into the session until the socket has nothing more, the
+    /// stream ends, or the session's plaintext buffer is full.
+    fn take_received(&mut self) -> io::Result<()> {
+        loop {
+            if self.start < self.end {
+                let taken = self
+                    .session
+                    .feed_ciphertext(&self.received[self.start..self.end])
+                    .map_err(tls_io)?;
+                self.start += taken;
+                if taken == 0 {
+                    return Ok(());
+                }
+            } else if self.eof {
+                return Ok(());
+            } else {
+                match self.inner.read(&mut self.received) {
+                    Ok(0) => {
+                        self.eof = true;
+                        self.session.feed_eof().map_err(tls_io)?;
+                        return Ok(());
+                    }
+                    Ok(n) => {
+                        self.start = 0;
+                        self.end = n;
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+
+    /// Writes the session's ciphertext below: `Ok(true)` once none is left.
+    fn send_pending(&mut self) -> io::Result<bool> {
+        while self.session.wants_write() {
+            match self
+                .session
+                .write_ciphertext_to(&mut WriteTo(&mut self.inner))
+            {
+                Ok(0) => return Ok(false),
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(e) => return Err(e),
+            }
+        }
+        self.inner.flush()
+    }
+}
+
+impl<T: Transport> Transport for TlsTransport<T> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match self.session.read_plaintext(buf).map_err(tls_io)? {
+                Received::Data(n) => return Ok(n),
+                Received::Closed | Received::Eof => return Ok(0),
+                Received::Nothing => {}
+            }
+            let before = (self.start, self.end, self.eof);
+            self.take_received()?;
+            // Answers the peer may need (key updates, alerts).
+            self.send_pending()?;
+            if (self.start, self.end, self.eof) == before {
+                return Err(would_block());
+            }
+        }
+    }
+
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !self.session.is_handshake_done() {
+            return Err(tls_io(TlsError::NotNegotiated));
+        }
+        self.send_pending()?;
+        let taken = self.session.write_plaintext(buf).map_err(tls_io)?;
+        self.send_pending()?;
+        if taken == 0 && !buf.is_empty() {
+            return Err(would_block());
+        }
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> io::Result<bool> {
+        self.send_pending()
+    }
+
+    fn shutdown(&mut self) -> io::Result<()> {
+        self.session.close();
+        self.send_pending()?;
+        self.inner.shutdown()
+    }
+
+    fn interest(&self) -> mio::Interest {
+        if self.session.wants_write() {
+            mio::Interest::READABLE | mio::Interest::WRITABLE
+        } else {
+            self.inner.interest()
+        }
+    }
+
+    fn source(&mut self) -> &mut dyn mio::event::Source {
+        self.inner.source()
+    }
+}
+
+/// Receives the end of a handshake, on the loop's thread: the transport, ready for data, or
+/// an aws error code.
+pub type NegotiateCallback<T> = Box<dyn FnOnce(Result<TlsTransport<T>, c_int>) + Send>;
+
+/// A handshake in progress.
+struct Handshake<T: Transport> {
+    tls: TlsTransport<T>,
+    event_loop: EventLoop,
+    token: Option<mio::Token>,
+    timer: Option<TimerId>,
+    on_done: Reporter<T>,
+}
+
+/// The callback, until the result is delivered; dropped before (the loop shut down), it
+/// reports `AWS_IO_EVENT_LOOP_SHUTDOWN`.
+struct Reporter<T: Transport>(Option<NegotiateCallback<T>>);
+
+impl<T: Transport> Drop for Reporter<T> {
+    fn drop(&mut self) {
+        if let Some(on_done) = self.0.take() {
+            on_done(Err(AWS_IO_EVENT_LOOP_SHUTDOWN as c_int));
+        }
+    }
+}
+
+type Slot<T> = Arc<Mutex<Option<Handshake<T>>>>;
+
+fn lock<X>(m: &Mutex<X>) -> MutexGuard<'_, X> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Drives `tls`'s handshake on `event_loop` (call this on the loop's thread): `on_done` gets
+/// the transport once the handshake completes (deregistered, to be registered by its user), or
+/// the failure's code (`AWS_IO_TLS_ERROR_NEGOTIATION_FAILURE`, `AWS_IO_TLS_NEGOTIATION_TIMEOUT`
+/// after `timeout`, a socket error). It runs on the loop's thread, never inside this call.
+pub fn negotiate<T: Transport + 'static>(
+    event_loop: &EventLoop,
+    tls: TlsTransport<T>,
+    timeout: Duration,
+    on_done: NegotiateCallback<T>,
+) {
+    let slot: Slot<T> = Arc::new(Mutex::new(None));
+    let mut guard = lock(&slot);
+    let h = guard.insert(Handshake {
+        tls,
+        event_loop: event_loop.clone(),
+        token: None,
+        timer: None,
+        on_done: Reporter(Some(on_done)),
+    });
+    let on_event = Arc::clone(&slot);
+    match event_loop.register(
+        h.tls.source(),
+        mio::Interest::READABLE | mio::Interest::WRITABLE,
+        Box::new(move |_| step(&on_event)),
+    ) {
+        Ok(token) => h.token = Some(token),
+        Err(e) => {
+            let code = error_code(&e);
+            if let Some(h) = guard.take() {
+                finish_later(h, Err(code));
+            }
+            return;
+        }
+    }
+    let timeout_ns = u64::try_from(timeout.as_nanos()).unwrap_or(u64::MAX);
+    let on_timer = Arc::clone(&slot);
+    h.timer = Some(event_loop.schedule_at(
+        event_loop.now_ns().saturating_add(timeout_ns),
+        Box::new(move || {
+            if let Some(mut h) = lock(&on_timer).take() {
+                h.timer = None;
+                finish_later(h, Err(AWS_IO_TLS_NEGOTIATION_TIMEOUT as c_int));
+            }
+        }),
+    ));
+    drop(guard);
+    // The first flight goes out now; the socket is writable already and mio may not say so.
+    let first = Arc::clone(&slot);
+    event_loop.schedule_now(Box::new(move || step(&first)));
+}
+
+/// One readiness event: advance the handshake; finish on completion or failure.
+fn step<T: Transport + 'static>(slot: &Slot<T>) {
+    let mut guard = lock(slot);
+    let Some(h) = guard.as_mut() else {
+        return;
+    };
+    let result = match h.tls.handshake() {
+        Ok(false) => return,
+        Ok(true) => Ok(()),
+        Err(e) => Err(error_code(&e)),
+    };
+    if let Some(h) = guard.take() {
+        drop(guard);
+        finish_later(h, result);
+    }
+}
+
+/// Stops watching, then reports from a task (an I/O handler may be running).
+fn finish_later<T: Transport + 'static>(mut h: Handshake<T>, result: Result<(), c_int>) {
+    let event_loop = h.event_loop.clone();
+    if let Some(token) = h.token.take() {
+        let _ = event_loop.deregister(h.tls.source(), token);
+    }
+    if let Some(timer) = h.timer.take() {
+        event_loop.cancel(timer);
+    }
+    event_loop.schedule_now(Box::new(move || {
+        let Handshake {
+            tls, mut on_done, ..
+        } = h;
+        if let Some(on_done) = on_done.0.take() {
+            on_done(result.map(|()| tls));
+        }
+    }));
+}
