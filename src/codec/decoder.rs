@@ -10,6 +10,9 @@ use bytes::BytesMut;
 /// The largest packet MQTT can express: a 5-byte fixed header and the largest remaining length.
 pub const MAX_PACKET_SIZE: usize = 1 + 4 + MAX_VARIABLE_INTEGER as usize;
 
+/// The most the decoder reserves beyond what has arrived, for a packet not yet whole.
+const READ_AHEAD: usize = 64 * 1024;
+
 /// Decodes a stream of packets of one connection.
 pub struct Decoder {
     version: Version,
@@ -62,7 +65,11 @@ impl Decoder {
             });
         }
         if self.pending.len() < size {
-            self.pending.reserve(size - self.pending.len());
+            // Grow toward the packet, but never reserve more than a read's worth ahead of the
+            // bytes actually received: a 5-byte header must not make a peer's claim cost
+            // 256 MiB of memory.
+            self.pending
+                .reserve((size - self.pending.len()).min(READ_AHEAD));
             return Ok(None);
         }
         let mut frame = self.pending.split_to(size);
@@ -82,4 +89,18 @@ pub fn decode(bytes: &[u8], version: Version) -> Result<Option<(Packet, usize)>>
     }
     let body = bytes::Bytes::copy_from_slice(&bytes[header.header_len..size]);
     decode_body(&header, body, version).map(|p| Some((p, size)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_claimed_length_does_not_reserve_its_size_up_front() {
+        let mut d = Decoder::new(Version::V311);
+        // A PUBLISH header claiming 200 MiB of remaining length, and nothing else yet.
+        d.feed(&[0x30, 0x80, 0x80, 0x80, 0x64]);
+        assert_eq!(d.next_packet(), Ok(None));
+        assert!(d.pending.capacity() <= 2 * READ_AHEAD, "{}", d.pending.capacity());
+    }
 }
