@@ -8,30 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An allocator that counts live blocks and has no realloc, so growth takes the copy path. */
-static int s_live_blocks;
-
-static void *s_counting_acquire(struct aws_allocator *allocator, size_t size) {
-    (void)allocator;
-    void *p = malloc(size);
-    if (p) {
-        ++s_live_blocks;
-    }
-    return p;
-}
-
-static void s_counting_release(struct aws_allocator *allocator, void *ptr) {
-    (void)allocator;
-    if (ptr) {
-        --s_live_blocks;
-    }
-    free(ptr);
-}
-
-static struct aws_allocator s_counting = {
-    .mem_acquire = s_counting_acquire,
-    .mem_release = s_counting_release,
-};
+#include "counting_allocator.h"
 
 /* An allocator that always fails, to see what an out-of-memory error leaves behind. */
 static void *s_failing_acquire(struct aws_allocator *allocator, size_t size) {

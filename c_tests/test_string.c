@@ -11,30 +11,7 @@ AWS_STATIC_STRING_FROM_LITERAL(s_hello_literal, "hello");
 AWS_STATIC_STRING_FROM_LITERAL(s_empty_literal, "");
 AWS_STRING_FROM_LITERAL(g_world_literal, "world");
 
-/* An allocator that counts live blocks, to see every string freed. */
-static int s_live_blocks;
-
-static void *s_counting_acquire(struct aws_allocator *allocator, size_t size) {
-    (void)allocator;
-    void *p = malloc(size);
-    if (p) {
-        ++s_live_blocks;
-    }
-    return p;
-}
-
-static void s_counting_release(struct aws_allocator *allocator, void *ptr) {
-    (void)allocator;
-    if (ptr) {
-        --s_live_blocks;
-    }
-    free(ptr);
-}
-
-static struct aws_allocator s_counting = {
-    .mem_acquire = s_counting_acquire,
-    .mem_release = s_counting_release,
-};
+#include "counting_allocator.h"
 
 static int test_layout_matches_upstream(void) {
     CHECK_INT_EQ(offsetof(struct aws_string, allocator), 0);

@@ -108,30 +108,7 @@ static const char s_client_ec_pkcs8_key[] =
     "W2gDjFvJBHA98eHn6+cujBT0/hFbvvE1JEr9ZCVis2h4OQAISthmhuCJ\n"
     "-----END PRIVATE KEY-----\n";
 
-/* An allocator that counts live blocks, to see everything the options own freed. */
-static int s_live_blocks;
-
-static void *s_counting_acquire(struct aws_allocator *allocator, size_t size) {
-    (void)allocator;
-    void *p = malloc(size);
-    if (p) {
-        ++s_live_blocks;
-    }
-    return p;
-}
-
-static void s_counting_release(struct aws_allocator *allocator, void *ptr) {
-    (void)allocator;
-    if (ptr) {
-        --s_live_blocks;
-    }
-    free(ptr);
-}
-
-static struct aws_allocator s_counting = {
-    .mem_acquire = s_counting_acquire,
-    .mem_release = s_counting_release,
-};
+#include "counting_allocator.h"
 
 static struct aws_byte_cursor s_cur(const char *text) {
     return aws_byte_cursor_from_c_str(text);
