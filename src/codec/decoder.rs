@@ -101,6 +101,10 @@ mod tests {
         // A PUBLISH header claiming 200 MiB of remaining length, and nothing else yet.
         d.feed(&[0x30, 0x80, 0x80, 0x80, 0x64]);
         assert_eq!(d.next_packet(), Ok(None));
-        assert!(d.pending.capacity() <= 2 * READ_AHEAD, "{}", d.pending.capacity());
+        assert!(
+            d.pending.capacity() <= 2 * READ_AHEAD,
+            "{}",
+            d.pending.capacity()
+        );
     }
 }
