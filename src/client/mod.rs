@@ -2,4 +2,6 @@
 //! client, each a state machine fed with `now`, received bytes and user commands, and polled for
 //! bytes to send, the next timer deadline and events to deliver.
 //!
-//! Empty until the client issues land; nothing here is exported yet.
+//! So far the parts both engines share: the subscription topic tree.
+
+pub mod topic_tree;
