@@ -2,6 +2,7 @@
 //! client, each a state machine fed with `now`, received bytes and user commands, and polled for
 //! bytes to send, the next timer deadline and events to deliver.
 //!
-//! So far the parts both engines share: the subscription topic tree.
+//! So far the parts both engines share: the subscription topic tree and the reconnect backoff.
 
+pub mod backoff;
 pub mod topic_tree;
