@@ -21,8 +21,26 @@ pub fn has_name_syntax(topic: &str) -> bool {
 }
 
 /// True when `filter` may appear in a SUBSCRIBE or UNSUBSCRIBE.
-pub fn is_valid_filter(filter: &[u8]) -> bool {
-    is_valid(filter, true)
+pub fn is_valid_filter(topic: &[u8]) -> bool {
+    // [MQTT-4.7.3-1] at least one character; [MQTT-1.5.3] at most 65535 bytes; [MQTT-4.7.3-2]
+    // and [MQTT-1.5.3-2] no U+0000 and well-formed UTF-8.
+    if topic.is_empty() || topic.len() > MAX_STRING_LEN || utf8::validate(topic).is_err() {
+        return false;
+    }
+    let mut levels = topic.split(|&b| b == b'/').peekable();
+    while let Some(level) = levels.next() {
+        let has_plus = level.contains(&b'+');
+        let has_hash = level.contains(&b'#');
+        if (has_plus || has_hash) && level.len() > 1 {
+            // [MQTT-4.7.1-2], [MQTT-4.7.1-3] each wildcard occupies a whole level.
+            return false;
+        }
+        if has_hash && levels.peek().is_some() {
+            // [MQTT-4.7.1-2] '#' is the last character of the filter.
+            return false;
+        }
+    }
+    true
 }
 
 /// The share name and the filter of a shared subscription `$share/{name}/{filter}` [MQTT-4.8.2];
@@ -46,29 +64,6 @@ pub fn is_valid_filter_v5(filter: &[u8]) -> bool {
                 && is_valid_filter(inner)
         }
     }
-}
-
-fn is_valid(topic: &[u8], is_filter: bool) -> bool {
-    // [MQTT-4.7.3-1] at least one character; [MQTT-1.5.3] at most 65535 bytes; [MQTT-4.7.3-2]
-    // and [MQTT-1.5.3-2] no U+0000 and well-formed UTF-8.
-    if topic.is_empty() || topic.len() > MAX_STRING_LEN || utf8::validate(topic).is_err() {
-        return false;
-    }
-    let mut levels = topic.split(|&b| b == b'/').peekable();
-    while let Some(level) = levels.next() {
-        let has_plus = level.contains(&b'+');
-        let has_hash = level.contains(&b'#');
-        if (has_plus || has_hash) && (!is_filter || level.len() > 1) {
-            // [MQTT-4.7.1-1] wildcards only in filters; [MQTT-4.7.1-2], [MQTT-4.7.1-3] each
-            // wildcard occupies a whole level.
-            return false;
-        }
-        if has_hash && levels.peek().is_some() {
-            // [MQTT-4.7.1-2] '#' is the last character of the filter.
-            return false;
-        }
-    }
-    true
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! that allocated it, so tests can assert that nothing leaked and show where a leak came from.
 
 use crate::ffi::common::allocator::{aws_allocator, aws_mem_trace_level, reallocate};
+use crate::runtime::lock::lock;
 use std::backtrace::Backtrace;
 use std::collections::{BTreeSet, HashMap};
 use std::ffi::c_void;
@@ -13,10 +14,6 @@ use std::sync::{Mutex, MutexGuard};
 /// The addresses of the tracers C holds, so that a pointer to anything else (another allocator,
 /// a destroyed tracer) is refused instead of being read as a tracer.
 static LIVE_TRACERS: Mutex<BTreeSet<usize>> = Mutex::new(BTreeSet::new());
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 /// One live block.
 struct Block {

@@ -22,6 +22,7 @@
 //! - No loop thread ever blocks except in poll; a panic in a task or handler is caught, logged,
 //!   and the loop goes on.
 
+use crate::runtime::lock::lock;
 use crate::runtime::loop_thread::{self, Local};
 use crate::runtime::managed_threads::{self, ManagedThread};
 use crate::runtime::timer_heap::TimerId;
@@ -100,7 +101,7 @@ pub(crate) struct Shared {
 impl Shared {
     /// The command list, even if a panicking thread poisoned its lock (the list stays valid).
     pub(crate) fn inbox(&self) -> MutexGuard<'_, Inbox> {
-        self.inbox.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.inbox)
     }
 }
 

@@ -33,6 +33,7 @@ use crate::ffi::common::error::aws_common_error::{
 use crate::ffi::io::io::aws_io_errors::{
     AWS_IO_DNS_HOST_REMOVED_FROM_CACHE, AWS_IO_DNS_QUERY_FAILED,
 };
+use crate::runtime::lock::lock;
 use std::collections::{HashMap, VecDeque};
 use std::ffi::c_int;
 use std::fmt;
@@ -318,7 +319,7 @@ impl HostResolver {
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.state)
     }
 
     /// Makes sure a thread will take the work just queued: wakes an idle one, and starts
@@ -474,7 +475,7 @@ impl Drop for Handle {
 
 /// Takes the function out of its slot, once.
 fn take<F>(slot: &Mutex<Option<F>>) -> Option<F> {
-    slot.lock().unwrap_or_else(|p| p.into_inner()).take()
+    lock(slot).take()
 }
 
 /// Runs a task; a panic ends the task, not the resolver thread.

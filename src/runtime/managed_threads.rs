@@ -1,9 +1,10 @@
 //! The library's own threads (event-loop threads, clean-up threads), which
 //! `aws_thread_join_all_managed` waits for so a program can exit with none of them running.
 
+use crate::runtime::lock::lock;
 use std::os::unix::thread::JoinHandleExt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -39,10 +40,6 @@ static REGISTRY: Registry = Registry {
     finished: Condvar::new(),
     timeout: Mutex::new(Duration::ZERO),
 };
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 /// Starts a named thread that [`join_all`] will wait for.
 pub fn spawn(name: String, body: impl FnOnce() + Send + 'static) -> std::io::Result<()> {

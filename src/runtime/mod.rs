@@ -12,6 +12,7 @@ pub mod host_resolver_lookup;
 #[cfg(test)]
 mod host_resolver_tests;
 mod io_handlers;
+pub mod lock;
 mod loop_thread;
 pub mod managed_threads;
 pub mod timer_heap;

@@ -22,6 +22,7 @@ use crate::ffi::common::error::aws_common_error::{
 use crate::ffi::io::io::aws_io_errors::*;
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::host_resolver::{HostResolver, ResolutionConfig, ResolveResult};
+use crate::runtime::lock::lock;
 use crate::runtime::timer_heap::TimerId;
 use crate::transport::socket_options::{SocketDomain, SocketOptions, SocketType, TcpNoDelay};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
@@ -31,7 +32,7 @@ use std::io::{self, Read, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 /// A connected stream socket, non-blocking, ready to register with a loop.
 #[derive(Debug)]
@@ -296,10 +297,6 @@ struct Pending {
 
 /// Shared by the I/O handler and the timer; the first to take the `Pending` decides.
 type Slot = Arc<Mutex<Option<Pending>>>;
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 impl Pending {
     /// Stops the loop watching the socket and cancels the timer.

@@ -14,6 +14,7 @@
 //!   (`RSA PRIVATE KEY`), PKCS#8 (`PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`).
 //! - **ALPN**: upstream's `"proto1;proto2"` list, at most four protocols.
 
+use crate::runtime::lock::lock;
 use crate::transport::tls_error::TlsError;
 use crate::transport::tls_verifier::AcceptAnyServerCertificate;
 use rustls::client::WantsClientCert;
@@ -260,7 +261,7 @@ fn add_directory(store: &mut RootCertStore, dir: &Path) -> Result<(), TlsError> 
 /// a later context sees certificates installed meanwhile.
 fn system_roots() -> Result<Arc<RootCertStore>, TlsError> {
     static LOADED: Mutex<Option<Arc<RootCertStore>>> = Mutex::new(None);
-    let mut loaded = LOADED.lock().unwrap_or_else(|p| p.into_inner());
+    let mut loaded = lock(&LOADED);
     if let Some(store) = loaded.as_ref() {
         return Ok(store.clone());
     }

@@ -10,12 +10,13 @@ use crate::ffi::io::io::aws_io_errors::{
     AWS_IO_EVENT_LOOP_SHUTDOWN, AWS_IO_TLS_NEGOTIATION_TIMEOUT,
 };
 use crate::runtime::event_loop::EventLoop;
+use crate::runtime::lock::lock;
 use crate::runtime::timer_heap::TimerId;
 use crate::transport::stream::{Transport, WriteTo, error_code};
 use crate::transport::tls::{Received, TlsError, TlsSession};
 use std::ffi::c_int;
 use std::io;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The most ciphertext read from below at once, and held until the session takes it.
@@ -203,10 +204,6 @@ impl<T: Transport> Drop for Reporter<T> {
 }
 
 type Slot<T> = Arc<Mutex<Option<Handshake<T>>>>;
-
-fn lock<X>(m: &Mutex<X>) -> MutexGuard<'_, X> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 /// Drives `tls`'s handshake on `event_loop` (call this on the loop's thread): `on_done` gets
 /// the transport once the handshake completes (deregistered, to be registered by its user), or

@@ -2,6 +2,7 @@
 //! aws-c-common. Every library's codes are looked up by number in `ffi::error_table`.
 
 use crate::ffi::error_table;
+use crate::runtime::lock::lock;
 use std::cell::Cell;
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::Mutex;
@@ -39,7 +40,7 @@ pub fn raise(err: c_int) {
     let chosen = if local.handler.is_some() {
         local
     } else {
-        *GLOBAL_HANDLER.lock().unwrap_or_else(|p| p.into_inner())
+        *lock(&GLOBAL_HANDLER)
     };
     if let Some(handler) = chosen.handler {
         // SAFETY: the caller registered this handler for exactly this call.
@@ -103,7 +104,7 @@ pub extern "C" fn aws_set_global_error_handler_fn(
     handler: Option<aws_error_handler_fn>,
     ctx: *mut c_void,
 ) -> Option<aws_error_handler_fn> {
-    let mut global = GLOBAL_HANDLER.lock().unwrap_or_else(|p| p.into_inner());
+    let mut global = lock(&GLOBAL_HANDLER);
     std::mem::replace(&mut *global, Handler { handler, ctx }).handler
 }
 

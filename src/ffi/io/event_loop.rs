@@ -146,8 +146,8 @@ fn pinned_cpus(requested: usize) -> Vec<usize> {
         .collect()
 }
 
-/// Reads a C clock.
-fn c_clock(read: aws_io_clock_fn) -> Clock {
+/// A runtime clock reading the caller's C clock function (a failed read reports no time).
+pub(crate) fn c_clock(read: aws_io_clock_fn) -> Clock {
     Clock::Custom(Arc::new(move || {
         let mut now = 0u64;
         // SAFETY: the caller's clock function, given a valid slot.

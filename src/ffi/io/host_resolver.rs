@@ -35,7 +35,7 @@ use crate::ffi::common::shutdown_types::{
 };
 use crate::ffi::common::string::{aws_string, aws_string_destroy, new_string};
 use crate::ffi::guard::{self, Error, OP_SUCCESS, Result, require};
-use crate::ffi::io::event_loop::{aws_event_loop_group, aws_io_clock_fn};
+use crate::ffi::io::event_loop::{aws_event_loop_group, aws_io_clock_fn, c_clock};
 use crate::ffi::io::host_resolver_address::{
     aws_default_dns_resolve, aws_host_address, aws_resolve_host_implementation_fn, c_lookup,
     host_name_arg,
@@ -44,11 +44,12 @@ use crate::runtime::event_loop::Clock;
 use crate::runtime::host_resolver::{
     HostResolver, ResolutionConfig, ResolveResult, ResolverOptions,
 };
+use crate::runtime::lock::lock;
 use std::ffi::{c_int, c_void};
 use std::net::IpAddr;
 use std::ptr;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Which addresses `aws_host_resolver_get_host_address_count` counts (flags, combined with `|`).
@@ -147,22 +148,10 @@ pub(crate) unsafe fn resolver_of<'a>(
 ) -> Result<(&'a aws_host_resolver, HostResolver)> {
     // SAFETY: forwarded caller contract.
     let handle = unsafe { guard::reference(resolver) }?;
-    let inner = handle
-        .resolver
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
+    let inner = lock(&handle.resolver)
         .clone()
         .ok_or(Error::from(AWS_ERROR_INVALID_STATE))?;
     Ok((handle, inner))
-}
-
-/// Reads a C clock.
-fn c_clock(read: aws_io_clock_fn) -> Clock {
-    Clock::Custom(Arc::new(move || {
-        let mut now = 0u64;
-        // SAFETY: the caller's clock function, given a valid slot.
-        (unsafe { read(&mut now) } == OP_SUCCESS).then_some(now)
-    }))
 }
 
 /// Makes a resolver with one reference.
@@ -262,11 +251,7 @@ pub unsafe extern "C" fn aws_host_resolver_release(resolver: *mut aws_host_resol
             if previous != 1 {
                 return Ok(());
             }
-            handle
-                .resolver
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .take()
+            lock(&handle.resolver).take()
         };
         // Dropping the resolver starts the shutdown, which may free the handle at once: nothing
         // here refers to it any more.
