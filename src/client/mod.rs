@@ -2,7 +2,9 @@
 //! client, each a state machine fed with `now`, received bytes and user commands, and polled for
 //! bytes to send, the next timer deadline and events to deliver.
 //!
-//! So far the parts both engines share: the subscription topic tree and the reconnect backoff.
+//! Shared by both: the subscription topic tree and the reconnect backoff. The engines: [`mqtt311`].
 
 pub mod backoff;
+pub mod iot_metrics;
+pub mod mqtt311;
 pub mod topic_tree;

@@ -15,4 +15,5 @@ mod io_handlers;
 pub mod lock;
 mod loop_thread;
 pub mod managed_threads;
+pub mod mqtt311_driver;
 pub mod timer_heap;

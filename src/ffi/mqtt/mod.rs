@@ -1,5 +1,10 @@
-//! aws-c-mqtt: `aws/mqtt/mqtt.h` today; the MQTT 3.1.1 client (`client.h`) and the MQTT 5 client
-//! (`v5/`) follow with their issues.
+//! aws-c-mqtt: `aws/mqtt/mqtt.h`, the MQTT 3.1.1 client of `aws/mqtt/client.h` (`client*.rs`),
+//! and the MQTT 5 client (`v5/`) as it lands.
 
+pub mod client;
+pub mod client_connection;
+pub mod client_delegate;
+pub mod client_operations;
+pub mod client_types;
 pub mod mqtt;
 pub mod v5;

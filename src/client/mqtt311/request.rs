@@ -1,0 +1,88 @@
+//! The operations a user submits, and the record the engine keeps of each until it completes.
+
+use crate::codec::{Publish, QoS};
+
+/// One topic filter of a subscribe, with the handler its messages are routed to.
+#[derive(Debug)]
+pub struct SubscribeTopic<S> {
+    /// The topic filter (a `$share/` filter included).
+    pub filter: String,
+    /// The maximum QoS asked for.
+    pub qos: QoS,
+    /// Moved into the subscription tree when the SUBSCRIBE is first sent.
+    pub handler: Option<S>,
+}
+
+/// An operation, as submitted.
+// Publishes are the common request: boxing them would cost an allocation per publish.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Request<S> {
+    /// PUBLISH at the packet's QoS (its packet id and DUP flag are set when sent).
+    Publish(Publish),
+    /// SUBSCRIBE to these filters.
+    Subscribe(Vec<SubscribeTopic<S>>),
+    /// SUBSCRIBE again to every filter in the tree (`aws_mqtt_resubscribe_existing_topics`).
+    Resubscribe,
+    /// UNSUBSCRIBE from one filter.
+    Unsubscribe(String),
+    /// A PINGREQ the user asked for.
+    Ping,
+}
+
+impl<S> Request<S> {
+    /// Whether the operation waits in the offline queue while disconnected. QoS 0 publishes and
+    /// pings do not (upstream fails them with `AWS_ERROR_MQTT_NOT_CONNECTED`).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Request::Publish(p) => p.qos != QoS::AtMostOnce,
+            Request::Ping => false,
+            _ => true,
+        }
+    }
+
+    /// The size upstream's statistics count for the operation: a 4-byte header estimate plus
+    /// the topic and payload (publish) or each filter plus 3 (subscribe); 0 for a ping.
+    pub fn statistics_size(&self) -> u64 {
+        let len = |s: &str| s.len() as u64;
+        match self {
+            Request::Publish(p) => 4 + len(&p.topic) + p.payload.len() as u64,
+            Request::Subscribe(topics) => {
+                4 + topics.iter().map(|t| 3 + len(&t.filter)).sum::<u64>()
+            }
+            Request::Resubscribe => 4,
+            Request::Unsubscribe(filter) => 4 + 2 + len(filter),
+            Request::Ping => 0,
+        }
+    }
+}
+
+/// Where an operation stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Waiting to be sent (the offline queue, or next in line).
+    Queued,
+    /// Sent; waiting for PUBACK, SUBACK, UNSUBACK or (QoS 2) PUBREC.
+    AwaitingAck,
+    /// QoS 2: PUBREC received and PUBREL sent; waiting for PUBCOMP.
+    AwaitingPubcomp,
+}
+
+/// The engine's record of one unfinished operation.
+#[derive(Debug)]
+pub struct Operation<T, S> {
+    /// What was asked.
+    pub request: Request<S>,
+    /// The caller's token, handed back on completion.
+    pub token: T,
+    /// Where it stands.
+    pub stage: Stage,
+    /// Sent at least once: a resent PUBLISH carries DUP [MQTT-3.3.1-1].
+    pub sent_before: bool,
+    /// Sent on the current link and not yet acknowledged (counted as unacked).
+    pub in_flight: bool,
+    /// Bumped at each send, so a timeout armed for an earlier send is recognised as stale.
+    pub send_seq: u32,
+    /// The subscribe filters the SUBACK answers (a resubscribe's, fixed when it is sent).
+    pub filters_sent: usize,
+}

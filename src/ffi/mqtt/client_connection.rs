@@ -1,0 +1,892 @@
+//! `aws/mqtt/client.h`: the MQTT 3.1.1 connection object: its life (new, acquire, release,
+//! termination), its configuration (will, login, backoff, handlers, metrics), connect,
+//! disconnect and statistics. The operations are in `client_operations.rs`.
+//!
+//! A connection lives on one loop of its client's bootstrap. API calls check their arguments
+//! and the state, copy what they were lent, queue a command and wake the loop; the engine runs
+//! there (see `runtime/mqtt311_driver.rs`) and the callbacks run there, with no lock held, so a
+//! callback may call any function here (release included).
+//!
+//! Differences from upstream:
+//! - Releasing the last reference while connected disconnects and then destroys the connection
+//!   (upstream's connection holds itself alive until the user disconnects, so it cannot be).
+//! - A keep alive not longer than the ping timeout is `AWS_ERROR_INVALID_ARGUMENT` (upstream
+//!   aborts the process); a NULL argument is `AWS_ERROR_INVALID_ARGUMENT` (upstream crashes).
+//! - A refused CONNACK's return code reaches `on_connection_complete` (upstream passes 0).
+//! - Setters may be called from inside callbacks (upstream refuses with `AWS_ERROR_INVALID_STATE`).
+//! - WebSockets and HTTP proxies come with the transports issue: until then their setters fail
+//!   with `AWS_ERROR_UNSUPPORTED_OPERATION`.
+//!
+//! # Safety
+//! Every exported function has the same contract: a pointer argument is NULL or points to a
+//! valid object of its type; a connection is one `aws_mqtt_client_connection_new` made and that
+//! the caller holds a reference to.
+
+use crate::client::backoff::BackoffConfig;
+use crate::client::iot_metrics::{IotMetrics, username_with_metrics};
+use crate::client::mqtt311::settings::{DEFAULT_KEEP_ALIVE_SECS, DEFAULT_PING_TIMEOUT_NS};
+use crate::client::mqtt311::{PacketIds, Settings, State};
+use crate::codec::{QoS, Will, topic, utf8};
+use crate::ffi::common::byte_buf::{aws_byte_cursor, cursor_bytes};
+use crate::ffi::common::error::aws_common_error::{
+    AWS_ERROR_INVALID_STATE, AWS_ERROR_UNSUPPORTED_OPERATION,
+};
+use crate::ffi::guard::{self, Error, INVALID_ARGUMENT, Result};
+use crate::ffi::io::channel_bootstrap::{Connector, connector_of};
+use crate::ffi::io::host_resolver::{aws_host_resolution_config, resolution_config};
+use crate::ffi::io::socket::socket_options;
+use crate::ffi::io::tls_connection_options::connection_settings;
+use crate::ffi::mqtt::client::{
+    aws_mqtt_client, aws_mqtt_client_acquire, aws_mqtt_client_release, bootstrap_of,
+};
+use crate::ffi::mqtt::client_delegate::{CCommand, CDelegate, Callback, OpToken, SubHandler};
+use crate::ffi::mqtt::client_types::*;
+use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
+use crate::ffi::mqtt::mqtt::{aws_mqtt_iot_metrics, aws_mqtt_qos_raw};
+use crate::runtime::event_loop::EventLoop;
+use crate::runtime::lock::lock;
+use crate::runtime::mqtt311_driver::{Command, Endpoint, Handle};
+use bytes::Bytes;
+use std::ffi::{c_int, c_void};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The connection-level callbacks the setters install.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Callbacks {
+    pub on_success: Callback<aws_mqtt_client_on_connection_success_fn>,
+    pub on_failure: Callback<aws_mqtt_client_on_connection_failure_fn>,
+    pub on_interrupted: Callback<aws_mqtt_client_on_connection_interrupted_fn>,
+    pub on_resumed: Callback<aws_mqtt_client_on_connection_resumed_fn>,
+    pub on_closed: Callback<aws_mqtt_client_on_connection_closed_fn>,
+    pub on_any_publish: Callback<aws_mqtt_client_publish_received_fn>,
+    pub on_termination: Callback<aws_mqtt_client_on_connection_termination_fn>,
+}
+
+/// What the next CONNECT carries besides `connect`'s options.
+#[derive(Clone, Default)]
+struct Config {
+    will: Option<Will>,
+    username: Option<String>,
+    password: Option<Bytes>,
+    metrics: Option<IotMetrics>,
+    reconnect_secs: Option<(u64, u64)>,
+    resolution: Option<crate::runtime::host_resolver::ResolutionConfig>,
+}
+
+impl Config {
+    fn backoff(&self) -> BackoffConfig {
+        self.reconnect_secs
+            .map_or(BackoffConfig::MQTT311_DEFAULT, |(min, max)| {
+                BackoffConfig::mqtt311(min, max)
+            })
+    }
+
+    /// The CONNECT's user name: the login's, with the metrics appended when set.
+    fn username(&self) -> Option<String> {
+        match &self.metrics {
+            None => self.username.clone(),
+            Some(m) => {
+                let base = self.username.clone().unwrap_or_default();
+                Some(username_with_metrics(&base, m).unwrap_or(base))
+            }
+        }
+    }
+
+    /// Puts the configured will, login and backoff into `settings`.
+    fn apply(&self, settings: &mut Settings) {
+        settings.will = self.will.clone();
+        settings.username = self.username();
+        settings.password = self.password.clone();
+        settings.backoff = self.backoff();
+    }
+}
+
+/// How far the destruction of a connection has got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Destroy {
+    /// Still referenced.
+    No,
+    /// Released; waiting for a state from which to go on.
+    Wait,
+    /// Released while connected: disconnecting first.
+    Disconnect,
+    /// Disconnected: the final task is (or is being) scheduled.
+    Finish,
+}
+
+/// What API calls and the loop share, behind one lock.
+struct Synced {
+    /// The state as the API sees it: set by lifecycle calls at once, then by the loop.
+    state: State,
+    /// A lifecycle command is queued: the loop's view is stale until it runs.
+    lifecycle_pending: bool,
+    ids: PacketIds,
+    commands: Vec<CCommand>,
+    config: Config,
+    callbacks: Callbacks,
+    on_connection_complete: Callback<aws_mqtt_client_on_connection_complete_fn>,
+    on_disconnect: Callback<aws_mqtt_client_on_disconnect_fn>,
+    destroy: Destroy,
+}
+
+/// The operation statistics, read without a lock.
+#[derive(Default)]
+pub(crate) struct Stats {
+    pub incomplete_count: AtomicU64,
+    pub incomplete_size: AtomicU64,
+    pub unacked_count: AtomicU64,
+    pub unacked_size: AtomicU64,
+}
+
+/// An MQTT 3.1.1 connection. Opaque.
+pub struct aws_mqtt_client_connection {
+    client: *mut aws_mqtt_client,
+    refs: AtomicUsize,
+    event_loop: EventLoop,
+    connector: Connector,
+    synced: Mutex<Synced>,
+    wake_scheduled: AtomicBool,
+    pub(crate) stats: Stats,
+    driver: Handle<OpToken, SubHandler, CDelegate>,
+    /// The connection's own reference while it is being destroyed.
+    finishing: Mutex<Option<Arc<aws_mqtt_client_connection>>>,
+}
+
+// SAFETY: the client pointer is only passed to thread-safe client functions; everything mutable
+// is behind a lock or atomic.
+unsafe impl Send for aws_mqtt_client_connection {}
+// SAFETY: as above.
+unsafe impl Sync for aws_mqtt_client_connection {}
+
+impl aws_mqtt_client_connection {
+    fn synced(&self) -> MutexGuard<'_, Synced> {
+        lock(&self.synced)
+    }
+
+    /// Queues `command` (the lock held) and wakes the loop once the lock is dropped.
+    fn queue(&self, synced: &mut Synced, command: CCommand) {
+        synced.commands.push(command);
+    }
+
+    /// Makes sure the loop runs the queued commands soon.
+    fn wake(&self) {
+        if !self.wake_scheduled.swap(true, Relaxed) {
+            let driver = self.driver.clone();
+            self.event_loop
+                .schedule_now(Box::new(move || driver.wake()));
+        }
+    }
+
+    /// The loop takes the queued commands (see `CDelegate::take_commands`).
+    pub(crate) fn take_commands(&self, into: &mut Vec<CCommand>) {
+        self.wake_scheduled.store(false, Relaxed);
+        let mut s = self.synced();
+        s.lifecycle_pending = false;
+        into.append(&mut s.commands);
+    }
+
+    /// The connection-level callbacks now.
+    pub(crate) fn callbacks(&self) -> Callbacks {
+        self.synced().callbacks
+    }
+
+    pub(crate) fn take_on_connection_complete(
+        &self,
+    ) -> Callback<aws_mqtt_client_on_connection_complete_fn> {
+        std::mem::take(&mut self.synced().on_connection_complete)
+    }
+
+    pub(crate) fn take_on_disconnect(&self) -> Callback<aws_mqtt_client_on_disconnect_fn> {
+        std::mem::take(&mut self.synced().on_disconnect)
+    }
+
+    /// An operation finished: its packet id is free and it leaves the statistics.
+    pub(crate) fn finish_operation(&self, id: u16, size: u64) {
+        self.synced().ids.free(id);
+        self.stats.incomplete_count.fetch_sub(1, Relaxed);
+        self.stats.incomplete_size.fetch_sub(size, Relaxed);
+    }
+
+    /// Records the loop's state (unless a lifecycle command is on its way) and moves a pending
+    /// destruction on.
+    pub(crate) fn mirror_state(&self, state: State) -> Destroy {
+        let mut s = self.synced();
+        if !s.lifecycle_pending {
+            s.state = state;
+        }
+        self.advance_destroy(&mut s)
+    }
+
+    /// After the last release: disconnect if connected, finish once disconnected.
+    fn advance_destroy(&self, s: &mut Synced) -> Destroy {
+        match (s.destroy, s.state) {
+            (Destroy::Wait | Destroy::Disconnect, State::Disconnected) if !s.lifecycle_pending => {
+                s.destroy = Destroy::Finish;
+                Destroy::Finish
+            }
+            (Destroy::Wait, State::Connected | State::Reconnecting) => {
+                s.state = State::Disconnecting;
+                s.lifecycle_pending = true;
+                s.on_disconnect = Callback::default();
+                self.queue(s, Command::Disconnect);
+                self.wake();
+                s.destroy = Destroy::Disconnect;
+                Destroy::Disconnect
+            }
+            (other, _) => other,
+        }
+    }
+
+    /// Schedules the end: the driver fails what is left, the memory goes, the client is
+    /// released, and the termination handler runs.
+    pub(crate) fn schedule_finish(&self) {
+        let Some(this) = lock(&self.finishing).take() else {
+            return;
+        };
+        self.event_loop.schedule_now(Box::new(move || {
+            this.driver.shut_down();
+            let termination = this.synced().callbacks.on_termination;
+            let client = this.client;
+            crate::aws_log!(
+                AWS_LL_DEBUG,
+                AWS_LS_MQTT_CLIENT,
+                "id={:p}: Destroying connection",
+                Arc::as_ptr(&this)
+            );
+            drop(this);
+            // SAFETY: the reference `aws_mqtt_client_connection_new` took; then the user's
+            // termination handler with its data.
+            unsafe {
+                aws_mqtt_client_release(client);
+                if let Some(f) = termination.function {
+                    f(termination.user_data);
+                }
+            }
+        }));
+    }
+
+    /// Fails with `AWS_ERROR_INVALID_STATE` unless the state allows configuration (upstream:
+    /// disconnected or connected).
+    fn configurable(s: &Synced) -> Result<()> {
+        match s.state {
+            State::Disconnected | State::Connected => Ok(()),
+            _ => Err(Error::from(AWS_ERROR_INVALID_STATE)),
+        }
+    }
+
+    /// Changes the configuration; when connected, the engine's next reconnect uses it too.
+    fn reconfigure(&self, change: impl FnOnce(&mut Config)) -> Result<()> {
+        let mut s = self.synced();
+        Self::configurable(&s)?;
+        change(&mut s.config);
+        if s.state == State::Connected {
+            let config = s.config.clone();
+            self.queue(
+                &mut s,
+                Command::Reconfigure(Box::new(move |settings| config.apply(settings))),
+            );
+            drop(s);
+            self.wake();
+        }
+        Ok(())
+    }
+
+    /// Changes a connection-level callback.
+    fn set_callbacks(&self, change: impl FnOnce(&mut Callbacks)) -> Result<()> {
+        let mut s = self.synced();
+        Self::configurable(&s)?;
+        change(&mut s.callbacks);
+        Ok(())
+    }
+
+    /// Queues the operation `make` builds under a fresh packet id, as upstream's
+    /// `mqtt_create_request`: refused while disconnecting, and (unless `retryable`: QoS 0
+    /// publishes, pings) while not connected. `make` runs only once the id is allocated, so a
+    /// refused call builds no subscription handler (whose drop would run the user's cleanup).
+    pub(crate) fn submit(
+        &self,
+        retryable: bool,
+        make: impl FnOnce() -> (crate::client::mqtt311::Request<SubHandler>, OpToken),
+    ) -> Result<u16> {
+        let mut s = self.synced();
+        if s.state == State::Disconnecting {
+            return Err(AWS_ERROR_MQTT_CONNECTION_DISCONNECTING.into());
+        }
+        if !retryable && s.state != State::Connected {
+            return Err(AWS_ERROR_MQTT_NOT_CONNECTED.into());
+        }
+        let id = s
+            .ids
+            .allocate()
+            .ok_or(Error::from(AWS_ERROR_MQTT_QUEUE_FULL))?;
+        let (request, token) = make();
+        let size = token.size;
+        self.stats.incomplete_count.fetch_add(1, Relaxed);
+        self.stats.incomplete_size.fetch_add(size, Relaxed);
+        self.queue(&mut s, Command::Submit(id, request, token));
+        drop(s);
+        self.wake();
+        Ok(id)
+    }
+}
+
+/// The connection behind a pointer the caller holds a reference to.
+///
+/// # Safety
+/// `connection` must be NULL or a live connection.
+pub(crate) unsafe fn connection_of<'a>(
+    connection: *mut aws_mqtt_client_connection,
+) -> Result<&'a aws_mqtt_client_connection> {
+    // SAFETY: forwarded caller contract.
+    unsafe { guard::reference(connection) }
+}
+
+/// Makes a connection on the next loop of `client`'s bootstrap, with one reference (and a
+/// reference to `client`). NULL with `AWS_ERROR_INVALID_ARGUMENT` for a NULL client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_new(
+    client: *mut aws_mqtt_client,
+) -> *mut aws_mqtt_client_connection {
+    guard::ptr(|| {
+        // SAFETY: the caller holds a reference to a live client.
+        let connector = unsafe { connector_of(bootstrap_of(client)?) }?;
+        let event_loop = connector.next_loop();
+        let connection = Arc::new_cyclic(|weak| aws_mqtt_client_connection {
+            // SAFETY: as above; the connection holds this reference until it is destroyed.
+            client: unsafe { aws_mqtt_client_acquire(client) },
+            refs: AtomicUsize::new(1),
+            event_loop: event_loop.clone(),
+            connector,
+            synced: Mutex::new(Synced {
+                state: State::Disconnected,
+                lifecycle_pending: false,
+                ids: PacketIds::new(),
+                commands: Vec::new(),
+                config: Config::default(),
+                callbacks: Callbacks::default(),
+                on_connection_complete: Callback::default(),
+                on_disconnect: Callback::default(),
+                destroy: Destroy::No,
+            }),
+            wake_scheduled: AtomicBool::new(false),
+            stats: Stats::default(),
+            driver: Handle::new(
+                event_loop,
+                CDelegate {
+                    connection: weak.as_ptr(),
+                },
+            ),
+            finishing: Mutex::new(None),
+        });
+        let pointer = Arc::into_raw(connection).cast_mut();
+        crate::aws_log!(
+            AWS_LL_DEBUG,
+            AWS_LS_MQTT_CLIENT,
+            "id={:p}: Creating new mqtt 311 connection",
+            pointer
+        );
+        Ok(pointer)
+    })
+}
+
+/// Adds a reference and returns `connection` (NULL for NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_acquire(
+    connection: *mut aws_mqtt_client_connection,
+) -> *mut aws_mqtt_client_connection {
+    guard::guard(std::ptr::null_mut(), || {
+        // SAFETY: the caller holds a reference, or passes NULL.
+        if let Some(c) = unsafe { connection.as_ref() } {
+            c.refs
+                .fetch_update(Relaxed, Relaxed, |n| {
+                    if n == 0 { None } else { n.checked_add(1) }
+                })
+                .map_err(|_| Error::from(AWS_ERROR_INVALID_STATE))?;
+        }
+        Ok(connection)
+    })
+}
+
+/// Drops a reference (NULL does nothing). After the last one the connection disconnects if
+/// connected, fails its unfinished operations with `AWS_ERROR_MQTT_CONNECTION_DESTROYED`,
+/// releases its client and calls the termination handler, on its loop thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_release(
+    connection: *mut aws_mqtt_client_connection,
+) {
+    guard::guard((), || {
+        // SAFETY: the caller holds a reference, or passes NULL.
+        let Some(c) = (unsafe { connection.as_ref() }) else {
+            return Ok(());
+        };
+        let previous = c
+            .refs
+            .fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1))
+            .map_err(|_| Error::from(AWS_ERROR_INVALID_STATE))?;
+        if previous != 1 {
+            return Ok(());
+        }
+        // SAFETY: the pointer came from `Arc::into_raw`; this was its last C reference.
+        let this = unsafe { Arc::from_raw(connection.cast_const()) };
+        *lock(&c.finishing) = Some(this);
+        let mut s = c.synced();
+        s.destroy = Destroy::Wait;
+        let next = c.advance_destroy(&mut s);
+        drop(s);
+        if next == Destroy::Finish {
+            c.schedule_finish();
+        }
+        Ok(())
+    })
+}
+
+/// README entry point: the same as [`aws_mqtt_client_connection_release`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_destroy(
+    connection: *mut aws_mqtt_client_connection,
+) {
+    // SAFETY: forwarded caller contract.
+    unsafe { aws_mqtt_client_connection_release(connection) }
+}
+
+/// A topic name from a cursor: valid for a PUBLISH (`AWS_ERROR_MQTT_INVALID_TOPIC` otherwise).
+pub(crate) unsafe fn topic_name(topic: *const aws_byte_cursor) -> Result<String> {
+    // SAFETY: forwarded caller contract.
+    let bytes =
+        unsafe { cursor_bytes(topic) }.map_err(|_| Error::from(AWS_ERROR_MQTT_INVALID_TOPIC))?;
+    if !topic::is_valid_name(bytes) {
+        return Err(AWS_ERROR_MQTT_INVALID_TOPIC.into());
+    }
+    String::from_utf8(bytes.to_vec()).map_err(|_| AWS_ERROR_MQTT_INVALID_TOPIC.into())
+}
+
+/// A QoS from the caller: 0 to 2 (`AWS_ERROR_MQTT_INVALID_QOS` otherwise).
+pub(crate) fn qos_arg(qos: aws_mqtt_qos_raw) -> Result<QoS> {
+    u8::try_from(qos)
+        .ok()
+        .and_then(QoS::from_u8)
+        .ok_or(Error::from(AWS_ERROR_MQTT_INVALID_QOS))
+}
+
+/// MQTT UTF-8 text from a cursor (`AWS_ERROR_INVALID_ARGUMENT` otherwise).
+fn utf8_text(bytes: &[u8]) -> Result<String> {
+    utf8::validate(bytes).map_err(|_| INVALID_ARGUMENT)?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| INVALID_ARGUMENT)
+}
+
+/// Sets the will the next CONNECT carries. `AWS_ERROR_MQTT_INVALID_TOPIC`,
+/// `AWS_ERROR_MQTT_INVALID_QOS`, or `AWS_ERROR_INVALID_STATE` unless disconnected or connected.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_set_will(
+    connection: *mut aws_mqtt_client_connection,
+    topic: *const aws_byte_cursor,
+    qos: aws_mqtt_qos_raw,
+    retain: bool,
+    payload: *const aws_byte_cursor,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller lends valid cursors and holds a reference to the connection.
+        unsafe {
+            let c = connection_of(connection)?;
+            let topic = topic_name(topic)?;
+            let qos = qos_arg(qos)?;
+            let payload = if payload.is_null() {
+                &[][..]
+            } else {
+                cursor_bytes(payload)?
+            };
+            let will = Will {
+                topic,
+                payload: Bytes::copy_from_slice(payload),
+                qos,
+                retain,
+                properties: Default::default(),
+            };
+            c.reconfigure(|config| config.will = Some(will))
+        }
+    })
+}
+
+/// Sets the user name (MQTT UTF-8) and password the next CONNECT carries; a NULL password
+/// clears it. `AWS_ERROR_INVALID_STATE` unless disconnected or connected.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_set_login(
+    connection: *mut aws_mqtt_client_connection,
+    username: *const aws_byte_cursor,
+    password: *const aws_byte_cursor,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller lends valid cursors and holds a reference to the connection.
+        unsafe {
+            let c = connection_of(connection)?;
+            let username = utf8_text(cursor_bytes(username)?)?;
+            let password = if password.is_null() {
+                None
+            } else {
+                Some(Bytes::copy_from_slice(cursor_bytes(password)?))
+            };
+            c.reconfigure(|config| {
+                config.username = Some(username);
+                config.password = password;
+            })
+        }
+    })
+}
+
+/// Reconnect attempts start `min_timeout` seconds after a loss and double up to `max_timeout`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_set_reconnect_timeout(
+    connection: *mut aws_mqtt_client_connection,
+    min_timeout: u64,
+    max_timeout: u64,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller holds a reference to the connection.
+        let c = unsafe { connection_of(connection) }?;
+        c.reconfigure(|config| config.reconnect_secs = Some((min_timeout, max_timeout)))
+    })
+}
+
+/// Sets the handlers of every successful CONNACK and of a failed first attempt.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_set_connection_result_handlers(
+    connection: *mut aws_mqtt_client_connection,
+    on_connection_success: Option<aws_mqtt_client_on_connection_success_fn>,
+    on_connection_success_ud: *mut c_void,
+    on_connection_failure: Option<aws_mqtt_client_on_connection_failure_fn>,
+    on_connection_failure_ud: *mut c_void,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller holds a reference to the connection.
+        let c = unsafe { connection_of(connection) }?;
+        c.set_callbacks(|cb| {
+            cb.on_success = Callback {
+                function: on_connection_success,
+                user_data: on_connection_success_ud,
+            };
+            cb.on_failure = Callback {
+                function: on_connection_failure,
+                user_data: on_connection_failure_ud,
+            };
+        })
+    })
+}
+
+/// Sets the handlers of a lost connection and of its resumption.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_set_connection_interruption_handlers(
+    connection: *mut aws_mqtt_client_connection,
+    on_interrupted: Option<aws_mqtt_client_on_connection_interrupted_fn>,
+    on_interrupted_ud: *mut c_void,
+    on_resumed: Option<aws_mqtt_client_on_connection_resumed_fn>,
+    on_resumed_ud: *mut c_void,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller holds a reference to the connection.
+        let c = unsafe { connection_of(connection) }?;
+        c.set_callbacks(|cb| {
+            cb.on_interrupted = Callback {
+                function: on_interrupted,
+                user_data: on_interrupted_ud,
+            };
+            cb.on_resumed = Callback {
+                function: on_resumed,
+                user_data: on_resumed_ud,
+            };
+        })
+    })
+}
+
+/// Sets the handler called after each finished disconnect.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_set_connection_closed_handler(
+    connection: *mut aws_mqtt_client_connection,
+    on_closed: Option<aws_mqtt_client_on_connection_closed_fn>,
+    on_closed_ud: *mut c_void,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller holds a reference to the connection.
+        let c = unsafe { connection_of(connection) }?;
+        c.set_callbacks(|cb| {
+            cb.on_closed = Callback {
+                function: on_closed,
+                user_data: on_closed_ud,
+            }
+        })
+    })
+}
+
+/// Sets the handler every received PUBLISH goes to (after its subscriptions' handlers).
+/// `AWS_ERROR_INVALID_STATE` while connected, as upstream.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_set_on_any_publish_handler(
+    connection: *mut aws_mqtt_client_connection,
+    on_any_publish: Option<aws_mqtt_client_publish_received_fn>,
+    on_any_publish_ud: *mut c_void,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller holds a reference to the connection.
+        let c = unsafe { connection_of(connection) }?;
+        let mut s = c.synced();
+        if s.state == State::Connected {
+            return Err(AWS_ERROR_INVALID_STATE.into());
+        }
+        s.callbacks.on_any_publish = Callback {
+            function: on_any_publish,
+            user_data: on_any_publish_ud,
+        };
+        Ok(())
+    })
+}
+
+/// Sets the handler called once the connection's memory is gone.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_set_connection_termination_handler(
+    connection: *mut aws_mqtt_client_connection,
+    on_termination: Option<aws_mqtt_client_on_connection_termination_fn>,
+    on_termination_ud: *mut c_void,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller holds a reference to the connection.
+        let c = unsafe { connection_of(connection) }?;
+        c.set_callbacks(|cb| {
+            cb.on_termination = Callback {
+                function: on_termination,
+                user_data: on_termination_ud,
+            }
+        })
+    })
+}
+
+/// Sets how the host is resolved (deep-copied).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_set_host_resolution_options(
+    connection: *mut aws_mqtt_client_connection,
+    host_resolution_config: *const aws_host_resolution_config,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller lends a valid config and holds a reference to the connection.
+        unsafe {
+            let c = connection_of(connection)?;
+            guard::require(!host_resolution_config.is_null())?;
+            let config = resolution_config(host_resolution_config, std::ptr::null_mut());
+            c.reconfigure(|cfg| cfg.resolution = Some(config))
+        }
+    })
+}
+
+/// Appends the AWS IoT SDK metrics to the user name of later CONNECTs (NULL turns them off).
+/// The library name and metadata must be MQTT UTF-8.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_set_metrics(
+    connection: *mut aws_mqtt_client_connection,
+    metrics: *const aws_mqtt_iot_metrics,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller lends valid metrics and holds a reference to the connection.
+        unsafe {
+            let c = connection_of(connection)?;
+            let copied = match metrics.as_ref() {
+                None => None,
+                Some(m) => {
+                    let text = |cursor: &aws_byte_cursor| -> Result<String> {
+                        let bytes = guard::bytes(cursor.ptr, cursor.len)?;
+                        utf8::validate(bytes)
+                            .map_err(|_| Error::from(AWS_ERROR_MQTT5_INVALID_UTF8_STRING))?;
+                        Ok(String::from_utf8_lossy(bytes).into_owned())
+                    };
+                    let entries = if m.metadata_count == 0 {
+                        &[][..]
+                    } else {
+                        guard::require(!m.metadata_entries.is_null())?;
+                        std::slice::from_raw_parts(m.metadata_entries, m.metadata_count)
+                    };
+                    let mut metadata = Vec::with_capacity(entries.len());
+                    for e in entries {
+                        metadata.push((text(&e.key)?, text(&e.value)?));
+                    }
+                    Some(IotMetrics {
+                        library_name: text(&m.library_name)?,
+                        metadata,
+                    })
+                }
+            };
+            c.reconfigure(|config| config.metrics = copied)
+        }
+    })
+}
+
+/// WebSockets arrive with the transports issue: `AWS_ERROR_UNSUPPORTED_OPERATION` until then.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_use_websockets(
+    connection: *mut aws_mqtt_client_connection,
+    transformer: Option<aws_mqtt_transform_websocket_handshake_fn>,
+    transformer_ud: *mut c_void,
+    validator: Option<aws_mqtt_validate_websocket_handshake_fn>,
+    validator_ud: *mut c_void,
+) -> c_int {
+    let _ = (transformer, transformer_ud, validator, validator_ud);
+    guard::op(|| {
+        // SAFETY: the caller holds a reference to the connection.
+        unsafe { connection_of(connection) }?;
+        Err(AWS_ERROR_UNSUPPORTED_OPERATION.into())
+    })
+}
+
+/// HTTP proxies arrive with the transports issue: `AWS_ERROR_UNSUPPORTED_OPERATION` until then.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_set_http_proxy_options(
+    connection: *mut aws_mqtt_client_connection,
+    proxy_options: *mut aws_http_proxy_options,
+) -> c_int {
+    let _ = proxy_options;
+    guard::op(|| {
+        // SAFETY: the caller holds a reference to the connection.
+        unsafe { connection_of(connection) }?;
+        Err(AWS_ERROR_UNSUPPORTED_OPERATION.into())
+    })
+}
+
+/// Starts connecting; `on_connection_complete` reports the first attempt, and lost connections
+/// reconnect until `aws_mqtt_client_connection_disconnect`. `AWS_ERROR_MQTT_ALREADY_CONNECTED`
+/// unless disconnected; `AWS_ERROR_INVALID_ARGUMENT` for NULL options or socket options, a
+/// client id that is not MQTT UTF-8, or a keep alive not longer than the ping timeout.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_connect(
+    connection: *mut aws_mqtt_client_connection,
+    connection_options: *const aws_mqtt_connection_options,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller lends valid options and holds a reference to the connection.
+        unsafe {
+            let c = connection_of(connection)?;
+            let o = guard::reference(connection_options)?;
+            let client_id = utf8_text(guard::bytes(o.client_id.ptr, o.client_id.len)?)?;
+            let host = String::from_utf8(guard::bytes(o.host_name.ptr, o.host_name.len)?.to_vec())
+                .map_err(|_| INVALID_ARGUMENT)?;
+            let socket = socket_options(guard::reference(o.socket_options)?)?;
+            let tls = if o.tls_options.is_null() {
+                None
+            } else {
+                Some(connection_settings(o.tls_options)?)
+            };
+            let keep_alive_secs = match o.keep_alive_time_secs {
+                0 => DEFAULT_KEEP_ALIVE_SECS,
+                secs => secs,
+            };
+            let ping_timeout_ns = match o.ping_timeout_ms {
+                0 => DEFAULT_PING_TIMEOUT_NS,
+                ms => u64::from(ms) * 1_000_000,
+            };
+            guard::require(u64::from(keep_alive_secs) * 1_000_000_000 > ping_timeout_ns)?;
+            let operation_timeout_ns = match o.protocol_operation_timeout_ms {
+                0 => None,
+                ms => Some(u64::from(ms) * 1_000_000),
+            };
+            let mut s = c.synced();
+            if s.state != State::Disconnected || s.lifecycle_pending {
+                return Err(AWS_ERROR_MQTT_ALREADY_CONNECTED.into());
+            }
+            let mut settings = Settings {
+                client_id,
+                clean_session: o.clean_session,
+                keep_alive_secs,
+                ping_timeout_ns,
+                operation_timeout_ns,
+                ..Settings::default()
+            };
+            s.config.apply(&mut settings);
+            let mut connector = c.connector.clone();
+            if let Some(resolution) = &s.config.resolution {
+                connector.resolution = resolution.clone();
+            }
+            let endpoint = Endpoint {
+                host,
+                port: o.port,
+                socket,
+                tls,
+                connector,
+            };
+            s.state = State::Connecting;
+            s.lifecycle_pending = true;
+            s.on_connection_complete = Callback {
+                function: o.on_connection_complete,
+                user_data: o.user_data,
+            };
+            c.queue(
+                &mut s,
+                Command::Connect(Box::new(settings), Box::new(endpoint)),
+            );
+            drop(s);
+            c.wake();
+            Ok(())
+        }
+    })
+}
+
+/// Deprecated upstream (connections reconnect by themselves): `AWS_ERROR_UNSUPPORTED_OPERATION`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_reconnect(
+    connection: *mut aws_mqtt_client_connection,
+    on_connection_complete: Option<aws_mqtt_client_on_connection_complete_fn>,
+    userdata: *mut c_void,
+) -> c_int {
+    let _ = (on_connection_complete, userdata);
+    guard::op(|| {
+        // SAFETY: the caller holds a reference to the connection.
+        unsafe { connection_of(connection) }?;
+        Err(AWS_ERROR_UNSUPPORTED_OPERATION.into())
+    })
+}
+
+/// Sends DISCONNECT and closes; `on_disconnect` (then the closed handler) runs once closed.
+/// `AWS_ERROR_MQTT_NOT_CONNECTED` unless connected or reconnecting.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_disconnect(
+    connection: *mut aws_mqtt_client_connection,
+    on_disconnect: Option<aws_mqtt_client_on_disconnect_fn>,
+    userdata: *mut c_void,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller holds a reference to the connection.
+        let c = unsafe { connection_of(connection) }?;
+        let mut s = c.synced();
+        if !matches!(s.state, State::Connected | State::Reconnecting) {
+            return Err(AWS_ERROR_MQTT_NOT_CONNECTED.into());
+        }
+        s.state = State::Disconnecting;
+        s.lifecycle_pending = true;
+        s.on_disconnect = Callback {
+            function: on_disconnect,
+            user_data: userdata,
+        };
+        c.queue(&mut s, Command::Disconnect);
+        drop(s);
+        c.wake();
+        Ok(())
+    })
+}
+
+/// Reports the operations not yet completed and those waiting for their ACK.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_get_stats(
+    connection: *mut aws_mqtt_client_connection,
+    stats: *mut aws_mqtt_connection_operation_statistics,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller lends a struct to fill and holds a reference to the connection.
+        unsafe {
+            let c = connection_of(connection)?;
+            let out = guard::mutable(stats)?;
+            *out = aws_mqtt_connection_operation_statistics {
+                incomplete_operation_count: c.stats.incomplete_count.load(Relaxed),
+                incomplete_operation_size: c.stats.incomplete_size.load(Relaxed),
+                unacked_operation_count: c.stats.unacked_count.load(Relaxed),
+                unacked_operation_size: c.stats.unacked_size.load(Relaxed),
+            };
+            Ok(())
+        }
+    })
+}

@@ -1,0 +1,384 @@
+//! The loop side of a 3.1.1 connection: the per-operation tokens and per-subscription handlers
+//! the C API hands the engine, and the delivery of the engine's events to the user's callbacks
+//! (always on the connection's loop thread, with no lock of the connection held).
+
+use crate::client::mqtt311::{Engine, Event, Failure, Outcome};
+use crate::codec::QoS;
+use crate::ffi::common::array_list::aws_array_list;
+use crate::ffi::common::byte_buf::aws_byte_cursor;
+use crate::ffi::mqtt::client_connection::{Destroy, aws_mqtt_client_connection};
+use crate::ffi::mqtt::client_types::{
+    aws_mqtt_client_publish_received_fn, aws_mqtt_op_complete_fn, aws_mqtt_suback_fn,
+    aws_mqtt_suback_multi_fn, aws_mqtt_topic_subscription,
+};
+use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
+use crate::ffi::mqtt::mqtt::{
+    aws_mqtt_connect_return_code, aws_mqtt_qos, aws_mqtt_userdata_cleanup_fn,
+};
+use crate::runtime::mqtt311_driver::{Command, Delegate};
+use std::ffi::{c_int, c_void};
+use std::ptr;
+use std::sync::atomic::Ordering::Relaxed;
+
+/// The engine of a C connection.
+pub type CEngine = Engine<OpToken, SubHandler>;
+/// A command for it.
+pub type CCommand = Command<OpToken, SubHandler>;
+
+/// Upstream's error code for a failure.
+pub fn failure_code(failure: Failure) -> c_int {
+    let code = match failure {
+        Failure::Timeout => AWS_ERROR_MQTT_TIMEOUT,
+        Failure::UnexpectedHangup => AWS_ERROR_MQTT_UNEXPECTED_HANGUP,
+        Failure::ProtocolError => AWS_ERROR_MQTT_PROTOCOL_ERROR,
+        Failure::CancelledForCleanSession => AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION,
+        Failure::ConnectionDestroyed => AWS_ERROR_MQTT_CONNECTION_DESTROYED,
+        Failure::NotConnected => AWS_ERROR_MQTT_NOT_CONNECTED,
+        Failure::Unencodable => AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH,
+        Failure::Transport(code) => return code,
+    };
+    code as c_int
+}
+
+/// The C QoS of a codec QoS.
+pub fn c_qos(qos: QoS) -> aws_mqtt_qos {
+    match qos {
+        QoS::AtMostOnce => aws_mqtt_qos::AWS_MQTT_QOS_AT_MOST_ONCE,
+        QoS::AtLeastOnce => aws_mqtt_qos::AWS_MQTT_QOS_AT_LEAST_ONCE,
+        QoS::ExactlyOnce => aws_mqtt_qos::AWS_MQTT_QOS_EXACTLY_ONCE,
+    }
+}
+
+/// The QoS a SUBACK return code grants, `AWS_MQTT_QOS_FAILURE` for a refusal [MQTT-3.9.3].
+fn granted_qos(code: u8) -> aws_mqtt_qos {
+    QoS::from_u8(code).map_or(aws_mqtt_qos::AWS_MQTT_QOS_FAILURE, c_qos)
+}
+
+fn connect_return_code(code: u8) -> aws_mqtt_connect_return_code {
+    use aws_mqtt_connect_return_code::*;
+    match code {
+        0 => AWS_MQTT_CONNECT_ACCEPTED,
+        1 => AWS_MQTT_CONNECT_UNACCEPTABLE_PROTOCOL_VERSION,
+        2 => AWS_MQTT_CONNECT_IDENTIFIER_REJECTED,
+        3 => AWS_MQTT_CONNECT_SERVER_UNAVAILABLE,
+        4 => AWS_MQTT_CONNECT_BAD_USERNAME_OR_PASSWORD,
+        // 5, and anything a broker should not send: refused, not authorised.
+        _ => AWS_MQTT_CONNECT_NOT_AUTHORIZED,
+    }
+}
+
+/// A user callback and its user data.
+#[derive(Clone, Copy)]
+pub struct Callback<F> {
+    /// The function, if set.
+    pub function: Option<F>,
+    /// Its user data.
+    pub user_data: *mut c_void,
+}
+
+impl<F> Default for Callback<F> {
+    fn default() -> Self {
+        Callback {
+            function: None,
+            user_data: ptr::null_mut(),
+        }
+    }
+}
+
+/// One topic filter of a multi-topic subscribe, kept for its SUBACK callback.
+pub struct MultiTopic {
+    /// The filter.
+    pub filter: Vec<u8>,
+    /// The QoS asked for.
+    pub qos: aws_mqtt_qos,
+    /// The topic's handler, reported back in the SUBACK's list.
+    pub on_publish: Option<aws_mqtt_client_publish_received_fn>,
+    /// The topic's cleanup, reported back in the SUBACK's list.
+    pub on_cleanup: Option<aws_mqtt_userdata_cleanup_fn>,
+    /// The topic's user data.
+    pub on_publish_ud: *mut c_void,
+}
+
+/// What to call when an operation completes.
+pub enum Completion {
+    /// `aws_mqtt_op_complete_fn` (publish, unsubscribe), or nothing (ping).
+    Op(Callback<aws_mqtt_op_complete_fn>),
+    /// A single-topic SUBACK.
+    Suback {
+        filter: Vec<u8>,
+        qos: aws_mqtt_qos,
+        callback: Callback<aws_mqtt_suback_fn>,
+    },
+    /// A multi-topic SUBACK.
+    SubackMulti {
+        topics: Vec<MultiTopic>,
+        callback: Callback<aws_mqtt_suback_multi_fn>,
+    },
+    /// The SUBACK of a resubscribe: its topics are the tree's.
+    Resubscribe(Callback<aws_mqtt_suback_multi_fn>),
+}
+
+/// The token of one operation: its completion and its statistics size.
+pub struct OpToken {
+    /// Counted in the incomplete statistics until completion.
+    pub size: u64,
+    /// What to call.
+    pub completion: Completion,
+}
+
+// SAFETY: the user data pointers are the caller's, handed back on the loop thread as upstream
+// does; the token itself moves between threads once (API call to loop).
+unsafe impl Send for OpToken {}
+
+/// The handler of one subscription: its publish callback, and its cleanup, called when the
+/// subscription is dropped (unsubscribed, replaced, or the connection destroyed).
+pub struct SubHandler {
+    /// Called with each matching message.
+    pub on_publish: Option<aws_mqtt_client_publish_received_fn>,
+    /// Called once with `user_data` when the handler is dropped.
+    pub on_cleanup: Option<aws_mqtt_userdata_cleanup_fn>,
+    /// The caller's user data.
+    pub user_data: *mut c_void,
+}
+
+// SAFETY: as for OpToken: the user's pointers go back to the user on the loop thread.
+unsafe impl Send for SubHandler {}
+
+impl Drop for SubHandler {
+    fn drop(&mut self) {
+        if let Some(cleanup) = self.on_cleanup {
+            // SAFETY: the user's cleanup with the user's data, once.
+            unsafe { cleanup(self.user_data) };
+        }
+    }
+}
+
+/// A cursor over bytes the callback only borrows.
+fn cursor(bytes: &[u8]) -> aws_byte_cursor {
+    aws_byte_cursor {
+        len: bytes.len(),
+        ptr: bytes.as_ptr().cast_mut(),
+    }
+}
+
+/// The C API's delegate: the connection, reached through its pointer (it outlives the driver:
+/// the connection is freed only after the driver is shut down, see `client_connection.rs`).
+pub struct CDelegate {
+    /// The connection.
+    pub connection: *const aws_mqtt_client_connection,
+}
+
+// SAFETY: the connection is Sync (its mutable parts are behind a lock or atomic).
+unsafe impl Send for CDelegate {}
+
+impl CDelegate {
+    fn connection(&self) -> &aws_mqtt_client_connection {
+        // SAFETY: see the struct's comment.
+        unsafe { &*self.connection }
+    }
+
+    fn c_ptr(&self) -> *mut aws_mqtt_client_connection {
+        self.connection.cast_mut()
+    }
+
+    fn complete(&self, id: u16, token: OpToken, outcome: Outcome, engine: &CEngine) {
+        let conn = self.connection();
+        conn.finish_operation(id, token.size);
+        let error = match &outcome {
+            Outcome::Failed(f) => failure_code(*f),
+            _ => 0,
+        };
+        let codes = match &outcome {
+            Outcome::Suback(codes) => codes.as_slice(),
+            _ => &[],
+        };
+        let c = self.c_ptr();
+        // SAFETY: the user's callbacks with the user's data, on the loop thread.
+        unsafe {
+            match token.completion {
+                Completion::Op(cb) => {
+                    if let Some(f) = cb.function {
+                        f(c, id, error, cb.user_data);
+                    }
+                }
+                Completion::Suback {
+                    filter,
+                    qos,
+                    callback,
+                } => {
+                    if let Some(f) = callback.function {
+                        let qos = codes.first().map_or(qos, |&code| granted_qos(code));
+                        f(c, id, &cursor(&filter), qos, error, callback.user_data);
+                    }
+                }
+                Completion::SubackMulti { topics, callback } => {
+                    if let Some(f) = callback.function {
+                        let mut subs: Vec<aws_mqtt_topic_subscription> = topics
+                            .iter()
+                            .enumerate()
+                            .map(|(i, t)| aws_mqtt_topic_subscription {
+                                topic: cursor(&t.filter),
+                                qos: codes.get(i).map_or(t.qos, |&code| granted_qos(code)),
+                                on_publish: t.on_publish,
+                                on_cleanup: t.on_cleanup,
+                                on_publish_ud: t.on_publish_ud,
+                            })
+                            .collect();
+                        let mut pointers: Vec<*mut aws_mqtt_topic_subscription> =
+                            subs.iter_mut().map(|s| s as *mut _).collect();
+                        let list = aws_array_list::over(&mut pointers);
+                        f(c, id, &list, error, callback.user_data);
+                    }
+                }
+                Completion::Resubscribe(callback) => {
+                    if let Some(f) = callback.function {
+                        let mut filters: Vec<(String, QoS)> = Vec::new();
+                        engine.for_each_subscription(|filter, s| {
+                            filters.push((filter.to_string(), s.qos))
+                        });
+                        let mut subs: Vec<aws_mqtt_topic_subscription> = filters
+                            .iter()
+                            .enumerate()
+                            .map(|(i, (filter, qos))| aws_mqtt_topic_subscription {
+                                topic: cursor(filter.as_bytes()),
+                                qos: codes.get(i).map_or(c_qos(*qos), |&code| granted_qos(code)),
+                                on_publish: None,
+                                on_cleanup: None,
+                                on_publish_ud: ptr::null_mut(),
+                            })
+                            .collect();
+                        let mut pointers: Vec<*mut aws_mqtt_topic_subscription> =
+                            subs.iter_mut().map(|s| s as *mut _).collect();
+                        let list = aws_array_list::over(&mut pointers);
+                        f(c, id, &list, error, callback.user_data);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Delegate<OpToken, SubHandler> for CDelegate {
+    fn take_commands(&mut self, into: &mut Vec<CCommand>) {
+        self.connection().take_commands(into);
+    }
+
+    fn deliver(&mut self, event: Event<OpToken>, engine: &CEngine) {
+        let conn = self.connection();
+        let c = self.c_ptr();
+        let callbacks = conn.callbacks();
+        // SAFETY: the user's callbacks with the user's data, on the loop thread.
+        unsafe {
+            match event {
+                Event::ConnectionComplete {
+                    error,
+                    return_code,
+                    session_present,
+                } => {
+                    let cb = conn.take_on_connection_complete();
+                    if let Some(f) = cb.function {
+                        let code = error.map_or(0, failure_code);
+                        f(
+                            c,
+                            code,
+                            connect_return_code(return_code),
+                            session_present,
+                            cb.user_data,
+                        );
+                    }
+                }
+                Event::ConnectionSuccess {
+                    return_code,
+                    session_present,
+                } => {
+                    let cb = callbacks.on_success;
+                    if let Some(f) = cb.function {
+                        f(
+                            c,
+                            connect_return_code(return_code),
+                            session_present,
+                            cb.user_data,
+                        );
+                    }
+                }
+                Event::ConnectionFailure { error } => {
+                    let cb = callbacks.on_failure;
+                    if let Some(f) = cb.function {
+                        f(c, failure_code(error), cb.user_data);
+                    }
+                }
+                Event::Interrupted { error } => {
+                    let cb = callbacks.on_interrupted;
+                    if let Some(f) = cb.function {
+                        f(c, failure_code(error), cb.user_data);
+                    }
+                }
+                Event::Resumed {
+                    return_code,
+                    session_present,
+                } => {
+                    let cb = callbacks.on_resumed;
+                    if let Some(f) = cb.function {
+                        f(
+                            c,
+                            connect_return_code(return_code),
+                            session_present,
+                            cb.user_data,
+                        );
+                    }
+                }
+                Event::Disconnected => {
+                    let cb = conn.take_on_disconnect();
+                    if let Some(f) = cb.function {
+                        f(c, cb.user_data);
+                    }
+                    let cb = callbacks.on_closed;
+                    if let Some(f) = cb.function {
+                        f(c, ptr::null_mut(), cb.user_data);
+                    }
+                }
+                Event::Complete { id, token, outcome } => self.complete(id, token, outcome, engine),
+                Event::Message(publish) => {
+                    let topic = cursor(publish.topic.as_bytes());
+                    let payload = cursor(&publish.payload);
+                    let qos = c_qos(publish.qos);
+                    engine.for_each_subscriber(&publish.topic, |s| {
+                        if let Some(f) = s.handler.on_publish {
+                            f(
+                                c,
+                                &topic,
+                                &payload,
+                                publish.dup,
+                                qos,
+                                publish.retain,
+                                s.handler.user_data,
+                            );
+                        }
+                    });
+                    let cb = callbacks.on_any_publish;
+                    if let Some(f) = cb.function {
+                        f(
+                            c,
+                            &topic,
+                            &payload,
+                            publish.dup,
+                            qos,
+                            publish.retain,
+                            cb.user_data,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn after_step(&mut self, engine: &CEngine) {
+        let conn = self.connection();
+        let (count, size) = engine.unacked();
+        conn.stats.unacked_count.store(count, Relaxed);
+        conn.stats.unacked_size.store(size, Relaxed);
+        if conn.mirror_state(engine.state()) == Destroy::Finish {
+            conn.schedule_finish();
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! `aws/mqtt/client.h`: the operations of a 3.1.1 connection: publish, subscribe (one topic,
+//! several, or again all of them), unsubscribe and ping. Each checks its arguments, copies what
+//! it was lent, and returns the packet id its completion callback will carry (0 on failure).
+//! Operations submitted while not connected wait in the offline queue, except QoS 0 publishes
+//! and pings, which fail with `AWS_ERROR_MQTT_NOT_CONNECTED` as upstream's do.
+//!
+//! # Safety
+//! As for `client_connection.rs`: pointer arguments are NULL or valid, and the caller holds a
+//! reference to the connection.
+
+use crate::client::mqtt311::{Request, SubscribeTopic};
+use crate::codec::{Publish, topic};
+use crate::ffi::common::array_list::aws_array_list;
+use crate::ffi::common::byte_buf::{aws_byte_cursor, cursor_bytes};
+use crate::ffi::guard::{self, Error, Result};
+use crate::ffi::mqtt::client_connection::{
+    aws_mqtt_client_connection, connection_of, qos_arg, topic_name,
+};
+use crate::ffi::mqtt::client_delegate::{
+    Callback, Completion, MultiTopic, OpToken, SubHandler, c_qos,
+};
+use crate::ffi::mqtt::client_types::*;
+use crate::ffi::mqtt::mqtt::aws_mqtt_error::AWS_ERROR_MQTT_INVALID_TOPIC;
+use crate::ffi::mqtt::mqtt::{aws_mqtt_qos_raw, aws_mqtt_userdata_cleanup_fn};
+use bytes::Bytes;
+use std::ffi::{c_int, c_void};
+
+/// A topic filter from a cursor: valid for a SUBSCRIBE (`AWS_ERROR_MQTT_INVALID_TOPIC`
+/// otherwise).
+unsafe fn topic_filter(filter: *const aws_byte_cursor) -> Result<String> {
+    // SAFETY: forwarded caller contract.
+    let bytes =
+        unsafe { cursor_bytes(filter) }.map_err(|_| Error::from(AWS_ERROR_MQTT_INVALID_TOPIC))?;
+    if !topic::is_valid_filter(bytes) {
+        return Err(AWS_ERROR_MQTT_INVALID_TOPIC.into());
+    }
+    String::from_utf8(bytes.to_vec()).map_err(|_| AWS_ERROR_MQTT_INVALID_TOPIC.into())
+}
+
+/// Runs an operation body; the packet id, or 0 with the error raised.
+fn packet_id(body: impl FnOnce() -> Result<u16>) -> u16 {
+    guard::guard(0, body)
+}
+
+/// Publishes `payload` (NULL: empty) to `topic`; `on_complete` runs once acknowledged (QoS 1
+/// and 2) or written (QoS 0). `AWS_ERROR_MQTT_INVALID_TOPIC`, `AWS_ERROR_MQTT_INVALID_QOS`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_publish(
+    connection: *mut aws_mqtt_client_connection,
+    topic: *const aws_byte_cursor,
+    qos: aws_mqtt_qos_raw,
+    retain: bool,
+    payload: *const aws_byte_cursor,
+    on_complete: Option<aws_mqtt_op_complete_fn>,
+    userdata: *mut c_void,
+) -> u16 {
+    packet_id(|| {
+        // SAFETY: the caller lends valid cursors and holds a reference to the connection.
+        unsafe {
+            let c = connection_of(connection)?;
+            let topic = topic_name(topic)?;
+            let qos = qos_arg(qos)?;
+            let payload = if payload.is_null() {
+                &[][..]
+            } else {
+                cursor_bytes(payload)?
+            };
+            let publish = Publish {
+                qos,
+                retain,
+                topic,
+                payload: Bytes::copy_from_slice(payload),
+                ..Default::default()
+            };
+            let request = Request::Publish(publish);
+            let token = OpToken {
+                size: request.statistics_size(),
+                completion: Completion::Op(Callback {
+                    function: on_complete,
+                    user_data: userdata,
+                }),
+            };
+            c.submit(request.is_retryable(), move || (request, token))
+        }
+    })
+}
+
+/// Subscribes to one topic filter: `on_publish` gets its messages, `on_ud_cleanup` runs with
+/// `on_publish_ud` once the subscription is gone, `on_suback` reports the SUBACK.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)] // upstream's signature
+pub unsafe extern "C" fn aws_mqtt_client_connection_subscribe(
+    connection: *mut aws_mqtt_client_connection,
+    topic_filter: *const aws_byte_cursor,
+    qos: aws_mqtt_qos_raw,
+    on_publish: Option<aws_mqtt_client_publish_received_fn>,
+    on_publish_ud: *mut c_void,
+    on_ud_cleanup: Option<aws_mqtt_userdata_cleanup_fn>,
+    on_suback: Option<aws_mqtt_suback_fn>,
+    on_suback_ud: *mut c_void,
+) -> u16 {
+    packet_id(|| {
+        // SAFETY: the caller lends a valid cursor and holds a reference to the connection.
+        unsafe {
+            let c = connection_of(connection)?;
+            let filter = self::topic_filter(topic_filter)?;
+            let qos = qos_arg(qos)?;
+            let completion = Completion::Suback {
+                filter: filter.as_bytes().to_vec(),
+                qos: c_qos(qos),
+                callback: Callback {
+                    function: on_suback,
+                    user_data: on_suback_ud,
+                },
+            };
+            c.submit(true, move || {
+                let handler = SubHandler {
+                    on_publish,
+                    on_cleanup: on_ud_cleanup,
+                    user_data: on_publish_ud,
+                };
+                let request = Request::Subscribe(vec![SubscribeTopic {
+                    filter,
+                    qos,
+                    handler: Some(handler),
+                }]);
+                let token = OpToken {
+                    size: request.statistics_size(),
+                    completion,
+                };
+                (request, token)
+            })
+        }
+    })
+}
+
+/// README entry point: [`aws_mqtt_client_connection_subscribe`] without a cleanup function.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_subscribe_single(
+    connection: *mut aws_mqtt_client_connection,
+    topic_filter: *const aws_byte_cursor,
+    qos: aws_mqtt_qos_raw,
+    on_publish: Option<aws_mqtt_client_publish_received_fn>,
+    on_publish_ud: *mut c_void,
+    on_suback: Option<aws_mqtt_suback_fn>,
+    on_suback_ud: *mut c_void,
+) -> u16 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        aws_mqtt_client_connection_subscribe(
+            connection,
+            topic_filter,
+            qos,
+            on_publish,
+            on_publish_ud,
+            None,
+            on_suback,
+            on_suback_ud,
+        )
+    }
+}
+
+/// Subscribes to every `struct aws_mqtt_topic_subscription` of `topic_filters` in one
+/// SUBSCRIBE; `on_suback` gets a list of pointers to them with the QoS each was granted.
+/// `AWS_ERROR_INVALID_ARGUMENT` for an empty list, `AWS_ERROR_MQTT_INVALID_TOPIC`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_subscribe_multiple(
+    connection: *mut aws_mqtt_client_connection,
+    topic_filters: *const aws_array_list,
+    on_suback: Option<aws_mqtt_suback_multi_fn>,
+    on_suback_ud: *mut c_void,
+) -> u16 {
+    packet_id(|| {
+        // SAFETY: the caller lends a valid list and holds a reference to the connection.
+        unsafe {
+            let c = connection_of(connection)?;
+            let list = guard::reference(topic_filters)?;
+            guard::require(list.is_valid() && list.length > 0)?;
+            guard::require(list.item_size == size_of::<aws_mqtt_topic_subscription>())?;
+            let items = std::slice::from_raw_parts(
+                list.data.cast::<aws_mqtt_topic_subscription>(),
+                list.length,
+            );
+            let mut topics = Vec::with_capacity(items.len());
+            let mut kept = Vec::with_capacity(items.len());
+            for item in items {
+                let filter = self::topic_filter(&item.topic)?;
+                let qos = qos_arg(item.qos as c_int)?;
+                kept.push(MultiTopic {
+                    filter: filter.as_bytes().to_vec(),
+                    qos: item.qos,
+                    on_publish: item.on_publish,
+                    on_cleanup: item.on_cleanup,
+                    on_publish_ud: item.on_publish_ud,
+                });
+                topics.push((filter, qos, item));
+            }
+            c.submit(true, move || {
+                let topics = topics
+                    .into_iter()
+                    .map(|(filter, qos, item)| SubscribeTopic {
+                        filter,
+                        qos,
+                        handler: Some(SubHandler {
+                            on_publish: item.on_publish,
+                            on_cleanup: item.on_cleanup,
+                            user_data: item.on_publish_ud,
+                        }),
+                    })
+                    .collect();
+                let request = Request::Subscribe(topics);
+                let token = OpToken {
+                    size: request.statistics_size(),
+                    completion: Completion::SubackMulti {
+                        topics: kept,
+                        callback: Callback {
+                            function: on_suback,
+                            user_data: on_suback_ud,
+                        },
+                    },
+                };
+                (request, token)
+            })
+        }
+    })
+}
+
+/// Subscribes again to every topic filter subscribed so far, in one SUBSCRIBE (useful after a
+/// clean-session reconnect); `on_suback` gets them with the QoS each was granted.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_resubscribe_existing_topics(
+    connection: *mut aws_mqtt_client_connection,
+    on_suback: Option<aws_mqtt_suback_multi_fn>,
+    on_suback_ud: *mut c_void,
+) -> u16 {
+    packet_id(|| {
+        // SAFETY: the caller holds a reference to the connection.
+        let c = unsafe { connection_of(connection) }?;
+        let token = OpToken {
+            size: Request::<SubHandler>::Resubscribe.statistics_size(),
+            completion: Completion::Resubscribe(Callback {
+                function: on_suback,
+                user_data: on_suback_ud,
+            }),
+        };
+        c.submit(true, move || (Request::Resubscribe, token))
+    })
+}
+
+/// Unsubscribes from `topic_filter`: its messages stop at once, its cleanup runs, and
+/// `on_unsuback` reports the UNSUBACK.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_unsubscribe(
+    connection: *mut aws_mqtt_client_connection,
+    topic_filter: *const aws_byte_cursor,
+    on_unsuback: Option<aws_mqtt_op_complete_fn>,
+    on_unsuback_ud: *mut c_void,
+) -> u16 {
+    packet_id(|| {
+        // SAFETY: the caller lends a valid cursor and holds a reference to the connection.
+        unsafe {
+            let c = connection_of(connection)?;
+            let filter = self::topic_filter(topic_filter)?;
+            let request = Request::Unsubscribe(filter);
+            let token = OpToken {
+                size: request.statistics_size(),
+                completion: Completion::Op(Callback {
+                    function: on_unsuback,
+                    user_data: on_unsuback_ud,
+                }),
+            };
+            c.submit(true, move || (request, token))
+        }
+    })
+}
+
+/// README entry point: sends a PINGREQ now. `AWS_ERROR_MQTT_NOT_CONNECTED` unless connected.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_client_connection_ping(
+    connection: *mut aws_mqtt_client_connection,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller holds a reference to the connection.
+        let c = unsafe { connection_of(connection) }?;
+        let token = OpToken {
+            size: 0,
+            completion: Completion::Op(Callback::default()),
+        };
+        c.submit(false, move || (Request::Ping, token)).map(drop)
+    })
+}

@@ -1,0 +1,423 @@
+//! Runs an MQTT 3.1.1 [`Engine`] on one event loop: opens the transport it asks for (TCP
+//! through the bootstrap's resolver, then TLS when configured), feeds it received bytes and
+//! timer ticks, writes what it has to send, and hands its events to a [`Delegate`] (the C API).
+//!
+//! Everything here runs on the loop thread. The driver's lock is taken only there, never by an
+//! API call: API calls queue commands with the delegate and wake the loop, so a callback the
+//! delegate runs may call any API function.
+
+use crate::client::mqtt311::{Action, Engine, Event, Failure, Request, Settings};
+use crate::ffi::io::channel_bootstrap::Connector;
+use crate::runtime::event_loop::EventLoop;
+use crate::runtime::lock::lock;
+use crate::runtime::timer_heap::TimerId;
+use crate::transport::socket_options::SocketOptions;
+use crate::transport::stream::{Transport, error_code};
+use crate::transport::tls::TlsConnectionSettings;
+use crate::transport::tls_transport::{TlsTransport, negotiate};
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The most bytes encoded ahead of the socket (the bounded write buffer).
+const WRITE_CHUNK: usize = 64 * 1024;
+/// How much one read takes.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// Where and how a connection reaches its server.
+#[derive(Clone)]
+pub struct Endpoint {
+    /// Host name or address.
+    pub host: String,
+    /// TCP port.
+    pub port: u32,
+    /// Socket options.
+    pub socket: SocketOptions,
+    /// TLS, when the connection uses it.
+    pub tls: Option<TlsConnectionSettings>,
+    /// The bootstrap's loops and resolver.
+    pub(crate) connector: Connector,
+}
+
+/// What the API asks of the loop.
+// Submissions (publishes) are the common command: see `Request`.
+#[allow(clippy::large_enum_variant)]
+pub enum Command<T, S> {
+    /// Start connecting.
+    Connect(Box<Settings>, Box<Endpoint>),
+    /// Start a user disconnect.
+    Disconnect,
+    /// Add an operation under its packet id.
+    Submit(u16, Request<S>, T),
+    /// Change the CONNECT of later reconnects (will, login, backoff).
+    Reconfigure(Box<dyn FnOnce(&mut Settings) + Send>),
+    /// The last reference is gone and the connection is disconnected: fail what is left.
+    Destroy,
+}
+
+/// The C API's side: the queued commands and the events' delivery.
+pub trait Delegate<T, S>: Send + 'static {
+    /// Moves the commands queued since the last call into `into`.
+    fn take_commands(&mut self, into: &mut Vec<Command<T, S>>);
+    /// Delivers one event; `engine` routes messages.
+    fn deliver(&mut self, event: Event<T>, engine: &Engine<T, S>);
+    /// Called after each step, to mirror the engine's state and statistics.
+    fn after_step(&mut self, engine: &Engine<T, S>);
+}
+
+struct Driver<T, S, D> {
+    engine: Engine<T, S>,
+    delegate: D,
+    event_loop: EventLoop,
+    endpoint: Option<Endpoint>,
+    transport: Option<Box<dyn Transport>>,
+    token: Option<mio::Token>,
+    interest: mio::Interest,
+    /// Counts open attempts, so the result of an abandoned one is recognised.
+    attempt: u64,
+    out: Vec<u8>,
+    written: usize,
+    read_buf: Vec<u8>,
+    timer: Option<(TimerId, u64)>,
+    commands: Vec<Command<T, S>>,
+    destroyed: bool,
+}
+
+/// A running connection driver; cloning shares it.
+pub struct Handle<T, S, D>(Arc<Mutex<Driver<T, S, D>>>);
+
+impl<T, S, D> Clone for Handle<T, S, D> {
+    fn clone(&self) -> Self {
+        Handle(Arc::clone(&self.0))
+    }
+}
+
+impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
+    /// A driver for a disconnected engine on `event_loop`.
+    pub fn new(event_loop: EventLoop, delegate: D) -> Self {
+        Handle(Arc::new(Mutex::new(Driver {
+            engine: Engine::new(Settings::default()),
+            delegate,
+            event_loop,
+            endpoint: None,
+            transport: None,
+            token: None,
+            interest: mio::Interest::READABLE,
+            attempt: 0,
+            out: Vec::new(),
+            written: 0,
+            read_buf: vec![0; READ_CHUNK],
+            timer: None,
+            commands: Vec::new(),
+            destroyed: false,
+        })))
+    }
+
+    /// Takes the delegate's queued commands and runs them; schedule this on the loop when the
+    /// delegate queues commands.
+    pub fn wake(&self) {
+        self.step();
+    }
+
+    /// The connection is going away (on the loop thread, once disconnected): every unfinished
+    /// operation fails, every subscription is dropped, and the driver stops.
+    pub fn shut_down(&self) {
+        let mut d = lock(&self.0);
+        if !d.destroyed {
+            let now = d.event_loop.now_ns();
+            self.apply(&mut d, now, Command::Destroy);
+        }
+    }
+
+    fn step(&self) {
+        let mut d = lock(&self.0);
+        if d.destroyed {
+            return;
+        }
+        let now = d.event_loop.now_ns();
+        let mut commands = std::mem::take(&mut d.commands);
+        d.delegate.take_commands(&mut commands);
+        for command in commands.drain(..) {
+            self.apply(&mut d, now, command);
+        }
+        d.commands = commands;
+        self.pump(&mut d, now);
+    }
+
+    fn apply(&self, d: &mut Driver<T, S, D>, now: u64, command: Command<T, S>) {
+        match command {
+            Command::Connect(settings, endpoint) => {
+                d.endpoint = Some(*endpoint);
+                d.engine.connect(now, *settings);
+            }
+            Command::Disconnect => {
+                // The API checked the state; the engine can only agree (see client.rs).
+                let _ = d.engine.disconnect(now);
+            }
+            Command::Submit(id, request, token) => d.engine.submit(id, request, token),
+            Command::Reconfigure(change) => d.engine.reconfigure(change),
+            Command::Destroy => {
+                d.engine.shut_down();
+                d.destroyed = true;
+                self.drop_transport(d);
+                if let Some((id, _)) = d.timer.take() {
+                    d.event_loop.cancel(id);
+                }
+                while let Some(event) = d.engine.poll_event() {
+                    d.delegate.deliver(event, &d.engine);
+                }
+                d.delegate.after_step(&d.engine);
+            }
+        }
+    }
+
+    /// Performs the engine's actions, writes, delivers events and re-arms the timer until the
+    /// engine is quiet.
+    fn pump(&self, d: &mut Driver<T, S, D>, now: u64) {
+        if d.destroyed {
+            return;
+        }
+        loop {
+            let mut progressed = false;
+            while let Some(action) = d.engine.poll_action() {
+                progressed = true;
+                match action {
+                    Action::Open => self.open(d),
+                    Action::Close => {
+                        // Best effort: the DISCONNECT goes out if the socket takes it now.
+                        let _ = self.write(d, now);
+                        if let Some(t) = d.transport.as_mut() {
+                            let _ = t.shutdown();
+                            let _ = t.flush();
+                        }
+                        self.drop_transport(d);
+                        d.engine.transport_closed(now, None);
+                    }
+                }
+            }
+            if let Err(e) = self.write(d, now) {
+                progressed = true;
+                self.drop_transport(d);
+                d.engine
+                    .transport_closed(now, Some(Failure::Transport(error_code(&e))));
+            }
+            while let Some(event) = d.engine.poll_event() {
+                progressed = true;
+                d.delegate.deliver(event, &d.engine);
+            }
+            if !progressed {
+                break;
+            }
+        }
+        self.arm_timer(d);
+        self.update_interest(d);
+        d.delegate.after_step(&d.engine);
+    }
+
+    /// Writes what is buffered and what the engine has, until the transport would block.
+    fn write(&self, d: &mut Driver<T, S, D>, now: u64) -> io::Result<()> {
+        let Some(transport) = d.transport.as_mut() else {
+            return Ok(());
+        };
+        loop {
+            if d.written == d.out.len() {
+                d.out.clear();
+                d.written = 0;
+                d.engine.poll_transmit(now, &mut d.out, WRITE_CHUNK);
+                if d.out.is_empty() {
+                    break;
+                }
+            }
+            match transport.write(&d.out[d.written..]) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => d.written += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        match transport.flush() {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn open(&self, d: &mut Driver<T, S, D>) {
+        d.attempt += 1;
+        let attempt = d.attempt;
+        let Some(endpoint) = d.endpoint.clone() else {
+            d.engine
+                .transport_closed(d.event_loop.now_ns(), Some(Failure::NotConnected));
+            return;
+        };
+        let this = self.clone();
+        let event_loop = d.event_loop.clone();
+        let (host, tls) = (endpoint.host.clone(), endpoint.tls.clone());
+        endpoint.connector.connect(
+            &d.event_loop,
+            &endpoint.host,
+            endpoint.port,
+            &endpoint.socket,
+            Box::new(move |result| match (result, tls) {
+                (Err(code), _) => this.opened(attempt, Err(code)),
+                (Ok(stream), None) => this.opened(attempt, Ok(Box::new(stream))),
+                (Ok(stream), Some(tls)) => match tls.session(&host) {
+                    Err(e) => this.opened(attempt, Err(e.code())),
+                    Ok(session) => {
+                        let timeout = Duration::from_millis(u64::from(tls.timeout_ms));
+                        negotiate(
+                            &event_loop,
+                            TlsTransport::new(stream, session),
+                            timeout,
+                            Box::new(move |result| {
+                                this.opened(
+                                    attempt,
+                                    result.map(|t| Box::new(t) as Box<dyn Transport>),
+                                )
+                            }),
+                        );
+                    }
+                },
+            }),
+        );
+    }
+
+    /// The open attempt `attempt` finished.
+    fn opened(&self, attempt: u64, result: Result<Box<dyn Transport>, i32>) {
+        let mut guard = lock(&self.0);
+        let d = &mut *guard;
+        if d.destroyed || attempt != d.attempt {
+            return;
+        }
+        let now = d.event_loop.now_ns();
+        match result {
+            Err(code) => d
+                .engine
+                .transport_closed(now, Some(Failure::Transport(code))),
+            Ok(mut transport) => {
+                let weak = Arc::downgrade(&self.0);
+                let interest = transport.interest();
+                let registered = d.event_loop.register(
+                    transport.source(),
+                    interest,
+                    Box::new(move |_| {
+                        if let Some(inner) = weak.upgrade() {
+                            Handle(inner).on_ready();
+                        }
+                    }),
+                );
+                match registered {
+                    Ok(token) => {
+                        d.token = Some(token);
+                        d.interest = interest;
+                        d.transport = Some(transport);
+                        d.out.clear();
+                        d.written = 0;
+                        d.engine.transport_opened(now);
+                    }
+                    Err(e) => d
+                        .engine
+                        .transport_closed(now, Some(Failure::Transport(error_code(&e)))),
+                }
+            }
+        }
+        self.pump(d, now);
+    }
+
+    /// Readiness on the transport: read all there is, then write.
+    fn on_ready(&self) {
+        let mut guard = lock(&self.0);
+        let d = &mut *guard;
+        let now = d.event_loop.now_ns();
+        while let Some(transport) = d.transport.as_mut() {
+            match transport.read(&mut d.read_buf) {
+                Ok(0) => {
+                    self.drop_transport(d);
+                    d.engine.transport_closed(now, None);
+                    break;
+                }
+                Ok(n) => {
+                    let Driver {
+                        engine, read_buf, ..
+                    } = d;
+                    engine.receive(now, &read_buf[..n]);
+                    // Deliver as we go: a burst of messages must not pile up as events.
+                    while let Some(event) = d.engine.poll_event() {
+                        d.delegate.deliver(event, &d.engine);
+                    }
+                    if d.engine.has_actions() {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.drop_transport(d);
+                    d.engine
+                        .transport_closed(now, Some(Failure::Transport(error_code(&e))));
+                    break;
+                }
+            }
+        }
+        self.pump(d, now);
+    }
+
+    fn on_timer(&self) {
+        let mut guard = lock(&self.0);
+        let d = &mut *guard;
+        if d.destroyed {
+            return;
+        }
+        d.timer = None;
+        let now = d.event_loop.now_ns();
+        d.engine.on_timer(now);
+        self.pump(d, now);
+    }
+
+    fn arm_timer(&self, d: &mut Driver<T, S, D>) {
+        let wanted = d.engine.next_deadline();
+        if d.timer.map(|(_, at)| at) == wanted {
+            return;
+        }
+        if let Some((id, _)) = d.timer.take() {
+            d.event_loop.cancel(id);
+        }
+        if let Some(at) = wanted {
+            let weak = Arc::downgrade(&self.0);
+            let id = d.event_loop.schedule_at(
+                at,
+                Box::new(move || {
+                    if let Some(inner) = weak.upgrade() {
+                        Handle(inner).on_timer();
+                    }
+                }),
+            );
+            d.timer = Some((id, at));
+        }
+    }
+
+    fn update_interest(&self, d: &mut Driver<T, S, D>) {
+        let (Some(transport), Some(token)) = (d.transport.as_mut(), d.token) else {
+            return;
+        };
+        let mut interest = transport.interest();
+        if d.written < d.out.len() {
+            interest |= mio::Interest::WRITABLE;
+        }
+        if interest != d.interest {
+            d.interest = interest;
+            let _ = d.event_loop.reregister(transport.source(), token, interest);
+        }
+    }
+
+    fn drop_transport(&self, d: &mut Driver<T, S, D>) {
+        if let Some(mut transport) = d.transport.take()
+            && let Some(token) = d.token.take()
+        {
+            let _ = d.event_loop.deregister(transport.source(), token);
+        }
+        d.out.clear();
+        d.written = 0;
+    }
+}
