@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, from a fresh machine: build and install the library, build the examples
-# against the install, and run them. (The MQTT clients' publish/subscribe example, with a
-# local broker started here, joins this when the clients land.)
+# against the install, and run them: topic_check, then the MQTT 3.1.1 publish/subscribe
+# example against a local mosquitto started here (and stopped on exit). The script's exit
+# code is the publish/subscribe example's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -12,3 +13,84 @@ cmake --build build/examples
 echo
 build/examples/topic_check 'sensors/kitchen/temperature' 'sensors/+/temperature' 'sensors/#' \
     'a/#/b' "$(printf 'bad\x01control')"
+
+# --- A local broker for the publish/subscribe example -------------------------------------
+mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+tmp=$(mktemp -d)
+broker_pid=""
+
+stop_broker() {
+    if [ -n "$broker_pid" ]; then
+        kill "$broker_pid" 2>/dev/null || true
+        wait "$broker_pid" 2>/dev/null || true
+        broker_pid=""
+    fi
+}
+cleanup() {
+    local status=$?
+    stop_broker
+    rm -rf "$tmp"
+    exit "$status"
+}
+trap cleanup EXIT
+
+# A port to try: a random one below Linux's ephemeral range (32768 and up, where outgoing
+# connections get theirs) that nothing accepts connections on right now. (Plain bash: the
+# fresh machine may have no python.) start_broker retries if the bind fails nonetheless.
+pick_port() {
+    local candidate
+    while :; do
+        candidate=$((20000 + RANDOM % 12000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+            echo "$candidate"
+            return
+        fi
+    done
+}
+
+# Succeeds when an MQTT broker accepts a connection on the port: mosquitto_pub connects
+# (CONNECT/CONNACK), publishes an empty message and disconnects. (A bare TCP connect could
+# reach another program that took the port while our mosquitto is failing to bind it.)
+broker_answers() {
+    timeout 2 mosquitto_pub -h 127.0.0.1 -p "$1" -i run-examples-probe -t probe -n \
+        >/dev/null 2>&1
+}
+
+# Starts mosquitto on a free port, sets broker_pid and port, and returns once the broker
+# accepts connections. If the bind fails (another process took the port since pick_port
+# looked), mosquitto exits and we try again with another port.
+start_broker() {
+    local attempt deadline
+    for attempt in 1 2 3 4 5 6 7 8 9 10; do
+        port=$(pick_port)
+        printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$port" >"$tmp/mosquitto.conf"
+        "$mosquitto" -c "$tmp/mosquitto.conf" >"$tmp/mosquitto.log" 2>&1 &
+        broker_pid=$!
+        deadline=$((SECONDS + 10))
+        while [ "$SECONDS" -lt "$deadline" ] && kill -0 "$broker_pid" 2>/dev/null; do
+            if broker_answers "$port"; then
+                return 0
+            fi
+            sleep 0.05 # the polling interval; the deadline above bounds the wait
+        done
+        echo "mosquitto did not come up on port $port (attempt $attempt):" >&2
+        cat "$tmp/mosquitto.log" >&2
+        stop_broker
+    done
+    return 1
+}
+
+echo
+start_broker
+echo "mosquitto $($mosquitto -h 2>/dev/null | sed -n 's/^mosquitto version //p') listening on 127.0.0.1:$port"
+status=0
+# The example has its own timeouts; this one only guards against a hang in the library.
+timeout 120 build/examples/mqtt311_pubsub 127.0.0.1 "$port" || status=$?
+if [ "$status" -eq 124 ]; then
+    echo "mqtt311_pubsub did not finish within 120 s" >&2
+fi
+if [ "$status" -ne 0 ]; then
+    echo "mqtt311_pubsub failed (exit code $status); the broker's log:" >&2
+    cat "$tmp/mosquitto.log" >&2
+fi
+exit "$status"
