@@ -20,13 +20,18 @@ cargo run --locked -q -p headergen -- --check
 step "build and install (Release)"
 scripts/build-install.sh Release
 
+step "test broker for the MQTT client tests"
+cargo build --locked --bin mqtt-test-broker
+broker="$root/target/debug/mqtt-test-broker"
+
 step "C suite (ctest)"
-cmake -S c_tests -B build/c_tests -DCMAKE_PREFIX_PATH="$root/build/prefix" >/dev/null
+cmake -S c_tests -B build/c_tests -DCMAKE_PREFIX_PATH="$root/build/prefix" -DMQTT_TEST_BROKER="$broker" >/dev/null
 cmake --build build/c_tests
 ctest --test-dir build/c_tests --output-on-failure -j2
 
 step "C tests under AddressSanitizer and UBSan"
-cmake -S c_tests -B build/c_tests_asan -DCMAKE_PREFIX_PATH="$root/build/prefix" -DSANITIZE=ON >/dev/null
+cmake -S c_tests -B build/c_tests_asan -DCMAKE_PREFIX_PATH="$root/build/prefix" -DSANITIZE=ON \
+    -DMQTT_TEST_BROKER="$broker" >/dev/null
 cmake --build build/c_tests_asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build/c_tests_asan --output-on-failure -j2 -R '^test_'

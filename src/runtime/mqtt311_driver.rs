@@ -201,10 +201,7 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
                 d.engine
                     .transport_closed(now, Some(Failure::Transport(error_code(&e))));
             }
-            while let Some(event) = d.engine.poll_event() {
-                progressed = true;
-                d.delegate.deliver(event, &d.engine);
-            }
+            progressed |= Self::deliver_events(d);
             if !progressed {
                 break;
             }
@@ -212,6 +209,21 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
         self.arm_timer(d);
         self.update_interest(d);
         d.delegate.after_step(&d.engine);
+    }
+
+    /// Delivers the engine's events; the delegate sees the engine's state first, so a callback
+    /// finds the connection in the state its event reports (a disconnect from inside
+    /// `on_connection_complete` finds it connected). True when there were any.
+    fn deliver_events(d: &mut Driver<T, S, D>) -> bool {
+        let Some(first) = d.engine.poll_event() else {
+            return false;
+        };
+        d.delegate.after_step(&d.engine);
+        d.delegate.deliver(first, &d.engine);
+        while let Some(event) = d.engine.poll_event() {
+            d.delegate.deliver(event, &d.engine);
+        }
+        true
     }
 
     /// Writes what is buffered and what the engine has, until the transport would block.
@@ -343,9 +355,7 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
                     } = d;
                     engine.receive(now, &read_buf[..n]);
                     // Deliver as we go: a burst of messages must not pile up as events.
-                    while let Some(event) = d.engine.poll_event() {
-                        d.delegate.deliver(event, &d.engine);
-                    }
+                    Self::deliver_events(d);
                     if d.engine.has_actions() {
                         break;
                     }
