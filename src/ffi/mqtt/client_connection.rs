@@ -462,6 +462,15 @@ pub(crate) unsafe fn topic_name(topic: *const aws_byte_cursor) -> Result<String>
     String::from_utf8(bytes.to_vec()).map_err(|_| AWS_ERROR_MQTT_INVALID_TOPIC.into())
 }
 
+/// A copy of the payload a cursor lends; NULL is an empty payload.
+pub(crate) unsafe fn payload_copy(payload: *const aws_byte_cursor) -> Result<Bytes> {
+    if payload.is_null() {
+        return Ok(Bytes::new());
+    }
+    // SAFETY: forwarded caller contract.
+    Ok(Bytes::copy_from_slice(unsafe { cursor_bytes(payload) }?))
+}
+
 /// A QoS from the caller: 0 to 2 (`AWS_ERROR_MQTT_INVALID_QOS` otherwise).
 pub(crate) fn qos_arg(qos: aws_mqtt_qos_raw) -> Result<QoS> {
     u8::try_from(qos)
@@ -492,14 +501,9 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_will(
             let c = connection_of(connection)?;
             let topic = topic_name(topic)?;
             let qos = qos_arg(qos)?;
-            let payload = if payload.is_null() {
-                &[][..]
-            } else {
-                cursor_bytes(payload)?
-            };
             let will = Will {
                 topic,
-                payload: Bytes::copy_from_slice(payload),
+                payload: payload_copy(payload)?,
                 qos,
                 retain,
                 properties: Default::default(),

@@ -14,7 +14,7 @@ use crate::ffi::common::array_list::aws_array_list;
 use crate::ffi::common::byte_buf::{aws_byte_cursor, cursor_bytes};
 use crate::ffi::guard::{self, Error, Result};
 use crate::ffi::mqtt::client_connection::{
-    aws_mqtt_client_connection, connection_of, qos_arg, topic_name,
+    aws_mqtt_client_connection, connection_of, payload_copy, qos_arg, topic_name,
 };
 use crate::ffi::mqtt::client_delegate::{
     Callback, Completion, MultiTopic, OpToken, SubHandler, c_qos,
@@ -22,7 +22,6 @@ use crate::ffi::mqtt::client_delegate::{
 use crate::ffi::mqtt::client_types::*;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::AWS_ERROR_MQTT_INVALID_TOPIC;
 use crate::ffi::mqtt::mqtt::{aws_mqtt_qos_raw, aws_mqtt_userdata_cleanup_fn};
-use bytes::Bytes;
 use std::ffi::{c_int, c_void};
 
 /// A topic filter from a cursor: valid for a SUBSCRIBE (`AWS_ERROR_MQTT_INVALID_TOPIC`
@@ -60,16 +59,11 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_publish(
             let c = connection_of(connection)?;
             let topic = topic_name(topic)?;
             let qos = qos_arg(qos)?;
-            let payload = if payload.is_null() {
-                &[][..]
-            } else {
-                cursor_bytes(payload)?
-            };
             let publish = Publish {
                 qos,
                 retain,
                 topic,
-                payload: Bytes::copy_from_slice(payload),
+                payload: payload_copy(payload)?,
                 ..Default::default()
             };
             let request = Request::Publish(publish);
