@@ -2,7 +2,10 @@
  * memory figures, the window of outstanding publishes, latency samples and the RESULT line.
  *
  *   bench_X throughput --qos 0|1 [--count N] [--payload BYTES] [--window W] [--host H] [--port P]
- *   bench_X latency    --qos 0|1 [--count N] [--payload BYTES] [--warmup N] [--host H] [--port P]
+ *   bench_X latency    --qos 0|1 [--count N] [--payload BYTES] [--warmup N] [--max-secs S]
+ *                      [--host H] [--port P]
+ * and, for the libraries that have them: --inflight N (the library's own inflight limit),
+ * --queue N (its own queue limit), --variant NAME (its style of use).
  *
  * throughput: publishes N messages of BYTES bytes to one topic with at most W outstanding
  *   (published but not completed); the time runs from the first publish call to the last
@@ -55,7 +58,7 @@ struct bench_opts {
     const char *variant; /* library-specific choice, e.g. the mosquitto loop style */
 };
 
-static void bench_usage(const char *prog) {
+static inline void bench_usage(const char *prog) {
     fprintf(stderr,
             "usage: %s throughput|latency --qos 0|1 [--count N] [--payload BYTES] [--window W]\n"
             "          [--inflight N] [--queue N] [--warmup N] [--max-secs S] [--host 127.0.0.1] [--port 1883] [--variant NAME]\n",
@@ -63,7 +66,7 @@ static void bench_usage(const char *prog) {
     exit(2);
 }
 
-static struct bench_opts bench_parse(int argc, char **argv, long default_window) {
+static inline struct bench_opts bench_parse(int argc, char **argv, long default_window) {
     struct bench_opts o = {
         .mode = BENCH_THROUGHPUT,
         .qos = 1,
@@ -141,20 +144,20 @@ static inline uint64_t bench_now_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static double bench_cpu_s(void) {
+static inline double bench_cpu_s(void) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
            ru.ru_stime.tv_usec / 1e6;
 }
 
-static long bench_peak_rss_kb(void) {
+static inline long bench_peak_rss_kb(void) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss;
 }
 
-static void bench_fail(const char *lib, const char *what) {
+static inline void bench_fail(const char *lib, const char *what) {
     fprintf(stderr, "bench %s: %s\n", lib, what);
     printf("RESULT lib=%s error=1\n", lib);
     fflush(stdout);
@@ -176,7 +179,7 @@ struct bench_window {
     pthread_cond_t cond;
 };
 
-static void bench_window_init(struct bench_window *w, long window) {
+static inline void bench_window_init(struct bench_window *w, long window) {
     atomic_init(&w->sent, 0);
     atomic_init(&w->done, 0);
     atomic_init(&w->failed, 0);
@@ -201,7 +204,7 @@ static inline void bench_window_complete(struct bench_window *w, int ok) {
 }
 
 /* Sleeps until `done` >= target (at most timeout_ms). Returns 0, or -1 on time-out. */
-static int bench_window_wait_done_ms(struct bench_window *w, long target, long timeout_ms) {
+static inline int bench_window_wait_done_ms(struct bench_window *w, long target, long timeout_ms) {
     if (atomic_load(&w->done) >= target) {
         return 0;
     }
@@ -228,7 +231,7 @@ static int bench_window_wait_done_ms(struct bench_window *w, long target, long t
 }
 
 /* The same, in seconds. */
-static int bench_window_wait_done(struct bench_window *w, long target, int timeout_s) {
+static inline int bench_window_wait_done(struct bench_window *w, long target, int timeout_s) {
     return bench_window_wait_done_ms(w, target, (long)timeout_s * 1000);
 }
 
@@ -236,7 +239,7 @@ static int bench_window_wait_done(struct bench_window *w, long target, int timeo
  * completion (a library may count a message as queued until a little after its completion
  * callback, so a refusal with nothing outstanding only needs a moment). `stuck_since` is 0
  * before the first refusal of a publish; returns -1 once one publish has been refused for 30 s. */
-static int bench_window_backoff(struct bench_window *w, uint64_t *stuck_since) {
+static inline int bench_window_backoff(struct bench_window *w, uint64_t *stuck_since) {
     uint64_t now = bench_now_ns();
     if (*stuck_since == 0) {
         *stuck_since = now;
@@ -280,7 +283,7 @@ struct bench_latency {
     pthread_cond_t cond;
 };
 
-static void bench_latency_init(struct bench_latency *l, long count) {
+static inline void bench_latency_init(struct bench_latency *l, long count) {
     l->samples = calloc((size_t)count, sizeof(uint64_t));
     l->n = 0;
     l->cap = count;
@@ -313,7 +316,7 @@ static inline void bench_latency_received(struct bench_latency *l, const void *p
 }
 
 /* Waits for the `k`th receive (1-based). Returns 0, or -1 after timeout_s seconds. */
-static int bench_latency_wait(struct bench_latency *l, long k, int timeout_s) {
+static inline int bench_latency_wait(struct bench_latency *l, long k, int timeout_s) {
     struct timespec dl;
     clock_gettime(CLOCK_REALTIME, &dl);
     dl.tv_sec += timeout_s;
@@ -330,7 +333,7 @@ static int bench_latency_wait(struct bench_latency *l, long k, int timeout_s) {
 }
 
 /* Call once before the first latency message. */
-static void bench_latency_begin(struct bench_latency *l, const struct bench_opts *o) {
+static inline void bench_latency_begin(struct bench_latency *l, const struct bench_opts *o) {
     l->warming = o->warmup > 0;
     l->t_kept = bench_now_ns();
     l->t_start = l->t_kept;
@@ -338,7 +341,7 @@ static void bench_latency_begin(struct bench_latency *l, const struct bench_opts
 
 /* After each received message: the warm-up (the first `warmup` messages, cut short after 2 s)
  * drops its samples, then every sample is kept. */
-static void bench_latency_keep(struct bench_latency *l, long k, const struct bench_opts *o) {
+static inline void bench_latency_keep(struct bench_latency *l, long k, const struct bench_opts *o) {
     pthread_mutex_lock(&l->lock);
     l->total = k;
     if (l->warming) {
@@ -354,16 +357,16 @@ static void bench_latency_keep(struct bench_latency *l, long k, const struct ben
 }
 
 /* After bench_latency_keep: enough? (`count` kept, or `max_secs` since the warm-up ended) */
-static int bench_latency_stop(struct bench_latency *l, const struct bench_opts *o) {
+static inline int bench_latency_stop(struct bench_latency *l, const struct bench_opts *o) {
     return l->n >= o->count || (!l->warming && (double)(bench_now_ns() - l->t_kept) / 1e9 > o->max_secs);
 }
 
-static int bench_cmp_u64(const void *a, const void *b) {
+static inline int bench_cmp_u64(const void *a, const void *b) {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
 }
 
-static double bench_pct_us(const uint64_t *sorted, long n, double p) {
+static inline double bench_pct_us(const uint64_t *sorted, long n, double p) {
     if (n == 0) {
         return 0;
     }
@@ -379,7 +382,7 @@ static double bench_pct_us(const uint64_t *sorted, long n, double p) {
 
 /* ---- results ---------------------------------------------------------------------------- */
 
-static void bench_print_throughput(const char *lib, const struct bench_opts *o, double secs, double cpu) {
+static inline void bench_print_throughput(const char *lib, const struct bench_opts *o, double secs, double cpu) {
     printf("RESULT lib=%s mode=throughput qos=%d count=%ld payload=%zu window=%ld secs=%.3f "
            "msgs_per_s=%.0f cpu_s=%.3f cpu_us_per_msg=%.3f peak_rss_kb=%ld\n",
            lib, o->qos, o->count, o->payload, o->window, secs, (double)o->count / secs, cpu,
@@ -387,7 +390,7 @@ static void bench_print_throughput(const char *lib, const struct bench_opts *o, 
     fflush(stdout);
 }
 
-static void bench_print_latency(const char *lib, const struct bench_opts *o, struct bench_latency *l,
+static inline void bench_print_latency(const char *lib, const struct bench_opts *o, struct bench_latency *l,
                                 double cpu) {
     qsort(l->samples, (size_t)l->n, sizeof(uint64_t), bench_cmp_u64);
     double sum = 0;

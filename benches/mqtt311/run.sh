@@ -11,7 +11,7 @@
 #   COUNT=1000000    messages per throughput run      PAYLOAD=64   bytes per message
 #   LAT_COUNT=10000  messages kept per latency run    LAT_SECS=20  latency run cap, seconds
 #   REPEAT=1         runs of each case; the best figure of each library is kept
-#   PEERS="ack mosquitto"   LIBS="aws mosquitto paho"
+#   PEERS="ack mosquitto"   LIBS="aws mosquitto paho"   MODES="throughput latency"
 #   PREFIX=<repo>/build/prefix   where scripts/build-install.sh installed the library
 #   BUILD=1          run scripts/build-install.sh Release first
 #   KEEP=DIR         keep the binaries and the raw results in DIR
@@ -26,6 +26,7 @@ LAT_COUNT=${LAT_COUNT:-10000}
 LAT_SECS=${LAT_SECS:-20}
 REPEAT=${REPEAT:-1}
 PEERS=${PEERS:-ack mosquitto}
+MODES=${MODES:-throughput latency}
 LIBS=${LIBS:-aws mosquitto paho}
 
 log() { printf '%s\n' "$*" >&2; }
@@ -75,6 +76,16 @@ if have_lib mosquitto; then
 fi
 if have_lib paho; then
     gcc $CFLAGS -o "$WORK/bench_paho" "$HERE/bench_paho.c" -lpaho-mqtt3a && BUILT+=(paho)
+fi
+# The library's build type, when PREFIX is this repository's build/prefix: a Debug library is
+# unoptimized, and its figures say little.
+AWS_BUILD_TYPE=unknown
+if [ "$PREFIX" = "$ROOT/build/prefix" ] && [ -f "$ROOT/build/lib/CMakeCache.txt" ]; then
+    AWS_BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$ROOT/build/lib/CMakeCache.txt")
+fi
+if have_lib aws && [ "$AWS_BUILD_TYPE" != Release ] && [ "$AWS_BUILD_TYPE" != unknown ]; then
+    log "WARNING: $PREFIX holds a $AWS_BUILD_TYPE build of the library: run"
+    log "         scripts/build-install.sh Release (or BUILD=1) before believing the aws column"
 fi
 if have_lib aws; then
     if [ -f "$PREFIX/include/aws/mqtt/client.h" ]; then
@@ -168,16 +179,22 @@ run() {
 for peer in $PEERS; do
     for r in $(seq "$REPEAT"); do
         for lib in "${BUILT[@]}"; do
-            for qos in 0 1; do
-                run "$peer" "$lib" throughput --qos $qos --count "$COUNT" --payload "$PAYLOAD"
-                if [ "$lib" = mosquitto ]; then
-                    # Its two idiomatic styles; the faster counts.
-                    run "$peer" "$lib" throughput --qos $qos --count "$COUNT" --payload "$PAYLOAD" --variant loop
-                fi
-            done
-            for qos in 0 1; do
-                run "$peer" "$lib" latency --qos $qos --count "$LAT_COUNT" --payload "$PAYLOAD" --max-secs "$LAT_SECS"
-            done
+            case " $MODES " in *" throughput "*)
+                for qos in 0 1; do
+                    run "$peer" "$lib" throughput --qos $qos --count "$COUNT" --payload "$PAYLOAD"
+                    if [ "$lib" = mosquitto ]; then
+                        # Its two idiomatic styles; the faster counts.
+                        run "$peer" "$lib" throughput --qos $qos --count "$COUNT" --payload "$PAYLOAD" --variant loop
+                    fi
+                done
+                ;;
+            esac
+            case " $MODES " in *" latency "*)
+                for qos in 0 1; do
+                    run "$peer" "$lib" latency --qos $qos --count "$LAT_COUNT" --payload "$PAYLOAD" --max-secs "$LAT_SECS"
+                done
+                ;;
+            esac
         done
     done
 done
@@ -242,7 +259,7 @@ END {
 
 cat <<EOF
 
-COUNT=$COUNT throughput messages, PAYLOAD=$PAYLOAD bytes, latency: up to LAT_COUNT=$LAT_COUNT kept
+aws: $PREFIX (build type: $AWS_BUILD_TYPE). COUNT=$COUNT throughput messages, PAYLOAD=$PAYLOAD bytes, latency: up to LAT_COUNT=$LAT_COUNT kept
 messages or LAT_SECS=$LAT_SECS s, REPEAT=$REPEAT (best figure of each library kept), $(nproc) CPUs,
 load average $(cut -d' ' -f1-3 /proc/loadavg). Throughput: one connection, at most 65535 publishes
 outstanding, time from the first publish to the last completion. Latency: one message at a time,
