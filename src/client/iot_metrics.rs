@@ -34,12 +34,29 @@ fn platform() -> &'static str {
 }
 
 /// `key=value`, or `key` alone when the value is empty.
-fn render(key: &str, value: &str, separator: char) -> String {
+fn render(key: &str, value: &str) -> String {
     if value.is_empty() {
         key.to_string()
     } else {
-        format!("{key}{separator}{value}")
+        format!("{key}={value}")
     }
+}
+
+/// The entries rendered and joined with `separator`.
+fn join(entries: &[(String, String)], separator: &str) -> String {
+    let rendered: Vec<String> = entries.iter().map(|(k, v)| render(k, v)).collect();
+    rendered.join(separator)
+}
+
+/// `key=value` entries split at `separator`, empty pieces skipped.
+fn parse(text: &str, separator: char) -> Vec<(String, String)> {
+    text.split(separator)
+        .filter(|e| !e.is_empty())
+        .map(|e| {
+            let (k, v) = split_entry(e);
+            (k.to_string(), v.to_string())
+        })
+        .collect()
 }
 
 /// Splits `key=value` at its first '='.
@@ -54,14 +71,7 @@ pub fn username_with_metrics(username: &str, metrics: &IotMetrics) -> Option<Str
         Some(at) => (&username[..at], &username[at + 1..]),
         None => (username, ""),
     };
-    let mut params: Vec<(String, String)> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = split_entry(p);
-            (k.to_string(), v.to_string())
-        })
-        .collect();
+    let mut params = parse(query, '&');
     let has = |params: &[(String, String)], key: &str| params.iter().any(|(k, _)| k == key);
     if !has(&params, "SDK") {
         let sdk = if metrics.library_name.is_empty() {
@@ -77,8 +87,7 @@ pub fn username_with_metrics(username: &str, metrics: &IotMetrics) -> Option<Str
     if !metrics.metadata.is_empty() {
         merge_metadata(&mut params, &metrics.metadata);
     }
-    let query: Vec<String> = params.iter().map(|(k, v)| render(k, v, '=')).collect();
-    let result = format!("{base}?{}", query.join("&"));
+    let result = format!("{base}?{}", join(&params, "&"));
     (result.len() <= MAX_USERNAME_LEN).then_some(result)
 }
 
@@ -86,8 +95,7 @@ pub fn username_with_metrics(username: &str, metrics: &IotMetrics) -> Option<Str
 /// `Metadata` value not in parentheses is left alone.
 fn merge_metadata(params: &mut Vec<(String, String)>, entries: &[(String, String)]) {
     let Some(at) = params.iter().position(|(k, _)| k == "Metadata") else {
-        let list: Vec<String> = entries.iter().map(|(k, v)| render(k, v, '=')).collect();
-        params.push(("Metadata".into(), format!("({})", list.join(";"))));
+        params.push(("Metadata".into(), format!("({})", join(entries, ";"))));
         return;
     };
     let value = &params[at].1;
@@ -98,21 +106,13 @@ fn merge_metadata(params: &mut Vec<(String, String)>, entries: &[(String, String
     } else {
         return;
     };
-    let mut merged: Vec<(String, String)> = inner
-        .split(';')
-        .filter(|e| !e.is_empty())
-        .map(|e| {
-            let (k, v) = split_entry(e);
-            (k.to_string(), v.to_string())
-        })
-        .collect();
+    let mut merged = parse(inner, ';');
     for (k, v) in entries {
         if !merged.iter().any(|(existing, _)| existing == k) {
             merged.push((k.clone(), v.clone()));
         }
     }
-    let list: Vec<String> = merged.iter().map(|(k, v)| render(k, v, '=')).collect();
-    params[at].1 = format!("({})", list.join(";"));
+    params[at].1 = format!("({})", join(&merged, ";"));
 }
 
 #[cfg(test)]

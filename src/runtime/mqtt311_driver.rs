@@ -51,8 +51,6 @@ pub enum Command<T, S> {
     Submit(u16, Request<S>, T),
     /// Change the CONNECT of later reconnects (will, login, backoff).
     Reconfigure(Box<dyn FnOnce(&mut Settings) + Send>),
-    /// The last reference is gone and the connection is disconnected: fail what is left.
-    Destroy,
 }
 
 /// The C API's side: the queued commands and the events' delivery.
@@ -116,20 +114,6 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
     /// Takes the delegate's queued commands and runs them; schedule this on the loop when the
     /// delegate queues commands.
     pub fn wake(&self) {
-        self.step();
-    }
-
-    /// The connection is going away (on the loop thread, once disconnected): every unfinished
-    /// operation fails, every subscription is dropped, and the driver stops.
-    pub fn shut_down(&self) {
-        let mut d = lock(&self.0);
-        if !d.destroyed {
-            let now = d.event_loop.now_ns();
-            self.apply(&mut d, now, Command::Destroy);
-        }
-    }
-
-    fn step(&self) {
         let mut d = lock(&self.0);
         if d.destroyed {
             return;
@@ -138,37 +122,37 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
         let mut commands = std::mem::take(&mut d.commands);
         d.delegate.take_commands(&mut commands);
         for command in commands.drain(..) {
-            self.apply(&mut d, now, command);
+            match command {
+                Command::Connect(settings, endpoint) => {
+                    d.endpoint = Some(*endpoint);
+                    d.engine.connect(*settings);
+                }
+                // The API checked the state; the engine can only agree (see client_connection.rs).
+                Command::Disconnect => drop(d.engine.disconnect()),
+                Command::Submit(id, request, token) => d.engine.submit(id, request, token),
+                Command::Reconfigure(change) => d.engine.reconfigure(change),
+            }
         }
         d.commands = commands;
         self.pump(&mut d, now);
     }
 
-    fn apply(&self, d: &mut Driver<T, S, D>, now: u64, command: Command<T, S>) {
-        match command {
-            Command::Connect(settings, endpoint) => {
-                d.endpoint = Some(*endpoint);
-                d.engine.connect(now, *settings);
-            }
-            Command::Disconnect => {
-                // The API checked the state; the engine can only agree (see client.rs).
-                let _ = d.engine.disconnect(now);
-            }
-            Command::Submit(id, request, token) => d.engine.submit(id, request, token),
-            Command::Reconfigure(change) => d.engine.reconfigure(change),
-            Command::Destroy => {
-                d.engine.shut_down();
-                d.destroyed = true;
-                self.drop_transport(d);
-                if let Some((id, _)) = d.timer.take() {
-                    d.event_loop.cancel(id);
-                }
-                while let Some(event) = d.engine.poll_event() {
-                    d.delegate.deliver(event, &d.engine);
-                }
-                d.delegate.after_step(&d.engine);
-            }
+    /// The connection is going away (on the loop thread, once disconnected): every unfinished
+    /// operation fails, every subscription is dropped, and the driver stops.
+    pub fn shut_down(&self) {
+        let mut guard = lock(&self.0);
+        let d = &mut *guard;
+        if d.destroyed {
+            return;
         }
+        d.destroyed = true;
+        d.engine.shut_down();
+        self.drop_transport(d);
+        if let Some((id, _)) = d.timer.take() {
+            d.event_loop.cancel(id);
+        }
+        Self::deliver_events(d);
+        d.delegate.after_step(&d.engine);
     }
 
     /// Performs the engine's actions, writes, delivers events and re-arms the timer until the

@@ -195,10 +195,17 @@ impl<T, S> Engine<T, S> {
     /// Changes the settings later (re)connects use (the will, the login, the backoff), as
     /// upstream's setters may while connected.
     pub fn reconfigure(&mut self, change: impl FnOnce(&mut Settings)) {
-        change(&mut self.settings);
-        if *self.backoff.config() != self.settings.backoff {
-            self.backoff = Backoff::new(self.settings.backoff);
+        let mut settings = self.settings.clone();
+        change(&mut settings);
+        self.adopt(settings);
+    }
+
+    /// Takes `settings`, restarting the backoff when its configuration changed.
+    fn adopt(&mut self, settings: Settings) {
+        if *self.backoff.config() != settings.backoff {
+            self.backoff = Backoff::new(settings.backoff);
         }
+        self.settings = settings;
     }
 
     /// Calls `f` with each subscription matching `topic` (how a [`Event::Message`] is routed).
@@ -217,12 +224,9 @@ impl<T, S> Engine<T, S> {
 
     /// Starts connecting with `settings` (the caller checked the state is Disconnected). With a
     /// clean session, operations left queued from before are cancelled, as upstream does.
-    pub fn connect(&mut self, now: u64, settings: Settings) {
+    pub fn connect(&mut self, settings: Settings) {
         debug_assert_eq!(self.state, State::Disconnected);
-        if settings.backoff != self.settings.backoff {
-            self.backoff = Backoff::new(settings.backoff);
-        }
-        self.settings = settings;
+        self.adopt(settings);
         if self.settings.clean_session {
             self.incoming_qos2.clear();
             let queued: Vec<u16> = self.queue.drain(..).collect();
@@ -232,12 +236,12 @@ impl<T, S> Engine<T, S> {
         }
         self.state = State::Connecting;
         self.has_connected = false;
-        self.open(now);
+        self.open();
     }
 
     /// Starts a user disconnect; `Err(Failure::NotConnected)` unless Connected or Reconnecting.
     /// A DISCONNECT packet goes out first when the link is up [MQTT-3.14].
-    pub fn disconnect(&mut self, _now: u64) -> Result<(), Failure> {
+    pub fn disconnect(&mut self) -> Result<(), Failure> {
         if !matches!(self.state, State::Connected | State::Reconnecting) {
             return Err(Failure::NotConnected);
         }
@@ -259,7 +263,7 @@ impl<T, S> Engine<T, S> {
     /// while not connected; others fail with `NotConnected` then.
     pub fn submit(&mut self, id: u16, request: Request<S>, token: T) {
         let connected = self.state == State::Connected && self.link == Link::Up;
-        let retryable = request.is_retryable();
+        let retryable = request.is_acknowledged();
         self.ops.insert(
             id,
             Operation {
@@ -384,7 +388,7 @@ impl<T, S> Engine<T, S> {
         if self.reconnect_at.is_some_and(|t| t <= now) {
             self.reconnect_at = None;
             if self.state == State::Reconnecting && self.link == Link::Down {
-                self.open(now);
+                self.open();
             }
         }
         if self.connack_deadline.is_some_and(|t| t <= now) {
@@ -447,7 +451,7 @@ impl<T, S> Engine<T, S> {
         self.subscriptions.clear();
     }
 
-    fn open(&mut self, _now: u64) {
+    fn open(&mut self) {
         self.link = Link::Opening;
         self.actions.push_back(Action::Open);
     }
@@ -484,6 +488,11 @@ impl<T, S> Engine<T, S> {
     fn send_pingreq(&mut self, now: u64) {
         self.push_control(&Packet::Pingreq);
         self.last_sent_at = now;
+        self.await_pingresp(now);
+    }
+
+    /// A PINGREQ went out at `now`: no PINGRESP within the ping timeout drops the connection.
+    fn await_pingresp(&mut self, now: u64) {
         self.ping_deadline = Some(now.saturating_add(self.settings.ping_timeout_ns));
     }
 
@@ -507,7 +516,7 @@ impl<T, S> Engine<T, S> {
             let retryable = self
                 .ops
                 .get(&id)
-                .is_some_and(|op| op.request.is_retryable());
+                .is_some_and(|op| op.request.is_acknowledged());
             if !retryable {
                 self.fail(id, Failure::NotConnected);
             } else if clean {
@@ -569,14 +578,7 @@ impl<T, S> Engine<T, S> {
                         );
                     }
                 }
-                write_packet(
-                    out,
-                    &Packet::Subscribe(Subscribe {
-                        packet_id: id,
-                        subscriptions,
-                        properties: Default::default(),
-                    }),
-                )
+                write_subscribe(out, id, subscriptions)
             }
             Request::Resubscribe => {
                 let subscriptions: Vec<Subscription> = self
@@ -593,14 +595,7 @@ impl<T, S> Engine<T, S> {
                     self.complete(id, Outcome::Suback(Vec::new()));
                     return;
                 }
-                write_packet(
-                    out,
-                    &Packet::Subscribe(Subscribe {
-                        packet_id: id,
-                        subscriptions,
-                        properties: Default::default(),
-                    }),
-                )
+                write_subscribe(out, id, subscriptions)
             }
             Request::Unsubscribe(filter) => {
                 if !resend {
@@ -618,7 +613,7 @@ impl<T, S> Engine<T, S> {
             Request::Ping => {
                 let result = write_packet(out, &Packet::Pingreq);
                 if result.is_ok() {
-                    self.ping_deadline = Some(now.saturating_add(self.settings.ping_timeout_ns));
+                    self.await_pingresp(now);
                 }
                 result
             }
@@ -630,12 +625,7 @@ impl<T, S> Engine<T, S> {
         let Some(op) = self.ops.get_mut(&id) else {
             return;
         };
-        let acknowledged = match &op.request {
-            Request::Publish(p) => p.qos != QoS::AtMostOnce,
-            Request::Ping => false,
-            _ => true,
-        };
-        if !acknowledged {
+        if !op.request.is_acknowledged() {
             self.complete(id, Outcome::Success);
             return;
         }
@@ -812,6 +802,20 @@ fn ack(packet_id: u16) -> PubAck {
         packet_id,
         ..Default::default()
     }
+}
+
+/// Appends a SUBSCRIBE with id `packet_id` for `subscriptions` to `out`.
+fn write_subscribe(
+    out: &mut Vec<u8>,
+    packet_id: u16,
+    subscriptions: Vec<Subscription>,
+) -> Result<(), crate::codec::CodecError> {
+    let subscribe = Subscribe {
+        packet_id,
+        subscriptions,
+        properties: Default::default(),
+    };
+    write_packet(out, &Packet::Subscribe(subscribe))
 }
 
 /// Appends `packet` encoded for 3.1.1 to `out`.

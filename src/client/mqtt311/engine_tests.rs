@@ -43,7 +43,7 @@ impl Harness {
 
     /// Connects with `settings`: the transport opens and the CONNECT goes out.
     fn start(&mut self, settings: Settings) -> Packet {
-        self.engine.connect(self.now, settings);
+        self.engine.connect(settings);
         assert_eq!(self.action(), Some(Action::Open));
         self.engine.transport_opened(self.now);
         let sent = self.sent();
@@ -237,7 +237,7 @@ fn a_hang_up_before_connack_is_an_unexpected_hangup() {
 #[test]
 fn a_transport_error_on_the_first_connect_is_reported_as_is() {
     let mut h = Harness::new();
-    h.engine.connect(h.now, settings());
+    h.engine.connect(settings());
     assert_eq!(h.action(), Some(Action::Open));
     h.closed(Some(Failure::Transport(1049)));
     assert!(matches!(
@@ -725,7 +725,7 @@ fn resubscribe_sends_every_subscription_again() {
 #[test]
 fn disconnect_sends_disconnect_then_reports_disconnected_once_closed_mqtt_3_14() {
     let mut h = Harness::connected(settings(), false);
-    h.engine.disconnect(h.now).unwrap();
+    h.engine.disconnect().unwrap();
     assert_eq!(h.engine.state(), State::Disconnecting);
     assert_eq!(h.sent(), [Packet::Disconnect(Default::default())]);
     assert_eq!(h.action(), Some(Action::Close));
@@ -741,7 +741,7 @@ fn disconnect_while_waiting_to_reconnect_finishes_at_once() {
     let mut h = Harness::connected(settings(), false);
     h.closed(None);
     h.take_events();
-    h.engine.disconnect(h.now).unwrap();
+    h.engine.disconnect().unwrap();
     assert!(matches!(h.take_events()[..], [Event::Disconnected]));
     h.advance(600 * SEC);
     assert_eq!(h.action(), None);
@@ -750,7 +750,7 @@ fn disconnect_while_waiting_to_reconnect_finishes_at_once() {
 #[test]
 fn disconnect_when_not_connected_fails_with_not_connected() {
     let mut h = Harness::new();
-    assert_eq!(h.engine.disconnect(h.now), Err(Failure::NotConnected));
+    assert_eq!(h.engine.disconnect(), Err(Failure::NotConnected));
 }
 
 #[test]
@@ -758,7 +758,7 @@ fn shutting_down_fails_every_unfinished_operation_with_connection_destroyed() {
     let mut s = settings();
     s.clean_session = false;
     let mut h = Harness::new();
-    h.engine.connect(h.now, s);
+    h.engine.connect(s);
     h.publish(1, QoS::AtLeastOnce, 1);
     h.engine.shut_down();
     assert_eq!(

@@ -31,9 +31,10 @@ pub enum Request<S> {
 }
 
 impl<S> Request<S> {
-    /// Whether the operation waits in the offline queue while disconnected. QoS 0 publishes and
-    /// pings do not (upstream fails them with `AWS_ERROR_MQTT_NOT_CONNECTED`).
-    pub fn is_retryable(&self) -> bool {
+    /// Whether the server acknowledges the operation. Only those wait in the offline queue
+    /// while disconnected and are resent: QoS 0 publishes and pings complete once written, and
+    /// fail with `AWS_ERROR_MQTT_NOT_CONNECTED` without a connection, as upstream's do.
+    pub fn is_acknowledged(&self) -> bool {
         match self {
             Request::Publish(p) => p.qos != QoS::AtMostOnce,
             Request::Ping => false,

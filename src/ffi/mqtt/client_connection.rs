@@ -48,7 +48,7 @@ use crate::runtime::lock::lock;
 use crate::runtime::mqtt311_driver::{Command, Endpoint, Handle};
 use bytes::Bytes;
 use std::ffi::{c_int, c_void};
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -148,6 +148,8 @@ pub struct aws_mqtt_client_connection {
     connector: Connector,
     synced: Mutex<Synced>,
     wake_scheduled: AtomicBool,
+    /// Bumped by every callback setter (see `callbacks`).
+    callbacks_version: AtomicU64,
     pub(crate) stats: Stats,
     driver: Handle<OpToken, SubHandler, CDelegate>,
     /// The connection's own reference while it is being destroyed.
@@ -163,11 +165,6 @@ unsafe impl Sync for aws_mqtt_client_connection {}
 impl aws_mqtt_client_connection {
     fn synced(&self) -> MutexGuard<'_, Synced> {
         lock(&self.synced)
-    }
-
-    /// Queues `command` (the lock held) and wakes the loop once the lock is dropped.
-    fn queue(&self, synced: &mut Synced, command: CCommand) {
-        synced.commands.push(command);
     }
 
     /// Makes sure the loop runs the queued commands soon.
@@ -187,9 +184,14 @@ impl aws_mqtt_client_connection {
         into.append(&mut s.commands);
     }
 
-    /// The connection-level callbacks now.
-    pub(crate) fn callbacks(&self) -> Callbacks {
-        self.synced().callbacks
+    /// The connection-level callbacks, refreshed into `cache` only when a setter changed them
+    /// since (one atomic load per event instead of a lock).
+    pub(crate) fn callbacks(&self, cache: &mut (u64, Callbacks)) -> Callbacks {
+        let version = self.callbacks_version.load(Acquire);
+        if version != cache.0 {
+            *cache = (version, self.synced().callbacks);
+        }
+        cache.1
     }
 
     pub(crate) fn take_on_connection_complete(
@@ -230,7 +232,7 @@ impl aws_mqtt_client_connection {
                 s.state = State::Disconnecting;
                 s.lifecycle_pending = true;
                 s.on_disconnect = Callback::default();
-                self.queue(s, Command::Disconnect);
+                s.commands.push(Command::Disconnect);
                 self.wake();
                 s.destroy = Destroy::Disconnect;
                 Destroy::Disconnect
@@ -283,10 +285,10 @@ impl aws_mqtt_client_connection {
         change(&mut s.config);
         if s.state == State::Connected {
             let config = s.config.clone();
-            self.queue(
-                &mut s,
-                Command::Reconfigure(Box::new(move |settings| config.apply(settings))),
-            );
+            s.commands
+                .push(Command::Reconfigure(Box::new(move |settings| {
+                    config.apply(settings)
+                })));
             drop(s);
             self.wake();
         }
@@ -298,23 +300,24 @@ impl aws_mqtt_client_connection {
         let mut s = self.synced();
         Self::configurable(&s)?;
         change(&mut s.callbacks);
+        self.callbacks_version.fetch_add(1, Release);
         Ok(())
     }
 
     /// Queues the operation `make` builds under a fresh packet id, as upstream's
-    /// `mqtt_create_request`: refused while disconnecting, and (unless `retryable`: QoS 0
+    /// `mqtt_create_request`: refused while disconnecting, and (unless `acknowledged`: QoS 0
     /// publishes, pings) while not connected. `make` runs only once the id is allocated, so a
     /// refused call builds no subscription handler (whose drop would run the user's cleanup).
     pub(crate) fn submit(
         &self,
-        retryable: bool,
+        acknowledged: bool,
         make: impl FnOnce() -> (crate::client::mqtt311::Request<SubHandler>, OpToken),
     ) -> Result<u16> {
         let mut s = self.synced();
         if s.state == State::Disconnecting {
             return Err(AWS_ERROR_MQTT_CONNECTION_DISCONNECTING.into());
         }
-        if !retryable && s.state != State::Connected {
+        if !acknowledged && s.state != State::Connected {
             return Err(AWS_ERROR_MQTT_NOT_CONNECTED.into());
         }
         let id = s
@@ -325,7 +328,7 @@ impl aws_mqtt_client_connection {
         let size = token.size;
         self.stats.incomplete_count.fetch_add(1, Relaxed);
         self.stats.incomplete_size.fetch_add(size, Relaxed);
-        self.queue(&mut s, Command::Submit(id, request, token));
+        s.commands.push(Command::Submit(id, request, token));
         drop(s);
         self.wake();
         Ok(id)
@@ -371,11 +374,13 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
                 destroy: Destroy::No,
             }),
             wake_scheduled: AtomicBool::new(false),
+            callbacks_version: AtomicU64::new(0),
             stats: Stats::default(),
             driver: Handle::new(
                 event_loop,
                 CDelegate {
                     connection: weak.as_ptr(),
+                    callbacks: (0, Callbacks::default()),
                 },
             ),
             finishing: Mutex::new(None),
@@ -641,6 +646,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_on_any_publish_handler(
             function: on_any_publish,
             user_data: on_any_publish_ud,
         };
+        c.callbacks_version.fetch_add(1, Release);
         Ok(())
     })
 }
@@ -819,10 +825,8 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_connect(
                 function: o.on_connection_complete,
                 user_data: o.user_data,
             };
-            c.queue(
-                &mut s,
-                Command::Connect(Box::new(settings), Box::new(endpoint)),
-            );
+            s.commands
+                .push(Command::Connect(Box::new(settings), Box::new(endpoint)));
             drop(s);
             c.wake();
             Ok(())
@@ -866,7 +870,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_disconnect(
             function: on_disconnect,
             user_data: userdata,
         };
-        c.queue(&mut s, Command::Disconnect);
+        s.commands.push(Command::Disconnect);
         drop(s);
         c.wake();
         Ok(())

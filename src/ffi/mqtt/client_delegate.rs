@@ -6,7 +6,7 @@ use crate::client::mqtt311::{Engine, Event, Failure, Outcome};
 use crate::codec::QoS;
 use crate::ffi::common::array_list::aws_array_list;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
-use crate::ffi::mqtt::client_connection::{Destroy, aws_mqtt_client_connection};
+use crate::ffi::mqtt::client_connection::{Callbacks, Destroy, aws_mqtt_client_connection};
 use crate::ffi::mqtt::client_types::{
     aws_mqtt_client_publish_received_fn, aws_mqtt_op_complete_fn, aws_mqtt_suback_fn,
     aws_mqtt_suback_multi_fn, aws_mqtt_topic_subscription,
@@ -161,18 +161,40 @@ fn cursor(bytes: &[u8]) -> aws_byte_cursor {
     }
 }
 
+/// Calls a multi-topic SUBACK callback with a list of pointers to `subs`, as upstream lends it.
+///
+/// # Safety
+/// `f` is the user's callback, called with the user's data on the loop thread.
+unsafe fn call_suback_multi(
+    f: aws_mqtt_suback_multi_fn,
+    connection: *mut aws_mqtt_client_connection,
+    id: u16,
+    mut subs: Vec<aws_mqtt_topic_subscription>,
+    error: c_int,
+    user_data: *mut c_void,
+) {
+    let mut pointers: Vec<*mut aws_mqtt_topic_subscription> =
+        subs.iter_mut().map(|s| s as *mut _).collect();
+    let list = aws_array_list::over(&mut pointers);
+    // SAFETY: forwarded caller contract; the list and the items outlive the call.
+    unsafe { f(connection, id, &list, error, user_data) };
+}
+
 /// The C API's delegate: the connection, reached through its pointer (it outlives the driver:
 /// the connection is freed only after the driver is shut down, see `client_connection.rs`).
 pub struct CDelegate {
     /// The connection.
-    pub connection: *const aws_mqtt_client_connection,
+    pub(crate) connection: *const aws_mqtt_client_connection,
+    /// The connection-level callbacks as last read, with their version.
+    pub(crate) callbacks: (u64, Callbacks),
 }
 
 // SAFETY: the connection is Sync (its mutable parts are behind a lock or atomic).
 unsafe impl Send for CDelegate {}
 
 impl CDelegate {
-    fn connection(&self) -> &aws_mqtt_client_connection {
+    /// The connection, for as long as the driver runs (not tied to a borrow of the delegate).
+    fn connection<'a>(&self) -> &'a aws_mqtt_client_connection {
         // SAFETY: see the struct's comment.
         unsafe { &*self.connection }
     }
@@ -213,7 +235,7 @@ impl CDelegate {
                 }
                 Completion::SubackMulti { topics, callback } => {
                     if let Some(f) = callback.function {
-                        let mut subs: Vec<aws_mqtt_topic_subscription> = topics
+                        let subs = topics
                             .iter()
                             .enumerate()
                             .map(|(i, t)| aws_mqtt_topic_subscription {
@@ -224,10 +246,7 @@ impl CDelegate {
                                 on_publish_ud: t.on_publish_ud,
                             })
                             .collect();
-                        let mut pointers: Vec<*mut aws_mqtt_topic_subscription> =
-                            subs.iter_mut().map(|s| s as *mut _).collect();
-                        let list = aws_array_list::over(&mut pointers);
-                        f(c, id, &list, error, callback.user_data);
+                        call_suback_multi(f, c, id, subs, error, callback.user_data);
                     }
                 }
                 Completion::Resubscribe(callback) => {
@@ -236,7 +255,7 @@ impl CDelegate {
                         engine.for_each_subscription(|filter, s| {
                             filters.push((filter.to_string(), s.qos))
                         });
-                        let mut subs: Vec<aws_mqtt_topic_subscription> = filters
+                        let subs = filters
                             .iter()
                             .enumerate()
                             .map(|(i, (filter, qos))| aws_mqtt_topic_subscription {
@@ -247,10 +266,7 @@ impl CDelegate {
                                 on_publish_ud: ptr::null_mut(),
                             })
                             .collect();
-                        let mut pointers: Vec<*mut aws_mqtt_topic_subscription> =
-                            subs.iter_mut().map(|s| s as *mut _).collect();
-                        let list = aws_array_list::over(&mut pointers);
-                        f(c, id, &list, error, callback.user_data);
+                        call_suback_multi(f, c, id, subs, error, callback.user_data);
                     }
                 }
             }
@@ -266,7 +282,7 @@ impl Delegate<OpToken, SubHandler> for CDelegate {
     fn deliver(&mut self, event: Event<OpToken>, engine: &CEngine) {
         let conn = self.connection();
         let c = self.c_ptr();
-        let callbacks = conn.callbacks();
+        let callbacks = conn.callbacks(&mut self.callbacks);
         // SAFETY: the user's callbacks with the user's data, on the loop thread.
         unsafe {
             match event {

@@ -74,7 +74,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_publish(
                     user_data: userdata,
                 }),
             };
-            c.submit(request.is_retryable(), move || (request, token))
+            c.submit(request.is_acknowledged(), move || (request, token))
         }
     })
 }
