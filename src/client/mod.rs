@@ -4,8 +4,11 @@
 //!
 //! Shared by both: the subscription topic tree and the reconnect backoff. The engines: [`mqtt311`], [`mqtt5`].
 
+pub mod action;
 pub mod backoff;
 pub mod iot_metrics;
 pub mod mqtt311;
 pub mod mqtt5;
 pub mod topic_tree;
+
+pub use action::Action;

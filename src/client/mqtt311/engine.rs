@@ -19,6 +19,7 @@
 //! queue while not connected), are written when the link is up, and complete exactly once:
 //! with their ACK, a timeout, or the connection's fate (see [`transport_closed`](Engine::transport_closed)).
 
+pub use crate::client::Action;
 use crate::client::backoff::Backoff;
 use crate::client::mqtt311::outcome::{Event, Failure, Outcome};
 use crate::client::mqtt311::request::{Operation, Request, Stage};
@@ -59,15 +60,6 @@ enum Link {
     Up,
     /// The engine asked the runtime to close it. Next: Down.
     Closing,
-}
-
-/// What the runtime must do to the transport.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// Open a transport to the server, then call `transport_opened` or `transport_closed`.
-    Open,
-    /// Write what `poll_transmit` gave, close the transport, then call `transport_closed`.
-    Close,
 }
 
 /// A subscription in the tree: its QoS and the caller's handler.

@@ -17,6 +17,7 @@
 //! queue policy at a disconnection, or the stop). Unacknowledged QoS 1 and 2 publishes are
 //! resent with DUP at the head of the queue when a connection succeeds [MQTT-4.4.0-1].
 
+pub use crate::client::Action;
 use crate::client::backoff::Backoff;
 use crate::client::mqtt5::flow_control::FlowControl;
 use crate::client::mqtt5::negotiated::Negotiated;
@@ -66,15 +67,6 @@ enum Lifecycle {
     Connecting,
     /// CONNECTION_SUCCESS emitted: DISCONNECTION is due when it ends.
     Connected,
-}
-
-/// What the runtime must do to the transport.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// Open a transport, then call `transport_opened` or `transport_closed`.
-    Open,
-    /// Write what `poll_transmit` gave, close the transport, then call `transport_closed`.
-    Close,
 }
 
 /// Packets the client sends on its own, ahead of the user's operations.

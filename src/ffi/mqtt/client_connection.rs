@@ -39,13 +39,16 @@ use crate::ffi::io::tls_connection_options::connection_settings;
 use crate::ffi::mqtt::client::{
     aws_mqtt_client, aws_mqtt_client_acquire, aws_mqtt_client_release, bootstrap_of,
 };
-use crate::ffi::mqtt::client_delegate::{CCommand, CDelegate, Callback, OpToken, SubHandler};
+use crate::ffi::mqtt::client_delegate::{
+    CCommand, CDelegate, CEngine, Callback, OpToken, SubHandler,
+};
 use crate::ffi::mqtt::client_types::*;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::{aws_mqtt_iot_metrics, aws_mqtt_qos_raw};
+use crate::runtime::connection_driver::{Command, Endpoint, Handle};
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::lock::lock;
-use crate::runtime::mqtt311_driver::{Command, Endpoint, Handle};
+use crate::runtime::mqtt311_protocol::Mqtt311Command;
 use bytes::Bytes;
 use std::ffi::{c_int, c_void};
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
@@ -151,7 +154,7 @@ pub struct aws_mqtt_client_connection {
     /// Bumped by every callback setter (see `callbacks`).
     callbacks_version: AtomicU64,
     pub(crate) stats: Stats,
-    driver: Handle<OpToken, SubHandler, CDelegate>,
+    driver: Handle<CEngine, CDelegate>,
     /// The connection's own reference while it is being destroyed.
     finishing: Mutex<Option<Arc<aws_mqtt_client_connection>>>,
 }
@@ -232,7 +235,8 @@ impl aws_mqtt_client_connection {
                 s.state = State::Disconnecting;
                 s.lifecycle_pending = true;
                 s.on_disconnect = Callback::default();
-                s.commands.push(Command::Disconnect);
+                s.commands
+                    .push(Command::Protocol(Mqtt311Command::Disconnect));
                 self.wake();
                 s.destroy = Destroy::Disconnect;
                 Destroy::Disconnect
@@ -286,9 +290,9 @@ impl aws_mqtt_client_connection {
         if s.state == State::Connected {
             let config = s.config.clone();
             s.commands
-                .push(Command::Reconfigure(Box::new(move |settings| {
-                    config.apply(settings)
-                })));
+                .push(Command::Protocol(Mqtt311Command::Reconfigure(Box::new(
+                    move |settings| config.apply(settings),
+                ))));
             drop(s);
             self.wake();
         }
@@ -328,7 +332,9 @@ impl aws_mqtt_client_connection {
         let size = token.size;
         self.stats.incomplete_count.fetch_add(1, Relaxed);
         self.stats.incomplete_size.fetch_add(size, Relaxed);
-        s.commands.push(Command::Submit(id, request, token));
+        s.commands.push(Command::Protocol(Mqtt311Command::Submit(
+            id, request, token,
+        )));
         drop(s);
         self.wake();
         Ok(id)
@@ -378,6 +384,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
             stats: Stats::default(),
             driver: Handle::new(
                 event_loop,
+                CEngine::new(Settings::default()),
                 CDelegate {
                     connection: weak.as_ptr(),
                     callbacks: (0, Callbacks::default()),
@@ -825,8 +832,11 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_connect(
                 function: o.on_connection_complete,
                 user_data: o.user_data,
             };
+            s.commands.push(Command::Endpoint(Box::new(endpoint)));
             s.commands
-                .push(Command::Connect(Box::new(settings), Box::new(endpoint)));
+                .push(Command::Protocol(Mqtt311Command::Connect(Box::new(
+                    settings,
+                ))));
             drop(s);
             c.wake();
             Ok(())
@@ -870,7 +880,8 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_disconnect(
             function: on_disconnect,
             user_data: userdata,
         };
-        s.commands.push(Command::Disconnect);
+        s.commands
+            .push(Command::Protocol(Mqtt311Command::Disconnect));
         drop(s);
         c.wake();
         Ok(())

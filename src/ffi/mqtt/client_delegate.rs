@@ -15,7 +15,8 @@ use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::{
     aws_mqtt_connect_return_code, aws_mqtt_qos, aws_mqtt_userdata_cleanup_fn,
 };
-use crate::runtime::mqtt311_driver::{Command, Delegate};
+use crate::runtime::connection_driver::{Command, Delegate};
+use crate::runtime::mqtt311_protocol::Mqtt311Command;
 use std::ffi::{c_int, c_void};
 use std::ptr;
 use std::sync::atomic::Ordering::Relaxed;
@@ -23,7 +24,7 @@ use std::sync::atomic::Ordering::Relaxed;
 /// The engine of a C connection.
 pub type CEngine = Engine<OpToken, SubHandler>;
 /// A command for it.
-pub type CCommand = Command<OpToken, SubHandler>;
+pub type CCommand = Command<Mqtt311Command<OpToken, SubHandler>>;
 
 /// Upstream's error code for a failure.
 pub fn failure_code(failure: Failure) -> c_int {
@@ -274,12 +275,12 @@ impl CDelegate {
     }
 }
 
-impl Delegate<OpToken, SubHandler> for CDelegate {
+impl Delegate<CEngine> for CDelegate {
     fn take_commands(&mut self, into: &mut Vec<CCommand>) {
         self.connection().take_commands(into);
     }
 
-    fn deliver(&mut self, event: Event<OpToken>, engine: &CEngine) {
+    fn deliver(&mut self, event: Event<OpToken>, engine: &mut CEngine) {
         let conn = self.connection();
         let c = self.c_ptr();
         let callbacks = conn.callbacks(&mut self.callbacks);

@@ -1,12 +1,14 @@
-//! Runs an MQTT 3.1.1 [`Engine`] on one event loop: opens the transport it asks for (TCP
-//! through the bootstrap's resolver, then TLS when configured), feeds it received bytes and
-//! timer ticks, writes what it has to send, and hands its events to a [`Delegate`] (the C API).
+//! Runs a sans-IO client engine (a [`Protocol`]: the MQTT 3.1.1 connection or the MQTT 5
+//! client) on one event loop: opens the transport it asks for (TCP through the bootstrap's
+//! resolver, then TLS when configured), feeds it received bytes and timer ticks, writes what it
+//! has to send, and hands its events to a [`Delegate`] (the C API).
 //!
 //! Everything here runs on the loop thread. The driver's lock is taken only there, never by an
 //! API call: API calls queue commands with the delegate and wake the loop, so a callback the
 //! delegate runs may call any API function.
 
-use crate::client::mqtt311::{Action, Engine, Event, Failure, Request, Settings};
+use crate::client::Action;
+use crate::ffi::common::error::aws_common_error::AWS_ERROR_INVALID_STATE;
 use crate::ffi::io::channel_bootstrap::Connector;
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::lock::lock;
@@ -39,32 +41,56 @@ pub struct Endpoint {
     pub(crate) connector: Connector,
 }
 
+/// A client engine the driver can run: everything is fed `now` in nanoseconds of the loop's clock.
+pub trait Protocol: Send + 'static {
+    /// What the API asks of the engine.
+    type Command: Send;
+    /// What the engine reports.
+    type Event;
+    /// Runs one command.
+    fn apply(&mut self, command: Self::Command);
+    /// The next transport action.
+    fn poll_action(&mut self) -> Option<Action>;
+    /// Whether transport actions are pending.
+    fn has_actions(&self) -> bool;
+    /// The transport asked for is up.
+    fn transport_opened(&mut self, now: u64);
+    /// The transport is gone, with the aws error code of its failure if it failed.
+    fn transport_closed(&mut self, now: u64, error: Option<i32>);
+    /// Bytes arrived.
+    fn receive(&mut self, now: u64, bytes: &[u8]);
+    /// When the engine next needs `on_timer`.
+    fn next_deadline(&self) -> Option<u64>;
+    /// Time passed.
+    fn on_timer(&mut self, now: u64);
+    /// Appends bytes to send to `out`, up to about `limit` bytes.
+    fn poll_transmit(&mut self, now: u64, out: &mut Vec<u8>, limit: usize);
+    /// The next event.
+    fn poll_event(&mut self) -> Option<Self::Event>;
+    /// The client is going away: every unfinished operation fails.
+    fn shut_down(&mut self);
+}
+
 /// What the API asks of the loop.
-// Submissions (publishes) are the common command: see `Request`.
-#[allow(clippy::large_enum_variant)]
-pub enum Command<T, S> {
-    /// Start connecting.
-    Connect(Box<Settings>, Box<Endpoint>),
-    /// Start a user disconnect.
-    Disconnect,
-    /// Add an operation under its packet id.
-    Submit(u16, Request<S>, T),
-    /// Change the CONNECT of later reconnects (will, login, backoff).
-    Reconfigure(Box<dyn FnOnce(&mut Settings) + Send>),
+pub enum Command<C> {
+    /// Where later connections go.
+    Endpoint(Box<Endpoint>),
+    /// A command for the engine.
+    Protocol(C),
 }
 
 /// The C API's side: the queued commands and the events' delivery.
-pub trait Delegate<T, S>: Send + 'static {
+pub trait Delegate<P: Protocol>: Send + 'static {
     /// Moves the commands queued since the last call into `into`.
-    fn take_commands(&mut self, into: &mut Vec<Command<T, S>>);
-    /// Delivers one event; `engine` routes messages.
-    fn deliver(&mut self, event: Event<T>, engine: &Engine<T, S>);
+    fn take_commands(&mut self, into: &mut Vec<Command<P::Command>>);
+    /// Delivers one event; the engine may be told more while it is delivered (manual acks).
+    fn deliver(&mut self, event: P::Event, engine: &mut P);
     /// Called after each step, to mirror the engine's state and statistics.
-    fn after_step(&mut self, engine: &Engine<T, S>);
+    fn after_step(&mut self, engine: &P);
 }
 
-struct Driver<T, S, D> {
-    engine: Engine<T, S>,
+struct Driver<P: Protocol, D> {
+    engine: P,
     delegate: D,
     event_loop: EventLoop,
     endpoint: Option<Endpoint>,
@@ -77,24 +103,24 @@ struct Driver<T, S, D> {
     written: usize,
     read_buf: Vec<u8>,
     timer: Option<(TimerId, u64)>,
-    commands: Vec<Command<T, S>>,
+    commands: Vec<Command<P::Command>>,
     destroyed: bool,
 }
 
 /// A running connection driver; cloning shares it.
-pub struct Handle<T, S, D>(Arc<Mutex<Driver<T, S, D>>>);
+pub struct Handle<P: Protocol, D>(Arc<Mutex<Driver<P, D>>>);
 
-impl<T, S, D> Clone for Handle<T, S, D> {
+impl<P: Protocol, D> Clone for Handle<P, D> {
     fn clone(&self) -> Self {
         Handle(Arc::clone(&self.0))
     }
 }
 
-impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
-    /// A driver for a disconnected engine on `event_loop`.
-    pub fn new(event_loop: EventLoop, delegate: D) -> Self {
+impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
+    /// A driver for `engine` (not connected) on `event_loop`.
+    pub fn new(event_loop: EventLoop, engine: P, delegate: D) -> Self {
         Handle(Arc::new(Mutex::new(Driver {
-            engine: Engine::new(Settings::default()),
+            engine,
             delegate,
             event_loop,
             endpoint: None,
@@ -123,14 +149,8 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
         d.delegate.take_commands(&mut commands);
         for command in commands.drain(..) {
             match command {
-                Command::Connect(settings, endpoint) => {
-                    d.endpoint = Some(*endpoint);
-                    d.engine.connect(*settings);
-                }
-                // The API checked the state; the engine can only agree (see client_connection.rs).
-                Command::Disconnect => drop(d.engine.disconnect()),
-                Command::Submit(id, request, token) => d.engine.submit(id, request, token),
-                Command::Reconfigure(change) => d.engine.reconfigure(change),
+                Command::Endpoint(endpoint) => d.endpoint = Some(*endpoint),
+                Command::Protocol(command) => d.engine.apply(command),
             }
         }
         d.commands = commands;
@@ -157,7 +177,7 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
 
     /// Performs the engine's actions, writes, delivers events and re-arms the timer until the
     /// engine is quiet.
-    fn pump(&self, d: &mut Driver<T, S, D>, now: u64) {
+    fn pump(&self, d: &mut Driver<P, D>, now: u64) {
         if d.destroyed {
             return;
         }
@@ -182,8 +202,7 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
             if let Err(e) = self.write(d, now) {
                 progressed = true;
                 self.drop_transport(d);
-                d.engine
-                    .transport_closed(now, Some(Failure::Transport(error_code(&e))));
+                d.engine.transport_closed(now, Some(error_code(&e)));
             }
             progressed |= Self::deliver_events(d);
             if !progressed {
@@ -198,20 +217,20 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
     /// Delivers the engine's events; the delegate sees the engine's state first, so a callback
     /// finds the connection in the state its event reports (a disconnect from inside
     /// `on_connection_complete` finds it connected). True when there were any.
-    fn deliver_events(d: &mut Driver<T, S, D>) -> bool {
+    fn deliver_events(d: &mut Driver<P, D>) -> bool {
         let Some(first) = d.engine.poll_event() else {
             return false;
         };
         d.delegate.after_step(&d.engine);
-        d.delegate.deliver(first, &d.engine);
+        d.delegate.deliver(first, &mut d.engine);
         while let Some(event) = d.engine.poll_event() {
-            d.delegate.deliver(event, &d.engine);
+            d.delegate.deliver(event, &mut d.engine);
         }
         true
     }
 
     /// Writes what is buffered and what the engine has, until the transport would block.
-    fn write(&self, d: &mut Driver<T, S, D>, now: u64) -> io::Result<()> {
+    fn write(&self, d: &mut Driver<P, D>, now: u64) -> io::Result<()> {
         let Some(transport) = d.transport.as_mut() else {
             return Ok(());
         };
@@ -239,12 +258,13 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
         }
     }
 
-    fn open(&self, d: &mut Driver<T, S, D>) {
+    fn open(&self, d: &mut Driver<P, D>) {
         d.attempt += 1;
         let attempt = d.attempt;
         let Some(endpoint) = d.endpoint.clone() else {
+            let now = d.event_loop.now_ns();
             d.engine
-                .transport_closed(d.event_loop.now_ns(), Some(Failure::NotConnected));
+                .transport_closed(now, Some(AWS_ERROR_INVALID_STATE as i32));
             return;
         };
         let this = self.clone();
@@ -288,9 +308,7 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
         }
         let now = d.event_loop.now_ns();
         match result {
-            Err(code) => d
-                .engine
-                .transport_closed(now, Some(Failure::Transport(code))),
+            Err(code) => d.engine.transport_closed(now, Some(code)),
             Ok(mut transport) => {
                 let weak = Arc::downgrade(&self.0);
                 let interest = transport.interest();
@@ -312,9 +330,7 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
                         d.written = 0;
                         d.engine.transport_opened(now);
                     }
-                    Err(e) => d
-                        .engine
-                        .transport_closed(now, Some(Failure::Transport(error_code(&e)))),
+                    Err(e) => d.engine.transport_closed(now, Some(error_code(&e))),
                 }
             }
         }
@@ -348,8 +364,7 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     self.drop_transport(d);
-                    d.engine
-                        .transport_closed(now, Some(Failure::Transport(error_code(&e))));
+                    d.engine.transport_closed(now, Some(error_code(&e)));
                     break;
                 }
             }
@@ -369,7 +384,7 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
         self.pump(d, now);
     }
 
-    fn arm_timer(&self, d: &mut Driver<T, S, D>) {
+    fn arm_timer(&self, d: &mut Driver<P, D>) {
         let wanted = d.engine.next_deadline();
         if d.timer.map(|(_, at)| at) == wanted {
             return;
@@ -391,7 +406,7 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
         }
     }
 
-    fn update_interest(&self, d: &mut Driver<T, S, D>) {
+    fn update_interest(&self, d: &mut Driver<P, D>) {
         let (Some(transport), Some(token)) = (d.transport.as_mut(), d.token) else {
             return;
         };
@@ -405,7 +420,7 @@ impl<T: Send + 'static, S: Send + 'static, D: Delegate<T, S>> Handle<T, S, D> {
         }
     }
 
-    fn drop_transport(&self, d: &mut Driver<T, S, D>) {
+    fn drop_transport(&self, d: &mut Driver<P, D>) {
         if let Some(mut transport) = d.transport.take()
             && let Some(token) = d.token.take()
         {
