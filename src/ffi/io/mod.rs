@@ -7,6 +7,7 @@ pub mod host_resolver;
 pub mod host_resolver_address;
 pub mod io;
 pub mod logging;
+pub mod retry_strategy;
 pub mod socket;
 pub mod tls_channel_handler;
 pub mod tls_connection_options;

@@ -14,7 +14,8 @@
 //!   an out-of-range value from a caller is an error to report rather than undefined behaviour.
 //! - Hand-written fragments: `include/aws/<lib>/private/<stem>_fragment.h` is included before the
 //!   generated declarations (macros, function-type typedefs), `include/aws/<lib>/<stem>.inl`
-//!   after them (inline helpers).
+//!   after them (inline helpers). A header in a subfolder, `aws/<lib>/<sub>/<stem>.h`, finds its
+//!   fragment at `include/aws/<lib>/private/<sub>/<stem>_fragment.h`.
 //!
 //! Usage: `headergen [--check] [ROOT]`. With `--check`, nothing is written and the exit status is
 //! 1 when a committed header differs from what would be generated.
@@ -213,7 +214,17 @@ fn generate(root: &Path, unit: &Unit, items: &BTreeMap<String, Item>) -> String 
     let (lib_dir, stem) = unit.header.rsplit_once('/').unwrap();
     let stem = stem.trim_end_matches(".h");
     let lib = unit.header.split('/').nth(1).unwrap();
-    let fragment = format!("aws/{lib}/private/{stem}_fragment.h");
+    // A header in a subfolder of its library (`aws/mqtt/v5/x.h`) keeps that subfolder under
+    // `private/` (`aws/mqtt/private/v5/x_fragment.h`), as upstream lays out its private headers.
+    let sub = lib_dir
+        .strip_prefix(&format!("aws/{lib}"))
+        .unwrap_or("")
+        .trim_start_matches('/');
+    let fragment = if sub.is_empty() {
+        format!("aws/{lib}/private/{stem}_fragment.h")
+    } else {
+        format!("aws/{lib}/private/{sub}/{stem}_fragment.h")
+    };
     let inline = format!("{lib_dir}/{stem}.inl");
 
     let sources: Vec<String> = unit

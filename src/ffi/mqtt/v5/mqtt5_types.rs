@@ -1,7 +1,26 @@
-//! `aws/mqtt/v5/mqtt5_types.h`: the MQTT 5 types the client API shares. Today its packet types
-//! and reason codes; the packet views and option structs follow with the MQTT 5 client.
+//! `aws/mqtt/v5/mqtt5_types.h`: the MQTT 5 enums the client API shares (QoS, reason codes,
+//! packet types, property values). The packet views, which the same header declares, live in
+//! [`mqtt5_views`](super::mqtt5_views).
 
 use std::ffi::c_int;
+
+/// A packet identifier [MQTT-2.2.1].
+pub type aws_mqtt5_packet_id_t = u16;
+
+/// Quality of service of a message [MQTT-4.3].
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter)]
+pub enum aws_mqtt5_qos {
+    /// At most once delivery.
+    AWS_MQTT5_QOS_AT_MOST_ONCE = 0,
+    /// At least once delivery.
+    AWS_MQTT5_QOS_AT_LEAST_ONCE = 1,
+    /// Exactly once delivery.
+    AWS_MQTT5_QOS_EXACTLY_ONCE = 2,
+}
+
+/// A C `enum aws_mqtt5_qos` received from the caller.
+pub type aws_mqtt5_qos_raw = c_int;
 
 /// Reason codes of a CONNACK [MQTT-3.2.2.2].
 #[repr(C)]
@@ -150,6 +169,23 @@ pub enum aws_mqtt5_puback_reason_code {
 /// A C `enum aws_mqtt5_puback_reason_code` received from the caller.
 pub type aws_mqtt5_puback_reason_code_raw = c_int;
 
+/// How a manually acknowledged PUBLISH's PUBACK fared.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter)]
+pub enum aws_mqtt5_manual_publish_acknowledgement_result {
+    /// The PUBACK was sent.
+    AWS_MQTT5_MPAR_SUCCESS = 0,
+    /// The control id was cancelled by a disconnection (reported once; afterwards it is invalid).
+    AWS_MQTT5_MPAR_PUBACK_CANCELLED = 1,
+    /// The control id is unknown: never issued, or already used.
+    AWS_MQTT5_MPAR_PUBACK_INVALID = 2,
+    /// The PUBACK could not be queued.
+    AWS_MQTT5_MPAR_CRT_FAILURE = 3,
+}
+
+/// A C `enum aws_mqtt5_manual_publish_acknowledgement_result` received from the caller.
+pub type aws_mqtt5_manual_publish_acknowledgement_result_raw = c_int;
+
 /// Reason codes of a SUBACK [MQTT-3.9.3].
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter)]
@@ -249,7 +285,39 @@ pub enum aws_mqtt5_packet_type {
 /// A C `enum aws_mqtt5_packet_type` received from the caller.
 pub type aws_mqtt5_packet_type_raw = c_int;
 
+/// What a PUBLISH payload holds [MQTT-3.3.2.3.2].
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter)]
+pub enum aws_mqtt5_payload_format_indicator {
+    /// Unspecified bytes.
+    AWS_MQTT5_PFI_BYTES = 0,
+    /// UTF-8 encoded character data.
+    AWS_MQTT5_PFI_UTF8 = 1,
+}
+
+/// A C `enum aws_mqtt5_payload_format_indicator` received from the caller.
+pub type aws_mqtt5_payload_format_indicator_raw = c_int;
+
+/// Whether a subscription makes the server send retained messages [MQTT-3.8.3.1].
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter)]
+pub enum aws_mqtt5_retain_handling_type {
+    /// Send the retained messages matching the filter on every subscribe.
+    AWS_MQTT5_RHT_SEND_ON_SUBSCRIBE = 0,
+    /// Send them only if the subscription did not exist yet.
+    AWS_MQTT5_RHT_SEND_ON_SUBSCRIBE_IF_NEW = 1,
+    /// Never send retained messages because of this subscribe.
+    AWS_MQTT5_RHT_DONT_SEND = 2,
+}
+
+/// A C `enum aws_mqtt5_retain_handling_type` received from the caller.
+pub type aws_mqtt5_retain_handling_type_raw = c_int;
+
 crate::c_enum!(
+    aws_mqtt5_qos,
+    aws_mqtt5_manual_publish_acknowledgement_result,
+    aws_mqtt5_payload_format_indicator,
+    aws_mqtt5_retain_handling_type,
     aws_mqtt5_connect_reason_code,
     aws_mqtt5_disconnect_reason_code,
     aws_mqtt5_puback_reason_code,
