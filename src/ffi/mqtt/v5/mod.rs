@@ -1,8 +1,17 @@
 //! The MQTT 5 client's headers under `aws/mqtt/v5/` (and upstream's exported private helpers).
 
+pub mod connect_storage;
+pub mod disconnect_storage;
 pub mod mqtt5_client;
 pub mod mqtt5_listener;
 pub mod mqtt5_packet_storage;
 pub mod mqtt5_types;
 pub mod mqtt5_utils;
 pub mod mqtt5_views;
+pub mod negotiated_settings;
+pub mod publish_storage;
+mod storage_support;
+#[cfg(test)]
+mod storage_tests;
+pub mod subscribe_storage;
+pub mod user_property_set;
