@@ -56,7 +56,9 @@ pub unsafe extern "C" fn aws_mqtt5_negotiated_settings_copy(
 ) -> c_int {
     guard::op(|| {
         if ptr::eq(source, dest) {
-            // SAFETY: checked non-NULL below by `reference`; nothing to do for the same struct.
+            // Upstream would free the identifier before copying it; copying settings onto
+            // themselves is a no-op here, once NULL is refused.
+            // SAFETY: the caller lends one settings struct.
             unsafe { guard::reference(source) }?;
             return Ok(());
         }
