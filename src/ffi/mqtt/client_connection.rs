@@ -44,7 +44,7 @@ use crate::ffi::mqtt::client_delegate::{
 };
 use crate::ffi::mqtt::client_types::*;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
-use crate::ffi::mqtt::mqtt::{aws_mqtt_iot_metrics, aws_mqtt_qos_raw};
+use crate::ffi::mqtt::mqtt::{aws_mqtt_iot_metrics, aws_mqtt_qos_raw, iot_metrics};
 use crate::runtime::connection_driver::{Command, Endpoint, Handle};
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::lock::lock;
@@ -707,28 +707,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_metrics(
             let c = connection_of(connection)?;
             let copied = match metrics.as_ref() {
                 None => None,
-                Some(m) => {
-                    let text = |cursor: &aws_byte_cursor| -> Result<String> {
-                        let bytes = guard::bytes(cursor.ptr, cursor.len)?;
-                        utf8::validate(bytes)
-                            .map_err(|_| Error::from(AWS_ERROR_MQTT5_INVALID_UTF8_STRING))?;
-                        Ok(String::from_utf8_lossy(bytes).into_owned())
-                    };
-                    let entries = if m.metadata_count == 0 {
-                        &[][..]
-                    } else {
-                        guard::require(!m.metadata_entries.is_null())?;
-                        std::slice::from_raw_parts(m.metadata_entries, m.metadata_count)
-                    };
-                    let mut metadata = Vec::with_capacity(entries.len());
-                    for e in entries {
-                        metadata.push((text(&e.key)?, text(&e.value)?));
-                    }
-                    Some(IotMetrics {
-                        library_name: text(&m.library_name)?,
-                        metadata,
-                    })
-                }
+                Some(m) => Some(iot_metrics(m)?),
             };
             c.reconfigure(|config| config.metrics = copied)
         }

@@ -1,6 +1,7 @@
 //! `aws/mqtt/mqtt.h`: the MQTT error codes, log subjects, QoS and CONNACK return codes, topic
 //! validation and library init.
 
+use crate::client::iot_metrics::IotMetrics;
 use crate::codec::{topic, utf8};
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
@@ -91,6 +92,36 @@ pub struct aws_mqtt_iot_metrics {
     pub metadata_count: usize,
     /// Key/value pairs for the "Metadata" attribute.
     pub metadata_entries: *const aws_mqtt_metadata_entry,
+}
+
+/// Copies C metrics; `AWS_ERROR_MQTT5_INVALID_UTF8_STRING` unless the library name and
+/// metadata are MQTT UTF-8.
+///
+/// # Safety
+/// `m` must hold valid cursors and `metadata_count` valid entries.
+pub(crate) unsafe fn iot_metrics(m: &aws_mqtt_iot_metrics) -> guard::Result<IotMetrics> {
+    let text = |cursor: &aws_byte_cursor| -> guard::Result<String> {
+        // SAFETY: forwarded caller contract.
+        let bytes = unsafe { guard::bytes(cursor.ptr, cursor.len) }?;
+        utf8::validate(bytes)
+            .map_err(|_| Error::from(aws_mqtt_error::AWS_ERROR_MQTT5_INVALID_UTF8_STRING))?;
+        Ok(String::from_utf8_lossy(bytes).into_owned())
+    };
+    let entries = if m.metadata_count == 0 {
+        &[][..]
+    } else {
+        guard::require(!m.metadata_entries.is_null())?;
+        // SAFETY: forwarded caller contract.
+        unsafe { std::slice::from_raw_parts(m.metadata_entries, m.metadata_count) }
+    };
+    let mut metadata = Vec::with_capacity(entries.len());
+    for e in entries {
+        metadata.push((text(&e.key)?, text(&e.value)?));
+    }
+    Ok(IotMetrics {
+        library_name: text(&m.library_name)?,
+        metadata,
+    })
 }
 
 /// True when `topic` is a valid topic name for a PUBLISH: 1 to 65535 bytes of MQTT UTF-8 with

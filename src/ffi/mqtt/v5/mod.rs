@@ -1,10 +1,15 @@
 //! The MQTT 5 client's headers under `aws/mqtt/v5/` (and upstream's exported private helpers),
 //! and the conversions between its C packet views and the codec's packets.
 
+pub mod client;
+pub mod client_delegate;
+pub mod client_operations;
+pub mod client_options;
 pub mod connect_storage;
 #[cfg(test)]
 mod conversion_tests;
 pub mod disconnect_storage;
+pub mod listener;
 pub mod mqtt5_client;
 pub mod mqtt5_listener;
 pub mod mqtt5_packet_storage;

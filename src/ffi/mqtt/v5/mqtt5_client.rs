@@ -21,10 +21,7 @@ use crate::ffi::mqtt::v5::mqtt5_views::{
 };
 use std::ffi::{c_int, c_void};
 
-/// An MQTT 5 client. Opaque: C code only holds pointers to it.
-pub struct aws_mqtt5_client {
-    _opaque: [u8; 0],
-}
+pub use crate::ffi::mqtt::v5::client::aws_mqtt5_client;
 
 /// How the client treats the session a server may hold for it across connections.
 #[repr(C)]

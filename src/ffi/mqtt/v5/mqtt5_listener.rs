@@ -8,10 +8,7 @@ use crate::ffi::mqtt::v5::mqtt5_client::{
 };
 use std::ffi::c_void;
 
-/// A listener. Opaque: C code only holds pointers to it.
-pub struct aws_mqtt5_listener {
-    _opaque: [u8; 0],
-}
+pub use crate::ffi::mqtt::v5::listener::aws_mqtt5_listener;
 
 /// The listener is gone: no callback of its will run again.
 pub type aws_mqtt5_listener_termination_completion_fn =

@@ -36,8 +36,8 @@ const MAXIMUM_FILTERS: usize = 1024;
 const MAXIMUM_VARIABLE_LENGTH_INTEGER: u32 = 268_435_455;
 /// The longest MQTT string or binary value [MQTT-1.5.4].
 const MAXIMUM_STRING: usize = u16::MAX as usize;
-/// Upstream's client subscribes at QoS 0 or 1 only.
-const MAXIMUM_SUBSCRIPTION_QOS: c_int = 1;
+/// Subscriptions go up to QoS 2: this client has QoS 2 (upstream's refuses QoS 2).
+const MAXIMUM_SUBSCRIPTION_QOS: c_int = 2;
 
 /// An aws error code, the failure of every conversion here.
 type Code = c_int;
@@ -247,7 +247,7 @@ pub unsafe fn publish_from_view(
 
 /// The SUBSCRIBE a caller asked `aws_mqtt5_client_subscribe` to send, checked as
 /// `aws_mqtt5_packet_subscribe_view_validate` does: 1 to 1024 filters, each valid MQTT UTF-8 and
-/// a valid filter at QoS 0 or 1 with a known retain handling, no `no_local` on a shared
+/// a valid filter at QoS 0, 1 or 2 (upstream: 0 or 1) with a known retain handling, no `no_local` on a shared
 /// subscription, a subscription identifier no larger than a variable byte integer allows.
 ///
 /// # Safety

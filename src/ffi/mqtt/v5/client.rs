@@ -1,0 +1,358 @@
+//! `aws/mqtt/v5/mqtt5_client.h`: the MQTT 5 client object: its life (new, acquire, release,
+//! termination), start, stop and statistics. The operations are in `client_operations.rs`, the
+//! options' validation in `client_options.rs`, the event delivery in `client_delegate.rs`.
+//!
+//! A client lives on one loop of its bootstrap. API calls check and copy their arguments, queue
+//! a command and wake the loop; the engine (`client/mqtt5`) runs there under the connection
+//! driver, and the callbacks run there with no lock held, so a callback may call any function
+//! here, release included.
+//!
+//! # Safety
+//! Every exported function has the same contract: a pointer argument is NULL or points to a
+//! valid object of its type; a client is one `aws_mqtt5_client_new` made and that the caller
+//! holds a reference to.
+
+use crate::client::mqtt5::{Engine, Statistics, UserDisconnect};
+use crate::ffi::common::allocator::aws_allocator;
+use crate::ffi::guard::{self, Error, Result};
+use crate::ffi::io::channel_bootstrap::connector_of;
+use crate::ffi::mqtt::client_delegate::Callback;
+use crate::ffi::mqtt::v5::client_delegate::{
+    C5Command, C5Delegate, C5Engine, ListenerCallbacks, OpToken,
+};
+use crate::ffi::mqtt::v5::client_options::ClientOptions;
+use crate::ffi::mqtt::v5::mqtt5_client::*;
+use crate::ffi::mqtt::v5::mqtt5_views::aws_mqtt5_packet_disconnect_view;
+use crate::ffi::mqtt::v5::packets_from_views::disconnect_from_view;
+use crate::runtime::connection_driver::{Command, Handle};
+use crate::runtime::event_loop::EventLoop;
+use crate::runtime::lock::lock;
+use crate::runtime::mqtt5_protocol::Mqtt5Command;
+use std::ffi::c_int;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
+use std::sync::{Arc, Mutex};
+
+/// The publish being delivered, for `aws_mqtt5_client_acquire_publish_acknowledgement`.
+#[derive(Clone, Copy, Debug)]
+pub struct Delivery {
+    /// Its packet id.
+    pub packet_id: u16,
+    /// QoS 1 or 2: it has an acknowledgement to hold.
+    pub acknowledged: bool,
+    /// The control id already held for that packet id, or the one handed out now.
+    pub control_id: Option<u64>,
+    /// A callback acquired the acknowledgement.
+    pub acquired: bool,
+}
+
+/// What API calls and the loop share.
+struct Synced {
+    commands: Vec<C5Command>,
+    /// Listener id and callback set, most recent first.
+    listeners: Vec<(u64, ListenerCallbacks)>,
+}
+
+/// An MQTT 5 client. Opaque.
+pub struct aws_mqtt5_client {
+    refs: AtomicUsize,
+    event_loop: EventLoop,
+    options: ClientOptions,
+    synced: Mutex<Synced>,
+    listeners_version: AtomicU64,
+    wake_scheduled: AtomicBool,
+    stats: [AtomicU64; 4],
+    next_control_id: AtomicU64,
+    delivery: Mutex<Option<Delivery>>,
+    driver: Handle<C5Engine, C5Delegate>,
+    /// The client's own reference while it is being destroyed.
+    finishing: Mutex<Option<Arc<aws_mqtt5_client>>>,
+}
+
+// SAFETY: the raw pointers inside (bootstrap, user data) are only handed to thread-safe
+// functions or back to the user; everything mutable is behind a lock or an atomic.
+unsafe impl Send for aws_mqtt5_client {}
+// SAFETY: as above.
+unsafe impl Sync for aws_mqtt5_client {}
+
+impl aws_mqtt5_client {
+    /// Queues `command` and makes sure the loop runs it soon.
+    pub(crate) fn send(&self, command: Mqtt5Command<OpToken>) {
+        lock(&self.synced).commands.push(Command::Protocol(command));
+        if !self.wake_scheduled.swap(true, Relaxed) {
+            let driver = self.driver.clone();
+            self.event_loop
+                .schedule_now(Box::new(move || driver.wake()));
+        }
+    }
+
+    /// The loop takes the queued commands.
+    pub(crate) fn take_commands(&self, into: &mut Vec<C5Command>) {
+        self.wake_scheduled.store(false, Relaxed);
+        into.append(&mut lock(&self.synced).commands);
+    }
+
+    /// Whether AWS IoT Core's limits apply to what is submitted.
+    pub(crate) fn iot_core(&self) -> bool {
+        self.options.iot_core
+    }
+
+    pub(crate) fn lifecycle_handler(
+        &self,
+    ) -> Callback<aws_mqtt5_client_connection_event_callback_fn> {
+        self.options.lifecycle
+    }
+
+    pub(crate) fn publish_handler(&self) -> Callback<aws_mqtt5_publish_received_fn> {
+        self.options.publish
+    }
+
+    /// The listeners' callback sets, refreshed into `cache` only when they changed.
+    pub(crate) fn listeners(&self, cache: &mut (u64, Vec<ListenerCallbacks>)) {
+        let version = self.listeners_version.load(Acquire);
+        if version != cache.0 {
+            let s = lock(&self.synced);
+            *cache = (version, s.listeners.iter().map(|(_, set)| *set).collect());
+        }
+    }
+
+    /// Adds a listener's callbacks (on the loop thread).
+    pub(crate) fn add_listener(&self, id: u64, set: ListenerCallbacks) {
+        lock(&self.synced).listeners.insert(0, (id, set));
+        self.listeners_version.fetch_add(1, Release);
+    }
+
+    /// Removes a listener's callbacks (on the loop thread).
+    pub(crate) fn remove_listener(&self, id: u64) {
+        lock(&self.synced).listeners.retain(|(i, _)| *i != id);
+        self.listeners_version.fetch_add(1, Release);
+    }
+
+    /// The loop this client runs on.
+    pub(crate) fn event_loop(&self) -> &EventLoop {
+        &self.event_loop
+    }
+
+    pub(crate) fn begin_delivery(&self, delivery: Delivery) {
+        *lock(&self.delivery) = Some(delivery);
+    }
+
+    pub(crate) fn end_delivery(&self) -> Option<Delivery> {
+        lock(&self.delivery).take()
+    }
+
+    /// Hands out the acknowledgement control id of the publish being delivered with
+    /// `packet_id` (the same one for a publish already held); 0 for a QoS 0 publish or
+    /// outside its delivery.
+    pub(crate) fn acquire_ack(&self, packet_id: u16) -> u64 {
+        let mut slot = lock(&self.delivery);
+        let Some(d) = slot
+            .as_mut()
+            .filter(|d| d.packet_id == packet_id && d.acknowledged)
+        else {
+            return 0;
+        };
+        let id = *d
+            .control_id
+            .get_or_insert_with(|| self.next_control_id.fetch_add(1, Relaxed));
+        d.acquired = true;
+        id
+    }
+
+    pub(crate) fn mirror_statistics(&self, stats: Statistics) {
+        let values = [
+            stats.incomplete_count,
+            stats.incomplete_size,
+            stats.unacked_count,
+            stats.unacked_size,
+        ];
+        for (cell, value) in self.stats.iter().zip(values) {
+            cell.store(value, Relaxed);
+        }
+    }
+
+    /// After `Terminated`: the driver fails what is left, the memory goes, the bootstrap is
+    /// released, and the termination handler runs.
+    pub(crate) fn schedule_finish(&self) {
+        let Some(this) = lock(&self.finishing).take() else {
+            return;
+        };
+        self.event_loop.schedule_now(Box::new(move || {
+            this.driver.shut_down();
+            let termination = this.options.termination;
+            crate::aws_log!(
+                AWS_LL_DEBUG,
+                AWS_LS_MQTT5_CLIENT,
+                "id={:p}: destroying client",
+                Arc::as_ptr(&this)
+            );
+            // The options release the bootstrap as the client's memory goes.
+            drop(this);
+            if let Some(f) = termination.function {
+                // SAFETY: the user's termination handler with its data.
+                unsafe { f(termination.user_data) };
+            }
+        }));
+    }
+}
+
+/// The client behind a pointer the caller holds a reference to.
+///
+/// # Safety
+/// `client` must be NULL or a live client.
+pub(crate) unsafe fn client_of<'a>(client: *mut aws_mqtt5_client) -> Result<&'a aws_mqtt5_client> {
+    // SAFETY: forwarded caller contract.
+    unsafe { guard::reference(client) }
+}
+
+/// Makes a client with one reference on the next loop of the options' bootstrap, stopped.
+/// NULL with upstream's error for invalid options (see `client_options.rs`).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt5_client_new(
+    allocator: *mut aws_allocator,
+    options: *const aws_mqtt5_client_options,
+) -> *mut aws_mqtt5_client {
+    let _ = allocator;
+    guard::ptr(|| {
+        // SAFETY: the caller lends valid options; the bootstrap is acquired by the options.
+        let options = unsafe { ClientOptions::from_c(options) }?;
+        // SAFETY: the options hold a reference to the bootstrap (released when they drop).
+        let connector = unsafe { connector_of(options.bootstrap) }?;
+        let event_loop = connector.next_loop();
+        let now = event_loop.now_ns();
+        let engine: C5Engine = Engine::new(options.settings.clone(), now);
+        let endpoint = options.endpoint(connector);
+        let client = Arc::new_cyclic(|weak| aws_mqtt5_client {
+            refs: AtomicUsize::new(1),
+            event_loop: event_loop.clone(),
+            synced: Mutex::new(Synced {
+                commands: vec![Command::Endpoint(Box::new(endpoint))],
+                listeners: Vec::new(),
+            }),
+            listeners_version: AtomicU64::new(0),
+            wake_scheduled: AtomicBool::new(false),
+            stats: Default::default(),
+            next_control_id: AtomicU64::new(1),
+            delivery: Mutex::new(None),
+            driver: Handle::new(
+                event_loop,
+                engine,
+                C5Delegate {
+                    client: weak.as_ptr(),
+                    listeners: (0, Vec::new()),
+                },
+            ),
+            finishing: Mutex::new(None),
+            options,
+        });
+        let pointer = Arc::into_raw(client).cast_mut();
+        crate::aws_log!(
+            AWS_LL_DEBUG,
+            AWS_LS_MQTT5_CLIENT,
+            "id={:p}: new client",
+            pointer
+        );
+        Ok(pointer)
+    })
+}
+
+/// Adds a reference; returns `client`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt5_client_acquire(
+    client: *mut aws_mqtt5_client,
+) -> *mut aws_mqtt5_client {
+    // SAFETY: the caller holds a reference.
+    if let Ok(c) = unsafe { client_of(client) } {
+        c.refs.fetch_add(1, Relaxed);
+    }
+    client
+}
+
+/// Drops a reference; the last one stops the client (a DISCONNECTION and STOPPED follow if it
+/// was running), then frees it and calls the termination handler. Returns NULL.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt5_client_release(
+    client: *mut aws_mqtt5_client,
+) -> *mut aws_mqtt5_client {
+    // SAFETY: the caller gives up a reference it held.
+    let Ok(c) = (unsafe { client_of(client) }) else {
+        return std::ptr::null_mut();
+    };
+    if c.refs.fetch_sub(1, Release) == 1 {
+        std::sync::atomic::fence(Acquire);
+        // SAFETY: the pointer came from `Arc::into_raw`; the client keeps this last Arc until
+        // its final task.
+        let this = unsafe { Arc::from_raw(client.cast_const()) };
+        *lock(&this.finishing) = Some(Arc::clone(&this));
+        this.send(Mqtt5Command::Terminate);
+    }
+    std::ptr::null_mut()
+}
+
+/// Asks the client to connect and stay connected (reconnecting as needed) until stopped.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt5_client_start(client: *mut aws_mqtt5_client) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller holds a reference.
+        unsafe { client_of(client) }?.send(Mqtt5Command::Start);
+        Ok(())
+    })
+}
+
+/// Asks the client to stop; with `disconnect_options`, that DISCONNECT is sent first when
+/// connected, and `completion_options` reports it. `AWS_ERROR_MQTT5_DISCONNECT_OPTIONS_VALIDATION`
+/// for an invalid DISCONNECT.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt5_client_stop(
+    client: *mut aws_mqtt5_client,
+    disconnect_options: *const aws_mqtt5_packet_disconnect_view,
+    completion_options: *const aws_mqtt5_disconnect_completion_options,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller holds a reference and lends valid views.
+        unsafe {
+            let c = client_of(client)?;
+            let disconnect = match disconnect_options.as_ref() {
+                None => None,
+                Some(view) => {
+                    let packet = disconnect_from_view(view, c.iot_core()).map_err(Error)?;
+                    let cb = completion_options
+                        .as_ref()
+                        .map_or_else(Callback::default, |o| Callback {
+                            function: o.completion_callback,
+                            user_data: o.completion_user_data,
+                        });
+                    Some(UserDisconnect {
+                        packet,
+                        token: Some(OpToken::Disconnect(cb)),
+                    })
+                }
+            };
+            c.send(Mqtt5Command::Stop(disconnect));
+        }
+        Ok(())
+    })
+}
+
+/// The operation statistics as of the loop's last step.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt5_client_get_stats(
+    client: *mut aws_mqtt5_client,
+    stats: *mut aws_mqtt5_client_operation_statistics,
+) {
+    let _ = guard::op(|| {
+        // SAFETY: the caller holds a reference and lends a writable struct.
+        unsafe {
+            let c = client_of(client)?;
+            let out = guard::mutable(stats)?;
+            let [a, b, d, e] = &c.stats;
+            *out = aws_mqtt5_client_operation_statistics {
+                incomplete_operation_count: a.load(Relaxed),
+                incomplete_operation_size: b.load(Relaxed),
+                unacked_operation_count: d.load(Relaxed),
+                unacked_operation_size: e.load(Relaxed),
+            };
+        }
+        Ok(())
+    });
+}

@@ -1,0 +1,212 @@
+//! `aws/mqtt/v5/mqtt5_client.h`: the MQTT 5 client's operations: publish, subscribe,
+//! unsubscribe, and manual control of a received publish's acknowledgement. Each call checks the
+//! view as upstream does (same error codes), copies it and queues it; the completion callback
+//! runs on the client's loop exactly once.
+//!
+//! Differences from upstream: QoS 2 publishes and subscriptions work (upstream fails them):
+//! a QoS 2 publish completes with `AWS_MQTT5_PT_PUBCOMP` (or `AWS_MQTT5_PT_PUBREC` when the
+//! server refused it there) and a view of that packet shaped as a PUBACK view.
+//!
+//! # Safety
+//! As for `client.rs`: pointers are NULL or valid; views and options are only read during the
+//! call.
+
+use crate::client::mqtt5::Request;
+use crate::ffi::guard::{self, Error, Result};
+use crate::ffi::mqtt::client_delegate::Callback;
+use crate::ffi::mqtt::v5::client::{aws_mqtt5_client, client_of};
+use crate::ffi::mqtt::v5::client_delegate::OpToken;
+use crate::ffi::mqtt::v5::mqtt5_client::*;
+use crate::ffi::mqtt::v5::mqtt5_views::{
+    aws_mqtt5_packet_publish_view, aws_mqtt5_packet_subscribe_view,
+    aws_mqtt5_packet_unsubscribe_view,
+};
+use crate::ffi::mqtt::v5::packets_from_views::{
+    publish_from_view, subscribe_from_view, unsubscribe_from_view,
+};
+use crate::runtime::mqtt5_protocol::Mqtt5Command;
+use std::ffi::c_int;
+
+/// Completion options of an acknowledged operation: a callback, its data, an ACK timeout.
+trait CompletionOptions {
+    type Callback;
+    fn parts(&self) -> (Callback<Self::Callback>, u32);
+}
+
+macro_rules! completion_options {
+    ($options:ty, $callback:ty) => {
+        impl CompletionOptions for $options {
+            type Callback = $callback;
+            fn parts(&self) -> (Callback<$callback>, u32) {
+                let cb = Callback {
+                    function: self.completion_callback,
+                    user_data: self.completion_user_data,
+                };
+                (cb, self.ack_timeout_seconds_override)
+            }
+        }
+    };
+}
+
+completion_options!(
+    aws_mqtt5_publish_completion_options,
+    aws_mqtt5_publish_completion_fn
+);
+completion_options!(
+    aws_mqtt5_subscribe_completion_options,
+    aws_mqtt5_subscribe_completion_fn
+);
+completion_options!(
+    aws_mqtt5_unsubscribe_completion_options,
+    aws_mqtt5_unsubscribe_completion_fn
+);
+
+/// The callback and ACK timeout override of optional completion options.
+///
+/// # Safety
+/// `options` must be NULL or valid.
+unsafe fn lent<O: CompletionOptions>(options: *const O) -> (Callback<O::Callback>, u32) {
+    // SAFETY: forwarded caller contract.
+    unsafe { options.as_ref() }.map_or_else(|| (Callback::default(), 0), O::parts)
+}
+
+/// Queues an operation built from the caller's view.
+///
+/// # Safety
+/// `client` must be NULL or a live client the caller holds a reference to.
+unsafe fn submit(
+    client: *mut aws_mqtt5_client,
+    make: impl FnOnce(bool) -> Result<Request>,
+    token: OpToken,
+    ack_timeout_override: u32,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: forwarded caller contract.
+        let c = unsafe { client_of(client) }?;
+        let request = make(c.iot_core())?;
+        c.send(Mqtt5Command::Submit(request, token, ack_timeout_override));
+        Ok(())
+    })
+}
+
+/// Publishes. `AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION` (or
+/// `AWS_ERROR_MQTT5_USER_PROPERTY_VALIDATION`) for an invalid view; offline, a publish the
+/// offline queue policy would drop fails through its callback.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt5_client_publish(
+    client: *mut aws_mqtt5_client,
+    publish_options: *const aws_mqtt5_packet_publish_view,
+    completion_options: *const aws_mqtt5_publish_completion_options,
+) -> c_int {
+    // SAFETY: the caller lends valid options for the call.
+    let (cb, timeout) = unsafe { lent(completion_options) };
+    // SAFETY: forwarded caller contract; the view is read during the call only.
+    unsafe {
+        submit(
+            client,
+            |iot_core| {
+                let view = guard::reference(publish_options)?;
+                Ok(Request::Publish(
+                    publish_from_view(view, iot_core).map_err(Error)?,
+                ))
+            },
+            OpToken::Publish(cb),
+            timeout,
+        )
+    }
+}
+
+/// Subscribes. `AWS_ERROR_MQTT5_SUBSCRIBE_OPTIONS_VALIDATION` for an invalid view.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt5_client_subscribe(
+    client: *mut aws_mqtt5_client,
+    subscribe_options: *const aws_mqtt5_packet_subscribe_view,
+    completion_options: *const aws_mqtt5_subscribe_completion_options,
+) -> c_int {
+    // SAFETY: the caller lends valid options for the call.
+    let (cb, timeout) = unsafe { lent(completion_options) };
+    // SAFETY: as above.
+    unsafe {
+        submit(
+            client,
+            |iot_core| {
+                let view = guard::reference(subscribe_options)?;
+                Ok(Request::Subscribe(
+                    subscribe_from_view(view, iot_core).map_err(Error)?,
+                ))
+            },
+            OpToken::Subscribe(cb),
+            timeout,
+        )
+    }
+}
+
+/// Unsubscribes. `AWS_ERROR_MQTT5_UNSUBSCRIBE_OPTIONS_VALIDATION` for an invalid view.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt5_client_unsubscribe(
+    client: *mut aws_mqtt5_client,
+    unsubscribe_options: *const aws_mqtt5_packet_unsubscribe_view,
+    completion_options: *const aws_mqtt5_unsubscribe_completion_options,
+) -> c_int {
+    // SAFETY: the caller lends valid options for the call.
+    let (cb, timeout) = unsafe { lent(completion_options) };
+    // SAFETY: as above.
+    unsafe {
+        submit(
+            client,
+            |iot_core| {
+                let view = guard::reference(unsubscribe_options)?;
+                Ok(Request::Unsubscribe(
+                    unsubscribe_from_view(view, iot_core).map_err(Error)?,
+                ))
+            },
+            OpToken::Unsubscribe(cb),
+            timeout,
+        )
+    }
+}
+
+/// From inside the publish received callback: takes the acknowledgement of `publish_view`
+/// (QoS 1 or 2) out of the client's hands, returning the id to pass to
+/// `aws_mqtt5_client_invoke_publish_acknowledgement`; 0 for QoS 0 or outside that callback.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt5_client_acquire_publish_acknowledgement(
+    client: *mut aws_mqtt5_client,
+    publish_view: *const aws_mqtt5_packet_publish_view,
+) -> u64 {
+    guard::guard(0, || {
+        // SAFETY: the caller holds a reference and lends the view it was given.
+        unsafe {
+            let c = client_of(client)?;
+            let view = guard::reference(publish_view)?;
+            Ok(c.acquire_ack(view.packet_id))
+        }
+    })
+}
+
+/// Sends the acknowledgement acquired under `pub_ack_control_id`; the completion reports
+/// whether it went out, was cancelled by a reconnection, or was unknown.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt5_client_invoke_publish_acknowledgement(
+    client: *mut aws_mqtt5_client,
+    pub_ack_control_id: u64,
+    completion_options: *const aws_mqtt5_manual_publish_acknowledgement_completion_options,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller holds a reference and lends valid options for the call.
+        unsafe {
+            let c = client_of(client)?;
+            let cb = completion_options
+                .as_ref()
+                .map_or_else(Callback::default, |o| Callback {
+                    function: o.completion_callback,
+                    user_data: o.completion_user_data,
+                });
+            c.send(Mqtt5Command::ReleaseAck(
+                pub_ack_control_id,
+                OpToken::ManualAck(cb),
+            ));
+        }
+        Ok(())
+    })
+}
