@@ -8,12 +8,14 @@
 //! - [`operation`]: the operations a user submits and the offline queue policies.
 //! - [`flow_control`]: Receive Maximum and AWS IoT Core's rate limits.
 //! - [`topic_alias`]: outbound and inbound topic aliases.
+//! - [`iot_core`]: AWS IoT Core's limits on topics and client ids.
 //! - [`engine`]: the client state machine itself.
 
 pub mod engine;
 #[cfg(test)]
 mod engine_tests;
 pub mod flow_control;
+pub mod iot_core;
 pub mod negotiated;
 pub mod operation;
 pub mod outcome;

@@ -685,3 +685,32 @@ fn connect_views_are_refused_as_upstream_refuses_them() {
     big_will.payload = aws_byte_cursor::from_slice(&big);
     assert_eq!(error(&|v| v.will = &big_will), Some(e));
 }
+
+#[test]
+fn iot_core_limits_apply_only_under_iot_core_defaults() {
+    let deep = "1/2/3/4/5/6/7/8/9";
+    let view = aws_mqtt5_packet_publish_view {
+        topic: cur(deep),
+        ..unsafe { std::mem::zeroed() }
+    };
+    // SAFETY: a view over live values.
+    assert!(unsafe { publish_from_view(&view, false) }.is_ok());
+    assert_eq!(
+        unsafe { publish_from_view(&view, true) }.err(),
+        Some(code(AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION))
+    );
+    let filter = cur(deep);
+    let unsubscribe = aws_mqtt5_packet_unsubscribe_view {
+        packet_id: 0,
+        topic_filter_count: 1,
+        topic_filters: &filter,
+        user_property_count: 0,
+        user_properties: ptr::null(),
+    };
+    // SAFETY: as above.
+    assert!(unsafe { unsubscribe_from_view(&unsubscribe, false) }.is_ok());
+    assert_eq!(
+        unsafe { unsubscribe_from_view(&unsubscribe, true) }.err(),
+        Some(code(AWS_ERROR_MQTT5_UNSUBSCRIBE_OPTIONS_VALIDATION))
+    );
+}

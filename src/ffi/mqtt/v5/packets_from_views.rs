@@ -7,10 +7,12 @@
 //! raises it, and `AWS_ERROR_INVALID_ARGUMENT` for a view that is malformed as memory (a NULL
 //! array with a count, a cursor with a length and no bytes), which upstream would crash on.
 //!
-//! The `iot_core` flag says the client runs with `AWS_MQTT5_EVAFCO_AWS_IOT_CORE_DEFAULTS`.
-//! Upstream v0.16.2 checks views the same way either way (its IoT Core topic rules were taken
-//! out of the client; only flow control differs), so the flag changes nothing today.
+//! The `iot_core` flag says the client runs with `AWS_MQTT5_EVAFCO_AWS_IOT_CORE_DEFAULTS`: then
+//! topics, filters and client ids must also be within AWS IoT Core's limits
+//! (`client::mqtt5::iot_core`). Upstream v0.16.2 took those checks out of its client; here they
+//! stay, as the option promises.
 
+use crate::client::mqtt5::iot_core as iot;
 use crate::codec::properties::Properties;
 use crate::codec::topic::is_valid_filter;
 use crate::codec::{Connect, Disconnect, Publish, QoS, Subscribe, Subscription, Unsubscribe};
@@ -236,10 +238,9 @@ pub unsafe fn publish_from_view(
     view: &aws_mqtt5_packet_publish_view,
     iot_core: bool,
 ) -> Result<Publish, c_int> {
-    let _ = iot_core;
     // SAFETY: forwarded caller contract.
     let publish = unsafe { checked_publish(view) }?;
-    if publish.packet_id != 0 {
+    if publish.packet_id != 0 || (iot_core && !iot::topic_allowed(&publish.topic)) {
         return Err(code(AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION));
     }
     Ok(publish)
@@ -256,7 +257,6 @@ pub unsafe fn subscribe_from_view(
     view: &aws_mqtt5_packet_subscribe_view,
     iot_core: bool,
 ) -> Result<Subscribe, c_int> {
-    let _ = iot_core;
     let err = code(AWS_ERROR_MQTT5_SUBSCRIBE_OPTIONS_VALIDATION);
     if view.subscription_count == 0 || view.subscription_count > MAXIMUM_FILTERS {
         return Err(err);
@@ -270,6 +270,7 @@ pub unsafe fn subscribe_from_view(
             || !(0..=MAXIMUM_SUBSCRIPTION_QOS).contains(&s.qos)
             || !(0..=2).contains(&s.retain_handling_type)
             || (s.no_local && is_shared_subscription(filter.as_bytes()))
+            || (iot_core && !iot::filter_allowed(&filter))
         {
             return Err(err);
         }
@@ -308,7 +309,6 @@ pub unsafe fn unsubscribe_from_view(
     view: &aws_mqtt5_packet_unsubscribe_view,
     iot_core: bool,
 ) -> Result<Unsubscribe, c_int> {
-    let _ = iot_core;
     let err = code(AWS_ERROR_MQTT5_UNSUBSCRIBE_OPTIONS_VALIDATION);
     if view.topic_filter_count == 0 || view.topic_filter_count > MAXIMUM_FILTERS {
         return Err(err);
@@ -318,7 +318,7 @@ pub unsafe fn unsubscribe_from_view(
     let mut filters = Vec::with_capacity(cursors.len());
     for c in cursors {
         let filter = unsafe { mqtt_string(c, usize::MAX, err) }?;
-        if !is_valid_filter(filter.as_bytes()) {
+        if !is_valid_filter(filter.as_bytes()) || (iot_core && !iot::filter_allowed(&filter)) {
             return Err(err);
         }
         filters.push(filter);
@@ -381,10 +381,12 @@ pub unsafe fn connect_from_view(
     view: &aws_mqtt5_packet_connect_view,
     iot_core: bool,
 ) -> Result<Connect, c_int> {
-    let _ = iot_core;
     let err = code(AWS_ERROR_MQTT5_CONNECT_OPTIONS_VALIDATION);
     // SAFETY: forwarded caller contract (for this block and the ones below).
     let client_id = unsafe { mqtt_string(&view.client_id, MAXIMUM_STRING, err) }?;
+    if iot_core && !iot::client_id_allowed(&client_id) {
+        return Err(err);
+    }
     let username = unsafe { optional_string(view.username, MAXIMUM_STRING, err) }?;
     let password = unsafe { optional_binary(view.password, MAXIMUM_STRING, err) }?;
     let receive_maximum = unsafe { optional(view.receive_maximum) };
@@ -396,6 +398,9 @@ pub unsafe fn connect_from_view(
         None => None,
         Some(w) => {
             let publish = unsafe { checked_publish(w) }?;
+            if iot_core && !iot::topic_allowed(&publish.topic) {
+                return Err(code(AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION));
+            }
             if publish.payload.len() > MAXIMUM_STRING {
                 return Err(err);
             }
