@@ -418,7 +418,7 @@ impl<T> Engine<T> {
             self.reconnect_at,
             self.connack_deadline,
             self.ping_deadline,
-            self.next_ping_at,
+            self.next_ping_at.filter(|_| self.state == State::Connected),
             self.throttled_until,
             self.ack_deadlines.peek().map(|Reverse((at, _))| *at),
         ]
