@@ -113,7 +113,7 @@ static int test_qos0_and_qos1_publishes_come_back_with_their_acks(void) {
     CHECK(fx5_find_publish(&ev, "fx5/rt/q1", &p));
     CHECK(strcmp(p.payload, "one") == 0);
     CHECK_INT_EQ(p.qos, AWS_MQTT5_QOS_AT_LEAST_ONCE);
-    CHECK(p.packet_id != 0); /* [MQTT-2.2.1-3] */
+    CHECK(p.packet_id != 0); /* [MQTT-2.2.1-4] */
     CHECK(!p.dup);
     CHECK_INT_EQ(fx5_finish(c, &ev), 0);
     fx5_events_clean_up(&ev);
@@ -254,7 +254,7 @@ static int test_a_shared_subscription_delivers_each_message_to_one_member(void) 
         CHECK_INT_EQ(op->error_code, AWS_ERROR_SUCCESS);
     }
     /* A fence on an ordinary subscription: once both members have it, every shared message
-     * sent before it has been delivered (one connection delivers in order [MQTT-4.6.0-6]). */
+     * sent before it has been delivered (mosquitto forwards in order on each connection). */
     struct fx5_op *fence = fx5_publish(c[2], &ev[2], "fx5/share/fence", AWS_MQTT5_QOS_AT_LEAST_ONCE, "f");
     CHECK(fence != NULL);
     for (int i = 0; i < 2; ++i) {
@@ -288,7 +288,7 @@ static int test_a_delayed_will_is_published_after_an_unclean_drop(void) {
     cfg.will = (struct aws_mqtt5_packet_publish_view){
         .qos = AWS_MQTT5_QOS_AT_LEAST_ONCE, .topic = fx_cur("fx5/will/gone"), .payload = fx_cur("bye")};
     cfg.will_delay = 1;
-    /* The session outlives the will delay, so the delay decides [MQTT-3.1.3-9]. */
+    /* The session outlives the will delay, so the delay decides (section 3.1.3.2.2). */
     cfg.session_expiry = 30;
     cfg.connect.will = &cfg.will;
     cfg.connect.will_delay_interval_seconds = &cfg.will_delay;
@@ -331,7 +331,7 @@ static int test_unsubscribe_gets_an_unsuback_and_ends_delivery(void) {
         CHECK_WAIT(&ev, op->completions == 1, 10000);
         CHECK_INT_EQ(op->error_code, AWS_ERROR_SUCCESS);
         CHECK(op->has_view);
-        CHECK_INT_EQ(op->reason_code_count, 1); /* one per filter [MQTT-3.11.3-1] */
+        CHECK_INT_EQ(op->reason_code_count, 1); /* one reason code per topic filter */
         /* The second time there is nothing left to remove. */
         CHECK_INT_EQ(op->reason_code, round == 0 ? AWS_MQTT5_UARC_SUCCESS : AWS_MQTT5_UARC_NO_SUBSCRIPTION_EXISTED);
     }
