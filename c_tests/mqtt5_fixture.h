@@ -134,8 +134,9 @@ struct fx5_events {
     struct aws_condition_variable signal;
 
     struct aws_mqtt5_client *client;
-    int event_count;
-    struct fx5_event events[FX5_MAX_EVENTS];
+    int event_count;                  /* all events, also those past FX5_MAX_EVENTS */
+    int counts[AWS_MQTT5_CLET_STOPPED + 1]; /* per event type */
+    struct fx5_event events[FX5_MAX_EVENTS]; /* the first FX5_MAX_EVENTS */
     int publish_count;
     struct fx5_publish publishes[FX5_MAX_PUBLISHES];
     int op_count;
@@ -180,11 +181,7 @@ static inline struct fx5_op *fx5_op_new(struct fx5_events *ev) {
 
 /* Lifecycle events of `type` so far (lock held). */
 static inline int fx5_count_locked(const struct fx5_events *ev, enum aws_mqtt5_client_lifecycle_event_type type) {
-    int n = 0;
-    for (int i = 0; i < ev->event_count && i < FX5_MAX_EVENTS; ++i) {
-        n += ev->events[i].type == type;
-    }
-    return n;
+    return (int)type >= 0 && type <= AWS_MQTT5_CLET_STOPPED ? ev->counts[type] : -1;
 }
 
 /* The `nth` (0-based) event of `type`, NULL when there is none (lock held). */
@@ -280,6 +277,9 @@ static inline void fx5_on_lifecycle(const struct aws_mqtt5_client_lifecycle_even
         }
     }
     ev->event_count += 1;
+    if ((int)event->event_type >= 0 && event->event_type <= AWS_MQTT5_CLET_STOPPED) {
+        ev->counts[event->event_type] += 1;
+    }
     bool release = ev->release_on_event == 1 + (int)event->event_type;
     bool stop = ev->stop_on_event == 1 + (int)event->event_type;
     if (release) {
