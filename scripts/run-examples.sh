@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job, from a fresh machine: build and install the library, build the examples
-# against the install, and run them: topic_check, then the MQTT 3.1.1 publish/subscribe
-# example against a local mosquitto started here (and stopped on exit). The script's exit
-# code is the publish/subscribe example's.
+# against the install, and run them: topic_check, then the MQTT 3.1.1 and the MQTT 5
+# publish/subscribe examples against a local mosquitto started here (and stopped on exit). The
+# script's exit code is the first failing publish/subscribe example's (0 when both succeed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -92,5 +92,20 @@ fi
 if [ "$status" -ne 0 ]; then
     echo "mqtt311_pubsub failed (exit code $status); the broker's log:" >&2
     cat "$tmp/mosquitto.log" >&2
+fi
+
+# The MQTT 5 example against the same broker (mosquitto speaks 3.1.1 and 5 on one listener).
+echo
+status5=0
+timeout 120 build/examples/mqtt5_pubsub 127.0.0.1 "$port" || status5=$?
+if [ "$status5" -eq 124 ]; then
+    echo "mqtt5_pubsub did not finish within 120 s" >&2
+fi
+if [ "$status5" -ne 0 ]; then
+    echo "mqtt5_pubsub failed (exit code $status5); the broker's log:" >&2
+    cat "$tmp/mosquitto.log" >&2
+fi
+if [ "$status" -eq 0 ]; then
+    status=$status5
 fi
 exit "$status"
