@@ -178,6 +178,33 @@ static int test_a_missing_connack_fails_the_attempt_with_connack_timeout(void) {
     return 0;
 }
 
+static int test_a_session_present_connack_after_clean_start_fails_the_attempt(void) {
+    /* The broker answers the CONNECT with raw bytes: CONNACK, session present, reason 0. */
+    struct fx_broker b;
+    CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--no-connack", "--send-raw-on", "connect", "20 03 01 00 00",
+                                                  "--only-first-connection")),
+                 0);
+    struct fx5_events ev;
+    fx5_events_init(&ev);
+    struct fx5_config cfg;
+    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-clean-present", &ev);
+    struct aws_mqtt5_client *c = NULL;
+    CHECK_INT_EQ(s_start(&cfg, &ev, &c), 0);
+    CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_CONNECTION_FAILURE) == 1, 10000);
+    /* A clean start must find no session [MQTT-3.2.2-2]; the client refuses to go on. */
+    struct fx5_event failure = fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_FAILURE, 0);
+    CHECK_INT_EQ(failure.error_code, AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION);
+    CHECK(failure.has_connack);
+    CHECK(failure.connack_session_present);
+    CHECK_INT_EQ(failure.connack_reason_code, AWS_MQTT5_CRC_SUCCESS);
+    CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) == 1, 10000);
+    CHECK(!fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS, 0).settings.rejoined_session);
+    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
+    fx5_events_clean_up(&ev);
+    fx_broker_stop(&b);
+    return 0;
+}
+
 /* After the CONNACK the broker writes `hex`; the client must end the connection with
  * AWS_ERROR_MQTT5_DECODE_PROTOCOL_ERROR, tell the server (DISCONNECT 0x82), and reconnect. */
 static int s_malformed(const char *hex) {
@@ -330,6 +357,7 @@ int main(void) {
     RUN(test_a_hangup_is_a_disconnection_followed_by_a_reconnect);
     RUN(test_a_missing_pingresp_disconnects_with_keep_alive_timeout);
     RUN(test_a_missing_connack_fails_the_attempt_with_connack_timeout);
+    RUN(test_a_session_present_connack_after_clean_start_fails_the_attempt);
     RUN(test_malformed_packets_end_the_connection_and_the_client_reconnects);
     RUN(test_the_connect_packet_carries_every_setting);
     RUN(test_an_assigned_client_identifier_is_kept_for_later_connections);
