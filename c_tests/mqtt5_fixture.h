@@ -20,40 +20,6 @@
 #include <aws/mqtt/v5/mqtt5_types.h>
 
 /* ------------------------------------------------------------------------------------------ */
-/* Upstream's prototypes (aws/mqtt/v5/mqtt5_client.h and mqtt5_listener.h, v0.16.2), until the
- * generated headers declare them. A compatible redeclaration is valid C, so this block stays
- * harmless once they do; delete it then. */
-
-AWS_MQTT_API struct aws_mqtt5_client *aws_mqtt5_client_new(struct aws_allocator *allocator,
-                                                          const struct aws_mqtt5_client_options *options);
-AWS_MQTT_API struct aws_mqtt5_client *aws_mqtt5_client_acquire(struct aws_mqtt5_client *client);
-AWS_MQTT_API struct aws_mqtt5_client *aws_mqtt5_client_release(struct aws_mqtt5_client *client);
-AWS_MQTT_API int aws_mqtt5_client_start(struct aws_mqtt5_client *client);
-AWS_MQTT_API int aws_mqtt5_client_stop(struct aws_mqtt5_client *client,
-                                       const struct aws_mqtt5_packet_disconnect_view *disconnect_options,
-                                       const struct aws_mqtt5_disconnect_completion_options *completion_options);
-AWS_MQTT_API int aws_mqtt5_client_publish(struct aws_mqtt5_client *client,
-                                          const struct aws_mqtt5_packet_publish_view *publish_options,
-                                          const struct aws_mqtt5_publish_completion_options *completion_options);
-AWS_MQTT_API uint64_t aws_mqtt5_client_acquire_publish_acknowledgement(
-    struct aws_mqtt5_client *client, const struct aws_mqtt5_packet_publish_view *publish_view);
-AWS_MQTT_API int aws_mqtt5_client_invoke_publish_acknowledgement(
-    struct aws_mqtt5_client *client, uint64_t pub_ack_control_id,
-    const struct aws_mqtt5_manual_publish_acknowledgement_completion_options *completion_options);
-AWS_MQTT_API int aws_mqtt5_client_subscribe(struct aws_mqtt5_client *client,
-                                            const struct aws_mqtt5_packet_subscribe_view *subscribe_options,
-                                            const struct aws_mqtt5_subscribe_completion_options *completion_options);
-AWS_MQTT_API int aws_mqtt5_client_unsubscribe(
-    struct aws_mqtt5_client *client, const struct aws_mqtt5_packet_unsubscribe_view *unsubscribe_options,
-    const struct aws_mqtt5_unsubscribe_completion_options *completion_options);
-AWS_MQTT_API void aws_mqtt5_client_get_stats(struct aws_mqtt5_client *client,
-                                             struct aws_mqtt5_client_operation_statistics *stats);
-AWS_MQTT_API struct aws_mqtt5_listener *aws_mqtt5_listener_new(struct aws_allocator *allocator,
-                                                              struct aws_mqtt5_listener_config *config);
-AWS_MQTT_API struct aws_mqtt5_listener *aws_mqtt5_listener_acquire(struct aws_mqtt5_listener *listener);
-AWS_MQTT_API struct aws_mqtt5_listener *aws_mqtt5_listener_release(struct aws_mqtt5_listener *listener);
-
-/* ------------------------------------------------------------------------------------------ */
 /* The record                                                                                 */
 
 #define FX5_MAX_EVENTS 128

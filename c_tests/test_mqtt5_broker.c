@@ -222,7 +222,8 @@ static int s_malformed(const char *hex) {
         fprintf(stderr, "raw %s: disconnected with %s\n", hex, aws_error_name(error));
     }
     CHECK_INT_EQ(error, AWS_ERROR_MQTT5_DECODE_PROTOCOL_ERROR);
-    CHECK_INT_EQ(fx_log_count(&b, FX_FRAGMENTS("\"type\":\"RAW\"")), 1);
+    /* The broker logs what it wrote after writing it: wait for the line. */
+    CHECK_INT_EQ(fx_log_wait_count(&b, FX_FRAGMENTS("\"type\":\"RAW\""), 1, 3000), 1);
     /* Section 4.13: a DISCONNECT with a reason code >= 0x80 before closing (upstream: 0x82). */
     CHECK_INT_EQ(fx_log_wait_count(&b,
                                    FX_FRAGMENTS("\"conn\":1,", "\"dir\":\"in\"", "\"type\":\"DISCONNECT\"",

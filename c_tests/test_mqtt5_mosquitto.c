@@ -356,7 +356,7 @@ static int test_a_persistent_session_survives_a_broker_restart(void) {
     fx5_events_init(&ev);
     struct fx5_config cfg;
     fx5_config_init(&cfg, s_io.bootstrap, m.port, "fx5-persist", &ev);
-    cfg.options.session_behavior = AWS_MQTT5_CSBT_REJOIN_POST_SUCCESS;
+    cfg.options.session_behavior = AWS_MQTT5_CSBT_REJOIN_ALWAYS;
     cfg.session_expiry = 3600;
     cfg.connect.session_expiry_interval_seconds = &cfg.session_expiry;
     struct aws_mqtt5_client *c = NULL;
@@ -364,11 +364,12 @@ static int test_a_persistent_session_survives_a_broker_restart(void) {
     CHECK(!fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS, 0).settings.rejoined_session);
     CHECK_INT_EQ(fx5_subscribe(c, &ev, "fx5/persist/t", AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
 
+    /* mosquitto 2.0 writes to its persistence file only the sessions of clients that are not
+     * connected, so the client leaves (its session expiry keeps the session), the broker
+     * restarts, and the client comes back without clean start [MQTT-3.1.2-5], [MQTT-3.2.2-3]. */
+    CHECK_INT_EQ(fx5_stop_and_wait(c, &ev), 0);
     CHECK_INT_EQ(fx5_mosquitto_restart(&m, true), 0);
-    CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_DISCONNECTION) == 1, 10000);
-    /* The client reconnects by itself, without clean start, and finds its session
-     * [MQTT-3.1.2-5], [MQTT-3.2.2-3]. */
-    CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) == 2, 20000);
+    CHECK_INT_EQ(fx5_start_and_wait(c, &ev), 0);
     struct fx5_event second = fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS, 1);
     CHECK(second.has_connack);
     CHECK(second.connack_session_present);

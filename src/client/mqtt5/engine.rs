@@ -287,7 +287,7 @@ impl<T> Engine<T> {
             return;
         }
         self.stats.incomplete_count += 1;
-        self.stats.incomplete_size += op.size;
+        self.stats.incomplete_size += op.statistics_size();
         let key = self.next_key;
         self.next_key += 1;
         self.ops.insert(key, op);
@@ -959,7 +959,7 @@ impl<T> Engine<T> {
         if !op.unacked {
             op.unacked = true;
             self.stats.unacked_count += 1;
-            self.stats.unacked_size += op.size;
+            self.stats.unacked_size += op.statistics_size();
         }
         let timeout = match op.ack_timeout_secs {
             0 => self.settings.ack_timeout_secs,
@@ -1084,10 +1084,8 @@ impl<T> Engine<T> {
                 .err()
                 .map(|_| Error::EncodeFailure)
         };
-        let reason = match error {
-            None => self.clean_disconnect_error,
-            Some(_) => Error::OperationProcessingFailure,
-        };
+        // As upstream: a DISCONNECT that cannot go out ends the connection with its own error.
+        let reason = error.unwrap_or(self.clean_disconnect_error);
         self.emit_final(reason, None, None);
         if let Some(token) = token {
             self.events.push_back(Event::Complete {
@@ -1190,7 +1188,7 @@ impl<T> Engine<T> {
                 if op.unacked {
                     op.unacked = false;
                     self.stats.unacked_count -= 1;
-                    self.stats.unacked_size -= op.size;
+                    self.stats.unacked_size -= op.statistics_size();
                 }
                 if !self.negotiated.rejoined_session {
                     op.stage = Stage::Initial;
@@ -1224,10 +1222,10 @@ impl<T> Engine<T> {
         };
         self.deadline_of.remove(&key);
         self.stats.incomplete_count -= 1;
-        self.stats.incomplete_size -= op.size;
+        self.stats.incomplete_size -= op.statistics_size();
         if op.unacked {
             self.stats.unacked_count -= 1;
-            self.stats.unacked_size -= op.size;
+            self.stats.unacked_size -= op.statistics_size();
         }
         while self
             .unacked

@@ -134,7 +134,7 @@ pub struct Operation<T> {
     pub token: T,
     /// The per-operation ACK timeout in seconds; 0: the client's.
     pub ack_timeout_secs: u32,
-    /// The packet's encoded size as submitted (for the statistics).
+    /// The packet's encoded size as submitted, packet id included.
     pub size: u64,
     /// The packet id while it has one.
     pub packet_id: u16,
@@ -145,6 +145,15 @@ pub struct Operation<T> {
 }
 
 impl<T> Operation<T> {
+    /// The size the statistics count: upstream's, the packet as submitted, which for a
+    /// PUBLISH has no packet id yet (its 2 bytes are not counted).
+    pub fn statistics_size(&self) -> u64 {
+        match &self.request {
+            Request::Publish(p) if p.qos != QoS::AtMostOnce => self.size - 2,
+            _ => self.size,
+        }
+    }
+
     /// A new operation.
     pub fn new(mut request: Request, token: T, ack_timeout_secs: u32) -> Operation<T> {
         Operation {

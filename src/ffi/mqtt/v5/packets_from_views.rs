@@ -258,7 +258,11 @@ pub unsafe fn subscribe_from_view(
     iot_core: bool,
 ) -> Result<Subscribe, c_int> {
     let err = code(AWS_ERROR_MQTT5_SUBSCRIBE_OPTIONS_VALIDATION);
-    if view.subscription_count == 0 || view.subscription_count > MAXIMUM_FILTERS {
+    // The client assigns packet ids.
+    if view.packet_id != 0
+        || view.subscription_count == 0
+        || view.subscription_count > MAXIMUM_FILTERS
+    {
         return Err(err);
     }
     // SAFETY: forwarded caller contract (for this block and the ones below).
@@ -310,7 +314,11 @@ pub unsafe fn unsubscribe_from_view(
     iot_core: bool,
 ) -> Result<Unsubscribe, c_int> {
     let err = code(AWS_ERROR_MQTT5_UNSUBSCRIBE_OPTIONS_VALIDATION);
-    if view.topic_filter_count == 0 || view.topic_filter_count > MAXIMUM_FILTERS {
+    // The client assigns packet ids.
+    if view.packet_id != 0
+        || view.topic_filter_count == 0
+        || view.topic_filter_count > MAXIMUM_FILTERS
+    {
         return Err(err);
     }
     // SAFETY: forwarded caller contract (for this block and the ones below).
