@@ -1,10 +1,11 @@
-/* A minimal MQTT 3.1.1 peer for the client benchmarks: it costs the client as little as possible,
- * so what is measured is the client alone.
+/* A minimal MQTT 3.1.1 and MQTT 5 peer for the client benchmarks: it costs the client as little
+ * as possible, so what is measured is the client alone.
  *
  *   ack_peer [PORT]      listens on 127.0.0.1:PORT (0 or absent: a free port), prints
  *                        "listening 127.0.0.1:PORT" on stdout, and serves until killed.
  *
- * Single-threaded, epoll, non-blocking sockets. Every connection is served on its own:
+ * Single-threaded, epoll, non-blocking sockets. Every connection is served on its own, in the
+ * protocol its CONNECT names (protocol level 5: MQTT 5; anything else: MQTT 3.1.1):
  *   CONNECT     -> CONNACK (accepted, session present = 0)
  *   PUBLISH q0  -> nothing, or the echo below
  *   PUBLISH q1  -> PUBACK
@@ -14,6 +15,11 @@
  *   PINGREQ     -> PINGRESP
  *   DISCONNECT  -> close
  *   PUBACK / PUBREC / PUBCOMP from the client (answers to the echo) are read and ignored.
+ * MQTT 5 differs only in the packets' variable headers: the CONNACK carries reason code 0 and an
+ * empty property list; PUBACK (reason 0), SUBACK and UNSUBACK (reason 0 for each filter) carry an
+ * empty property list; the client's properties (PUBLISH, SUBSCRIBE, UNSUBSCRIBE) are skipped; an
+ * echoed PUBLISH has no properties; PUBREC and PUBCOMP use the short form (reason 0, no
+ * properties); AUTH closes the connection.
  *
  * Echo: once a connection has subscribed to anything, every PUBLISH it sends is sent back to it
  * (same topic, same payload, retain flag cleared) at QoS min(publish QoS, 1), with a packet
@@ -55,6 +61,7 @@ struct conn {
     struct buf out;  /* answers not yet written */
     size_t out_off;  /* bytes of out already written */
     int subscriptions;
+    int v5;          /* the CONNECT asked for MQTT 5 (protocol level 5) */
     uint16_t next_id;
     int want_out;    /* EPOLLOUT armed, EPOLLIN disarmed */
 };
@@ -101,6 +108,35 @@ static size_t put_varint(uint8_t *p, size_t v) {
         p[n++] = byte;
     } while (v);
     return n;
+}
+
+/* Reads the Variable Byte Integer at p[*off] (bounded by len) into *v. Returns -1 if malformed
+ * or cut short. */
+static int get_varint(const uint8_t *p, size_t len, size_t *off, size_t *v) {
+    size_t value = 0, mult = 1;
+    for (int k = 0; k < 4; k++) {
+        if (*off >= len) {
+            return -1;
+        }
+        uint8_t byte = p[(*off)++];
+        value += (size_t)(byte & 0x7f) * mult;
+        mult *= 128;
+        if (!(byte & 0x80)) {
+            *v = value;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Skips an MQTT 5 property list (its length, then the properties) at body[*off]. */
+static int skip_properties(const uint8_t *body, size_t len, size_t *off) {
+    size_t plen;
+    if (get_varint(body, len, off, &plen) < 0 || plen > len - *off) {
+        return -1;
+    }
+    *off += plen;
+    return 0;
 }
 
 static int epfd;
@@ -154,9 +190,16 @@ static int flush(struct conn *c) {
 static int handle(struct conn *c, uint8_t h, const uint8_t *body, size_t len) {
     uint8_t type = h >> 4;
     switch (type) {
-    case 1: { /* CONNECT */
+    case 1: { /* CONNECT: u16 4, "MQTT", protocol level */
         static const uint8_t connack[4] = {0x20, 2, 0, 0};
-        put(&c->out, connack, 4);
+        /* session present 0, reason code 0, property length 0 */
+        static const uint8_t connack5[5] = {0x20, 3, 0, 0, 0};
+        c->v5 = len >= 7 && body[6] == 5;
+        if (c->v5) {
+            put(&c->out, connack5, 5);
+        } else {
+            put(&c->out, connack, 4);
+        }
         return 0;
     }
     case 3: { /* PUBLISH */
@@ -169,7 +212,14 @@ static int handle(struct conn *c, uint8_t h, const uint8_t *body, size_t len) {
         if (hdr > len) {
             return -1;
         }
-        if (qos == 1) {
+        if (c->v5 && skip_properties(body, len, &hdr) < 0) {
+            return -1;
+        }
+        if (qos == 1 && c->v5) {
+            /* packet id, reason code 0, property length 0 */
+            uint8_t puback[6] = {0x40, 4, body[2 + tlen], body[3 + tlen], 0, 0};
+            put(&c->out, puback, 6);
+        } else if (qos == 1) {
             put4(&c->out, 0x40, (uint16_t)((body[2 + tlen] << 8) | body[3 + tlen]));
         } else if (qos == 2) {
             put4(&c->out, 0x50, (uint16_t)((body[2 + tlen] << 8) | body[3 + tlen]));
@@ -177,7 +227,7 @@ static int handle(struct conn *c, uint8_t h, const uint8_t *body, size_t len) {
         if (c->subscriptions > 0) {
             int eq = qos ? 1 : 0;
             size_t plen = len - hdr;
-            size_t rem = 2 + tlen + (eq ? 2 : 0) + plen;
+            size_t rem = 2 + tlen + (eq ? 2 : 0) + (c->v5 ? 1 : 0) + plen;
             uint8_t fixed[5];
             fixed[0] = (uint8_t)(0x30 | (eq << 1));
             size_t fl = 1 + put_varint(fixed + 1, rem);
@@ -190,6 +240,10 @@ static int handle(struct conn *c, uint8_t h, const uint8_t *body, size_t len) {
                 }
                 uint8_t id[2] = {(uint8_t)(c->next_id >> 8), (uint8_t)c->next_id};
                 put(&c->out, id, 2);
+            }
+            if (c->v5) {
+                static const uint8_t no_properties = 0;
+                put(&c->out, &no_properties, 1);
             }
             put(&c->out, body + hdr, plen);
         }
@@ -205,12 +259,15 @@ static int handle(struct conn *c, uint8_t h, const uint8_t *body, size_t len) {
         }
         put4(&c->out, 0x70, (uint16_t)((body[0] << 8) | body[1]));
         return 0;
-    case 8: { /* SUBSCRIBE: id, then (u16 len, filter, qos byte)* */
+    case 8: { /* SUBSCRIBE: id, [MQTT 5: properties], then (u16 len, filter, qos/options byte)* */
         if (len < 2) {
             return -1;
         }
         uint8_t granted[256];
         size_t n = 0, off = 2;
+        if (c->v5 && skip_properties(body, len, &off) < 0) {
+            return -1;
+        }
         while (off + 2 <= len) {
             size_t flen = ((size_t)body[off] << 8) | body[off + 1];
             if (off + 2 + flen + 1 > len) {
@@ -228,25 +285,45 @@ static int handle(struct conn *c, uint8_t h, const uint8_t *body, size_t len) {
         c->subscriptions += (int)n;
         uint8_t fixed[5];
         fixed[0] = 0x90;
-        size_t fl = 1 + put_varint(fixed + 1, 2 + n);
+        size_t fl = 1 + put_varint(fixed + 1, 2 + (c->v5 ? 1 : 0) + n);
         put(&c->out, fixed, fl);
         put(&c->out, body, 2);
+        if (c->v5) {
+            static const uint8_t no_properties = 0;
+            put(&c->out, &no_properties, 1);
+        }
         put(&c->out, granted, n);
         return 0;
     }
-    case 10: { /* UNSUBSCRIBE */
+    case 10: { /* UNSUBSCRIBE: id, [MQTT 5: properties], then (u16 len, filter)* */
         if (len < 2) {
             return -1;
         }
-        size_t off = 2;
+        size_t off = 2, n = 0;
+        if (c->v5 && skip_properties(body, len, &off) < 0) {
+            return -1;
+        }
         while (off + 2 <= len) {
             off += 2 + (((size_t)body[off] << 8) | body[off + 1]);
             c->subscriptions--;
+            n++;
         }
         if (c->subscriptions < 0) {
             c->subscriptions = 0;
         }
-        put4(&c->out, 0xB0, (uint16_t)((body[0] << 8) | body[1]));
+        if (c->v5) {
+            /* id, property length 0, reason code 0 (success) for each filter */
+            uint8_t fixed[5];
+            fixed[0] = 0xB0;
+            size_t fl = 1 + put_varint(fixed + 1, 3 + n);
+            put(&c->out, fixed, fl);
+            put(&c->out, body, 2);
+            buf_reserve(&c->out, 1 + n);
+            memset(c->out.data + c->out.len, 0, 1 + n);
+            c->out.len += 1 + n;
+        } else {
+            put4(&c->out, 0xB0, (uint16_t)((body[0] << 8) | body[1]));
+        }
         return 0;
     }
     case 12: { /* PINGREQ */
