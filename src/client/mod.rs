@@ -9,6 +9,7 @@ pub mod backoff;
 pub mod iot_metrics;
 pub mod mqtt311;
 pub mod mqtt5;
+pub mod packet_id_map;
 pub mod topic_tree;
 
 pub use action::Action;

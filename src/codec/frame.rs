@@ -150,6 +150,23 @@ pub fn encode(packet: &Packet, version: Version, out: &mut [u8]) -> Result<usize
     Ok(total)
 }
 
+/// Appends `packet`, encoded, to `out` and returns its size; on failure `out` is unchanged.
+/// Sizes the packet once (`encoded_len` then `encode` would size it twice).
+pub fn encode_append(packet: &Packet, version: Version, out: &mut Vec<u8>) -> Result<usize> {
+    let remaining = remaining_length(packet, version)?;
+    let total = 1 + variable_integer_len(remaining as u32) + remaining;
+    let start = out.len();
+    out.resize(start + total, 0);
+    let mut w = Writer::new(&mut out[start..]);
+    with_body(packet, |b| {
+        w.u8((packet.packet_type() as u8) << 4 | b.flags());
+        w.variable_integer(remaining as u32);
+        b.write_body(version, &mut w);
+    });
+    debug_assert_eq!(w.position(), total);
+    Ok(total)
+}
+
 /// Encodes `packet` into a new vector.
 pub fn encode_to_vec(packet: &Packet, version: Version) -> Result<Vec<u8>> {
     let mut out = vec![0; encoded_len(packet, version)?];

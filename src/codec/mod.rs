@@ -23,6 +23,6 @@ mod validation_tests;
 
 pub use decoder::{Decoder, decode};
 pub use error::CodecError;
-pub use frame::{encode, encode_to_vec, encoded_len};
+pub use frame::{encode, encode_append, encode_to_vec, encoded_len};
 pub use packet::*;
 pub use properties::Properties;

@@ -24,13 +24,13 @@ use crate::client::backoff::Backoff;
 use crate::client::mqtt311::outcome::{Event, Failure, Outcome};
 use crate::client::mqtt311::request::{Operation, Request, Stage};
 use crate::client::mqtt311::settings::Settings;
+use crate::client::packet_id_map::{IdMap, IdSet};
 use crate::client::topic_tree::TopicTree;
 use crate::codec::{
-    Decoder, Packet, PubAck, Publish, QoS, Subscribe, Subscription, Unsubscribe, Version, encode,
-    encoded_len,
+    Decoder, Packet, PubAck, Publish, QoS, Subscribe, Subscription, Unsubscribe, Version,
+    encode_append,
 };
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::VecDeque;
 
 /// The connection's state as the user sees it (upstream's `aws_mqtt_client_connection_state`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,26 +71,6 @@ pub struct Subscriber<S> {
     pub handler: S,
 }
 
-/// Packet ids hash to themselves: they are small, distinct and mostly consecutive.
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0 << 8 | u64::from(*b);
-        }
-    }
-    fn write_u16(&mut self, n: u16) {
-        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type IdMap<V> = HashMap<u16, V, BuildHasherDefault<IdHasher>>;
-
 /// One MQTT 3.1.1 connection. `T` is the caller's per-operation token, `S` its per-subscription
 /// handler.
 pub struct Engine<T, S> {
@@ -117,7 +97,7 @@ pub struct Engine<T, S> {
     unacked_size: u64,
     subscriptions: TopicTree<Subscriber<S>>,
     /// QoS 2 PUBLISHes received and delivered, until their PUBREL [MQTT-4.3.3-2].
-    incoming_qos2: HashSet<u16, BuildHasherDefault<IdHasher>>,
+    incoming_qos2: IdSet,
     /// Encoded packets that go out before any queued operation (CONNECT, acks, PINGREQ, ...).
     control: Vec<u8>,
     events: VecDeque<Event<T>>,
@@ -147,7 +127,7 @@ impl<T, S> Engine<T, S> {
             unacked_count: 0,
             unacked_size: 0,
             subscriptions: TopicTree::new(),
-            incoming_qos2: HashSet::default(),
+            incoming_qos2: IdSet::default(),
             control: Vec::new(),
             events: VecDeque::new(),
             actions: VecDeque::new(),
@@ -812,9 +792,5 @@ fn write_subscribe(
 
 /// Appends `packet` encoded for 3.1.1 to `out`.
 fn write_packet(out: &mut Vec<u8>, packet: &Packet) -> Result<(), crate::codec::CodecError> {
-    let len = encoded_len(packet, Version::V311)?;
-    let start = out.len();
-    out.resize(start + len, 0);
-    encode(packet, Version::V311, &mut out[start..])?;
-    Ok(())
+    encode_append(packet, Version::V311, out).map(drop)
 }

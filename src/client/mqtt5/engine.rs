@@ -21,12 +21,17 @@ pub use crate::client::Action;
 use crate::client::backoff::Backoff;
 use crate::client::mqtt5::flow_control::FlowControl;
 use crate::client::mqtt5::negotiated::Negotiated;
-use crate::client::mqtt5::operation::{Operation, Request, Stage, UserDisconnect};
+use crate::client::mqtt5::operation::{
+    Operation, Request, Stage, UserDisconnect, is_acknowledged, is_qos1_plus_publish,
+    set_packet_id, survives_disconnection,
+};
+use crate::client::mqtt5::operations::{Key, Operations};
 use crate::client::mqtt5::outcome::{Completion, Error, Event, ManualAckResult};
 use crate::client::mqtt5::settings::{SessionBehavior, Settings};
 use crate::client::mqtt5::topic_alias::{InboundAliases, OutboundAliases};
+use crate::client::packet_id_map::{IdMap, IdSet};
 use crate::codec::{
-    Connack, Decoder, Disconnect, Packet, PubAck, Publish, QoS, Version, encode, encoded_len,
+    Connack, Decoder, Disconnect, Packet, PubAck, Publish, QoS, Version, encode_append, encoded_len,
 };
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
@@ -129,22 +134,20 @@ pub struct Engine<T> {
     flow: FlowControl,
     outbound_aliases: OutboundAliases,
     inbound_aliases: InboundAliases,
-    ops: HashMap<u64, Operation<T>>,
-    next_key: u64,
-    queue: VecDeque<u64>,
+    ops: Operations<T>,
+    queue: VecDeque<Key>,
     /// Operations sent and not acknowledged, in send order (completed ones are skipped).
-    unacked: VecDeque<u64>,
-    by_packet_id: HashMap<u16, u64>,
+    unacked: VecDeque<Key>,
+    by_packet_id: IdMap<Key>,
     next_packet_id: u16,
-    ack_deadlines: BinaryHeap<Reverse<(u64, u64)>>,
-    deadline_of: HashMap<u64, u64>,
+    ack_deadlines: BinaryHeap<Reverse<(u64, Key)>>,
     stats: Statistics,
     control: VecDeque<Control<T>>,
     /// The DISCONNECT to write in CleanDisconnect, and the error the lifecycle reports.
     disconnect: Option<UserDisconnect<T>>,
     clean_disconnect_error: Error,
     /// QoS 2 PUBLISHes received and delivered, until their PUBREL [MQTT-4.3.3-2].
-    incoming_qos2: HashSet<u16>,
+    incoming_qos2: IdSet,
     held: HeldAcks,
     events: VecDeque<Event<T>>,
     actions: VecDeque<Action>,
@@ -173,19 +176,17 @@ impl<T> Engine<T> {
             ping_deadline: None,
             throttled_until: None,
             inbound_aliases: InboundAliases::default(),
-            ops: HashMap::new(),
-            next_key: 0,
+            ops: Operations::default(),
             queue: VecDeque::new(),
             unacked: VecDeque::new(),
-            by_packet_id: HashMap::new(),
+            by_packet_id: IdMap::default(),
             next_packet_id: 1,
             ack_deadlines: BinaryHeap::new(),
-            deadline_of: HashMap::new(),
             stats: Statistics::default(),
             control: VecDeque::new(),
             disconnect: None,
             clean_disconnect_error: Error::UserRequestedStop,
-            incoming_qos2: HashSet::new(),
+            incoming_qos2: IdSet::default(),
             held: HeldAcks::default(),
             events: VecDeque::new(),
             actions: VecDeque::new(),
@@ -276,9 +277,7 @@ impl<T> Engine<T> {
             return;
         }
         if self.state != State::Connected
-            && !op
-                .request
-                .survives_disconnection(self.settings.offline_queue)
+            && !survives_disconnection(&op.request, self.settings.offline_queue)
         {
             self.events.push_back(Event::Complete {
                 token: op.token,
@@ -288,9 +287,7 @@ impl<T> Engine<T> {
         }
         self.stats.incomplete_count += 1;
         self.stats.incomplete_size += op.statistics_size();
-        let key = self.next_key;
-        self.next_key += 1;
-        self.ops.insert(key, op);
+        let key = self.ops.insert(op);
         self.queue.push_back(key);
     }
 
@@ -464,11 +461,12 @@ impl<T> Engine<T> {
                 break;
             }
             self.ack_deadlines.pop();
-            if self.deadline_of.get(&key) == Some(&at) {
-                self.deadline_of.remove(&key);
-                if let Some(id) = self.ops.get(&key).map(|op| op.packet_id) {
-                    self.by_packet_id.remove(&id);
-                }
+            let current = self
+                .ops
+                .get(key)
+                .is_some_and(|op| op.unacked && op.ack_deadline == Some(at));
+            if current {
+                self.release_packet_id(key);
                 self.complete(key, Completion::Failed(Error::AckTimeout));
             }
         }
@@ -506,8 +504,7 @@ impl<T> Engine<T> {
 
     /// The client is being destroyed: every unfinished operation fails with `ClientTerminated`.
     pub fn shut_down(&mut self) {
-        let mut keys: Vec<u64> = self.ops.keys().copied().collect();
-        keys.sort_unstable();
+        let keys = self.ops.keys();
         for key in keys {
             self.complete(key, Completion::Failed(Error::ClientTerminated));
         }
@@ -587,8 +584,7 @@ impl<T> Engine<T> {
 
     fn enter_stopped(&mut self) {
         self.state = State::Stopped;
-        let mut keys: Vec<u64> = self.ops.keys().copied().collect();
-        keys.sort_unstable();
+        let keys = self.ops.keys();
         for key in keys {
             self.complete(key, Completion::Failed(Error::UserRequestedStop));
         }
@@ -759,7 +755,7 @@ impl<T> Engine<T> {
     fn on_puback(&mut self, ack: PubAck) {
         let Some(key) = self.unacked_op(
             ack.packet_id,
-            |op| matches!(&op.request, Request::Publish(p) if p.qos == QoS::AtLeastOnce),
+            |op| matches!(&op.request, Packet::Publish(p) if p.qos == QoS::AtLeastOnce),
         ) else {
             return;
         };
@@ -771,7 +767,7 @@ impl<T> Engine<T> {
     fn on_pubrec(&mut self, ack: PubAck) {
         let key = self.unacked_op(ack.packet_id, |op| {
             op.stage == Stage::Initial
-                && matches!(&op.request, Request::Publish(p) if p.qos == QoS::ExactlyOnce)
+                && matches!(&op.request, Packet::Publish(p) if p.qos == QoS::ExactlyOnce)
         });
         let Some(key) = key else {
             // Either a PUBREC already answered (our PUBREL was lost) or an unknown id.
@@ -791,7 +787,7 @@ impl<T> Engine<T> {
             self.complete(key, Completion::Pubrec(ack));
             return;
         }
-        if let Some(op) = self.ops.get_mut(&key) {
+        if let Some(op) = self.ops.get_mut(key) {
             op.stage = Stage::Released;
         }
         self.control.push_back(Control::Pubrel(ack.packet_id, 0));
@@ -811,17 +807,17 @@ impl<T> Engine<T> {
         let key = self.unacked_op(packet_id, |op| {
             matches!(
                 (&op.request, &completion),
-                (Request::Subscribe(_), Completion::Suback(_))
-                    | (Request::Unsubscribe(_), Completion::Unsuback(_))
+                (Packet::Subscribe(_), Completion::Suback(_))
+                    | (Packet::Unsubscribe(_), Completion::Unsuback(_))
             )
         });
         let Some(key) = key else {
             return;
         };
         self.by_packet_id.remove(&packet_id);
-        let expected = match self.ops.get(&key).map(|op| &op.request) {
-            Some(Request::Subscribe(s)) => s.subscriptions.len(),
-            Some(Request::Unsubscribe(u)) => u.filters.len(),
+        let expected = match self.ops.get(key).map(|op| &op.request) {
+            Some(Packet::Subscribe(s)) => s.subscriptions.len(),
+            Some(Packet::Unsubscribe(u)) => u.filters.len(),
             _ => reason_codes,
         };
         if expected != reason_codes {
@@ -832,9 +828,9 @@ impl<T> Engine<T> {
         self.complete(key, completion);
     }
 
-    fn unacked_op(&self, packet_id: u16, expects: impl Fn(&Operation<T>) -> bool) -> Option<u64> {
+    fn unacked_op(&self, packet_id: u16, expects: impl Fn(&Operation<T>) -> bool) -> Option<Key> {
         let key = *self.by_packet_id.get(&packet_id)?;
-        let op = self.ops.get(&key)?;
+        let op = self.ops.get(key)?;
         (op.unacked && expects(op)).then_some(key)
     }
 
@@ -910,7 +906,7 @@ impl<T> Engine<T> {
         let Some(&key) = self.queue.front() else {
             return false;
         };
-        let Some(op) = self.ops.get(&key) else {
+        let Some(op) = self.ops.get(key) else {
             self.queue.pop_front();
             return true;
         };
@@ -920,14 +916,14 @@ impl<T> Engine<T> {
             self.complete(key, Completion::Failed(error));
             return true;
         }
-        let publish = matches!(op.request, Request::Publish(_));
-        let acknowledged = op.request.is_acknowledged();
+        let publish = matches!(op.request, Packet::Publish(_));
+        let acknowledged = is_acknowledged(&op.request);
         let resend_stage = op.stage;
         let size = op.size as usize;
         if !self.admit(now, size, publish, acknowledged) {
             return false;
         }
-        let packet_id = match self.ops.get(&key).map(|op| op.packet_id) {
+        let packet_id = match self.ops.get(key).map(Operation::packet_id) {
             Some(0) if acknowledged => match self.allocate_packet_id(key) {
                 Some(id) => id,
                 // Every id is in flight: wait for an acknowledgement.
@@ -953,7 +949,7 @@ impl<T> Engine<T> {
             self.complete(key, Completion::Written);
             return true;
         }
-        let Some(op) = self.ops.get_mut(&key) else {
+        let Some(op) = self.ops.get_mut(key) else {
             return true;
         };
         if !op.unacked {
@@ -969,7 +965,9 @@ impl<T> Engine<T> {
         if timeout > 0 {
             let at = now.saturating_add(u64::from(timeout) * NANOS_PER_SECOND);
             self.ack_deadlines.push(Reverse((at, key)));
-            self.deadline_of.insert(key, at);
+            if let Some(op) = self.ops.get_mut(key) {
+                op.ack_deadline = Some(at);
+            }
         }
         true
     }
@@ -978,17 +976,16 @@ impl<T> Engine<T> {
     /// QoS 1 or 2 PUBLISH carries DUP [MQTT-3.3.1-1].
     fn write_operation(
         &mut self,
-        key: u64,
+        key: Key,
         packet_id: u16,
         out: &mut Vec<u8>,
     ) -> Result<(), crate::codec::CodecError> {
-        let Some(op) = self.ops.get_mut(&key) else {
+        let Some(op) = self.ops.get_mut(key) else {
             return Ok(());
         };
-        let Request::Publish(publish) = &mut op.request else {
-            return op
-                .request
-                .as_packet(packet_id, |packet| write_packet(out, packet));
+        set_packet_id(&mut op.request, packet_id);
+        let Packet::Publish(publish) = &mut op.request else {
+            return write_packet(out, &op.request);
         };
         let user_alias = publish.properties.topic_alias;
         let resolved = self.outbound_aliases.resolve(&publish.topic, user_alias);
@@ -998,10 +995,8 @@ impl<T> Engine<T> {
         } else {
             Some(std::mem::take(&mut publish.topic))
         };
-        let result = op
-            .request
-            .as_packet(packet_id, |packet| write_packet(out, packet));
-        if let Request::Publish(publish) = &mut op.request {
+        let result = write_packet(out, &op.request);
+        if let Packet::Publish(publish) = &mut op.request {
             publish.properties.topic_alias = user_alias;
             if let Some(topic) = topic {
                 publish.topic = topic;
@@ -1017,12 +1012,10 @@ impl<T> Engine<T> {
             return Err(Error::PacketTooLarge);
         }
         match &op.request {
-            Request::Publish(p) => {
-                if p.qos > n.maximum_qos || (p.retain && !n.retain_available) {
-                    return Err(Error::PublishNotAllowed);
-                }
+            Packet::Publish(p) if p.qos > n.maximum_qos || (p.retain && !n.retain_available) => {
+                return Err(Error::PublishNotAllowed);
             }
-            Request::Subscribe(s) => {
+            Packet::Subscribe(s) => {
                 let refused = s.subscriptions.iter().any(|sub| {
                     let shared = sub.filter.starts_with("$share/");
                     let wildcard = sub.filter.contains(['+', '#']);
@@ -1034,19 +1027,19 @@ impl<T> Engine<T> {
                     return Err(Error::SubscribeNotAllowed);
                 }
             }
-            Request::Unsubscribe(_) => {}
+            _ => {}
         }
         Ok(())
     }
 
-    fn allocate_packet_id(&mut self, key: u64) -> Option<u16> {
+    fn allocate_packet_id(&mut self, key: Key) -> Option<u16> {
         for _ in 0..u16::MAX {
             let id = self.next_packet_id;
             self.next_packet_id = id.checked_add(1).unwrap_or(1);
             if let std::collections::hash_map::Entry::Vacant(e) = self.by_packet_id.entry(id) {
                 e.insert(key);
-                if let Some(op) = self.ops.get_mut(&key) {
-                    op.packet_id = id;
+                if let Some(op) = self.ops.get_mut(key) {
+                    set_packet_id(&mut op.request, id);
                 }
                 return Some(id);
             }
@@ -1054,14 +1047,13 @@ impl<T> Engine<T> {
         None
     }
 
-    fn release_packet_id(&mut self, key: u64) {
-        if let Some(op) = self.ops.get_mut(&key)
-            && op.packet_id != 0
-        {
-            if self.by_packet_id.get(&op.packet_id) == Some(&key) {
-                self.by_packet_id.remove(&op.packet_id);
+    fn release_packet_id(&mut self, key: Key) {
+        if let Some(op) = self.ops.get_mut(key) {
+            let id = op.packet_id();
+            if id != 0 && self.by_packet_id.get(&id) == Some(&key) {
+                self.by_packet_id.remove(&id);
             }
-            op.packet_id = 0;
+            set_packet_id(&mut op.request, 0);
         }
     }
 
@@ -1114,13 +1106,12 @@ impl<T> Engine<T> {
         }
         self.control.clear();
         self.ack_deadlines.clear();
-        self.deadline_of.clear();
         let queued = std::mem::take(&mut self.queue);
         for key in queued {
             let keep = self
                 .ops
-                .get(&key)
-                .is_some_and(|op| op.request.survives_disconnection(policy));
+                .get(key)
+                .is_some_and(|op| survives_disconnection(&op.request, policy));
             if keep {
                 self.queue.push_back(key);
             } else {
@@ -1130,20 +1121,20 @@ impl<T> Engine<T> {
         }
         let sent = std::mem::take(&mut self.unacked);
         for key in sent {
-            let Some(op) = self.ops.get_mut(&key) else {
+            let Some(op) = self.ops.get_mut(key) else {
                 continue;
             };
             if !op.unacked {
                 continue;
             }
-            if let Request::Publish(p) = &mut op.request
+            if let Packet::Publish(p) = &mut op.request
                 && p.qos != QoS::AtMostOnce
             {
                 p.dup = true;
                 self.unacked.push_back(key);
                 continue;
             }
-            let keep = op.request.survives_disconnection(policy);
+            let keep = survives_disconnection(&op.request, policy);
             self.release_packet_id(key);
             if keep {
                 self.unacked.push_back(key);
@@ -1160,12 +1151,12 @@ impl<T> Engine<T> {
     fn requeue_on_connection(&mut self) {
         let policy = self.settings.offline_queue;
         let sent = std::mem::take(&mut self.unacked);
-        let mut front: Vec<u64> = Vec::with_capacity(sent.len());
+        let mut front: Vec<Key> = Vec::with_capacity(sent.len());
         if self.negotiated.rejoined_session {
-            let (publishes, others): (Vec<u64>, Vec<u64>) = sent.into_iter().partition(|key| {
+            let (publishes, others): (Vec<Key>, Vec<Key>) = sent.into_iter().partition(|key| {
                 self.ops
-                    .get(key)
-                    .is_some_and(|op| op.request.is_qos1_plus_publish())
+                    .get(*key)
+                    .is_some_and(|op| is_qos1_plus_publish(&op.request))
             });
             front.extend(publishes);
             front.extend(others);
@@ -1173,8 +1164,8 @@ impl<T> Engine<T> {
             for key in sent {
                 let keep = self
                     .ops
-                    .get(&key)
-                    .is_some_and(|op| op.request.survives_disconnection(policy));
+                    .get(key)
+                    .is_some_and(|op| survives_disconnection(&op.request, policy));
                 if keep {
                     front.push(key);
                 } else {
@@ -1184,7 +1175,7 @@ impl<T> Engine<T> {
             }
         }
         for key in front.into_iter().rev() {
-            if let Some(op) = self.ops.get_mut(&key) {
+            if let Some(op) = self.ops.get_mut(key) {
                 if op.unacked {
                     op.unacked = false;
                     self.stats.unacked_count -= 1;
@@ -1216,22 +1207,17 @@ impl<T> Engine<T> {
     }
 
     /// Completes the operation `key` (its packet id already released by the caller).
-    fn complete(&mut self, key: u64, completion: Completion) {
-        let Some(op) = self.ops.remove(&key) else {
+    fn complete(&mut self, key: Key, completion: Completion) {
+        let Some(op) = self.ops.remove(key) else {
             return;
         };
-        self.deadline_of.remove(&key);
         self.stats.incomplete_count -= 1;
         self.stats.incomplete_size -= op.statistics_size();
         if op.unacked {
             self.stats.unacked_count -= 1;
             self.stats.unacked_size -= op.statistics_size();
         }
-        while self
-            .unacked
-            .front()
-            .is_some_and(|k| !self.ops.contains_key(k))
-        {
+        while self.unacked.front().is_some_and(|k| !self.ops.contains(*k)) {
             self.unacked.pop_front();
         }
         self.events.push_back(Event::Complete {
@@ -1261,12 +1247,5 @@ fn pub_ack(packet_id: u16, reason_code: u8) -> PubAck {
 
 /// Appends `packet` encoded for MQTT 5 to `out`.
 fn write_packet(out: &mut Vec<u8>, packet: &Packet) -> Result<(), crate::codec::CodecError> {
-    let len = encoded_len(packet, Version::V5)?;
-    let start = out.len();
-    out.resize(start + len, 0);
-    if let Err(e) = encode(packet, Version::V5, &mut out[start..]) {
-        out.truncate(start);
-        return Err(e);
-    }
-    Ok(())
+    encode_append(packet, Version::V5, out).map(drop)
 }

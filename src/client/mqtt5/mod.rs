@@ -18,6 +18,7 @@ pub mod flow_control;
 pub mod iot_core;
 pub mod negotiated;
 pub mod operation;
+pub mod operations;
 pub mod outcome;
 pub mod settings;
 pub mod topic_alias;
