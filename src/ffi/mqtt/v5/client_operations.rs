@@ -12,7 +12,8 @@
 //! call.
 
 use crate::client::mqtt5::Request;
-use crate::ffi::guard::{self, Error, Result};
+use crate::codec::Packet;
+use crate::ffi::guard::{self, Error};
 use crate::ffi::mqtt::client_delegate::Callback;
 use crate::ffi::mqtt::v5::client::{aws_mqtt5_client, client_of};
 use crate::ffi::mqtt::v5::client_delegate::OpToken;
@@ -61,30 +62,29 @@ completion_options!(
     aws_mqtt5_unsubscribe_completion_fn
 );
 
-/// The callback and ACK timeout override of optional completion options.
+/// Queues the operation `convert` makes of the caller's `view`, completing through the
+/// callback of `options` (made into a token by `token`).
 ///
 /// # Safety
-/// `options` must be NULL or valid.
-unsafe fn lent<O: CompletionOptions>(options: *const O) -> (Callback<O::Callback>, u32) {
-    // SAFETY: forwarded caller contract.
-    unsafe { options.as_ref() }.map_or_else(|| (Callback::default(), 0), O::parts)
-}
-
-/// Queues an operation built from the caller's view.
-///
-/// # Safety
-/// `client` must be NULL or a live client the caller holds a reference to.
-unsafe fn submit(
+/// `client` must be NULL or a live client the caller holds a reference to; `view` and
+/// `options` NULL or valid for the call.
+unsafe fn submit<V, O: CompletionOptions>(
     client: *mut aws_mqtt5_client,
-    make: impl FnOnce(bool) -> Result<Request>,
-    token: OpToken,
-    ack_timeout_override: u32,
+    view: *const V,
+    options: *const O,
+    convert: unsafe fn(&V, bool) -> std::result::Result<Request, c_int>,
+    token: fn(Callback<O::Callback>) -> OpToken,
 ) -> c_int {
     guard::op(|| {
         // SAFETY: forwarded caller contract.
-        let c = unsafe { client_of(client) }?;
-        let request = make(c.iot_core())?;
-        c.send(Mqtt5Command::Submit(request, token, ack_timeout_override));
+        unsafe {
+            let c = client_of(client)?;
+            let request = convert(guard::reference(view)?, c.iot_core()).map_err(Error)?;
+            let (cb, timeout) = options
+                .as_ref()
+                .map_or_else(|| (Callback::default(), 0), O::parts);
+            c.send(Mqtt5Command::Submit(request, token(cb), timeout));
+        }
         Ok(())
     })
 }
@@ -98,20 +98,14 @@ pub unsafe extern "C" fn aws_mqtt5_client_publish(
     publish_options: *const aws_mqtt5_packet_publish_view,
     completion_options: *const aws_mqtt5_publish_completion_options,
 ) -> c_int {
-    // SAFETY: the caller lends valid options for the call.
-    let (cb, timeout) = unsafe { lent(completion_options) };
-    // SAFETY: forwarded caller contract; the view is read during the call only.
+    // SAFETY: forwarded caller contract.
     unsafe {
         submit(
             client,
-            |iot_core| {
-                let view = guard::reference(publish_options)?;
-                Ok(Request::Publish(
-                    publish_from_view(view, iot_core).map_err(Error)?,
-                ))
-            },
-            OpToken::Publish(cb),
-            timeout,
+            publish_options,
+            completion_options,
+            |v, iot_core| publish_from_view(v, iot_core).map(Packet::Publish),
+            OpToken::Publish,
         )
     }
 }
@@ -123,20 +117,14 @@ pub unsafe extern "C" fn aws_mqtt5_client_subscribe(
     subscribe_options: *const aws_mqtt5_packet_subscribe_view,
     completion_options: *const aws_mqtt5_subscribe_completion_options,
 ) -> c_int {
-    // SAFETY: the caller lends valid options for the call.
-    let (cb, timeout) = unsafe { lent(completion_options) };
-    // SAFETY: as above.
+    // SAFETY: forwarded caller contract.
     unsafe {
         submit(
             client,
-            |iot_core| {
-                let view = guard::reference(subscribe_options)?;
-                Ok(Request::Subscribe(
-                    subscribe_from_view(view, iot_core).map_err(Error)?,
-                ))
-            },
-            OpToken::Subscribe(cb),
-            timeout,
+            subscribe_options,
+            completion_options,
+            |v, iot_core| subscribe_from_view(v, iot_core).map(Packet::Subscribe),
+            OpToken::Subscribe,
         )
     }
 }
@@ -148,20 +136,14 @@ pub unsafe extern "C" fn aws_mqtt5_client_unsubscribe(
     unsubscribe_options: *const aws_mqtt5_packet_unsubscribe_view,
     completion_options: *const aws_mqtt5_unsubscribe_completion_options,
 ) -> c_int {
-    // SAFETY: the caller lends valid options for the call.
-    let (cb, timeout) = unsafe { lent(completion_options) };
-    // SAFETY: as above.
+    // SAFETY: forwarded caller contract.
     unsafe {
         submit(
             client,
-            |iot_core| {
-                let view = guard::reference(unsubscribe_options)?;
-                Ok(Request::Unsubscribe(
-                    unsubscribe_from_view(view, iot_core).map_err(Error)?,
-                ))
-            },
-            OpToken::Unsubscribe(cb),
-            timeout,
+            unsubscribe_options,
+            completion_options,
+            |v, iot_core| unsubscribe_from_view(v, iot_core).map(Packet::Unsubscribe),
+            OpToken::Unsubscribe,
         )
     }
 }
