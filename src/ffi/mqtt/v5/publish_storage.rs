@@ -8,9 +8,7 @@
 //! or points to a valid object of its type; a view's pointers and counts describe valid values.
 
 use crate::ffi::common::allocator::aws_allocator;
-use crate::ffi::common::array_list::aws_array_list_clean_up;
-use crate::ffi::common::byte_buf;
-use crate::ffi::guard::{self, Result};
+use crate::ffi::guard::Result;
 use crate::ffi::mqtt::v5::mqtt5_packet_storage::{
     aws_mqtt5_packet_puback_storage, aws_mqtt5_packet_publish_storage,
 };
@@ -18,83 +16,60 @@ use crate::ffi::mqtt::v5::mqtt5_views::{
     aws_mqtt5_packet_puback_view, aws_mqtt5_packet_publish_view,
 };
 use crate::ffi::mqtt::v5::storage_support::{
-    copy_into, copy_optional_string, copy_optional_value, empty_list, init_or_zero, list_of,
-    optional_len, slice, total, user_properties_size,
+    self, Owned, PacketStorage, copy_into, copy_optional_string, copy_optional_value,
+    copy_user_properties, list_of, optional_len, slice, start_fill,
 };
-use crate::ffi::mqtt::v5::user_property_set::{clean_up_set, init_set, set_items};
 use std::ffi::c_int;
 
-/// Fills a zeroed PUBLISH storage from `view`.
-///
-/// # Safety
-/// As the module's contract.
-pub(super) unsafe fn fill_publish(
-    s: &mut aws_mqtt5_packet_publish_storage,
-    allocator: *mut aws_allocator,
-    view: &aws_mqtt5_packet_publish_view,
-) -> Result<()> {
-    // SAFETY: the view's counts describe its arrays.
-    let properties = unsafe { slice(view.user_properties, view.user_property_count) }?;
-    let identifiers = unsafe {
-        slice(
-            view.subscription_identifiers,
-            view.subscription_identifier_count,
-        )
-    }?;
-    // SAFETY: the view's pointers are NULL or valid.
-    let capacity = unsafe {
-        total([
-            user_properties_size(properties)?,
-            view.topic.len,
-            view.payload.len,
-            optional_len(view.response_topic),
-            optional_len(view.correlation_data),
-            optional_len(view.content_type),
-        ])
-    }?;
-    // SAFETY: the allocator is checked by `init`.
-    unsafe { byte_buf::init(&mut s.storage, allocator, capacity) }?;
-    s.storage_view.packet_id = view.packet_id;
-    // SAFETY: the cursors cover readable bytes; the buffer was sized for them.
-    s.storage_view.payload = unsafe { copy_into(&mut s.storage, view.payload) }?;
-    s.storage_view.qos = view.qos;
-    s.storage_view.retain = view.retain;
-    s.storage_view.duplicate = view.duplicate;
-    s.storage_view.topic = unsafe { copy_into(&mut s.storage, view.topic) }?;
-    copy_optional_value!(s, view, payload_format);
-    copy_optional_value!(s, view, message_expiry_interval_seconds);
-    copy_optional_value!(s, view, topic_alias);
-    copy_optional_string!(s, view, response_topic);
-    copy_optional_string!(s, view, correlation_data);
-    // SAFETY: the allocator was checked by `init`.
-    unsafe { list_of(&mut s.subscription_identifiers, allocator, identifiers) }?;
-    s.storage_view.subscription_identifier_count = identifiers.len();
-    s.storage_view.subscription_identifiers = s.subscription_identifiers.data.cast_const().cast();
-    copy_optional_string!(s, view, content_type);
-    // SAFETY: the buffer was sized for the properties.
-    unsafe {
-        init_set(
-            &mut s.user_properties,
-            allocator,
-            &mut s.storage,
-            properties,
-        )
-    }?;
-    s.storage_view.user_property_count = properties.len();
-    s.storage_view.user_properties = set_items(&s.user_properties);
-    Ok(())
-}
+impl PacketStorage for aws_mqtt5_packet_publish_storage {
+    type View = aws_mqtt5_packet_publish_view;
 
-/// Gives back what a PUBLISH storage holds.
-///
-/// # Safety
-/// `s` must be zeroed or filled (even partly) by this module.
-pub(super) unsafe fn clean_up_publish(s: &mut aws_mqtt5_packet_publish_storage) {
-    clean_up_set(&mut s.user_properties);
-    // SAFETY: the list is zeroed or owned.
-    unsafe { aws_array_list_clean_up(&mut s.subscription_identifiers) };
-    // SAFETY: the buffer is empty or owned.
-    unsafe { byte_buf::clean_up(&mut s.storage) };
+    unsafe fn fill(s: &mut Self, allocator: *mut aws_allocator, view: &Self::View) -> Result<()> {
+        // SAFETY: the view's pointers and counts describe valid values.
+        let identifiers = unsafe {
+            slice(
+                view.subscription_identifiers,
+                view.subscription_identifier_count,
+            )
+        }?;
+        let properties = start_fill!(
+            s,
+            allocator,
+            view,
+            [
+                view.topic.len,
+                view.payload.len,
+                optional_len(view.response_topic),
+                optional_len(view.correlation_data),
+                optional_len(view.content_type),
+            ]
+        );
+        s.storage_view.packet_id = view.packet_id;
+        // SAFETY: the cursors cover readable bytes; the buffer was sized for them.
+        s.storage_view.payload = unsafe { copy_into(&mut s.storage, view.payload) }?;
+        s.storage_view.qos = view.qos;
+        s.storage_view.retain = view.retain;
+        s.storage_view.duplicate = view.duplicate;
+        s.storage_view.topic = unsafe { copy_into(&mut s.storage, view.topic) }?;
+        copy_optional_value!(s, view, payload_format);
+        copy_optional_value!(s, view, message_expiry_interval_seconds);
+        copy_optional_value!(s, view, topic_alias);
+        copy_optional_string!(s, view, response_topic);
+        copy_optional_string!(s, view, correlation_data);
+        // SAFETY: the allocator was checked by `init`.
+        (
+            s.storage_view.subscription_identifier_count,
+            s.storage_view.subscription_identifiers,
+        ) = unsafe { list_of(&mut s.subscription_identifiers, allocator, identifiers) }?;
+        copy_optional_string!(s, view, content_type);
+        copy_user_properties!(s, allocator, properties);
+        Ok(())
+    }
+
+    fn owned(&mut self) -> Owned<'_> {
+        Owned::new(&mut self.storage, &mut self.user_properties)
+            .with_list::<u32>(&mut self.subscription_identifiers)
+    }
 }
 
 /// Copies `publish_options` into `publish_storage`, payload included.
@@ -104,12 +79,8 @@ pub unsafe extern "C" fn aws_mqtt5_packet_publish_storage_init(
     allocator: *mut aws_allocator,
     publish_options: *const aws_mqtt5_packet_publish_view,
 ) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller lends the storage to fill and the view to copy.
-        let s = unsafe { guard::mutable(publish_storage) }?;
-        let view = *unsafe { guard::reference(publish_options) }?;
-        unsafe { init_or_zero(s, |s| fill_publish(s, allocator, &view), clean_up_publish) }
-    })
+    // SAFETY: the module's contract.
+    unsafe { storage_support::init(publish_storage, allocator, publish_options) }
 }
 
 /// Zeroes `publish_storage` and gives it an empty user property set and subscription
@@ -119,15 +90,8 @@ pub unsafe extern "C" fn aws_mqtt5_packet_publish_storage_init_from_external_sto
     publish_storage: *mut aws_mqtt5_packet_publish_storage,
     allocator: *mut aws_allocator,
 ) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller lends the storage to prepare.
-        let s = unsafe { guard::mutable(publish_storage) }?;
-        let fill = |s: &mut aws_mqtt5_packet_publish_storage| unsafe {
-            init_set(&mut s.user_properties, allocator, &mut s.storage, &[])?;
-            empty_list::<u32>(&mut s.subscription_identifiers, allocator)
-        };
-        unsafe { init_or_zero(s, fill, clean_up_publish) }
-    })
+    // SAFETY: the module's contract.
+    unsafe { storage_support::init_from_external_storage(publish_storage, allocator) }
 }
 
 /// Gives back everything the storage holds. NULL does nothing.
@@ -135,59 +99,25 @@ pub unsafe extern "C" fn aws_mqtt5_packet_publish_storage_init_from_external_sto
 pub unsafe extern "C" fn aws_mqtt5_packet_publish_storage_clean_up(
     publish_storage: *mut aws_mqtt5_packet_publish_storage,
 ) {
-    guard::guard((), || {
-        // SAFETY: the caller lends a storage this module filled (or zeroed).
-        if let Some(s) = unsafe { publish_storage.as_mut() } {
-            unsafe { clean_up_publish(s) };
-        }
+    // SAFETY: the module's contract.
+    unsafe { storage_support::clean_up(publish_storage) }
+}
+
+impl PacketStorage for aws_mqtt5_packet_puback_storage {
+    type View = aws_mqtt5_packet_puback_view;
+
+    unsafe fn fill(s: &mut Self, allocator: *mut aws_allocator, view: &Self::View) -> Result<()> {
+        let properties = start_fill!(s, allocator, view, [optional_len(view.reason_string)]);
+        s.storage_view.packet_id = view.packet_id;
+        s.storage_view.reason_code = view.reason_code;
+        copy_optional_string!(s, view, reason_string);
+        copy_user_properties!(s, allocator, properties);
         Ok(())
-    })
-}
+    }
 
-/// Fills a zeroed PUBACK storage from `view`.
-///
-/// # Safety
-/// As the module's contract.
-unsafe fn fill_puback(
-    s: &mut aws_mqtt5_packet_puback_storage,
-    allocator: *mut aws_allocator,
-    view: &aws_mqtt5_packet_puback_view,
-) -> Result<()> {
-    // SAFETY: the view's counts describe its arrays; its pointers are NULL or valid.
-    let properties = unsafe { slice(view.user_properties, view.user_property_count) }?;
-    let capacity = unsafe {
-        total([
-            user_properties_size(properties)?,
-            optional_len(view.reason_string),
-        ])
-    }?;
-    // SAFETY: the allocator is checked by `init`.
-    unsafe { byte_buf::init(&mut s.storage, allocator, capacity) }?;
-    s.storage_view.packet_id = view.packet_id;
-    s.storage_view.reason_code = view.reason_code;
-    copy_optional_string!(s, view, reason_string);
-    // SAFETY: the buffer was sized for the properties.
-    unsafe {
-        init_set(
-            &mut s.user_properties,
-            allocator,
-            &mut s.storage,
-            properties,
-        )
-    }?;
-    s.storage_view.user_property_count = properties.len();
-    s.storage_view.user_properties = set_items(&s.user_properties);
-    Ok(())
-}
-
-/// Gives back what a PUBACK storage holds.
-///
-/// # Safety
-/// `s` must be zeroed or filled (even partly) by this module.
-unsafe fn clean_up_puback(s: &mut aws_mqtt5_packet_puback_storage) {
-    clean_up_set(&mut s.user_properties);
-    // SAFETY: the buffer is empty or owned.
-    unsafe { byte_buf::clean_up(&mut s.storage) };
+    fn owned(&mut self) -> Owned<'_> {
+        Owned::new(&mut self.storage, &mut self.user_properties)
+    }
 }
 
 /// Copies `puback_view` into `puback_storage`.
@@ -197,12 +127,8 @@ pub unsafe extern "C" fn aws_mqtt5_packet_puback_storage_init(
     allocator: *mut aws_allocator,
     puback_view: *const aws_mqtt5_packet_puback_view,
 ) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller lends the storage to fill and the view to copy.
-        let s = unsafe { guard::mutable(puback_storage) }?;
-        let view = *unsafe { guard::reference(puback_view) }?;
-        unsafe { init_or_zero(s, |s| fill_puback(s, allocator, &view), clean_up_puback) }
-    })
+    // SAFETY: the module's contract.
+    unsafe { storage_support::init(puback_storage, allocator, puback_view) }
 }
 
 /// Zeroes `puback_storage` and gives it an empty user property set from `allocator`.
@@ -211,14 +137,8 @@ pub unsafe extern "C" fn aws_mqtt5_packet_puback_storage_init_from_external_stor
     puback_storage: *mut aws_mqtt5_packet_puback_storage,
     allocator: *mut aws_allocator,
 ) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller lends the storage to prepare.
-        let s = unsafe { guard::mutable(puback_storage) }?;
-        let fill = |s: &mut aws_mqtt5_packet_puback_storage| unsafe {
-            init_set(&mut s.user_properties, allocator, &mut s.storage, &[])
-        };
-        unsafe { init_or_zero(s, fill, clean_up_puback) }
-    })
+    // SAFETY: the module's contract.
+    unsafe { storage_support::init_from_external_storage(puback_storage, allocator) }
 }
 
 /// Gives back everything the storage holds. NULL does nothing.
@@ -226,11 +146,6 @@ pub unsafe extern "C" fn aws_mqtt5_packet_puback_storage_init_from_external_stor
 pub unsafe extern "C" fn aws_mqtt5_packet_puback_storage_clean_up(
     puback_storage: *mut aws_mqtt5_packet_puback_storage,
 ) {
-    guard::guard((), || {
-        // SAFETY: the caller lends a storage this module filled (or zeroed).
-        if let Some(s) = unsafe { puback_storage.as_mut() } {
-            unsafe { clean_up_puback(s) };
-        }
-        Ok(())
-    })
+    // SAFETY: the module's contract.
+    unsafe { storage_support::clean_up(puback_storage) }
 }

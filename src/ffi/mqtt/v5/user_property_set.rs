@@ -15,8 +15,9 @@ use crate::ffi::mqtt::v5::mqtt5_views::aws_mqtt5_user_property;
 use crate::ffi::mqtt::v5::storage_support::{copy_into, list_of, slice};
 use std::ffi::c_int;
 
-/// Fills `set` with copies of `properties`, their names and values appended to `storage`. On
-/// failure the set is left empty; bytes already appended to `storage` stay there, as upstream.
+/// Fills `set` with copies of `properties`, their names and values appended to `storage`, and
+/// returns the count and the pointer with which a storage's view shows them. On failure the set
+/// is left empty; bytes already appended to `storage` stay there, as upstream.
 ///
 /// # Safety
 /// `storage` must be a valid buffer; `allocator` NULL or valid; the properties' cursors must
@@ -26,7 +27,7 @@ pub unsafe fn init_set(
     allocator: *mut aws_allocator,
     storage: &mut aws_byte_buf,
     properties: &[aws_mqtt5_user_property],
-) -> Result<()> {
+) -> Result<(usize, *const aws_mqtt5_user_property)> {
     set.properties = aws_array_list::ZERO;
     let mut copies = Vec::with_capacity(properties.len());
     for p in properties {
@@ -46,11 +47,6 @@ pub fn clean_up_set(set: &mut aws_mqtt5_user_property_set) {
     unsafe { aws_array_list_clean_up(&mut set.properties) };
 }
 
-/// The properties of a set, as the pointer a view holds (NULL when there are none).
-pub fn set_items(set: &aws_mqtt5_user_property_set) -> *const aws_mqtt5_user_property {
-    set.properties.data.cast_const().cast()
-}
-
 /// Copies `property_count` properties into `property_set`, appending their names and values to
 /// `storage_buffer`, which must have room for them (it does not grow): otherwise
 /// `AWS_ERROR_DEST_COPY_TOO_SMALL`, and the set is left empty.
@@ -68,7 +64,7 @@ pub unsafe extern "C" fn aws_mqtt5_user_property_set_init_with_storage(
         set.properties = aws_array_list::ZERO;
         let storage = unsafe { buf_mut(storage_buffer) }?;
         let properties = unsafe { slice(properties, property_count) }?;
-        unsafe { init_set(set, allocator, storage, properties) }
+        unsafe { init_set(set, allocator, storage, properties) }.map(drop)
     })
 }
 
@@ -139,7 +135,7 @@ mod tests {
             );
             assert_eq!(aws_mqtt5_user_property_set_size(&set), 2);
             assert_eq!(buf.len, 5);
-            let first = *set_items(&set);
+            let first = *set.properties.data.cast::<aws_mqtt5_user_property>();
             assert_eq!(first.name.as_bytes().unwrap(), b"a");
             assert_eq!(first.value.as_bytes().unwrap(), b"bc");
             assert_eq!(first.name.ptr, buf.buffer);
