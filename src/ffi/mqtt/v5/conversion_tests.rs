@@ -424,7 +424,10 @@ fn acknowledgement_views_show_codes_strings_and_properties() {
         user_properties: vec![("n".into(), "v".into())],
         ..Properties::default()
     };
-    let expected_props = vec![(b"n".to_vec(), b"v".to_vec())];
+    // What each view shows of `props`.
+    let shown =
+        |reason_string, properties, count| (opt_bytes(reason_string), pairs(properties, count));
+    let expected = (Some(b"why".to_vec()), vec![(b"n".to_vec(), b"v".to_vec())]);
     let puback = PubAck {
         packet_id: 9,
         reason_code: 16,
@@ -432,11 +435,8 @@ fn acknowledgement_views_show_codes_strings_and_properties() {
     };
     with_puback_view(&puback, |v| {
         assert_eq!((v.packet_id, v.reason_code), (9, 16));
-        assert_eq!(opt_bytes(v.reason_string), Some(b"why".to_vec()));
-        assert_eq!(
-            pairs(v.user_properties, v.user_property_count),
-            expected_props
-        );
+        let shown = shown(v.reason_string, v.user_properties, v.user_property_count);
+        assert_eq!(shown, expected);
     });
     let suback = Suback {
         packet_id: 3,
@@ -446,11 +446,8 @@ fn acknowledgement_views_show_codes_strings_and_properties() {
     with_suback_view(&suback, |v| {
         assert_eq!(v.packet_id, 3);
         assert_eq!(list(v.reason_codes, v.reason_code_count), [0, 1, 135]);
-        assert_eq!(opt_bytes(v.reason_string), Some(b"why".to_vec()));
-        assert_eq!(
-            pairs(v.user_properties, v.user_property_count),
-            expected_props
-        );
+        let shown = shown(v.reason_string, v.user_properties, v.user_property_count);
+        assert_eq!(shown, expected);
     });
     let unsuback = Unsuback {
         packet_id: 4,
@@ -460,11 +457,8 @@ fn acknowledgement_views_show_codes_strings_and_properties() {
     with_unsuback_view(&unsuback, |v| {
         assert_eq!(v.packet_id, 4);
         assert_eq!(list(v.reason_codes, v.reason_code_count), [17]);
-        assert_eq!(opt_bytes(v.reason_string), Some(b"why".to_vec()));
-        assert_eq!(
-            pairs(v.user_properties, v.user_property_count),
-            expected_props
-        );
+        let shown = shown(v.reason_string, v.user_properties, v.user_property_count);
+        assert_eq!(shown, expected);
     });
 }
 

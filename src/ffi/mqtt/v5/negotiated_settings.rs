@@ -96,10 +96,9 @@ pub unsafe extern "C" fn aws_mqtt5_negotiated_settings_clean_up(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::common::allocator::{
-        aws_default_allocator, aws_mem_tracer_count, aws_mem_tracer_destroy, aws_mem_tracer_new,
-    };
+    use crate::ffi::common::allocator::aws_default_allocator;
     use crate::ffi::mqtt::v5::mqtt5_types::aws_mqtt5_qos;
+    use crate::ffi::mqtt::v5::storage_tests::Tracer;
 
     fn zeroed() -> aws_mqtt5_negotiated_settings {
         // SAFETY: all zeroes is valid settings with no identifier.
@@ -109,33 +108,35 @@ mod tests {
     #[test]
     fn init_keeps_an_owned_copy_of_the_client_id() {
         unsafe {
-            let t = aws_mem_tracer_new(aws_default_allocator(), ptr::null_mut(), 1, 0);
+            let t = Tracer::new();
             let mut settings = zeroed();
             let id = aws_byte_cursor::from_slice(b"client-1");
-            assert_eq!(aws_mqtt5_negotiated_settings_init(t, &mut settings, &id), 0);
+            assert_eq!(
+                aws_mqtt5_negotiated_settings_init(t.0, &mut settings, &id),
+                0
+            );
             assert_eq!(
                 settings.client_id_storage.cursor().as_bytes().unwrap(),
                 b"client-1"
             );
             assert_ne!(settings.client_id_storage.buffer, id.ptr);
             aws_mqtt5_negotiated_settings_clean_up(&mut settings);
-            assert_eq!(aws_mem_tracer_count(t), 0);
-            aws_mem_tracer_destroy(t);
+            assert_eq!(t.live(), 0);
         }
     }
 
     #[test]
     fn copy_duplicates_every_field_and_the_client_id() {
         unsafe {
-            let t = aws_mem_tracer_new(aws_default_allocator(), ptr::null_mut(), 1, 0);
+            let t = Tracer::new();
             let mut source = zeroed();
             let id = aws_byte_cursor::from_slice(b"abc");
-            assert_eq!(aws_mqtt5_negotiated_settings_init(t, &mut source, &id), 0);
+            assert_eq!(aws_mqtt5_negotiated_settings_init(t.0, &mut source, &id), 0);
             source.maximum_qos = aws_mqtt5_qos::AWS_MQTT5_QOS_AT_LEAST_ONCE as c_int;
             source.server_keep_alive = 30;
             source.rejoined_session = true;
             let mut dest = zeroed();
-            assert_eq!(aws_mqtt5_negotiated_settings_init(t, &mut dest, &id), 0);
+            assert_eq!(aws_mqtt5_negotiated_settings_init(t.0, &mut dest, &id), 0);
             assert_eq!(aws_mqtt5_negotiated_settings_copy(&source, &mut dest), 0);
             assert_eq!(dest.maximum_qos, 1);
             assert_eq!(dest.server_keep_alive, 30);
@@ -148,8 +149,7 @@ mod tests {
             assert_eq!(aws_mqtt5_negotiated_settings_copy(&source, &mut source), 0);
             aws_mqtt5_negotiated_settings_clean_up(&mut source);
             aws_mqtt5_negotiated_settings_clean_up(&mut dest);
-            assert_eq!(aws_mem_tracer_count(t), 0);
-            aws_mem_tracer_destroy(t);
+            assert_eq!(t.live(), 0);
         }
     }
 

@@ -16,16 +16,16 @@ use crate::ffi::common::error::aws_last_error;
 use crate::ffi::guard::INVALID_ARGUMENT;
 use std::ptr;
 
-/// An allocator that counts live blocks, for leak checks.
-struct Tracer(*mut aws_allocator);
+/// An allocator that counts live blocks, for leak checks (also used by the other v5 tests).
+pub(super) struct Tracer(pub(super) *mut aws_allocator);
 
 impl Tracer {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         // SAFETY: the default allocator is valid; level 1 counts bytes and blocks.
         Self(unsafe { aws_mem_tracer_new(aws_default_allocator(), ptr::null_mut(), 1, 0) })
     }
 
-    fn live(&self) -> usize {
+    pub(super) fn live(&self) -> usize {
         // SAFETY: a tracer made by `new`.
         unsafe { aws_mem_tracer_count(self.0) }
     }

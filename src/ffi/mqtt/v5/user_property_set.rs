@@ -97,14 +97,12 @@ pub unsafe extern "C" fn aws_mqtt5_user_property_set_size(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::common::allocator::{
-        aws_default_allocator, aws_mem_tracer_count, aws_mem_tracer_destroy, aws_mem_tracer_new,
-    };
+    use crate::ffi::common::allocator::aws_default_allocator;
     use crate::ffi::common::byte_buf::{aws_byte_buf_clean_up, aws_byte_buf_init, aws_byte_cursor};
     use crate::ffi::common::error::{
         aws_common_error::AWS_ERROR_DEST_COPY_TOO_SMALL, aws_last_error,
     };
-    use std::ptr;
+    use crate::ffi::mqtt::v5::storage_tests::Tracer;
 
     fn property(name: &'static str, value: &'static str) -> aws_mqtt5_user_property {
         aws_mqtt5_user_property {
@@ -116,9 +114,9 @@ mod tests {
     #[test]
     fn a_set_copies_names_and_values_into_the_buffer() {
         unsafe {
-            let t = aws_mem_tracer_new(aws_default_allocator(), ptr::null_mut(), 1, 0);
+            let t = Tracer::new();
             let mut buf = aws_byte_buf::EMPTY;
-            assert_eq!(aws_byte_buf_init(&mut buf, t, 16), 0);
+            assert_eq!(aws_byte_buf_init(&mut buf, t.0, 16), 0);
             let props = [property("a", "bc"), property("de", "")];
             let mut set = aws_mqtt5_user_property_set {
                 properties: aws_array_list::ZERO,
@@ -126,7 +124,7 @@ mod tests {
             assert_eq!(
                 aws_mqtt5_user_property_set_init_with_storage(
                     &mut set,
-                    t,
+                    t.0,
                     &mut buf,
                     2,
                     props.as_ptr()
@@ -141,8 +139,7 @@ mod tests {
             assert_eq!(first.name.ptr, buf.buffer);
             aws_mqtt5_user_property_set_clean_up(&mut set);
             aws_byte_buf_clean_up(&mut buf);
-            assert_eq!(aws_mem_tracer_count(t), 0);
-            aws_mem_tracer_destroy(t);
+            assert_eq!(t.live(), 0);
         }
     }
 

@@ -34,9 +34,14 @@ fn cursor(text: &str) -> aws_byte_cursor {
     aws_byte_cursor::from_slice(text.as_bytes())
 }
 
-/// A cursor over an optional string or binary value the packet owns.
+/// A cursor over an optional binary value the packet owns.
 fn optional_cursor(value: Option<&[u8]>) -> Option<aws_byte_cursor> {
     value.map(aws_byte_cursor::from_slice)
+}
+
+/// A cursor over an optional string the packet owns.
+fn text(value: &Option<String>) -> Option<aws_byte_cursor> {
+    optional_cursor(value.as_deref().map(str::as_bytes))
 }
 
 /// The packet's user properties as the view's array of cursor pairs.
@@ -60,9 +65,9 @@ fn flag(value: Option<u8>) -> Option<bool> {
 pub fn with_publish_view<R>(p: &Publish, f: impl FnOnce(&aws_mqtt5_packet_publish_view) -> R) -> R {
     let props = &p.properties;
     let payload_format = props.payload_format_indicator.map(c_int::from);
-    let response_topic = optional_cursor(props.response_topic.as_deref().map(str::as_bytes));
+    let response_topic = text(&props.response_topic);
     let correlation_data = optional_cursor(props.correlation_data.as_deref());
-    let content_type = optional_cursor(props.content_type.as_deref().map(str::as_bytes));
+    let content_type = text(&props.content_type);
     let user_properties = user_properties(props);
     let view = aws_mqtt5_packet_publish_view {
         payload: aws_byte_cursor::from_slice(&p.payload),
@@ -93,7 +98,6 @@ pub fn with_connack_view<R>(p: &Connack, f: impl FnOnce(&aws_mqtt5_packet_connac
     let wildcard = flag(props.wildcard_subscription_available);
     let identifiers = flag(props.subscription_identifiers_available);
     let shared = flag(props.shared_subscription_available);
-    let text = |s: &Option<String>| optional_cursor(s.as_deref().map(str::as_bytes));
     let assigned_client_identifier = text(&props.assigned_client_identifier);
     let reason_string = text(&props.reason_string);
     let response_information = text(&props.response_information);
@@ -132,8 +136,8 @@ pub fn with_disconnect_view<R>(
     f: impl FnOnce(&aws_mqtt5_packet_disconnect_view) -> R,
 ) -> R {
     let props = &p.properties;
-    let reason_string = optional_cursor(props.reason_string.as_deref().map(str::as_bytes));
-    let server_reference = optional_cursor(props.server_reference.as_deref().map(str::as_bytes));
+    let reason_string = text(&props.reason_string);
+    let server_reference = text(&props.server_reference);
     let user_properties = user_properties(props);
     let view = aws_mqtt5_packet_disconnect_view {
         reason_code: c_int::from(p.reason_code),
@@ -149,7 +153,7 @@ pub fn with_disconnect_view<R>(
 /// Calls `f` with a PUBACK view of `p`.
 pub fn with_puback_view<R>(p: &PubAck, f: impl FnOnce(&aws_mqtt5_packet_puback_view) -> R) -> R {
     let props = &p.properties;
-    let reason_string = optional_cursor(props.reason_string.as_deref().map(str::as_bytes));
+    let reason_string = text(&props.reason_string);
     let user_properties = user_properties(props);
     let view = aws_mqtt5_packet_puback_view {
         packet_id: p.packet_id,
@@ -161,39 +165,39 @@ pub fn with_puback_view<R>(p: &PubAck, f: impl FnOnce(&aws_mqtt5_packet_puback_v
     f(&view)
 }
 
-/// Calls `f` with a SUBACK view of `p`.
-pub fn with_suback_view<R>(p: &Suback, f: impl FnOnce(&aws_mqtt5_packet_suback_view) -> R) -> R {
-    let props = &p.properties;
-    let reason_string = optional_cursor(props.reason_string.as_deref().map(str::as_bytes));
-    let user_properties = user_properties(props);
-    let reason_codes: Vec<c_int> = p.reason_codes.iter().map(|&c| c_int::from(c)).collect();
-    let view = aws_mqtt5_packet_suback_view {
-        packet_id: p.packet_id,
-        reason_string: optional(&reason_string),
-        user_property_count: user_properties.len(),
-        user_properties: array(&user_properties),
-        reason_code_count: reason_codes.len(),
-        reason_codes: array(&reason_codes),
+/// SUBACK and UNSUBACK: packets with the same fields, shown as views with the same fields.
+macro_rules! with_ack_view {
+    ($(#[$doc:meta])* $name:ident, $packet:ty, $view:ident) => {
+        $(#[$doc])*
+        pub fn $name<R>(p: &$packet, f: impl FnOnce(&$view) -> R) -> R {
+            let props = &p.properties;
+            let reason_string = text(&props.reason_string);
+            let user_properties = user_properties(props);
+            let reason_codes: Vec<c_int> =
+                p.reason_codes.iter().map(|&c| c_int::from(c)).collect();
+            let view = $view {
+                packet_id: p.packet_id,
+                reason_string: optional(&reason_string),
+                user_property_count: user_properties.len(),
+                user_properties: array(&user_properties),
+                reason_code_count: reason_codes.len(),
+                reason_codes: array(&reason_codes),
+            };
+            f(&view)
+        }
     };
-    f(&view)
 }
 
-/// Calls `f` with an UNSUBACK view of `p`.
-pub fn with_unsuback_view<R>(
-    p: &Unsuback,
-    f: impl FnOnce(&aws_mqtt5_packet_unsuback_view) -> R,
-) -> R {
-    let props = &p.properties;
-    let reason_string = optional_cursor(props.reason_string.as_deref().map(str::as_bytes));
-    let user_properties = user_properties(props);
-    let reason_codes: Vec<c_int> = p.reason_codes.iter().map(|&c| c_int::from(c)).collect();
-    let view = aws_mqtt5_packet_unsuback_view {
-        packet_id: p.packet_id,
-        reason_string: optional(&reason_string),
-        user_property_count: user_properties.len(),
-        user_properties: array(&user_properties),
-        reason_code_count: reason_codes.len(),
-        reason_codes: array(&reason_codes),
-    };
-    f(&view)
-}
+with_ack_view!(
+    /// Calls `f` with a SUBACK view of `p`.
+    with_suback_view,
+    Suback,
+    aws_mqtt5_packet_suback_view
+);
+
+with_ack_view!(
+    /// Calls `f` with an UNSUBACK view of `p`.
+    with_unsuback_view,
+    Unsuback,
+    aws_mqtt5_packet_unsuback_view
+);
