@@ -40,7 +40,8 @@ unsafe fn has_username(username: *const aws_byte_cursor) -> bool {
     unsafe { optional(username) }.is_some_and(|c| c.len > 0)
 }
 
-impl PacketStorage for aws_mqtt5_packet_connect_storage {
+// SAFETY: a C struct of lists, a buffer, pointers and plain values: all zeroes is empty.
+unsafe impl PacketStorage for aws_mqtt5_packet_connect_storage {
     type View = aws_mqtt5_packet_connect_view;
 
     unsafe fn fill(s: &mut Self, allocator: *mut aws_allocator, view: &Self::View) -> Result<()> {
@@ -157,7 +158,8 @@ pub unsafe extern "C" fn aws_mqtt5_packet_connect_storage_clean_up(
     unsafe { storage_support::clean_up(connect_storage) }
 }
 
-impl PacketStorage for aws_mqtt5_packet_connack_storage {
+// SAFETY: a C struct of lists, a buffer, pointers and plain values: all zeroes is empty.
+unsafe impl PacketStorage for aws_mqtt5_packet_connack_storage {
     type View = aws_mqtt5_packet_connack_view;
 
     unsafe fn fill(s: &mut Self, allocator: *mut aws_allocator, view: &Self::View) -> Result<()> {

@@ -15,7 +15,8 @@ use crate::ffi::mqtt::v5::storage_support::{
 };
 use std::ffi::c_int;
 
-impl PacketStorage for aws_mqtt5_packet_disconnect_storage {
+// SAFETY: a C struct of lists, a buffer, pointers and plain values: all zeroes is empty.
+unsafe impl PacketStorage for aws_mqtt5_packet_disconnect_storage {
     type View = aws_mqtt5_packet_disconnect_view;
 
     unsafe fn fill(s: &mut Self, allocator: *mut aws_allocator, view: &Self::View) -> Result<()> {

@@ -21,7 +21,8 @@ use crate::ffi::mqtt::v5::storage_support::{
 };
 use std::ffi::c_int;
 
-impl PacketStorage for aws_mqtt5_packet_publish_storage {
+// SAFETY: a C struct of lists, a buffer, pointers and plain values: all zeroes is empty.
+unsafe impl PacketStorage for aws_mqtt5_packet_publish_storage {
     type View = aws_mqtt5_packet_publish_view;
 
     unsafe fn fill(s: &mut Self, allocator: *mut aws_allocator, view: &Self::View) -> Result<()> {
@@ -103,7 +104,8 @@ pub unsafe extern "C" fn aws_mqtt5_packet_publish_storage_clean_up(
     unsafe { storage_support::clean_up(publish_storage) }
 }
 
-impl PacketStorage for aws_mqtt5_packet_puback_storage {
+// SAFETY: a C struct of lists, a buffer, pointers and plain values: all zeroes is empty.
+unsafe impl PacketStorage for aws_mqtt5_packet_puback_storage {
     type View = aws_mqtt5_packet_puback_view;
 
     unsafe fn fill(s: &mut Self, allocator: *mut aws_allocator, view: &Self::View) -> Result<()> {

@@ -186,7 +186,11 @@ impl<'a> Owned<'a> {
 
 /// One packet's storage struct: what sets it apart from the others. The exported functions of
 /// every packet storage are [`init`], [`init_from_external_storage`] and [`clean_up`] around it.
-pub trait PacketStorage: Sized {
+///
+/// # Safety
+/// All zeroes must be a valid value of the implementing type (a storage that holds nothing):
+/// [`init`] starts from it and leaves it after a failure.
+pub unsafe trait PacketStorage: Sized {
     /// The view `_init` copies.
     type View: Copy;
 
@@ -246,7 +250,8 @@ pub unsafe fn init<S: PacketStorage>(
         // SAFETY: the caller lends the storage to fill and the view to copy.
         let s = unsafe { guard::mutable(storage) }?;
         let view = *unsafe { guard::reference(view) }?;
-        // SAFETY: all zeroes is a valid storage, and `clean_up` takes a partly filled one.
+        // SAFETY: `PacketStorage` vouches that all zeroes is a valid storage; `clean_up` takes a
+        // partly filled one.
         unsafe { init_or_zero(s, |s| S::fill(s, allocator, &view), S::clean_up) }
     })
 }

@@ -27,7 +27,8 @@ use crate::ffi::mqtt::v5::storage_support::{
 };
 use std::ffi::c_int;
 
-impl PacketStorage for aws_mqtt5_packet_subscribe_storage {
+// SAFETY: a C struct of lists, a buffer, pointers and plain values: all zeroes is empty.
+unsafe impl PacketStorage for aws_mqtt5_packet_subscribe_storage {
     type View = aws_mqtt5_packet_subscribe_view;
 
     unsafe fn fill(s: &mut Self, allocator: *mut aws_allocator, view: &Self::View) -> Result<()> {
@@ -95,7 +96,8 @@ pub unsafe extern "C" fn aws_mqtt5_packet_subscribe_storage_clean_up(
 /// SUBACK and UNSUBACK storage: the same fields, with reason codes of their own enum.
 macro_rules! ack_storage {
     ($storage:ty, $view:ty, $code:ty) => {
-        impl PacketStorage for $storage {
+        // SAFETY: a C struct of lists, a buffer, pointers and plain values: all zeroes is empty.
+        unsafe impl PacketStorage for $storage {
             type View = $view;
 
             unsafe fn fill(
@@ -164,7 +166,8 @@ pub unsafe extern "C" fn aws_mqtt5_packet_suback_storage_clean_up(
     unsafe { storage_support::clean_up(suback_storage) }
 }
 
-impl PacketStorage for aws_mqtt5_packet_unsubscribe_storage {
+// SAFETY: a C struct of lists, a buffer, pointers and plain values: all zeroes is empty.
+unsafe impl PacketStorage for aws_mqtt5_packet_unsubscribe_storage {
     type View = aws_mqtt5_packet_unsubscribe_view;
 
     unsafe fn fill(s: &mut Self, allocator: *mut aws_allocator, view: &Self::View) -> Result<()> {
