@@ -515,6 +515,93 @@ static inline int fx5_finish(struct aws_mqtt5_client *client, struct fx5_events 
     return 0;
 }
 
+/* Lifecycle events of `type` so far (takes the lock). */
+static inline int fx5_count(struct fx5_events *ev, enum aws_mqtt5_client_lifecycle_event_type type) {
+    int n;
+    FX_READ(ev, fx5_count_locked(ev, type), n);
+    return n;
+}
+
+/* A fresh record and a configuration for a client of 127.0.0.1:port (see fx5_config_init). */
+static inline void fx5_setup(struct fx5_events *ev, struct fx5_config *c, struct aws_client_bootstrap *bootstrap,
+                             int port, const char *client_id) {
+    fx5_events_init(ev);
+    fx5_config_init(c, bootstrap, port, client_id, ev);
+}
+
+/* A new client for the configuration, started; does not wait for the connection. */
+static inline int fx5_launch(struct aws_allocator *alloc, struct fx5_config *c, struct fx5_events *ev,
+                             struct aws_mqtt5_client **out) {
+    *out = fx5_client_new(alloc, c, ev);
+    CHECK(*out != NULL);
+    CHECK_INT_EQ(aws_mqtt5_client_start(*out), AWS_OP_SUCCESS);
+    return 0;
+}
+
+/* A new client for the configuration, started and connected (waits for CONNECTION_SUCCESS). */
+static inline int fx5_connect(struct aws_allocator *alloc, struct fx5_config *c, struct fx5_events *ev,
+                              struct aws_mqtt5_client **out) {
+    *out = fx5_client_new(alloc, c, ev);
+    CHECK(*out != NULL);
+    CHECK_INT_EQ(fx5_start_and_wait(*out, ev), 0);
+    return 0;
+}
+
+/* fx5_finish, then the record's clean-up: the end of a test's client. */
+static inline int fx5_finish_and_clean_up(struct aws_mqtt5_client *client, struct fx5_events *ev) {
+    CHECK_INT_EQ(fx5_finish(client, ev), 0);
+    fx5_events_clean_up(ev);
+    return 0;
+}
+
+/* Polls the client's statistics (submission is asynchronous) until at least `count` operations
+ * are incomplete or `timeout_ms` passed; the last reading is left in `stats`. */
+static inline void fx5_wait_incomplete(struct aws_mqtt5_client *client, struct aws_mqtt5_client_operation_statistics *stats,
+                                       uint64_t count, int timeout_ms) {
+    uint64_t deadline = fx_now_ns() + (uint64_t)timeout_ms * 1000000ULL;
+    for (;;) {
+        aws_mqtt5_client_get_stats(client, stats);
+        if (stats->incomplete_operation_count >= count || fx_now_ns() > deadline) {
+            return;
+        }
+        fx_sleep_ms(5);
+    }
+}
+
+/* Submits a SUBSCRIBE to one filter whose completion lands in the returned slot (NULL when the
+ * call failed); does not wait. */
+static inline struct fx5_op *fx5_subscribe_async(struct aws_mqtt5_client *client, struct fx5_events *ev,
+                                                 const char *filter, enum aws_mqtt5_qos qos) {
+    struct fx5_op *op = fx5_op_new(ev);
+    if (!op) {
+        return NULL;
+    }
+    struct aws_mqtt5_subscription_view subscription = {.topic_filter = fx_cur(filter), .qos = qos};
+    struct aws_mqtt5_packet_subscribe_view subscribe = {.subscription_count = 1, .subscriptions = &subscription};
+    struct aws_mqtt5_subscribe_completion_options completion = {
+        .completion_callback = fx5_on_subscribe_complete,
+        .completion_user_data = op,
+    };
+    return aws_mqtt5_client_subscribe(client, &subscribe, &completion) == AWS_OP_SUCCESS ? op : NULL;
+}
+
+/* Submits an UNSUBSCRIBE from one filter whose completion lands in the returned slot (NULL when
+ * the call failed); does not wait. */
+static inline struct fx5_op *fx5_unsubscribe_async(struct aws_mqtt5_client *client, struct fx5_events *ev,
+                                                   const char *filter) {
+    struct fx5_op *op = fx5_op_new(ev);
+    if (!op) {
+        return NULL;
+    }
+    struct aws_byte_cursor topic_filter = fx_cur(filter);
+    struct aws_mqtt5_packet_unsubscribe_view unsubscribe = {.topic_filter_count = 1, .topic_filters = &topic_filter};
+    struct aws_mqtt5_unsubscribe_completion_options completion = {
+        .completion_callback = fx5_on_unsubscribe_complete,
+        .completion_user_data = op,
+    };
+    return aws_mqtt5_client_unsubscribe(client, &unsubscribe, &completion) == AWS_OP_SUCCESS ? op : NULL;
+}
+
 /* Submits a PUBLISH whose completion lands in the returned slot (NULL when the call failed). */
 static inline struct fx5_op *fx5_publish(struct aws_mqtt5_client *client, struct fx5_events *ev, const char *topic,
                                          enum aws_mqtt5_qos qos, const char *payload) {
@@ -540,15 +627,8 @@ static inline struct fx5_op *fx5_publish(struct aws_mqtt5_client *client, struct
 /* Subscribes to one filter and waits for the SUBACK, which must grant `qos`. */
 static inline int fx5_subscribe(struct aws_mqtt5_client *client, struct fx5_events *ev, const char *filter,
                                 enum aws_mqtt5_qos qos) {
-    struct fx5_op *op = fx5_op_new(ev);
+    struct fx5_op *op = fx5_subscribe_async(client, ev, filter, qos);
     CHECK(op != NULL);
-    struct aws_mqtt5_subscription_view subscription = {.topic_filter = fx_cur(filter), .qos = qos};
-    struct aws_mqtt5_packet_subscribe_view subscribe = {.subscription_count = 1, .subscriptions = &subscription};
-    struct aws_mqtt5_subscribe_completion_options completion = {
-        .completion_callback = fx5_on_subscribe_complete,
-        .completion_user_data = op,
-    };
-    CHECK_INT_EQ(aws_mqtt5_client_subscribe(client, &subscribe, &completion), AWS_OP_SUCCESS);
     CHECK_WAIT(ev, op->completions == 1, 10000);
     CHECK_INT_EQ(op->error_code, AWS_ERROR_SUCCESS);
     CHECK(op->has_view);
@@ -590,10 +670,6 @@ static inline int fx5_check_sequence(struct fx5_events *ev, const enum aws_mqtt5
 /* mosquitto with persistence, restartable on the same port                                   */
 
 static inline int fx5_mosquitto_run(struct fx_mosquitto *m, bool persistent) {
-    const char *mosquitto = getenv("MOSQUITTO");
-    if (!mosquitto || !mosquitto[0]) {
-        mosquitto = "/usr/sbin/mosquitto";
-    }
     char conf[1024];
     snprintf(conf, sizeof(conf),
              "listener %d 127.0.0.1\n"
@@ -602,26 +678,7 @@ static inline int fx5_mosquitto_run(struct fx_mosquitto *m, bool persistent) {
              "persistence_location %s/\n"
              "user %s\n",
              m->port, persistent ? "true" : "false", m->dir, getuid() == 0 ? "root" : "mosquitto");
-    CHECK_INT_EQ(fx_write_file(fx_path(m->dir, "mosquitto.conf"), conf), 0);
-    char conf_path[192], log_path[192], program[256];
-    snprintf(conf_path, sizeof(conf_path), "%s", fx_path(m->dir, "mosquitto.conf"));
-    snprintf(log_path, sizeof(log_path), "%s", fx_path(m->dir, "mosquitto.log"));
-    snprintf(program, sizeof(program), "%s", mosquitto);
-    char *argv[] = {program, "-c", conf_path, NULL};
-    m->pid = fx_spawn(argv, -1, log_path);
-    CHECK(m->pid > 0);
-    fx_track(m->pid, NULL);
-    uint64_t deadline = fx_now_ns() + 10000000000ULL;
-    while (fx_now_ns() < deadline && fx_child_alive(m->pid)) {
-        if (fx_port_accepts(m->port)) {
-            return 0;
-        }
-        fx_sleep_ms(20);
-    }
-    fx_print_file("mosquitto log", log_path);
-    fx_kill_and_reap(m->pid);
-    m->pid = 0;
-    return 1;
+    return fx_mosquitto_spawn(m, conf);
 }
 
 /* mosquitto on a free port, anonymous, with persistence on or off (MQTT 5 and 3.1.1). */

@@ -24,11 +24,13 @@
 #include <aws/common/condition_variable.h>
 #include <aws/common/error.h>
 #include <aws/common/mutex.h>
+#include <aws/common/thread.h>
 #include <aws/io/channel_bootstrap.h>
 #include <aws/io/event_loop.h>
 #include <aws/io/host_resolver.h>
 #include <aws/io/socket.h>
 #include <aws/mqtt/client.h>
+#include <aws/mqtt/mqtt.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -329,16 +331,41 @@ static inline void fx_print_file(const char *label, const char *path) {
     }
 }
 
+/* Writes `conf` to the server's directory, runs mosquitto on it, and waits until m->port accepts
+ * connections (a failed bind makes mosquitto exit). 0 when it is up; else its log is printed. */
+static inline int fx_mosquitto_spawn(struct fx_mosquitto *m, const char *conf) {
+    const char *mosquitto = getenv("MOSQUITTO");
+    if (!mosquitto || !mosquitto[0]) {
+        mosquitto = "/usr/sbin/mosquitto";
+    }
+    CHECK_INT_EQ(fx_write_file(fx_path(m->dir, "mosquitto.conf"), conf), 0);
+    char conf_path[192], log_path[192], program[256];
+    snprintf(conf_path, sizeof(conf_path), "%s", fx_path(m->dir, "mosquitto.conf"));
+    snprintf(log_path, sizeof(log_path), "%s", fx_path(m->dir, "mosquitto.log"));
+    snprintf(program, sizeof(program), "%s", mosquitto);
+    char *argv[] = {program, "-c", conf_path, NULL};
+    m->pid = fx_spawn(argv, -1, log_path);
+    CHECK(m->pid > 0);
+    fx_track(m->pid, NULL);
+    uint64_t deadline = fx_now_ns() + 10000000000ULL;
+    while (fx_now_ns() < deadline && fx_child_alive(m->pid)) {
+        if (fx_port_accepts(m->port)) {
+            return 0;
+        }
+        fx_sleep_ms(20);
+    }
+    fx_print_file("mosquitto log", log_path);
+    fx_kill_and_reap(m->pid);
+    m->pid = 0;
+    return 1;
+}
+
 /* Starts mosquitto in `mode`; certificates (for the TLS modes) are in fx_path(m->dir, ...). */
 static inline int fx_mosquitto_start(struct fx_mosquitto *m, enum fx_mosquitto_mode mode) {
     memset(m, 0, sizeof(*m));
     snprintf(m->dir, sizeof(m->dir), "/tmp/mqtt311-mosquitto-XXXXXX");
     CHECK(mkdtemp(m->dir) != NULL);
     fx_track(0, m->dir);
-    const char *mosquitto = getenv("MOSQUITTO");
-    if (!mosquitto || !mosquitto[0]) {
-        mosquitto = "/usr/sbin/mosquitto";
-    }
     if (mode == FX_MOSQUITTO_PASSWORD) {
         char cmd[512];
         snprintf(cmd, sizeof(cmd), "mosquitto_passwd -c -b '%s' %s %s", fx_path(m->dir, "passwd"), FX_USER,
@@ -377,29 +404,9 @@ static inline int fx_mosquitto_start(struct fx_mosquitto *m, enum fx_mosquitto_m
                               fx_path(m->dir, "server.key"), mode == FX_MOSQUITTO_MTLS ? "true" : "false");
                 break;
         }
-        CHECK_INT_EQ(fx_write_file(fx_path(m->dir, "mosquitto.conf"), conf), 0);
-        char conf_path[192], log_path[192], program[256];
-        snprintf(conf_path, sizeof(conf_path), "%s", fx_path(m->dir, "mosquitto.conf"));
-        snprintf(log_path, sizeof(log_path), "%s", fx_path(m->dir, "mosquitto.log"));
-        snprintf(program, sizeof(program), "%s", mosquitto);
-        char *argv[] = {program, "-c", conf_path, NULL};
-        m->pid = fx_spawn(argv, -1, log_path);
-        CHECK(m->pid > 0);
-        fx_track(m->pid, NULL);
-        /* Up when the port accepts connections; a failed bind makes mosquitto exit. */
-        uint64_t deadline = fx_now_ns() + 10000000000ULL;
-        while (fx_now_ns() < deadline) {
-            if (!fx_child_alive(m->pid)) {
-                break;
-            }
-            if (fx_port_accepts(m->port)) {
-                return 0;
-            }
-            fx_sleep_ms(20);
+        if (fx_mosquitto_spawn(m, conf) == 0) {
+            return 0;
         }
-        fx_print_file("mosquitto log", log_path);
-        fx_kill_and_reap(m->pid);
-        m->pid = 0;
     }
     fprintf(stderr, "mosquitto did not start\n");
     return 1;
@@ -481,15 +488,18 @@ static inline void fx_broker_stop(struct fx_broker *b) {
     b->dir[0] = '\0';
 }
 
-/* How many log lines contain every one of the NULL-terminated fragments (the broker writes
- * compact JSON, so a fragment such as "\"dup\":true" matches exactly one field). */
-static inline int fx_log_count(const struct fx_broker *b, const char *const *fragments) {
+/* Scans the log for lines that contain every one of the NULL-terminated fragments (the broker
+ * writes compact JSON, so a fragment such as "\"dup\":true" matches exactly one field); copies
+ * the first into `out` when given, and stops after `limit` matches (0: no limit). Returns how
+ * many matched, -1 when the log cannot be read. */
+static inline int fx_log_scan(const struct fx_broker *b, const char *const *fragments, char *out, size_t out_size,
+                              int limit) {
     char *text = fx_read_file(b->log);
     if (!text) {
         return -1;
     }
     int count = 0;
-    for (char *line = text; *line;) {
+    for (char *line = text; *line && (limit == 0 || count < limit);) {
         char *end = strchr(line, '\n');
         if (end) {
             *end = '\0';
@@ -500,6 +510,9 @@ static inline int fx_log_count(const struct fx_broker *b, const char *const *fra
                 all = false;
                 break;
             }
+        }
+        if (all && count == 0 && out) {
+            snprintf(out, out_size, "%s", line);
         }
         count += all;
         if (!end) {
@@ -511,36 +524,25 @@ static inline int fx_log_count(const struct fx_broker *b, const char *const *fra
     return count;
 }
 
+/* How many log lines contain every one of the fragments. */
+static inline int fx_log_count(const struct fx_broker *b, const char *const *fragments) {
+    return fx_log_scan(b, fragments, NULL, 0, 0);
+}
+
 /* The first log line with all the fragments, copied into `out`; false when none. */
 static inline bool fx_log_find(const struct fx_broker *b, const char *const *fragments, char *out, size_t out_size) {
-    char *text = fx_read_file(b->log);
-    if (!text) {
+    return fx_log_scan(b, fragments, out, out_size, 1) == 1;
+}
+
+/* The packet id field of a log line as a fragment, "\"packet_id\":N," (into `out`); false when
+ * the line has none. */
+static inline bool fx_log_packet_id(const char *line, char *out, size_t out_size) {
+    const char *id = strstr(line, "\"packet_id\":");
+    if (!id) {
         return false;
     }
-    bool found = false;
-    for (char *line = text; *line && !found;) {
-        char *end = strchr(line, '\n');
-        if (end) {
-            *end = '\0';
-        }
-        bool all = true;
-        for (int i = 0; fragments[i]; ++i) {
-            if (!strstr(line, fragments[i])) {
-                all = false;
-                break;
-            }
-        }
-        if (all) {
-            snprintf(out, out_size, "%s", line);
-            found = true;
-        }
-        if (!end) {
-            break;
-        }
-        line = end + 1;
-    }
-    free(text);
-    return found;
+    snprintf(out, out_size, "%.*s,", (int)strcspn(id, ","), id);
+    return true;
 }
 
 #define FX_FRAGMENTS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -693,6 +695,25 @@ static inline void fx_io_clean_up(struct fx_io *io) {
     aws_host_resolver_release(io->resolver);
     aws_event_loop_group_release(io->group);
     memset(io, 0, sizeof(*io));
+}
+
+/* The start of every test program's main: a tracing allocator (so the end can prove nothing
+ * leaked), the library, and the event loop group, resolver and bootstrap. */
+static inline int fx_suite_begin(struct aws_allocator **alloc, struct fx_io *io) {
+    *alloc = aws_mem_tracer_new(aws_default_allocator(), NULL, AWS_MEMTRACE_BYTES, 0);
+    aws_mqtt_library_init(*alloc);
+    CHECK_INT_EQ(fx_io_init(io, *alloc), 0);
+    return 0;
+}
+
+/* The end of every test program's main: every thread joined, and not one byte left allocated. */
+static inline int fx_suite_end(struct aws_allocator *alloc, struct fx_io *io) {
+    fx_io_clean_up(io);
+    CHECK_INT_EQ(aws_thread_join_all_managed(), AWS_OP_SUCCESS);
+    aws_mqtt_library_clean_up();
+    CHECK_INT_EQ(aws_mem_tracer_bytes(alloc), 0);
+    aws_mem_tracer_destroy(alloc);
+    return 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -7,9 +7,6 @@
  * tracing allocator, which must end empty. */
 #include "mqtt_fixture.h"
 
-#include <aws/common/thread.h>
-#include <aws/mqtt/mqtt.h>
-
 static struct aws_allocator *s_alloc;
 static struct fx_io s_io;
 static struct aws_mqtt_client *s_client;
@@ -453,9 +450,7 @@ static int test_get_stats_counts_nothing_once_everything_completed(void) {
 }
 
 int main(void) {
-    s_alloc = aws_mem_tracer_new(aws_default_allocator(), NULL, AWS_MEMTRACE_BYTES, 0);
-    aws_mqtt_library_init(s_alloc);
-    CHECK_INT_EQ(fx_io_init(&s_io, s_alloc), 0);
+    CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
     s_client = aws_mqtt_client_new(s_alloc, s_io.bootstrap);
     CHECK(s_client != NULL);
     CHECK_INT_EQ(fx_mosquitto_start(&s_mosquitto, FX_MOSQUITTO_ANONYMOUS), 0);
@@ -474,10 +469,5 @@ int main(void) {
 
     fx_mosquitto_stop(&s_mosquitto);
     aws_mqtt_client_release(s_client);
-    fx_io_clean_up(&s_io);
-    CHECK_INT_EQ(aws_thread_join_all_managed(), AWS_OP_SUCCESS);
-    aws_mqtt_library_clean_up();
-    CHECK_INT_EQ(aws_mem_tracer_bytes(s_alloc), 0);
-    aws_mem_tracer_destroy(s_alloc);
-    return 0;
+    return fx_suite_end(s_alloc, &s_io);
 }

@@ -5,19 +5,8 @@
  * (spec sections 1, 2 and 13). Flow control and operations: test_mqtt5_flow.c. */
 #include "mqtt5_fixture.h"
 
-#include <aws/common/thread.h>
-#include <aws/mqtt/mqtt.h>
-
 static struct aws_allocator *s_alloc;
 static struct fx_io s_io;
-
-/* A client for the broker, started (not awaited). */
-static int s_start(struct fx5_config *cfg, struct fx5_events *ev, struct aws_mqtt5_client **out) {
-    *out = fx5_client_new(s_alloc, cfg, ev);
-    CHECK(*out != NULL);
-    CHECK_INT_EQ(aws_mqtt5_client_start(*out), AWS_OP_SUCCESS);
-    return 0;
-}
 
 static int test_a_refused_connack_fails_the_attempt_with_its_reason_code(void) {
     const char *codes[] = {"0x80", "0x85", "0x86", "0x87", "0x88", "0x9F"};
@@ -26,11 +15,10 @@ static int test_a_refused_connack_fails_the_attempt_with_its_reason_code(void) {
         struct fx_broker b;
         CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--connack-code", codes[i])), 0);
         struct fx5_events ev;
-        fx5_events_init(&ev);
         struct fx5_config cfg;
-        fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-refused", &ev);
+        fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-refused");
         struct aws_mqtt5_client *c = NULL;
-        CHECK_INT_EQ(s_start(&cfg, &ev, &c), 0);
+        CHECK_INT_EQ(fx5_launch(s_alloc, &cfg, &ev, &c), 0);
         CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_CONNECTION_FAILURE) >= 1, 10000);
         struct fx5_event failure = fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_FAILURE, 0);
         /* A reason code >= 0x80 refuses the connection [MQTT-3.2.2-7]; the event carries the
@@ -42,9 +30,7 @@ static int test_a_refused_connack_fails_the_attempt_with_its_reason_code(void) {
         /* No reason code is final: the client tries again (spec section 3). */
         CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_ATTEMPTING_CONNECT) >= 2, 10000);
         CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-        aws_mutex_lock(&ev.lock);
-        int successes = fx5_count_locked(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS);
-        aws_mutex_unlock(&ev.lock);
+        int successes = fx5_count(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS);
         CHECK_INT_EQ(successes, 0);
         fx5_events_clean_up(&ev);
         fx_broker_stop(&b);
@@ -58,11 +44,10 @@ static int test_a_server_disconnect_ends_the_connection_with_its_packet(void) {
                                                   "--only-first-connection")),
                  0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-server-disconnect", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-server-disconnect");
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_start(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_launch(s_alloc, &cfg, &ev, &c), 0);
     CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_DISCONNECTION) == 1, 10000);
     struct fx5_event disconnection = fx5_nth(&ev, AWS_MQTT5_CLET_DISCONNECTION, 0);
     CHECK_INT_EQ(disconnection.error_code, AWS_ERROR_MQTT5_DISCONNECT_RECEIVED);
@@ -77,8 +62,7 @@ static int test_a_server_disconnect_ends_the_connection_with_its_packet(void) {
                  0);
     /* The client closes without answering with a DISCONNECT of its own (spec 13.1). */
     CHECK_INT_EQ(fx_log_count(&b, FX_FRAGMENTS("\"conn\":1,", "\"dir\":\"in\"", "\"type\":\"DISCONNECT\"")), 0);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
@@ -87,19 +71,13 @@ static int test_a_hangup_is_a_disconnection_followed_by_a_reconnect(void) {
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--hangup-on", "subscribe", "--only-first-connection")), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-hangup", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-hangup");
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_start(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_launch(s_alloc, &cfg, &ev, &c), 0);
     CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) == 1, 10000);
-    struct fx5_op *sub = fx5_op_new(&ev);
-    struct aws_mqtt5_subscription_view subscription = {.topic_filter = fx_cur("fx5/hangup/#"),
-                                                       .qos = AWS_MQTT5_QOS_AT_LEAST_ONCE};
-    struct aws_mqtt5_packet_subscribe_view subscribe = {.subscription_count = 1, .subscriptions = &subscription};
-    struct aws_mqtt5_subscribe_completion_options done = {.completion_callback = fx5_on_subscribe_complete,
-                                                          .completion_user_data = sub};
-    CHECK_INT_EQ(aws_mqtt5_client_subscribe(c, &subscribe, &done), AWS_OP_SUCCESS);
+    struct fx5_op *sub = fx5_subscribe_async(c, &ev, "fx5/hangup/#", AWS_MQTT5_QOS_AT_LEAST_ONCE);
+    CHECK(sub != NULL);
     CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_DISCONNECTION) == 1, 10000);
     CHECK(fx5_nth(&ev, AWS_MQTT5_CLET_DISCONNECTION, 0).error_code != AWS_ERROR_SUCCESS);
     CHECK(!fx5_nth(&ev, AWS_MQTT5_CLET_DISCONNECTION, 0).has_disconnect);
@@ -111,8 +89,7 @@ static int test_a_hangup_is_a_disconnection_followed_by_a_reconnect(void) {
     CHECK_INT_EQ(sub->reason_code, AWS_MQTT5_SARC_GRANTED_QOS_1);
     CHECK_INT_EQ(fx_log_wait_count(&b, FX_FRAGMENTS("\"conn\":2,", "\"dir\":\"in\"", "\"type\":\"SUBSCRIBE\""), 1, 2000),
                  1);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
@@ -121,13 +98,12 @@ static int test_a_missing_pingresp_disconnects_with_keep_alive_timeout(void) {
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--no-pingresp", "--only-first-connection")), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-ping", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-ping");
     cfg.connect.keep_alive_interval_seconds = 1;
     cfg.options.ping_timeout_ms = 400;
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_start(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_launch(s_alloc, &cfg, &ev, &c), 0);
     CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_DISCONNECTION) == 1, 10000);
     CHECK_INT_EQ(fx5_nth(&ev, AWS_MQTT5_CLET_DISCONNECTION, 0).error_code, AWS_ERROR_MQTT5_PING_RESPONSE_TIMEOUT);
     CHECK(fx_log_count(&b, FX_FRAGMENTS("\"conn\":1,", "\"dir\":\"in\"", "\"type\":\"PINGREQ\"")) >= 1);
@@ -141,12 +117,9 @@ static int test_a_missing_pingresp_disconnects_with_keep_alive_timeout(void) {
     CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) == 2, 10000);
     CHECK_INT_EQ(fx_log_wait_count(&b, FX_FRAGMENTS("\"conn\":2,", "\"dir\":\"out\"", "\"type\":\"PINGRESP\""), 2, 5000),
                  2);
-    aws_mutex_lock(&ev.lock);
-    int disconnections = fx5_count_locked(&ev, AWS_MQTT5_CLET_DISCONNECTION);
-    aws_mutex_unlock(&ev.lock);
+    int disconnections = fx5_count(&ev, AWS_MQTT5_CLET_DISCONNECTION);
     CHECK_INT_EQ(disconnections, 1);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
@@ -155,13 +128,12 @@ static int test_a_missing_connack_fails_the_attempt_with_connack_timeout(void) {
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--no-connack", "--only-first-connection")), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-connack-timeout", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-connack-timeout");
     cfg.options.connack_timeout_ms = 500;
     struct aws_mqtt5_client *c = NULL;
     uint64_t start = fx_now_ns();
-    CHECK_INT_EQ(s_start(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_launch(s_alloc, &cfg, &ev, &c), 0);
     CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_CONNECTION_FAILURE) == 1, 10000);
     CHECK(fx_now_ns() - start >= 400000000ULL);
     struct fx5_event failure = fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_FAILURE, 0);
@@ -172,8 +144,7 @@ static int test_a_missing_connack_fails_the_attempt_with_connack_timeout(void) {
     CHECK_INT_EQ(FX5_SEQUENCE(&ev, AWS_MQTT5_CLET_ATTEMPTING_CONNECT, AWS_MQTT5_CLET_CONNECTION_FAILURE,
                               AWS_MQTT5_CLET_ATTEMPTING_CONNECT, AWS_MQTT5_CLET_CONNECTION_SUCCESS),
                  0);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
@@ -185,11 +156,10 @@ static int test_a_session_present_connack_after_clean_start_fails_the_attempt(vo
                                                   "--only-first-connection")),
                  0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-clean-present", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-clean-present");
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_start(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_launch(s_alloc, &cfg, &ev, &c), 0);
     CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_CONNECTION_FAILURE) == 1, 10000);
     /* A clean start must find no session [MQTT-3.2.2-2]; the client refuses to go on. */
     struct fx5_event failure = fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_FAILURE, 0);
@@ -199,8 +169,7 @@ static int test_a_session_present_connack_after_clean_start_fails_the_attempt(vo
     CHECK_INT_EQ(failure.connack_reason_code, AWS_MQTT5_CRC_SUCCESS);
     CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) == 1, 10000);
     CHECK(!fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS, 0).settings.rejoined_session);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
@@ -211,11 +180,10 @@ static int s_malformed(const char *hex) {
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--send-raw-after", "1", hex, "--only-first-connection")), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-malformed", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-malformed");
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_start(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_launch(s_alloc, &cfg, &ev, &c), 0);
     CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_DISCONNECTION) == 1, 10000);
     int error = fx5_nth(&ev, AWS_MQTT5_CLET_DISCONNECTION, 0).error_code;
     if (error != AWS_ERROR_MQTT5_DECODE_PROTOCOL_ERROR) {
@@ -231,8 +199,7 @@ static int s_malformed(const char *hex) {
                                    1, 3000),
                  1);
     CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) == 2, 10000);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
@@ -257,9 +224,8 @@ static int test_the_connect_packet_carries_every_setting(void) {
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--disconnect-after", "1", "--only-first-connection")), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-exact", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-exact");
     cfg.options.session_behavior = AWS_MQTT5_CSBT_REJOIN_POST_SUCCESS;
     cfg.connect.keep_alive_interval_seconds = 17;
     cfg.session_expiry = 300;
@@ -283,7 +249,7 @@ static int test_the_connect_packet_carries_every_setting(void) {
     cfg.connect.will = &cfg.will;
     cfg.connect.will_delay_interval_seconds = &cfg.will_delay;
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_start(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_launch(s_alloc, &cfg, &ev, &c), 0);
     /* Connection 1 ends with a server DISCONNECT; connection 2 resumes the session. */
     CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) == 2, 10000);
 
@@ -319,8 +285,7 @@ static int test_the_connect_packet_carries_every_setting(void) {
     CHECK_INT_EQ(fx5_start_and_wait(c, &ev), 0);
     CHECK(fx_log_find(&b, FX_FRAGMENTS("\"conn\":3,", "\"dir\":\"in\"", "\"type\":\"CONNECT\""), line, sizeof(line)));
     CHECK(strstr(line, "\"clean_start\":true") != NULL);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
@@ -331,27 +296,23 @@ static int test_an_assigned_client_identifier_is_kept_for_later_connections(void
                                                   "--only-first-connection")),
                  0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "");
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_start(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_launch(s_alloc, &cfg, &ev, &c), 0);
     CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) == 2, 10000);
     /* [MQTT-3.1.3-7]: the server assigned an id; the settings carry it. */
     CHECK(strcmp(fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS, 0).settings.client_id, "fx5-given") == 0);
     /* The reconnect uses it (spec 4.1). */
     CHECK_INT_EQ(fx_log_count(&b, FX_FRAGMENTS("\"conn\":2,", "\"type\":\"CONNECT\"", "\"client_id\":\"fx5-given\"")),
                  1);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
 
 int main(void) {
-    s_alloc = aws_mem_tracer_new(aws_default_allocator(), NULL, AWS_MEMTRACE_BYTES, 0);
-    aws_mqtt_library_init(s_alloc);
-    CHECK_INT_EQ(fx_io_init(&s_io, s_alloc), 0);
+    CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
 
     RUN(test_a_refused_connack_fails_the_attempt_with_its_reason_code);
     RUN(test_a_server_disconnect_ends_the_connection_with_its_packet);
@@ -363,10 +324,5 @@ int main(void) {
     RUN(test_the_connect_packet_carries_every_setting);
     RUN(test_an_assigned_client_identifier_is_kept_for_later_connections);
 
-    fx_io_clean_up(&s_io);
-    CHECK_INT_EQ(aws_thread_join_all_managed(), AWS_OP_SUCCESS);
-    aws_mqtt_library_clean_up();
-    CHECK_INT_EQ(aws_mem_tracer_bytes(s_alloc), 0);
-    aws_mem_tracer_destroy(s_alloc);
-    return 0;
+    return fx_suite_end(s_alloc, &s_io);
 }

@@ -5,19 +5,8 @@
  * manual PUBACK control. Connection lifecycle: test_mqtt5_broker.c. */
 #include "mqtt5_fixture.h"
 
-#include <aws/common/thread.h>
-#include <aws/mqtt/mqtt.h>
-
 static struct aws_allocator *s_alloc;
 static struct fx_io s_io;
-
-/* A connected client for the broker. */
-static int s_connect(struct fx5_config *cfg, struct fx5_events *ev, struct aws_mqtt5_client **out) {
-    *out = fx5_client_new(s_alloc, cfg, ev);
-    CHECK(*out != NULL);
-    CHECK_INT_EQ(fx5_start_and_wait(*out, ev), 0);
-    return 0;
-}
 
 /* The most QoS 1 PUBLISHes the broker had received and not yet acknowledged at any moment. */
 static int s_max_in_flight(const struct fx_broker *b) {
@@ -45,11 +34,10 @@ static int s_receive_maximum(int maximum) {
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--receive-maximum", text, "--ack-delay-ms", "100")), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-receive-maximum", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-receive-maximum");
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     CHECK_INT_EQ(fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS, 0).settings.receive_maximum_from_server, maximum);
     struct fx5_op *ops[PUBLISHES];
     for (int i = 0; i < PUBLISHES; ++i) {
@@ -67,8 +55,7 @@ static int s_receive_maximum(int maximum) {
     /* The broker never had to enforce it (DISCONNECT 0x93), and the connection stayed up. */
     CHECK_INT_EQ(fx_log_count(&b, FX_FRAGMENTS("\"type\":\"DISCONNECT\"", "\"reason_code\":147")), 0);
     CHECK_INT_EQ(fx_log_count(&b, FX_FRAGMENTS("\"type\":\"CONNECT\"")), 1);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
@@ -83,11 +70,10 @@ static int test_a_publish_over_the_maximum_packet_size_fails_and_is_not_sent(voi
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--maximum-packet-size", "128")), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-max-size", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-max-size");
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     CHECK_INT_EQ(fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS, 0).settings.maximum_packet_size_to_server, 128);
     char big[201];
     memset(big, 'x', 200);
@@ -107,12 +93,9 @@ static int test_a_publish_over_the_maximum_packet_size_fails_and_is_not_sent(voi
     CHECK_INT_EQ(fx_log_count(&b, FX_FRAGMENTS("\"dir\":\"in\"", "\"type\":\"PUBLISH\"", "\"topic\":\"fx5/size/small\"")),
                  1);
     /* A failed operation is no connection problem. */
-    aws_mutex_lock(&ev.lock);
-    int disconnections = fx5_count_locked(&ev, AWS_MQTT5_CLET_DISCONNECTION);
-    aws_mutex_unlock(&ev.lock);
+    int disconnections = fx5_count(&ev, AWS_MQTT5_CLET_DISCONNECTION);
     CHECK_INT_EQ(disconnections, 0);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
@@ -121,13 +104,12 @@ static int test_lru_topic_aliases_stay_within_the_server_maximum(void) {
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--topic-alias-maximum", "2")), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-alias", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-alias");
     cfg.aliasing.outbound_topic_alias_behavior = AWS_MQTT5_COTABT_LRU;
     cfg.options.topic_aliasing_options = &cfg.aliasing;
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     CHECK_INT_EQ(fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS, 0).settings.topic_alias_maximum_to_server, 2);
     CHECK_INT_EQ(fx5_subscribe(c, &ev, "fx5/alias/#", AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
     /* a, b, a, c, a: c evicts b, the least recently used. */
@@ -156,8 +138,7 @@ static int test_lru_topic_aliases_stay_within_the_server_maximum(void) {
                fx5_received_locked(&ev, "fx5/alias/a") == 3 && fx5_received_locked(&ev, "fx5/alias/b") == 1 &&
                    fx5_received_locked(&ev, "fx5/alias/c") == 1,
                10000);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
@@ -166,14 +147,13 @@ static int test_a_resumed_session_resends_an_unacked_qos1_once_with_dup(void) {
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--hangup-on", "publish", "--only-first-connection")), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-resend", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-resend");
     cfg.options.session_behavior = AWS_MQTT5_CSBT_REJOIN_POST_SUCCESS;
     cfg.session_expiry = 60;
     cfg.connect.session_expiry_interval_seconds = &cfg.session_expiry;
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     struct fx5_op *op = fx5_publish(c, &ev, "fx5/resend/t", AWS_MQTT5_QOS_AT_LEAST_ONCE, "once");
     CHECK(op != NULL);
     CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) == 2, 10000);
@@ -187,10 +167,8 @@ static int test_a_resumed_session_resends_an_unacked_qos1_once_with_dup(void) {
     char line[2048];
     CHECK(fx_log_find(&b, FX_FRAGMENTS("\"conn\":1,", "\"dir\":\"in\"", "\"type\":\"PUBLISH\""), line, sizeof(line)));
     CHECK(strstr(line, "\"dup\":false") != NULL);
-    const char *id = strstr(line, "\"packet_id\":");
-    CHECK(id != NULL);
     char id_text[32];
-    snprintf(id_text, sizeof(id_text), "%.*s,", (int)strcspn(id, ","), id);
+    CHECK(fx_log_packet_id(line, id_text, sizeof(id_text)));
     /* Resent with its original packet id [MQTT-4.4.0-1] and DUP set [MQTT-3.3.1-1], once. */
     CHECK_INT_EQ(fx_log_count(&b, FX_FRAGMENTS("\"conn\":2,", "\"dir\":\"in\"", "\"type\":\"PUBLISH\"", id_text,
                                                "\"dup\":true")),
@@ -201,8 +179,7 @@ static int test_a_resumed_session_resends_an_unacked_qos1_once_with_dup(void) {
     CHECK(later != NULL);
     CHECK_WAIT(&ev, later->completions == 1, 10000);
     CHECK_INT_EQ(op->completions, 1);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
@@ -217,42 +194,23 @@ static int s_offline_policy(enum aws_mqtt5_client_operation_queue_behavior_type 
     struct fx_broker b1, b2;
     CHECK_INT_EQ(fx_broker_start(&b1, FX_FRAGMENTS("--receive-maximum", "1", "--no-ack")), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b1.port, "fx5-offline", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b1.port, "fx5-offline");
     cfg.options.offline_queue_behavior = policy;
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     struct fx5_op *op[5];
     op[0] = fx5_publish(c, &ev, "fx5/offline/a", AWS_MQTT5_QOS_AT_LEAST_ONCE, "a");
     CHECK(op[0] != NULL);
     CHECK_INT_EQ(fx_log_wait_count(&b1, FX_FRAGMENTS("\"dir\":\"in\"", "\"topic\":\"fx5/offline/a\""), 1, 5000), 1);
     op[1] = fx5_publish(c, &ev, "fx5/offline/b", AWS_MQTT5_QOS_AT_LEAST_ONCE, "b");
     op[2] = fx5_publish(c, &ev, "fx5/offline/c", AWS_MQTT5_QOS_AT_MOST_ONCE, "c");
-    op[3] = fx5_op_new(&ev);
-    op[4] = fx5_op_new(&ev);
+    op[3] = fx5_subscribe_async(c, &ev, "fx5/offline/d", AWS_MQTT5_QOS_AT_LEAST_ONCE);
+    op[4] = fx5_unsubscribe_async(c, &ev, "fx5/offline/e");
     CHECK(op[1] && op[2] && op[3] && op[4]);
-    struct aws_mqtt5_subscription_view subscription = {.topic_filter = fx_cur("fx5/offline/d"),
-                                                       .qos = AWS_MQTT5_QOS_AT_LEAST_ONCE};
-    struct aws_mqtt5_packet_subscribe_view subscribe = {.subscription_count = 1, .subscriptions = &subscription};
-    struct aws_mqtt5_subscribe_completion_options sub_done = {.completion_callback = fx5_on_subscribe_complete,
-                                                              .completion_user_data = op[3]};
-    CHECK_INT_EQ(aws_mqtt5_client_subscribe(c, &subscribe, &sub_done), AWS_OP_SUCCESS);
-    struct aws_byte_cursor filter = fx_cur("fx5/offline/e");
-    struct aws_mqtt5_packet_unsubscribe_view unsubscribe = {.topic_filter_count = 1, .topic_filters = &filter};
-    struct aws_mqtt5_unsubscribe_completion_options unsub_done = {.completion_callback = fx5_on_unsubscribe_complete,
-                                                                  .completion_user_data = op[4]};
-    CHECK_INT_EQ(aws_mqtt5_client_unsubscribe(c, &unsubscribe, &unsub_done), AWS_OP_SUCCESS);
     /* All five are incomplete, A alone unacknowledged (submission is asynchronous: poll). */
     struct aws_mqtt5_client_operation_statistics stats;
-    uint64_t deadline = fx_now_ns() + 5000000000ULL;
-    for (;;) {
-        aws_mqtt5_client_get_stats(c, &stats);
-        if (stats.incomplete_operation_count >= 5 || fx_now_ns() > deadline) {
-            break;
-        }
-        fx_sleep_ms(5);
-    }
+    fx5_wait_incomplete(c, &stats, 5, 5000);
     CHECK_INT_EQ(stats.incomplete_operation_count, 5);
     CHECK_INT_EQ(stats.unacked_operation_count, 1);
 
@@ -292,8 +250,7 @@ static int s_offline_policy(enum aws_mqtt5_client_operation_queue_behavior_type 
         CHECK_INT_EQ(fx_log_wait_count(&b2, FX_FRAGMENTS("\"dir\":\"in\"", names[i]), expected, fails ? 0 : 2000),
                      expected);
     }
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b2);
     return 0;
 }
@@ -315,29 +272,17 @@ static int test_missing_acks_time_out_with_mqtt_timeout(void) {
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--no-ack")), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-ack-timeout", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-ack-timeout");
     cfg.options.ack_timeout_seconds = 1;
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     uint64_t start = fx_now_ns();
     struct fx5_op *pub = fx5_publish(c, &ev, "fx5/timeout/t", AWS_MQTT5_QOS_AT_LEAST_ONCE, "p");
-    struct fx5_op *sub = fx5_op_new(&ev);
-    struct fx5_op *unsub = fx5_op_new(&ev);
+    struct fx5_op *sub = fx5_subscribe_async(c, &ev, "fx5/timeout/#", AWS_MQTT5_QOS_AT_LEAST_ONCE);
+    struct fx5_op *unsub = fx5_unsubscribe_async(c, &ev, "fx5/timeout/#");
     struct fx5_op *longer = fx5_op_new(&ev);
     CHECK(pub && sub && unsub && longer);
-    struct aws_mqtt5_subscription_view subscription = {.topic_filter = fx_cur("fx5/timeout/#"),
-                                                       .qos = AWS_MQTT5_QOS_AT_LEAST_ONCE};
-    struct aws_mqtt5_packet_subscribe_view subscribe = {.subscription_count = 1, .subscriptions = &subscription};
-    struct aws_mqtt5_subscribe_completion_options sub_done = {.completion_callback = fx5_on_subscribe_complete,
-                                                              .completion_user_data = sub};
-    CHECK_INT_EQ(aws_mqtt5_client_subscribe(c, &subscribe, &sub_done), AWS_OP_SUCCESS);
-    struct aws_byte_cursor filter = fx_cur("fx5/timeout/#");
-    struct aws_mqtt5_packet_unsubscribe_view unsubscribe = {.topic_filter_count = 1, .topic_filters = &filter};
-    struct aws_mqtt5_unsubscribe_completion_options unsub_done = {.completion_callback = fx5_on_unsubscribe_complete,
-                                                                  .completion_user_data = unsub};
-    CHECK_INT_EQ(aws_mqtt5_client_unsubscribe(c, &unsubscribe, &unsub_done), AWS_OP_SUCCESS);
     /* A per-operation override replaces the client's timeout. */
     struct aws_mqtt5_packet_publish_view publish = {
         .qos = AWS_MQTT5_QOS_AT_LEAST_ONCE, .topic = fx_cur("fx5/timeout/long"), .payload = fx_cur("l")};
@@ -357,16 +302,13 @@ static int test_missing_acks_time_out_with_mqtt_timeout(void) {
     CHECK_INT_EQ(longer->error_code, AWS_ERROR_MQTT_TIMEOUT);
     CHECK(longer->completed_at_ns - start >= 2900000000ULL);
     /* A timeout is no disconnection. */
-    aws_mutex_lock(&ev.lock);
-    int disconnections = fx5_count_locked(&ev, AWS_MQTT5_CLET_DISCONNECTION);
-    aws_mutex_unlock(&ev.lock);
+    int disconnections = fx5_count(&ev, AWS_MQTT5_CLET_DISCONNECTION);
     CHECK_INT_EQ(disconnections, 0);
     struct aws_mqtt5_client_operation_statistics stats;
     aws_mqtt5_client_get_stats(c, &stats);
     CHECK_INT_EQ(stats.incomplete_operation_count, 0);
     CHECK_INT_EQ(stats.unacked_operation_count, 0);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
@@ -375,11 +317,10 @@ static int test_a_qos2_publish_completes_the_pubrec_pubrel_pubcomp_exchange(void
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, NULL), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-qos2", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-qos2");
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     CHECK_INT_EQ(fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS, 0).settings.maximum_qos, AWS_MQTT5_QOS_EXACTLY_ONCE);
     struct fx5_op *op = fx5_publish(c, &ev, "fx5/qos2/t", AWS_MQTT5_QOS_EXACTLY_ONCE, "exactly");
     CHECK(op != NULL);
@@ -402,12 +343,11 @@ static int test_a_manually_acknowledged_publish_gets_its_puback_only_when_invoke
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, NULL), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
-    ev.acquire_in_publish = true;
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-manual", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-manual");
+    ev.acquire_in_publish = true;
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     CHECK_INT_EQ(fx5_subscribe(c, &ev, "fx5/manual/t", AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
     struct fx5_op *pub = fx5_publish(c, &ev, "fx5/manual/t", AWS_MQTT5_QOS_AT_LEAST_ONCE, "hold");
     CHECK(pub != NULL);
@@ -431,10 +371,8 @@ static int test_a_manually_acknowledged_publish_gets_its_puback_only_when_invoke
     char line[2048];
     CHECK(fx_log_find(&b, FX_FRAGMENTS("\"dir\":\"out\"", "\"type\":\"PUBLISH\"", "\"topic\":\"fx5/manual/t\""), line,
                       sizeof(line)));
-    const char *id = strstr(line, "\"packet_id\":");
-    CHECK(id != NULL);
     char id_text[32];
-    snprintf(id_text, sizeof(id_text), "%.*s,", (int)strcspn(id, ","), id);
+    CHECK(fx_log_packet_id(line, id_text, sizeof(id_text)));
     CHECK_INT_EQ(fx_log_wait_count(&b, FX_FRAGMENTS("\"dir\":\"in\"", "\"type\":\"PUBACK\"", id_text), 1, 2000), 1);
     CHECK_INT_EQ(fx_log_count(&b, FX_FRAGMENTS("\"dir\":\"in\"", "\"type\":\"PUBACK\"")), 1);
     /* The id is used up: invoking it again is invalid. */
@@ -451,9 +389,7 @@ static int test_a_manually_acknowledged_publish_gets_its_puback_only_when_invoke
 }
 
 int main(void) {
-    s_alloc = aws_mem_tracer_new(aws_default_allocator(), NULL, AWS_MEMTRACE_BYTES, 0);
-    aws_mqtt_library_init(s_alloc);
-    CHECK_INT_EQ(fx_io_init(&s_io, s_alloc), 0);
+    CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
 
     RUN(test_receive_maximum_one_and_two_are_respected);
     RUN(test_a_publish_over_the_maximum_packet_size_fails_and_is_not_sent);
@@ -464,10 +400,5 @@ int main(void) {
     RUN(test_a_qos2_publish_completes_the_pubrec_pubrel_pubcomp_exchange);
     RUN(test_a_manually_acknowledged_publish_gets_its_puback_only_when_invoked);
 
-    fx_io_clean_up(&s_io);
-    CHECK_INT_EQ(aws_thread_join_all_managed(), AWS_OP_SUCCESS);
-    aws_mqtt_library_clean_up();
-    CHECK_INT_EQ(aws_mem_tracer_bytes(s_alloc), 0);
-    aws_mem_tracer_destroy(s_alloc);
-    return 0;
+    return fx_suite_end(s_alloc, &s_io);
 }

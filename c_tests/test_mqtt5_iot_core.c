@@ -11,9 +11,6 @@
  * (env MQTT_TEST_BROKER). */
 #include "mqtt5_fixture.h"
 
-#include <aws/common/thread.h>
-#include <aws/mqtt/mqtt.h>
-
 static struct aws_allocator *s_alloc;
 static struct fx_io s_io;
 
@@ -84,9 +81,8 @@ static int test_iot_core_defaults_refuse_topics_over_256_bytes_or_8_levels(void)
 
 static int test_iot_core_defaults_refuse_a_client_id_over_128_bytes(void) {
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, 1883, "", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, 1883, "");
     cfg.options.extended_validation_and_flow_control_options = AWS_MQTT5_EVAFCO_AWS_IOT_CORE_DEFAULTS;
     cfg.connect.client_id = s_as(129);
     aws_reset_error();
@@ -112,13 +108,11 @@ static int test_iot_core_defaults_generate_a_client_id_when_none_is_given(void) 
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, NULL), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "");
     cfg.options.extended_validation_and_flow_control_options = AWS_MQTT5_EVAFCO_AWS_IOT_CORE_DEFAULTS;
-    struct aws_mqtt5_client *c = fx5_client_new(s_alloc, &cfg, &ev);
-    CHECK(c != NULL);
-    CHECK_INT_EQ(fx5_start_and_wait(c, &ev), 0);
+    struct aws_mqtt5_client *c = NULL;
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     /* Upstream: "gen" and 32 lowercase hex digits (IoT Core refuses its own $GEN/ ids later). */
     char line[2048];
     CHECK(fx_log_find(&b, FX_FRAGMENTS("\"dir\":\"in\"", "\"type\":\"CONNECT\""), line, sizeof(line)));
@@ -130,8 +124,7 @@ static int test_iot_core_defaults_generate_a_client_id_when_none_is_given(void) 
     CHECK_INT_EQ(strspn(id + 3, "0123456789abcdef"), 32);
     struct fx5_event success = fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS, 0);
     CHECK(strncmp(success.settings.client_id, id, 35) == 0);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
@@ -145,9 +138,8 @@ static double s_time_publishes(enum aws_mqtt5_extended_validation_and_flow_contr
         return -1;
     }
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-throttle", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-throttle");
     cfg.options.extended_validation_and_flow_control_options = mode;
     double seconds = -1;
     struct aws_mqtt5_client *c = fx5_client_new(s_alloc, &cfg, &ev);
@@ -201,9 +193,7 @@ static int test_iot_core_defaults_throttle_throughput_to_512_kib_per_second(void
 }
 
 int main(void) {
-    s_alloc = aws_mem_tracer_new(aws_default_allocator(), NULL, AWS_MEMTRACE_BYTES, 0);
-    aws_mqtt_library_init(s_alloc);
-    CHECK_INT_EQ(fx_io_init(&s_io, s_alloc), 0);
+    CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
     memset(s_text, 'a', sizeof(s_text) - 1);
 
     RUN(test_iot_core_defaults_refuse_topics_over_256_bytes_or_8_levels);
@@ -212,10 +202,5 @@ int main(void) {
     RUN(test_iot_core_defaults_throttle_publishes_to_100_per_second);
     RUN(test_iot_core_defaults_throttle_throughput_to_512_kib_per_second);
 
-    fx_io_clean_up(&s_io);
-    CHECK_INT_EQ(aws_thread_join_all_managed(), AWS_OP_SUCCESS);
-    aws_mqtt_library_clean_up();
-    CHECK_INT_EQ(aws_mem_tracer_bytes(s_alloc), 0);
-    aws_mem_tracer_destroy(s_alloc);
-    return 0;
+    return fx_suite_end(s_alloc, &s_io);
 }

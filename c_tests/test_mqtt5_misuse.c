@@ -5,9 +5,6 @@
  * through queue, send and ack, and listeners. Server: the project's mqtt-test-broker. */
 #include "mqtt5_fixture.h"
 
-#include <aws/common/thread.h>
-#include <aws/mqtt/mqtt.h>
-
 static struct aws_allocator *s_alloc;
 static struct fx_io s_io;
 static struct fx_broker s_broker;
@@ -32,9 +29,8 @@ static int test_null_arguments_are_refused(void) {
     CHECK(aws_mqtt5_listener_release(NULL) == NULL);
 
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, s_broker.port, "fx5-null", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, s_broker.port, "fx5-null");
     struct aws_mqtt5_client *c = fx5_client_new(s_alloc, &cfg, &ev);
     CHECK(c != NULL);
     aws_mqtt5_client_get_stats(c, NULL);
@@ -52,9 +48,8 @@ static int test_null_arguments_are_refused(void) {
 
 static int test_operations_before_start_follow_the_offline_queue_policy(void) {
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, s_broker.port, "fx5-early", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, s_broker.port, "fx5-early");
     struct aws_mqtt5_client *c = fx5_client_new(s_alloc, &cfg, &ev);
     CHECK(c != NULL);
     /* The default policy (FAIL_QOS0_PUBLISH_ON_DISCONNECT) keeps QoS 1 and fails QoS 0. */
@@ -64,14 +59,7 @@ static int test_operations_before_start_follow_the_offline_queue_policy(void) {
     CHECK_WAIT(&ev, q0->completions == 1, 5000);
     CHECK_INT_EQ(q0->error_code, AWS_ERROR_MQTT5_OPERATION_FAILED_DUE_TO_OFFLINE_QUEUE_POLICY);
     struct aws_mqtt5_client_operation_statistics stats;
-    uint64_t deadline = fx_now_ns() + 5000000000ULL;
-    for (;;) {
-        aws_mqtt5_client_get_stats(c, &stats);
-        if (stats.incomplete_operation_count >= 1 || fx_now_ns() > deadline) {
-            break;
-        }
-        fx_sleep_ms(5);
-    }
+    fx5_wait_incomplete(c, &stats, 1, 5000);
     /* Queued, not sent: incomplete, sized as upstream (whole packet, packet id not counted):
      * 1 + 1 + (2 + 12 topic + 1 properties + 3 payload). */
     CHECK_INT_EQ(stats.incomplete_operation_count, 1);
@@ -87,8 +75,7 @@ static int test_operations_before_start_follow_the_offline_queue_policy(void) {
     aws_mqtt5_client_get_stats(c, &stats);
     CHECK_INT_EQ(stats.incomplete_operation_count, 0);
     CHECK_INT_EQ(stats.incomplete_operation_size, 0);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     return 0;
 }
 
@@ -97,13 +84,11 @@ static int test_release_inside_a_lifecycle_callback_terminates_once(void) {
                                                                AWS_MQTT5_CLET_CONNECTION_SUCCESS};
     for (int i = 0; i < 2; ++i) {
         struct fx5_events ev;
-        fx5_events_init(&ev);
-        ev.release_on_event = 1 + (int)when[i];
         struct fx5_config cfg;
-        fx5_config_init(&cfg, s_io.bootstrap, s_broker.port, "fx5-release-in-event", &ev);
-        struct aws_mqtt5_client *c = fx5_client_new(s_alloc, &cfg, &ev);
-        CHECK(c != NULL);
-        CHECK_INT_EQ(aws_mqtt5_client_start(c), AWS_OP_SUCCESS);
+        fx5_setup(&ev, &cfg, s_io.bootstrap, s_broker.port, "fx5-release-in-event");
+        ev.release_on_event = 1 + (int)when[i];
+        struct aws_mqtt5_client *c = NULL;
+        CHECK_INT_EQ(fx5_launch(s_alloc, &cfg, &ev, &c), 0);
         /* The callback dropped the only reference: the client winds down by itself. */
         CHECK_WAIT(&ev, ev.terminated == 1, 10000);
         /* Every attempt and connection was closed off before the end (spec 1.6, 2.1). */
@@ -126,12 +111,10 @@ static int test_release_inside_a_lifecycle_callback_terminates_once(void) {
 static int test_release_inside_publish_and_completion_callbacks_terminates_once(void) {
     for (int in_completion = 0; in_completion < 2; ++in_completion) {
         struct fx5_events ev;
-        fx5_events_init(&ev);
         struct fx5_config cfg;
-        fx5_config_init(&cfg, s_io.bootstrap, s_broker.port, "fx5-release-in-callback", &ev);
-        struct aws_mqtt5_client *c = fx5_client_new(s_alloc, &cfg, &ev);
-        CHECK(c != NULL);
-        CHECK_INT_EQ(fx5_start_and_wait(c, &ev), 0);
+        fx5_setup(&ev, &cfg, s_io.bootstrap, s_broker.port, "fx5-release-in-callback");
+        struct aws_mqtt5_client *c = NULL;
+        CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
         CHECK_INT_EQ(fx5_subscribe(c, &ev, "fx5/release/t", AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
         aws_mutex_lock(&ev.lock);
         ev.release_in_completion = in_completion;
@@ -152,29 +135,25 @@ static int test_release_inside_publish_and_completion_callbacks_terminates_once(
 
 static int test_stop_inside_a_callback_stops_and_the_client_starts_again(void) {
     struct fx5_events ev;
-    fx5_events_init(&ev);
-    ev.stop_on_event = 1 + (int)AWS_MQTT5_CLET_CONNECTION_SUCCESS;
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, s_broker.port, "fx5-stop-in-event", &ev);
-    struct aws_mqtt5_client *c = fx5_client_new(s_alloc, &cfg, &ev);
-    CHECK(c != NULL);
-    CHECK_INT_EQ(aws_mqtt5_client_start(c), AWS_OP_SUCCESS);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, s_broker.port, "fx5-stop-in-event");
+    ev.stop_on_event = 1 + (int)AWS_MQTT5_CLET_CONNECTION_SUCCESS;
+    struct aws_mqtt5_client *c = NULL;
+    CHECK_INT_EQ(fx5_launch(s_alloc, &cfg, &ev, &c), 0);
     CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_STOPPED) == 1, 10000);
     CHECK_INT_EQ(FX5_SEQUENCE(&ev, AWS_MQTT5_CLET_ATTEMPTING_CONNECT, AWS_MQTT5_CLET_CONNECTION_SUCCESS,
                               AWS_MQTT5_CLET_DISCONNECTION, AWS_MQTT5_CLET_STOPPED),
                  0);
     CHECK_INT_EQ(fx5_nth(&ev, AWS_MQTT5_CLET_DISCONNECTION, 0).error_code, AWS_ERROR_MQTT5_USER_REQUESTED_STOP);
     CHECK_INT_EQ(fx5_start_and_wait(c, &ev), 0);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     return 0;
 }
 
 static int test_a_thousand_start_stop_cycles_keep_memory_flat(void) {
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, s_broker.port, "fx5-cycles", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, s_broker.port, "fx5-cycles");
     struct aws_mqtt5_client *c = fx5_client_new(s_alloc, &cfg, &ev);
     CHECK(c != NULL);
     size_t bytes_at_100 = 0;
@@ -203,12 +182,10 @@ static int test_get_stats_follow_operations_from_queue_to_ack(void) {
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--ack-delay-ms", "1500")), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-stats", &ev);
-    struct aws_mqtt5_client *c = fx5_client_new(s_alloc, &cfg, &ev);
-    CHECK(c != NULL);
-    CHECK_INT_EQ(fx5_start_and_wait(c, &ev), 0);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-stats");
+    struct aws_mqtt5_client *c = NULL;
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     struct aws_mqtt5_client_operation_statistics stats;
     aws_mqtt5_client_get_stats(c, &stats);
     CHECK_INT_EQ(stats.incomplete_operation_count + stats.unacked_operation_count, 0);
@@ -216,20 +193,9 @@ static int test_get_stats_follow_operations_from_queue_to_ack(void) {
     /* PUBLISH 1 + 1 + (2 + 11 + 1 + 3) = 19 (no packet id, as upstream); SUBSCRIBE
      * 1 + 1 + (2 + 1 + 2 + 11 + 1) = 19; UNSUBSCRIBE 1 + 1 + (2 + 1 + 2 + 11) = 18. */
     struct fx5_op *pub = fx5_publish(c, &ev, "fx5/stats/t", AWS_MQTT5_QOS_AT_LEAST_ONCE, "abc");
-    struct fx5_op *sub = fx5_op_new(&ev);
-    struct fx5_op *unsub = fx5_op_new(&ev);
+    struct fx5_op *sub = fx5_subscribe_async(c, &ev, "fx5/stats/#", AWS_MQTT5_QOS_AT_LEAST_ONCE);
+    struct fx5_op *unsub = fx5_unsubscribe_async(c, &ev, "fx5/stats/#");
     CHECK(pub && sub && unsub);
-    struct aws_mqtt5_subscription_view subscription = {.topic_filter = fx_cur("fx5/stats/#"),
-                                                       .qos = AWS_MQTT5_QOS_AT_LEAST_ONCE};
-    struct aws_mqtt5_packet_subscribe_view subscribe = {.subscription_count = 1, .subscriptions = &subscription};
-    struct aws_mqtt5_subscribe_completion_options sub_done = {.completion_callback = fx5_on_subscribe_complete,
-                                                              .completion_user_data = sub};
-    CHECK_INT_EQ(aws_mqtt5_client_subscribe(c, &subscribe, &sub_done), AWS_OP_SUCCESS);
-    struct aws_byte_cursor filter = fx_cur("fx5/stats/#");
-    struct aws_mqtt5_packet_unsubscribe_view unsubscribe = {.topic_filter_count = 1, .topic_filters = &filter};
-    struct aws_mqtt5_unsubscribe_completion_options unsub_done = {.completion_callback = fx5_on_unsubscribe_complete,
-                                                                  .completion_user_data = unsub};
-    CHECK_INT_EQ(aws_mqtt5_client_unsubscribe(c, &unsubscribe, &unsub_done), AWS_OP_SUCCESS);
     /* All three sent and held by the broker for 1.5 s: incomplete and unacked. */
     CHECK_INT_EQ(fx_log_wait_count(&b, FX_FRAGMENTS("\"dir\":\"in\"", "\"type\":\"UNSUBSCRIBE\""), 1, 1000), 1);
     aws_mqtt5_client_get_stats(c, &stats);
@@ -249,8 +215,7 @@ static int test_get_stats_follow_operations_from_queue_to_ack(void) {
     CHECK_INT_EQ(stats.incomplete_operation_size, 0);
     CHECK_INT_EQ(stats.unacked_operation_count, 0);
     CHECK_INT_EQ(stats.unacked_operation_size, 0);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     fx_broker_stop(&b);
     return 0;
 }
@@ -354,9 +319,7 @@ static int test_a_listener_sees_publishes_first_claims_some_and_sees_lifecycle_e
 }
 
 int main(void) {
-    s_alloc = aws_mem_tracer_new(aws_default_allocator(), NULL, AWS_MEMTRACE_BYTES, 0);
-    aws_mqtt_library_init(s_alloc);
-    CHECK_INT_EQ(fx_io_init(&s_io, s_alloc), 0);
+    CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
     CHECK_INT_EQ(fx_broker_start(&s_broker, NULL), 0);
 
     RUN(test_null_arguments_are_refused);
@@ -369,10 +332,5 @@ int main(void) {
     RUN(test_a_listener_sees_publishes_first_claims_some_and_sees_lifecycle_events);
 
     fx_broker_stop(&s_broker);
-    fx_io_clean_up(&s_io);
-    CHECK_INT_EQ(aws_thread_join_all_managed(), AWS_OP_SUCCESS);
-    aws_mqtt_library_clean_up();
-    CHECK_INT_EQ(aws_mem_tracer_bytes(s_alloc), 0);
-    aws_mem_tracer_destroy(s_alloc);
-    return 0;
+    return fx_suite_end(s_alloc, &s_io);
 }

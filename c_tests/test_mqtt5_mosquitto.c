@@ -4,30 +4,18 @@
  * persistent session across a broker restart, stop with a DISCONNECT, and the lifecycle order. */
 #include "mqtt5_fixture.h"
 
-#include <aws/common/thread.h>
-#include <aws/mqtt/mqtt.h>
-
 static struct aws_allocator *s_alloc;
 static struct fx_io s_io;
 static struct fx_mosquitto s_mosquitto;
 
-/* A started, connected client for `port` (the config must outlive the client). */
-static int s_connect(struct fx5_config *cfg, struct fx5_events *ev, struct aws_mqtt5_client **out) {
-    *out = fx5_client_new(s_alloc, cfg, ev);
-    CHECK(*out != NULL);
-    CHECK_INT_EQ(fx5_start_and_wait(*out, ev), 0);
-    return 0;
-}
-
 static int test_connection_success_carries_the_negotiated_settings(void) {
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, s_mosquitto.port, "fx5-settings", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, s_mosquitto.port, "fx5-settings");
     cfg.connect.keep_alive_interval_seconds = 45;
     cfg.session_expiry = 0;
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     struct fx5_event success = fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS, 0);
     CHECK_INT_EQ(success.error_code, AWS_ERROR_SUCCESS);
     CHECK(success.has_connack);
@@ -47,18 +35,16 @@ static int test_connection_success_carries_the_negotiated_settings(void) {
     CHECK(success.settings.subscription_identifiers_available);
     CHECK(success.settings.shared_subscriptions_available);
     CHECK(!success.settings.rejoined_session);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     return 0;
 }
 
 static int test_lifecycle_events_follow_attempt_success_disconnection_stopped(void) {
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, s_mosquitto.port, "fx5-order", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, s_mosquitto.port, "fx5-order");
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     CHECK_INT_EQ(fx5_stop_and_wait(c, &ev), 0);
     CHECK_INT_EQ(FX5_SEQUENCE(&ev, AWS_MQTT5_CLET_ATTEMPTING_CONNECT, AWS_MQTT5_CLET_CONNECTION_SUCCESS,
                               AWS_MQTT5_CLET_DISCONNECTION, AWS_MQTT5_CLET_STOPPED),
@@ -82,11 +68,10 @@ static int test_lifecycle_events_follow_attempt_success_disconnection_stopped(vo
 
 static int test_qos0_and_qos1_publishes_come_back_with_their_acks(void) {
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, s_mosquitto.port, "fx5-roundtrip", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, s_mosquitto.port, "fx5-roundtrip");
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     /* The SUBACK view grants QoS 1 [MQTT-3.9.3-1]. */
     CHECK_INT_EQ(fx5_subscribe(c, &ev, "fx5/rt/#", AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
 
@@ -115,8 +100,7 @@ static int test_qos0_and_qos1_publishes_come_back_with_their_acks(void) {
     CHECK_INT_EQ(p.qos, AWS_MQTT5_QOS_AT_LEAST_ONCE);
     CHECK(p.packet_id != 0); /* [MQTT-2.2.1-4] */
     CHECK(!p.dup);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     return 0;
 }
 
@@ -128,8 +112,8 @@ static int test_publish_properties_reach_the_subscriber_unchanged(void) {
     fx5_config_init(&tx_cfg, s_io.bootstrap, s_mosquitto.port, "fx5-props-tx", &tx_ev);
     fx5_config_init(&rx_cfg, s_io.bootstrap, s_mosquitto.port, "fx5-props-rx", &rx_ev);
     struct aws_mqtt5_client *tx = NULL, *rx = NULL;
-    CHECK_INT_EQ(s_connect(&tx_cfg, &tx_ev, &tx), 0);
-    CHECK_INT_EQ(s_connect(&rx_cfg, &rx_ev, &rx), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &tx_cfg, &tx_ev, &tx), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &rx_cfg, &rx_ev, &rx), 0);
 
     /* The receiver subscribes with Subscription Identifier 42. */
     struct fx5_op *sub = fx5_op_new(&rx_ev);
@@ -200,11 +184,10 @@ static int test_publish_properties_reach_the_subscriber_unchanged(void) {
 
 static int test_a_retained_message_reaches_a_later_subscriber(void) {
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, s_mosquitto.port, "fx5-retain", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, s_mosquitto.port, "fx5-retain");
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     struct fx5_op *op = fx5_op_new(&ev);
     struct aws_mqtt5_packet_publish_view publish = {
         .qos = AWS_MQTT5_QOS_AT_LEAST_ONCE, .retain = true, .topic = fx_cur("fx5/retain/t"), .payload = fx_cur("kept")};
@@ -227,8 +210,7 @@ static int test_a_retained_message_reaches_a_later_subscriber(void) {
     CHECK_INT_EQ(aws_mqtt5_client_publish(c, &publish, &done), AWS_OP_SUCCESS);
     CHECK_WAIT(&ev, clear->completions == 1, 10000);
     CHECK_INT_EQ(clear->error_code, AWS_ERROR_SUCCESS);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     return 0;
 }
 
@@ -241,7 +223,7 @@ static int test_a_shared_subscription_delivers_each_message_to_one_member(void) 
     for (int i = 0; i < 3; ++i) {
         fx5_events_init(&ev[i]);
         fx5_config_init(&cfg[i], s_io.bootstrap, s_mosquitto.port, ids[i], &ev[i]);
-        CHECK_INT_EQ(s_connect(&cfg[i], &ev[i], &c[i]), 0);
+        CHECK_INT_EQ(fx5_connect(s_alloc, &cfg[i], &ev[i], &c[i]), 0);
     }
     for (int i = 0; i < 2; ++i) {
         CHECK_INT_EQ(fx5_subscribe(c[i], &ev[i], "$share/grp/fx5/share/t", AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
@@ -266,8 +248,7 @@ static int test_a_shared_subscription_delivers_each_message_to_one_member(void) 
     /* Each message to exactly one member of the group (MQTT 5 section 4.8.2): none lost, none twice. */
     CHECK_INT_EQ(a + b, MESSAGES);
     for (int i = 0; i < 3; ++i) {
-        CHECK_INT_EQ(fx5_finish(c[i], &ev[i]), 0);
-        fx5_events_clean_up(&ev[i]);
+        CHECK_INT_EQ(fx5_finish_and_clean_up(c[i], &ev[i]), 0);
     }
     return 0;
 }
@@ -281,7 +262,7 @@ static int test_a_delayed_will_is_published_after_an_unclean_drop(void) {
     struct fx5_config obs_cfg, cfg;
     fx5_config_init(&obs_cfg, s_io.bootstrap, s_mosquitto.port, "fx5-will-observer", &obs_ev);
     struct aws_mqtt5_client *obs = NULL, *c = NULL;
-    CHECK_INT_EQ(s_connect(&obs_cfg, &obs_ev, &obs), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &obs_cfg, &obs_ev, &obs), 0);
     CHECK_INT_EQ(fx5_subscribe(obs, &obs_ev, "fx5/will/#", AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
 
     fx5_config_init(&cfg, s_io.bootstrap, fwd.port, "fx5-will", &ev);
@@ -293,7 +274,7 @@ static int test_a_delayed_will_is_published_after_an_unclean_drop(void) {
     cfg.connect.will = &cfg.will;
     cfg.connect.will_delay_interval_seconds = &cfg.will_delay;
     cfg.connect.session_expiry_interval_seconds = &cfg.session_expiry;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
 
     uint64_t cut_at = fx_now_ns();
     fx_forwarder_cut(&fwd);
@@ -315,11 +296,10 @@ static int test_a_delayed_will_is_published_after_an_unclean_drop(void) {
 
 static int test_unsubscribe_gets_an_unsuback_and_ends_delivery(void) {
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, s_mosquitto.port, "fx5-unsub", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, s_mosquitto.port, "fx5-unsub");
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     CHECK_INT_EQ(fx5_subscribe(c, &ev, "fx5/unsub/t", AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
     struct aws_byte_cursor filter = fx_cur("fx5/unsub/t");
     struct aws_mqtt5_packet_unsubscribe_view unsubscribe = {.topic_filter_count = 1, .topic_filters = &filter};
@@ -344,8 +324,7 @@ static int test_unsubscribe_gets_an_unsuback_and_ends_delivery(void) {
     int received;
     FX_READ(&ev, ev.publish_count, received);
     CHECK_INT_EQ(received, 0);
-    CHECK_INT_EQ(fx5_finish(c, &ev), 0);
-    fx5_events_clean_up(&ev);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(c, &ev), 0);
     return 0;
 }
 
@@ -353,14 +332,13 @@ static int test_a_persistent_session_survives_a_broker_restart(void) {
     struct fx_mosquitto m;
     CHECK_INT_EQ(fx5_mosquitto_start(&m, true), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, m.port, "fx5-persist", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, m.port, "fx5-persist");
     cfg.options.session_behavior = AWS_MQTT5_CSBT_REJOIN_ALWAYS;
     cfg.session_expiry = 3600;
     cfg.connect.session_expiry_interval_seconds = &cfg.session_expiry;
     struct aws_mqtt5_client *c = NULL;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     CHECK(!fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS, 0).settings.rejoined_session);
     CHECK_INT_EQ(fx5_subscribe(c, &ev, "fx5/persist/t", AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
 
@@ -377,11 +355,10 @@ static int test_a_persistent_session_survives_a_broker_restart(void) {
 
     /* The subscription came back with the session: no new SUBSCRIBE. */
     struct fx5_events pub_ev;
-    fx5_events_init(&pub_ev);
     struct fx5_config pub_cfg;
-    fx5_config_init(&pub_cfg, s_io.bootstrap, m.port, "fx5-persist-pub", &pub_ev);
+    fx5_setup(&pub_ev, &pub_cfg, s_io.bootstrap, m.port, "fx5-persist-pub");
     struct aws_mqtt5_client *pub = NULL;
-    CHECK_INT_EQ(s_connect(&pub_cfg, &pub_ev, &pub), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &pub_cfg, &pub_ev, &pub), 0);
     struct fx5_op *op = fx5_publish(pub, &pub_ev, "fx5/persist/t", AWS_MQTT5_QOS_AT_LEAST_ONCE, "again");
     CHECK(op != NULL);
     CHECK_WAIT(&ev, fx5_received_locked(&ev, "fx5/persist/t") == 1, 10000);
@@ -400,13 +377,13 @@ static int test_stop_with_a_disconnect_sends_it_and_completes(void) {
     struct fx5_config obs_cfg, cfg;
     fx5_config_init(&obs_cfg, s_io.bootstrap, s_mosquitto.port, "fx5-stop-observer", &obs_ev);
     struct aws_mqtt5_client *obs = NULL, *c = NULL;
-    CHECK_INT_EQ(s_connect(&obs_cfg, &obs_ev, &obs), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &obs_cfg, &obs_ev, &obs), 0);
     CHECK_INT_EQ(fx5_subscribe(obs, &obs_ev, "fx5/stop/#", AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
     fx5_config_init(&cfg, s_io.bootstrap, s_mosquitto.port, "fx5-stop", &ev);
     cfg.will = (struct aws_mqtt5_packet_publish_view){
         .qos = AWS_MQTT5_QOS_AT_LEAST_ONCE, .topic = fx_cur("fx5/stop/will"), .payload = fx_cur("unexpected")};
     cfg.connect.will = &cfg.will;
-    CHECK_INT_EQ(s_connect(&cfg, &ev, &c), 0);
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
 
     struct fx5_op *done = fx5_op_new(&ev);
     struct aws_byte_cursor reason = fx_cur("bye for now");
@@ -440,9 +417,7 @@ static int test_stop_with_a_disconnect_sends_it_and_completes(void) {
 }
 
 int main(void) {
-    s_alloc = aws_mem_tracer_new(aws_default_allocator(), NULL, AWS_MEMTRACE_BYTES, 0);
-    aws_mqtt_library_init(s_alloc);
-    CHECK_INT_EQ(fx_io_init(&s_io, s_alloc), 0);
+    CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
     CHECK_INT_EQ(fx5_mosquitto_start(&s_mosquitto, false), 0);
 
     RUN(test_connection_success_carries_the_negotiated_settings);
@@ -457,10 +432,5 @@ int main(void) {
     RUN(test_stop_with_a_disconnect_sends_it_and_completes);
 
     fx_mosquitto_stop(&s_mosquitto);
-    fx_io_clean_up(&s_io);
-    CHECK_INT_EQ(aws_thread_join_all_managed(), AWS_OP_SUCCESS);
-    aws_mqtt_library_clean_up();
-    CHECK_INT_EQ(aws_mem_tracer_bytes(s_alloc), 0);
-    aws_mem_tracer_destroy(s_alloc);
-    return 0;
+    return fx_suite_end(s_alloc, &s_io);
 }

@@ -6,9 +6,6 @@
  * test_mqtt5_iot_core.c. */
 #include "mqtt5_fixture.h"
 
-#include <aws/common/thread.h>
-#include <aws/mqtt/mqtt.h>
-
 static struct aws_allocator *s_alloc;
 static struct fx_io s_io;
 static struct fx5_events s_ev;
@@ -280,12 +277,10 @@ static int test_what_the_server_disallows_fails_at_send_time_and_the_connection_
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--retain-available", "0", "--maximum-qos", "0")), 0);
     struct fx5_events ev;
-    fx5_events_init(&ev);
     struct fx5_config cfg;
-    fx5_config_init(&cfg, s_io.bootstrap, b.port, "fx5-send-time", &ev);
-    struct aws_mqtt5_client *c = fx5_client_new(s_alloc, &cfg, &ev);
-    CHECK(c != NULL);
-    CHECK_INT_EQ(fx5_start_and_wait(c, &ev), 0);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, b.port, "fx5-send-time");
+    struct aws_mqtt5_client *c = NULL;
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
     struct fx5_event success = fx5_nth(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS, 0);
     CHECK_INT_EQ(success.settings.maximum_qos, AWS_MQTT5_QOS_AT_MOST_ONCE);
     CHECK(!success.settings.retain_available);
@@ -324,9 +319,7 @@ static int test_what_the_server_disallows_fails_at_send_time_and_the_connection_
 }
 
 int main(void) {
-    s_alloc = aws_mem_tracer_new(aws_default_allocator(), NULL, AWS_MEMTRACE_BYTES, 0);
-    aws_mqtt_library_init(s_alloc);
-    CHECK_INT_EQ(fx_io_init(&s_io, s_alloc), 0);
+    CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
     memset(s_big, 'x', sizeof(s_big) - 1);
     fx5_events_init(&s_ev);
 
@@ -338,10 +331,5 @@ int main(void) {
     RUN(test_what_the_server_disallows_fails_at_send_time_and_the_connection_stays);
 
     fx5_events_clean_up(&s_ev);
-    fx_io_clean_up(&s_io);
-    CHECK_INT_EQ(aws_thread_join_all_managed(), AWS_OP_SUCCESS);
-    aws_mqtt_library_clean_up();
-    CHECK_INT_EQ(aws_mem_tracer_bytes(s_alloc), 0);
-    aws_mem_tracer_destroy(s_alloc);
-    return 0;
+    return fx_suite_end(s_alloc, &s_io);
 }
