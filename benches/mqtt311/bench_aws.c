@@ -11,15 +11,10 @@
  *
  * The topic and payload of a publish stay untouched until it completes: throughput publishes
  * one constant buffer, latency stamps the next slot of a ring of 64 buffers. */
-#include "bench_common.h"
+#include "bench_aws_io.h"
 
-#include <aws/common/allocator.h>
 #include <aws/common/byte_buf.h>
 #include <aws/common/error.h>
-#include <aws/io/channel_bootstrap.h>
-#include <aws/io/event_loop.h>
-#include <aws/io/host_resolver.h>
-#include <aws/io/socket.h>
 #include <aws/mqtt/client.h>
 #include <aws/mqtt/mqtt.h>
 
@@ -79,28 +74,35 @@ static void on_disconnect(struct aws_mqtt_client_connection *c, void *ud) {
     atomic_store(&s_disconnected, 1);
 }
 
-static void wait_flag(atomic_int *flag, const char *what) {
-    uint64_t deadline = bench_now_ns() + 10000000000ull;
-    while (atomic_load(flag) == 0) {
-        struct timespec ts = {0, 100000};
-        nanosleep(&ts, NULL);
-        if (bench_now_ns() > deadline) {
-            bench_fail(LIB, what);
-        }
-    }
-    if (atomic_load(flag) < 0) {
-        bench_fail(LIB, what);
-    }
-}
+/* What a publish needs. The topic and payload stay untouched until the publish completes. */
+struct publisher {
+    struct aws_mqtt_client_connection *conn;
+    struct aws_byte_cursor topic;
+    enum aws_mqtt_qos qos;
+    struct aws_byte_cursor payload; /* throughput: one constant buffer */
+    uint8_t *ring;                  /* RING buffers of payload.len bytes (throughput: one) */
+};
 
 /* Publishes, waiting out AWS_ERROR_MQTT_QUEUE_FULL. */
-static void publish(struct aws_mqtt_client_connection *conn, const struct aws_byte_cursor *topic,
-                    enum aws_mqtt_qos qos, const struct aws_byte_cursor *payload, aws_mqtt_op_complete_fn *done) {
+static void publish(void *ctx, long k) {
+    struct publisher *p = ctx;
+    struct aws_byte_cursor payload = p->payload;
+    if (k) {
+        /* Keeps at most RING / 2 publishes outstanding, so the slot reused now has completed
+         * (one message at a time means one or two are outstanding). */
+        if (bench_window_wait_done(&s_win, k - RING / 2 > 0 ? k - RING / 2 : 0, 10) != 0) {
+            bench_fail(LIB, "publish not completed within 10 s");
+        }
+        uint8_t *slot = p->ring + (size_t)(k % RING) * p->payload.len;
+        bench_stamp(slot);
+        payload = aws_byte_cursor_from_array(slot, p->payload.len);
+    }
     uint64_t stuck = 0;
     for (;;) {
-        uint16_t id = aws_mqtt_client_connection_publish(conn, topic, qos, false, payload, done, NULL);
+        uint16_t id =
+            aws_mqtt_client_connection_publish(p->conn, &p->topic, p->qos, false, &payload, on_publish_complete, NULL);
         if (id != 0) {
-            return;
+            break;
         }
         int err = aws_last_error();
         if (err != AWS_ERROR_MQTT_QUEUE_FULL) {
@@ -112,6 +114,10 @@ static void publish(struct aws_mqtt_client_connection *conn, const struct aws_by
             bench_fail(LIB, "publish refused with AWS_ERROR_MQTT_QUEUE_FULL for 30 s");
         }
     }
+    if (k) {
+        /* The latency run counts its publishes too, for the ring's wait above. */
+        atomic_fetch_add_explicit(&s_win.sent, 1, memory_order_relaxed);
+    }
 }
 
 int main(int argc, char **argv) {
@@ -119,15 +125,9 @@ int main(int argc, char **argv) {
     struct aws_allocator *alloc = aws_default_allocator();
     aws_mqtt_library_init(alloc);
 
-    struct aws_event_loop_group *elg = aws_event_loop_group_new_default(alloc, 1, NULL);
-    struct aws_host_resolver_default_options ro = {.max_entries = 8, .el_group = elg};
-    struct aws_host_resolver *resolver = aws_host_resolver_new_default(alloc, &ro);
-    struct aws_client_bootstrap_options bo = {.event_loop_group = elg, .host_resolver = resolver};
-    struct aws_client_bootstrap *bootstrap = aws_client_bootstrap_new(alloc, &bo);
-    if (!elg || !resolver || !bootstrap) {
-        bench_fail(LIB, "event loop group / host resolver / bootstrap");
-    }
-    struct aws_mqtt_client *client = aws_mqtt_client_new(alloc, bootstrap);
+    struct bench_aws_io io;
+    bench_aws_io_init(&io, alloc, LIB);
+    struct aws_mqtt_client *client = aws_mqtt_client_new(alloc, io.bootstrap);
     struct aws_mqtt_client_connection *conn = client ? aws_mqtt_client_connection_new(client) : NULL;
     if (!conn) {
         bench_fail(LIB, "aws_mqtt_client_new / aws_mqtt_client_connection_new");
@@ -138,16 +138,10 @@ int main(int argc, char **argv) {
 
     char id[64];
     snprintf(id, sizeof(id), "bench-aws-%d", (int)getpid());
-    struct aws_socket_options so = {
-        .type = AWS_SOCKET_STREAM,
-        .domain = AWS_SOCKET_IPV4,
-        .connect_timeout_ms = 3000,
-        .tcp_nodelay = AWS_SOCKET_TCP_NODELAY_ON, /* as MOSQ_OPT_TCP_NODELAY for libmosquitto */
-    };
     struct aws_mqtt_connection_options co = {
         .host_name = aws_byte_cursor_from_c_str(o.host),
         .port = (uint32_t)o.port,
-        .socket_options = &so,
+        .socket_options = &io.socket,
         .client_id = aws_byte_cursor_from_c_str(id),
         .keep_alive_time_secs = 60,
         .ping_timeout_ms = 3000,
@@ -159,85 +153,41 @@ int main(int argc, char **argv) {
         fprintf(stderr, "connect: %s\n", aws_error_name(aws_last_error()));
         bench_fail(LIB, "aws_mqtt_client_connection_connect");
     }
-    wait_flag(&s_connected, "connect");
+    bench_wait_flag(LIB, &s_connected, "connect");
 
-    struct aws_byte_cursor topic = aws_byte_cursor_from_c_str(BENCH_TOPIC);
-    enum aws_mqtt_qos qos = o.qos ? AWS_MQTT_QOS_AT_LEAST_ONCE : AWS_MQTT_QOS_AT_MOST_ONCE;
-    bench_window_init(&s_win, o.window);
+    struct publisher pub = {
+        .conn = conn,
+        .topic = aws_byte_cursor_from_c_str(BENCH_TOPIC),
+        .qos = o.qos ? AWS_MQTT_QOS_AT_LEAST_ONCE : AWS_MQTT_QOS_AT_MOST_ONCE,
+    };
+    size_t buffers = o.mode == BENCH_LATENCY ? RING : 1;
+    pub.ring = malloc(buffers * o.payload);
+    memset(pub.ring, 'x', buffers * o.payload);
+    pub.payload = aws_byte_cursor_from_array(pub.ring, o.payload);
+    struct bench_client bc = {.ctx = &pub, .publish = publish};
 
     if (o.mode == BENCH_THROUGHPUT) {
-        uint8_t *payload = malloc(o.payload);
-        memset(payload, 'x', o.payload);
-        struct aws_byte_cursor pc = aws_byte_cursor_from_array(payload, o.payload);
-        double cpu0 = bench_cpu_s();
-        uint64_t t0 = bench_now_ns();
-        for (long i = 0; i < o.count; i++) {
-            if (bench_window_acquire(&s_win) != 0) {
-                bench_fail(LIB, "no completion for 30 s");
-            }
-            publish(conn, &topic, qos, &pc, on_publish_complete);
-            atomic_fetch_add_explicit(&s_win.sent, 1, memory_order_relaxed);
-        }
-        if (bench_window_wait_done(&s_win, o.count, 60) != 0) {
-            bench_fail(LIB, "completions missing after 60 s");
-        }
-        uint64_t t1 = bench_now_ns();
-        double cpu = bench_cpu_s() - cpu0;
-        if (atomic_load(&s_win.failed) != 0) {
-            bench_fail(LIB, "some publishes failed");
-        }
-        bench_print_throughput(LIB, &o, (double)(t1 - t0) / 1e9, cpu);
+        bench_run_throughput(LIB, &o, &s_win, &bc);
         fprintf(stderr, "aws: %ld publishes refused with AWS_ERROR_MQTT_QUEUE_FULL, retried\n",
                 (long)atomic_load(&s_queue_full));
-        free(payload);
     } else {
-        uint16_t sid = aws_mqtt_client_connection_subscribe(conn, &topic, qos, on_message, NULL, NULL, on_suback, NULL);
+        uint16_t sid =
+            aws_mqtt_client_connection_subscribe(conn, &pub.topic, pub.qos, on_message, NULL, NULL, on_suback, NULL);
         if (sid == 0) {
             fprintf(stderr, "subscribe: %s\n", aws_error_name(aws_last_error()));
             bench_fail(LIB, "aws_mqtt_client_connection_subscribe");
         }
-        wait_flag(&s_subscribed, "subscribe");
-        uint8_t *ring = malloc((size_t)RING * o.payload);
-        memset(ring, 'x', (size_t)RING * o.payload);
-        double cpu0 = bench_cpu_s();
-        bench_latency_begin(&s_lat, &o);
-        for (long k = 1;; k++) {
-            /* Keeps at most RING / 2 publishes outstanding, so the slot reused now has completed
-             * (one message at a time means one or two are outstanding). */
-            if (bench_window_wait_done(&s_win, k - RING / 2 > 0 ? k - RING / 2 : 0, 10) != 0) {
-                bench_fail(LIB, "publish not completed within 10 s");
-            }
-            uint8_t *p = ring + (size_t)(k % RING) * o.payload;
-            bench_stamp(p);
-            struct aws_byte_cursor pc = aws_byte_cursor_from_array(p, o.payload);
-            publish(conn, &topic, qos, &pc, on_publish_complete);
-            atomic_fetch_add_explicit(&s_win.sent, 1, memory_order_relaxed);
-            if (bench_latency_wait(&s_lat, k, 10) != 0) {
-                bench_fail(LIB, "message not received within 10 s");
-            }
-            bench_latency_keep(&s_lat, k, &o);
-            if (bench_latency_stop(&s_lat, &o)) {
-                break;
-            }
-        }
-        double cpu = bench_cpu_s() - cpu0;
-        bench_print_latency(LIB, &o, &s_lat, cpu);
-        free(ring);
+        bench_wait_flag(LIB, &s_subscribed, "subscribe");
+        bench_window_init(&s_win, o.window);
+        bench_run_latency(LIB, &o, &s_lat, &s_win, &bc);
     }
 
     if (aws_mqtt_client_connection_disconnect(conn, on_disconnect, NULL) == AWS_OP_SUCCESS) {
-        uint64_t deadline = bench_now_ns() + 2000000000ull;
-        while (!atomic_load(&s_disconnected) && bench_now_ns() < deadline) {
-            struct timespec ts = {0, 1000000};
-            nanosleep(&ts, NULL);
-        }
+        bench_wait_flag_quietly(&s_disconnected, 2000);
     }
     aws_mqtt_client_connection_release(conn);
     aws_mqtt_client_release(client);
-    aws_client_bootstrap_release(bootstrap);
-    aws_host_resolver_release(resolver);
-    aws_event_loop_group_release(elg);
-    /* The releases above finish on the loop's thread; the process exits without waiting for the
-     * library's clean-up (aws_mqtt_library_clean_up would need every thread joined first). */
+    bench_aws_io_release(&io);
+    free(pub.ring);
     return 0;
 }

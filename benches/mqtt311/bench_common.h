@@ -1,5 +1,7 @@
-/* Shared by bench_aws.c, bench_mosquitto.c and bench_paho.c: command line, clocks, CPU and
- * memory figures, the window of outstanding publishes, latency samples and the RESULT line.
+/* Shared by bench_aws.c, bench_mosquitto.c and bench_paho.c (and their MQTT 5 twins in
+ * ../mqtt5): command line, clocks, CPU and memory figures, the window of outstanding publishes,
+ * latency samples, the two runs themselves (a library supplies its publish call through struct
+ * bench_client) and the RESULT line.
  *
  *   bench_X throughput --qos 0|1 [--count N] [--payload BYTES] [--window W] [--host H] [--port P]
  *   bench_X latency    --qos 0|1 [--count N] [--payload BYTES] [--warmup N] [--max-secs S]
@@ -39,7 +41,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The one topic of every run; the MQTT 5 programs define their own before including this. */
+#ifndef BENCH_TOPIC
 #define BENCH_TOPIC "bench/mqtt311/topic"
+#endif
 
 enum bench_mode { BENCH_THROUGHPUT, BENCH_LATENCY };
 
@@ -162,6 +167,33 @@ static inline void bench_fail(const char *lib, const char *what) {
     printf("RESULT lib=%s error=1\n", lib);
     fflush(stdout);
     exit(1);
+}
+
+/* Polls `flag` (set by a library callback: 1 done, -1 refused) for up to 10 s; a time-out or a
+ * refusal fails the benchmark, naming `what`. */
+static inline void bench_wait_flag(const char *lib, atomic_int *flag, const char *what) {
+    uint64_t deadline = bench_now_ns() + 10000000000ull;
+    while (atomic_load(flag) == 0) {
+        struct timespec ts = {0, 100000};
+        nanosleep(&ts, NULL);
+        if (bench_now_ns() > deadline) {
+            fprintf(stderr, "%s: timed out\n", what);
+            bench_fail(lib, what);
+        }
+    }
+    if (atomic_load(flag) < 0) {
+        fprintf(stderr, "%s: refused\n", what);
+        bench_fail(lib, what);
+    }
+}
+
+/* Polls `flag` for up to `ms` milliseconds; no failure if it never comes (the end of a run). */
+static inline void bench_wait_flag_quietly(atomic_int *flag, long ms) {
+    uint64_t deadline = bench_now_ns() + (uint64_t)ms * 1000000ull;
+    while (!atomic_load(flag) && bench_now_ns() < deadline) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
 }
 
 /* ---- the window of outstanding publishes ------------------------------------------------- */
@@ -404,6 +436,78 @@ static inline void bench_print_latency(const char *lib, const struct bench_opts 
            l->n ? l->samples[l->n - 1] / 1000.0 : 0, l->n ? sum / (double)l->n / 1000.0 : 0, cpu,
            l->total ? cpu * 1e6 / (double)l->total : 0, bench_peak_rss_kb());
     fflush(stdout);
+}
+
+/* ---- the two runs ---------------------------------------------------------------------- */
+
+/* A library's side of the runs. */
+struct bench_client {
+    void *ctx;
+    /* Publishes one message: message `k` (1-based) of the latency run, whose payload it stamps
+     * first (bench_stamp), or one of the throughput run (k == 0). Returns once the library has
+     * taken it; a failure fails the benchmark there. */
+    void (*publish)(void *ctx, long k);
+    /* Optional: the throughput run's publishing for a library that must drive its own network
+     * loop: every publish of `o->count` under the window and every completion. NULL: publish
+     * under the window (bench_window_acquire), then wait up to 60 s for every completion. */
+    void (*publish_all)(void *ctx, const struct bench_opts *o, struct bench_window *w);
+    /* Optional: waits until message `k` of the latency run has come back; 0, or -1 after 10 s.
+     * NULL: bench_latency_wait. */
+    int (*wait_received)(void *ctx, long k);
+};
+
+/* The throughput run (see the top of this file): the window, the publishes, the completions, the
+ * RESULT line. A publish that completed with a failure fails the benchmark. */
+static inline void bench_run_throughput(const char *lib, const struct bench_opts *o, struct bench_window *w,
+                                        const struct bench_client *c) {
+    bench_window_init(w, o->window);
+    double cpu0 = bench_cpu_s();
+    uint64_t t0 = bench_now_ns();
+    if (c->publish_all) {
+        c->publish_all(c->ctx, o, w);
+    } else {
+        for (long i = 0; i < o->count; i++) {
+            if (bench_window_acquire(w) != 0) {
+                bench_fail(lib, "no completion for 30 s");
+            }
+            c->publish(c->ctx, 0);
+            atomic_fetch_add_explicit(&w->sent, 1, memory_order_relaxed);
+        }
+        if (bench_window_wait_done(w, o->count, 60) != 0) {
+            bench_fail(lib, "completions missing after 60 s");
+        }
+    }
+    uint64_t t1 = bench_now_ns();
+    double cpu = bench_cpu_s() - cpu0;
+    if (atomic_load(&w->failed) != 0) {
+        fprintf(stderr, "%ld publishes failed\n", (long)atomic_load(&w->failed));
+        bench_fail(lib, "some publishes failed");
+    }
+    bench_print_throughput(lib, o, (double)(t1 - t0) / 1e9, cpu);
+}
+
+/* The latency run (see the top of this file), once the library has subscribed: one message at
+ * a time, the samples, the RESULT line. `w`, when the library counts its publishes' completions
+ * in it, must end with none failed. */
+static inline void bench_run_latency(const char *lib, const struct bench_opts *o, struct bench_latency *l,
+                                     struct bench_window *w, const struct bench_client *c) {
+    double cpu0 = bench_cpu_s();
+    bench_latency_begin(l, o);
+    for (long k = 1;; k++) {
+        c->publish(c->ctx, k);
+        if ((c->wait_received ? c->wait_received(c->ctx, k) : bench_latency_wait(l, k, 10)) != 0) {
+            bench_fail(lib, "message not received within 10 s");
+        }
+        bench_latency_keep(l, k, o);
+        if (bench_latency_stop(l, o)) {
+            break;
+        }
+    }
+    double cpu = bench_cpu_s() - cpu0;
+    if (w && atomic_load(&w->failed) != 0) {
+        bench_fail(lib, "some publishes failed");
+    }
+    bench_print_latency(lib, o, l, cpu);
 }
 
 #endif /* MQTT311_BENCH_COMMON_H */

@@ -1,19 +1,7 @@
-/* Eclipse Paho C, asynchronous API (MQTTAsync, libpaho-mqtt3a), under the benchmark of
- * bench_common.h. The library runs its own send and receive threads; the main thread publishes
- * with MQTTAsync_sendMessage, and the onSuccess of the response options is the completion (for
- * QoS 0 the message written to the socket, for QoS 1 the PUBACK). The connect options keep their
- * defaults (maxInflight 65535) unless --inflight is given. */
-#include "bench_common.h"
-
-#include <MQTTAsync.h>
-
-#define LIB "paho"
-
-static struct bench_window s_win;
-static struct bench_latency s_lat;
-static atomic_int s_connected; /* 1 connected, -1 failed */
-static atomic_int s_subscribed;
-static atomic_long s_queue_full; /* publishes refused with MQTTASYNC_MAX_BUFFERED_MESSAGES */
+/* Eclipse Paho C, asynchronous API (MQTTAsync, libpaho-mqtt3a), in MQTT 3.1.1 mode under the
+ * benchmark of bench_common.h, as bench_paho.h describes: MQTTAsync_send, and the onSuccess and
+ * onFailure callbacks of the response options. */
+#include "bench_paho.h"
 
 static void on_connect_ok(void *ctx, MQTTAsync_successData *r) {
     (void)ctx;
@@ -51,147 +39,33 @@ static void on_pub_fail(void *ctx, MQTTAsync_failureData *r) {
     bench_window_complete(&s_win, 0);
 }
 
-static int on_message(void *ctx, char *topic, int topic_len, MQTTAsync_message *msg) {
-    (void)ctx;
-    (void)topic_len;
-    bench_latency_received(&s_lat, msg->payload, (size_t)msg->payloadlen);
-    MQTTAsync_freeMessage(&msg);
-    MQTTAsync_free(topic);
-    return 1;
-}
-
-static void on_lost(void *ctx, char *cause) {
-    (void)ctx;
-    fprintf(stderr, "connection lost: %s\n", cause ? cause : "?");
-}
-
-static void wait_flag(atomic_int *flag) {
-    uint64_t deadline = bench_now_ns() + 10000000000ull;
-    while (atomic_load(flag) == 0) {
-        struct timespec ts = {0, 100000};
-        nanosleep(&ts, NULL);
-        if (bench_now_ns() > deadline) {
-            bench_fail(LIB, "timed out");
-        }
-    }
-    if (atomic_load(flag) < 0) {
-        bench_fail(LIB, "refused");
-    }
+static int send_publish(struct bench_paho *p, MQTTAsync_responseOptions *options) {
+    return MQTTAsync_send(p->client, BENCH_TOPIC, (int)p->o->payload, p->payload, p->o->qos, 0, options);
 }
 
 int main(int argc, char **argv) {
     struct bench_opts o = bench_parse(argc, argv, 65535);
-
-    char uri[256], id[64];
-    snprintf(uri, sizeof(uri), "tcp://%s:%d", o.host, o.port);
-    snprintf(id, sizeof(id), "bench-paho-%d", (int)getpid());
-
-    MQTTAsync c;
+    struct bench_paho p = {
+        .msg = MQTTAsync_message_initializer,
+        .send = send_publish,
+        .send_name = "MQTTAsync_send",
+        .publish_options = MQTTAsync_responseOptions_initializer,
+        .subscribe_options = MQTTAsync_responseOptions_initializer,
+    };
+    p.publish_options.onSuccess = on_pub_ok;
+    p.publish_options.onFailure = on_pub_fail;
+    p.subscribe_options.onSuccess = on_sub_ok;
+    p.subscribe_options.onFailure = on_sub_fail;
     MQTTAsync_createOptions co = MQTTAsync_createOptions_initializer;
     co.MQTTVersion = MQTTVERSION_3_1_1;
-    if (o.queue > 0) {
-        co.maxBufferedMessages = (int)o.queue;
-    }
-    if (MQTTAsync_createWithOptions(&c, uri, id, MQTTCLIENT_PERSISTENCE_NONE, NULL, &co) != MQTTASYNC_SUCCESS) {
-        bench_fail(LIB, "MQTTAsync_createWithOptions");
-    }
-    MQTTAsync_setCallbacks(c, NULL, on_lost, on_message, NULL);
+    bench_paho_create(&p, &o, &co);
 
     MQTTAsync_connectOptions cop = MQTTAsync_connectOptions_initializer;
-    cop.keepAliveInterval = 60;
     cop.cleansession = 1;
     cop.MQTTVersion = MQTTVERSION_3_1_1;
-    if (o.inflight > 0) {
-        cop.maxInflight = (int)o.inflight;
-    }
     cop.onSuccess = on_connect_ok;
     cop.onFailure = on_connect_fail;
-    if (MQTTAsync_connect(c, &cop) != MQTTASYNC_SUCCESS) {
-        bench_fail(LIB, "MQTTAsync_connect");
-    }
-    wait_flag(&s_connected);
-
-    uint8_t *payload = calloc(1, o.payload);
-    memset(payload, 'x', o.payload);
-    MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
-    ro.onSuccess = on_pub_ok;
-    ro.onFailure = on_pub_fail;
-
-    if (o.mode == BENCH_THROUGHPUT) {
-        bench_window_init(&s_win, o.window);
-        double cpu0 = bench_cpu_s();
-        uint64_t t0 = bench_now_ns();
-        for (long i = 0; i < o.count; i++) {
-            if (bench_window_acquire(&s_win) != 0) {
-                bench_fail(LIB, "no completion for 30 s");
-            }
-            int rc;
-            uint64_t stuck = 0;
-            /* A full command queue (maxBufferedMessages) is the library's back-pressure: wait
-             * for the next completion and try again. */
-            while ((rc = MQTTAsync_send(c, BENCH_TOPIC, (int)o.payload, payload, o.qos, 0, &ro)) ==
-                   MQTTASYNC_MAX_BUFFERED_MESSAGES) {
-                atomic_fetch_add(&s_queue_full, 1);
-                if (bench_window_backoff(&s_win, &stuck) != 0) {
-                    bench_fail(LIB, "publish refused for a full queue for 30 s");
-                }
-            }
-            atomic_fetch_add_explicit(&s_win.sent, 1, memory_order_relaxed);
-            if (rc != MQTTASYNC_SUCCESS) {
-                fprintf(stderr, "MQTTAsync_send: %d\n", rc);
-                bench_fail(LIB, "MQTTAsync_send");
-            }
-        }
-        if (bench_window_wait_done(&s_win, o.count, 60) != 0) {
-            bench_fail(LIB, "completions missing after 60 s");
-        }
-        uint64_t t1 = bench_now_ns();
-        double cpu = bench_cpu_s() - cpu0;
-        if (atomic_load(&s_win.failed) != 0) {
-            bench_fail(LIB, "some publishes failed");
-        }
-        bench_print_throughput(LIB, &o, (double)(t1 - t0) / 1e9, cpu);
-        fprintf(stderr, "paho: %ld publishes refused for a full queue, retried\n",
-                (long)atomic_load(&s_queue_full));
-    } else {
-        bench_latency_init(&s_lat, o.count);
-        MQTTAsync_responseOptions so = MQTTAsync_responseOptions_initializer;
-        so.onSuccess = on_sub_ok;
-        so.onFailure = on_sub_fail;
-        if (MQTTAsync_subscribe(c, BENCH_TOPIC, o.qos, &so) != MQTTASYNC_SUCCESS) {
-            bench_fail(LIB, "MQTTAsync_subscribe");
-        }
-        wait_flag(&s_subscribed);
-        MQTTAsync_responseOptions lo = MQTTAsync_responseOptions_initializer;
-        double cpu0 = bench_cpu_s();
-        bench_latency_begin(&s_lat, &o);
-        for (long k = 1;; k++) {
-            bench_stamp(payload);
-            int rc = MQTTAsync_send(c, BENCH_TOPIC, (int)o.payload, payload, o.qos, 0, &lo);
-            if (rc != MQTTASYNC_SUCCESS) {
-                fprintf(stderr, "MQTTAsync_send: %d\n", rc);
-                bench_fail(LIB, "MQTTAsync_send");
-            }
-            if (bench_latency_wait(&s_lat, k, 10) != 0) {
-                bench_fail(LIB, "message not received within 10 s");
-            }
-            bench_latency_keep(&s_lat, k, &o);
-            if (bench_latency_stop(&s_lat, &o)) {
-                break;
-            }
-        }
-        double cpu = bench_cpu_s() - cpu0;
-        bench_print_latency(LIB, &o, &s_lat, cpu);
-    }
-
     MQTTAsync_disconnectOptions dop = MQTTAsync_disconnectOptions_initializer;
-    dop.timeout = 1000;
-    MQTTAsync_disconnect(c, &dop);
-    for (int i = 0; i < 100 && MQTTAsync_isConnected(c); i++) {
-        struct timespec ts = {0, 10000000};
-        nanosleep(&ts, NULL);
-    }
-    MQTTAsync_destroy(&c);
-    free(payload);
+    bench_paho_run(&p, &cop, &dop);
     return 0;
 }
