@@ -122,12 +122,9 @@ static void publish(void *ctx, long k) {
 
 int main(int argc, char **argv) {
     struct bench_opts o = bench_parse(argc, argv, 65535);
-    struct aws_allocator *alloc = aws_default_allocator();
-    aws_mqtt_library_init(alloc);
-
     struct bench_aws_io io;
-    bench_aws_io_init(&io, alloc, LIB);
-    struct aws_mqtt_client *client = aws_mqtt_client_new(alloc, io.bootstrap);
+    bench_aws_io_init(&io, LIB);
+    struct aws_mqtt_client *client = aws_mqtt_client_new(io.alloc, io.bootstrap);
     struct aws_mqtt_client_connection *conn = client ? aws_mqtt_client_connection_new(client) : NULL;
     if (!conn) {
         bench_fail(LIB, "aws_mqtt_client_new / aws_mqtt_client_connection_new");

@@ -13,15 +13,21 @@
 #include <aws/io/event_loop.h>
 #include <aws/io/host_resolver.h>
 #include <aws/io/socket.h>
+#include <aws/mqtt/mqtt.h>
 
 struct bench_aws_io {
+    struct aws_allocator *alloc;
     struct aws_event_loop_group *elg;
     struct aws_host_resolver *resolver;
     struct aws_client_bootstrap *bootstrap;
     struct aws_socket_options socket;
 };
 
-static inline void bench_aws_io_init(struct bench_aws_io *io, struct aws_allocator *alloc, const char *lib) {
+/* The default allocator, aws_mqtt_library_init, then the rest. */
+static inline void bench_aws_io_init(struct bench_aws_io *io, const char *lib) {
+    struct aws_allocator *alloc = aws_default_allocator();
+    io->alloc = alloc;
+    aws_mqtt_library_init(alloc);
     io->elg = aws_event_loop_group_new_default(alloc, 1, NULL);
     struct aws_host_resolver_default_options ro = {.max_entries = 8, .el_group = io->elg};
     io->resolver = aws_host_resolver_new_default(alloc, &ro);

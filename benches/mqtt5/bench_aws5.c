@@ -105,11 +105,8 @@ static void publish(void *ctx, long k) {
 
 int main(int argc, char **argv) {
     struct bench_opts o = bench_parse(argc, argv, 65535);
-    struct aws_allocator *alloc = aws_default_allocator();
-    aws_mqtt_library_init(alloc);
-
     struct bench_aws_io io;
-    bench_aws_io_init(&io, alloc, LIB);
+    bench_aws_io_init(&io, LIB);
     if (o.mode == BENCH_LATENCY) {
         bench_latency_init(&s_lat, o.count);
     }
@@ -134,7 +131,7 @@ int main(int argc, char **argv) {
         .lifecycle_event_handler = on_lifecycle,
         .client_termination_handler = on_terminated,
     };
-    struct aws_mqtt5_client *client = aws_mqtt5_client_new(alloc, &co);
+    struct aws_mqtt5_client *client = aws_mqtt5_client_new(io.alloc, &co);
     if (!client) {
         fprintf(stderr, "new: %s\n", aws_error_name(aws_last_error()));
         bench_fail(LIB, "aws_mqtt5_client_new");
