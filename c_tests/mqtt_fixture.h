@@ -1102,6 +1102,15 @@ static inline int fx_install_handlers(struct aws_mqtt_client_connection *connect
     return 0;
 }
 
+/* A new connection of `client` with every handler of `ev` installed (not connected). */
+static inline int fx_connection_new(struct aws_mqtt_client *client, struct aws_mqtt_client_connection **out,
+                                    struct fx_events *ev) {
+    *out = aws_mqtt_client_connection_new(client);
+    CHECK(*out != NULL);
+    CHECK_INT_EQ(fx_install_handlers(*out, ev), 0);
+    return 0;
+}
+
 /* Connection options for 127.0.0.1:port; `socket` must outlive the call to connect. */
 static inline struct aws_mqtt_connection_options fx_connect_options(struct aws_socket_options *socket, int port,
                                                              const char *client_id, struct fx_events *ev) {
@@ -1126,9 +1135,7 @@ static inline struct aws_mqtt_connection_options fx_connect_options(struct aws_s
 /* A new connection with all handlers, connected to 127.0.0.1:port (waits for the CONNACK). */
 static inline int fx_connect(struct aws_mqtt_client *client, struct aws_mqtt_client_connection **out, struct fx_events *ev,
                       int port, const char *client_id) {
-    *out = aws_mqtt_client_connection_new(client);
-    CHECK(*out != NULL);
-    CHECK_INT_EQ(fx_install_handlers(*out, ev), 0);
+    CHECK_INT_EQ(fx_connection_new(client, out, ev), 0);
     struct aws_socket_options socket;
     struct aws_mqtt_connection_options options = fx_connect_options(&socket, port, client_id, ev);
     CHECK_INT_EQ(aws_mqtt_client_connection_connect(*out, &options), AWS_OP_SUCCESS);

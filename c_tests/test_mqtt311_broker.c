@@ -13,9 +13,7 @@ static struct aws_mqtt_client *s_client;
 /* A connection with all handlers and the given options, connect() called (not awaited). */
 static int s_start(struct aws_mqtt_client_connection **out, struct fx_events *ev,
                    const struct aws_mqtt_connection_options *options) {
-    *out = aws_mqtt_client_connection_new(s_client);
-    CHECK(*out != NULL);
-    CHECK_INT_EQ(fx_install_handlers(*out, ev), 0);
+    CHECK_INT_EQ(fx_connection_new(s_client, out, ev), 0);
     /* Reconnect after 1 s, not more: the tests wait for resumes. */
     CHECK_INT_EQ(aws_mqtt_client_connection_set_reconnect_timeout(*out, 1, 1), AWS_OP_SUCCESS);
     CHECK_INT_EQ(aws_mqtt_client_connection_connect(*out, options), AWS_OP_SUCCESS);
@@ -243,9 +241,8 @@ static int test_the_connect_packet_carries_every_setting(void) {
     CHECK_INT_EQ(fx_broker_start(&b, NULL), 0);
     struct fx_events ev;
     fx_events_init(&ev);
-    struct aws_mqtt_client_connection *c = aws_mqtt_client_connection_new(s_client);
-    CHECK(c != NULL);
-    CHECK_INT_EQ(fx_install_handlers(c, &ev), 0);
+    struct aws_mqtt_client_connection *c = NULL;
+    CHECK_INT_EQ(fx_connection_new(s_client, &c, &ev), 0);
     struct aws_byte_cursor will_topic = fx_cur("status/fx-exact");
     struct aws_byte_cursor will_payload = fx_cur("offline");
     CHECK_INT_EQ(aws_mqtt_client_connection_set_will(c, &will_topic, AWS_MQTT_QOS_EXACTLY_ONCE, true, &will_payload),

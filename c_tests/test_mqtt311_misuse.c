@@ -142,9 +142,8 @@ static int test_calls_in_the_wrong_state(void) {
     CHECK_INT_EQ(fx_broker_start(&slow, FX_FRAGMENTS("--connack-delay-ms", "700")), 0);
     struct fx_events ev;
     fx_events_init(&ev);
-    struct aws_mqtt_client_connection *c = aws_mqtt_client_connection_new(s_client);
-    CHECK(c != NULL);
-    CHECK_INT_EQ(fx_install_handlers(c, &ev), 0);
+    struct aws_mqtt_client_connection *c = NULL;
+    CHECK_INT_EQ(fx_connection_new(s_client, &c, &ev), 0);
     struct aws_socket_options socket;
     struct aws_mqtt_connection_options options = fx_connect_options(&socket, slow.port, "fx-state", &ev);
     CHECK_INT_EQ(aws_mqtt_client_connection_connect(c, &options), AWS_OP_SUCCESS);
@@ -195,9 +194,8 @@ static int test_calls_in_the_wrong_state(void) {
 static int test_operations_queued_before_connect(void) {
     struct fx_events ev;
     fx_events_init(&ev);
-    struct aws_mqtt_client_connection *c = aws_mqtt_client_connection_new(s_client);
-    CHECK(c != NULL);
-    CHECK_INT_EQ(fx_install_handlers(c, &ev), 0);
+    struct aws_mqtt_client_connection *c = NULL;
+    CHECK_INT_EQ(fx_connection_new(s_client, &c, &ev), 0);
     struct aws_byte_cursor topic = fx_cur("queued/t");
     struct aws_byte_cursor payload = fx_cur("early");
     /* QoS 1 is queued while disconnected... */
@@ -228,9 +226,7 @@ static int test_operations_queued_before_connect(void) {
 
     /* A clean-session connect discards what was queued for the old session. */
     fx_events_init(&ev);
-    c = aws_mqtt_client_connection_new(s_client);
-    CHECK(c != NULL);
-    CHECK_INT_EQ(fx_install_handlers(c, &ev), 0);
+    CHECK_INT_EQ(fx_connection_new(s_client, &c, &ev), 0);
     id = aws_mqtt_client_connection_publish(c, &topic, AWS_MQTT_QOS_AT_LEAST_ONCE, false, &payload, fx_on_op_complete,
                                             &ev);
     CHECK(id != 0);
@@ -250,9 +246,8 @@ static int test_disconnect_and_release_from_inside_callbacks(void) {
     struct fx_events ev;
     fx_events_init(&ev);
     ev.disconnect_in_complete = true;
-    struct aws_mqtt_client_connection *c = aws_mqtt_client_connection_new(s_client);
-    CHECK(c != NULL);
-    CHECK_INT_EQ(fx_install_handlers(c, &ev), 0);
+    struct aws_mqtt_client_connection *c = NULL;
+    CHECK_INT_EQ(fx_connection_new(s_client, &c, &ev), 0);
     struct aws_socket_options socket;
     struct aws_mqtt_connection_options options = fx_connect_options(&socket, s_broker.port, "fx-inside", &ev);
     CHECK_INT_EQ(aws_mqtt_client_connection_connect(c, &options), AWS_OP_SUCCESS);
@@ -336,9 +331,8 @@ static int s_connect_disconnect_cycle(void *ctx, int i) {
 static int test_a_thousand_connect_disconnect_cycles_keep_memory_flat(void) {
     struct fx_events ev;
     fx_events_init(&ev);
-    struct aws_mqtt_client_connection *c = aws_mqtt_client_connection_new(s_client);
-    CHECK(c != NULL);
-    CHECK_INT_EQ(fx_install_handlers(c, &ev), 0);
+    struct aws_mqtt_client_connection *c = NULL;
+    CHECK_INT_EQ(fx_connection_new(s_client, &c, &ev), 0);
     struct aws_socket_options socket;
     struct aws_mqtt_connection_options options = fx_connect_options(&socket, s_broker.port, "fx-cycles", &ev);
     struct cycle_ctx cycle = {.connection = c, .options = &options, .ev = &ev};

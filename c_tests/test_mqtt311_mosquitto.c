@@ -175,9 +175,8 @@ static int test_a_will_is_published_when_a_connection_drops(void) {
 
     struct fx_forwarder forwarder;
     CHECK_INT_EQ(fx_forwarder_start(&forwarder, s_mosquitto.port), 0);
-    struct aws_mqtt_client_connection *owner = aws_mqtt_client_connection_new(s_client);
-    CHECK(owner != NULL);
-    CHECK_INT_EQ(fx_install_handlers(owner, &owner_ev), 0);
+    struct aws_mqtt_client_connection *owner = NULL;
+    CHECK_INT_EQ(fx_connection_new(s_client, &owner, &owner_ev), 0);
     struct aws_byte_cursor will_topic = fx_cur("will/owner");
     struct aws_byte_cursor will_payload = fx_cur("owner went away");
     CHECK_INT_EQ(aws_mqtt_client_connection_set_will(owner, &will_topic, AWS_MQTT_QOS_AT_LEAST_ONCE, false,
@@ -216,9 +215,8 @@ static int test_a_will_is_published_when_a_connection_drops(void) {
 /* Connects with the given login (NULL: none) to a mosquitto that requires a password; returns
  * the on_connection_complete record through `ev`. */
 static int s_connect_with_login(int port, const char *user, const char *password, struct fx_events *ev) {
-    struct aws_mqtt_client_connection *c = aws_mqtt_client_connection_new(s_client);
-    CHECK(c != NULL);
-    CHECK_INT_EQ(fx_install_handlers(c, ev), 0);
+    struct aws_mqtt_client_connection *c = NULL;
+    CHECK_INT_EQ(fx_connection_new(s_client, &c, ev), 0);
     if (user) {
         struct aws_byte_cursor u = fx_cur(user);
         struct aws_byte_cursor p = fx_cur(password);
@@ -311,9 +309,8 @@ static int test_unsubscribe_stops_delivery(void) {
 static int test_on_any_publish_sees_every_message(void) {
     struct fx_events ev;
     fx_events_init(&ev);
-    struct aws_mqtt_client_connection *c = aws_mqtt_client_connection_new(s_client);
-    CHECK(c != NULL);
-    CHECK_INT_EQ(fx_install_handlers(c, &ev), 0);
+    struct aws_mqtt_client_connection *c = NULL;
+    CHECK_INT_EQ(fx_connection_new(s_client, &c, &ev), 0);
     /* Set before connecting: upstream refuses it while connected. */
     CHECK_INT_EQ(aws_mqtt_client_connection_set_on_any_publish_handler(c, fx_on_any_publish, &ev), AWS_OP_SUCCESS);
     struct aws_socket_options socket;

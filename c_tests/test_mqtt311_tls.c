@@ -30,9 +30,8 @@ static int s_tls_round_trip(int port, const char *ca, const char *cert, const ch
     struct aws_byte_cursor server_name = fx_cur("localhost");
     CHECK_INT_EQ(aws_tls_connection_options_set_server_name(&tls, s_alloc, &server_name), AWS_OP_SUCCESS);
 
-    struct aws_mqtt_client_connection *c = aws_mqtt_client_connection_new(s_client);
-    CHECK(c != NULL);
-    CHECK_INT_EQ(fx_install_handlers(c, ev), 0);
+    struct aws_mqtt_client_connection *c = NULL;
+    CHECK_INT_EQ(fx_connection_new(s_client, &c, ev), 0);
     struct aws_socket_options socket;
     struct aws_mqtt_connection_options options = fx_connect_options(&socket, port, "fx-tls", ev);
     options.tls_options = &tls;

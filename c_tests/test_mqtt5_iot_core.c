@@ -25,8 +25,7 @@ static struct aws_byte_cursor s_as(size_t len) {
 static int s_idle_client(struct fx5_config *cfg, struct fx5_events *ev,
                          enum aws_mqtt5_extended_validation_and_flow_control_options mode,
                          struct aws_mqtt5_client **out) {
-    fx5_events_init(ev);
-    fx5_config_init(cfg, s_io.bootstrap, 1883, "fx5-iot", ev);
+    fx5_setup(ev, cfg, s_io.bootstrap, 1883, "fx5-iot");
     cfg->options.extended_validation_and_flow_control_options = mode;
     *out = fx5_client_new(s_alloc, cfg, ev);
     CHECK(*out != NULL);

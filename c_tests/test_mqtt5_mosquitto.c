@@ -106,11 +106,9 @@ static int test_qos0_and_qos1_publishes_come_back_with_their_acks(void) {
 
 static int test_publish_properties_reach_the_subscriber_unchanged(void) {
     struct fx5_events tx_ev, rx_ev;
-    fx5_events_init(&tx_ev);
-    fx5_events_init(&rx_ev);
     struct fx5_config tx_cfg, rx_cfg;
-    fx5_config_init(&tx_cfg, s_io.bootstrap, s_mosquitto.port, "fx5-props-tx", &tx_ev);
-    fx5_config_init(&rx_cfg, s_io.bootstrap, s_mosquitto.port, "fx5-props-rx", &rx_ev);
+    fx5_setup(&tx_ev, &tx_cfg, s_io.bootstrap, s_mosquitto.port, "fx5-props-tx");
+    fx5_setup(&rx_ev, &rx_cfg, s_io.bootstrap, s_mosquitto.port, "fx5-props-rx");
     struct aws_mqtt5_client *tx = NULL, *rx = NULL;
     CHECK_INT_EQ(fx5_connect(s_alloc, &tx_cfg, &tx_ev, &tx), 0);
     CHECK_INT_EQ(fx5_connect(s_alloc, &rx_cfg, &rx_ev, &rx), 0);
@@ -221,8 +219,7 @@ static int test_a_shared_subscription_delivers_each_message_to_one_member(void) 
     struct aws_mqtt5_client *c[3];
     const char *ids[3] = {"fx5-share-a", "fx5-share-b", "fx5-share-pub"};
     for (int i = 0; i < 3; ++i) {
-        fx5_events_init(&ev[i]);
-        fx5_config_init(&cfg[i], s_io.bootstrap, s_mosquitto.port, ids[i], &ev[i]);
+        fx5_setup(&ev[i], &cfg[i], s_io.bootstrap, s_mosquitto.port, ids[i]);
         CHECK_INT_EQ(fx5_connect(s_alloc, &cfg[i], &ev[i], &c[i]), 0);
     }
     for (int i = 0; i < 2; ++i) {
@@ -257,15 +254,13 @@ static int test_a_delayed_will_is_published_after_an_unclean_drop(void) {
     struct fx_forwarder fwd;
     CHECK_INT_EQ(fx_forwarder_start(&fwd, s_mosquitto.port), 0);
     struct fx5_events obs_ev, ev;
-    fx5_events_init(&obs_ev);
-    fx5_events_init(&ev);
     struct fx5_config obs_cfg, cfg;
-    fx5_config_init(&obs_cfg, s_io.bootstrap, s_mosquitto.port, "fx5-will-observer", &obs_ev);
+    fx5_setup(&obs_ev, &obs_cfg, s_io.bootstrap, s_mosquitto.port, "fx5-will-observer");
     struct aws_mqtt5_client *obs = NULL, *c = NULL;
     CHECK_INT_EQ(fx5_connect(s_alloc, &obs_cfg, &obs_ev, &obs), 0);
     CHECK_INT_EQ(fx5_subscribe(obs, &obs_ev, "fx5/will/#", AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
 
-    fx5_config_init(&cfg, s_io.bootstrap, fwd.port, "fx5-will", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, fwd.port, "fx5-will");
     cfg.will = (struct aws_mqtt5_packet_publish_view){
         .qos = AWS_MQTT5_QOS_AT_LEAST_ONCE, .topic = fx_cur("fx5/will/gone"), .payload = fx_cur("bye")};
     cfg.will_delay = 1;
@@ -372,14 +367,12 @@ static int test_a_persistent_session_survives_a_broker_restart(void) {
 
 static int test_stop_with_a_disconnect_sends_it_and_completes(void) {
     struct fx5_events obs_ev, ev;
-    fx5_events_init(&obs_ev);
-    fx5_events_init(&ev);
     struct fx5_config obs_cfg, cfg;
-    fx5_config_init(&obs_cfg, s_io.bootstrap, s_mosquitto.port, "fx5-stop-observer", &obs_ev);
+    fx5_setup(&obs_ev, &obs_cfg, s_io.bootstrap, s_mosquitto.port, "fx5-stop-observer");
     struct aws_mqtt5_client *obs = NULL, *c = NULL;
     CHECK_INT_EQ(fx5_connect(s_alloc, &obs_cfg, &obs_ev, &obs), 0);
     CHECK_INT_EQ(fx5_subscribe(obs, &obs_ev, "fx5/stop/#", AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
-    fx5_config_init(&cfg, s_io.bootstrap, s_mosquitto.port, "fx5-stop", &ev);
+    fx5_setup(&ev, &cfg, s_io.bootstrap, s_mosquitto.port, "fx5-stop");
     cfg.will = (struct aws_mqtt5_packet_publish_view){
         .qos = AWS_MQTT5_QOS_AT_LEAST_ONCE, .topic = fx_cur("fx5/stop/will"), .payload = fx_cur("unexpected")};
     cfg.connect.will = &cfg.will;

@@ -110,8 +110,7 @@ static int test_client_new_refuses_an_invalid_connect_view(void) {
 /* A client that is never started: views are validated before anything is queued. */
 static int s_idle_client(struct fx5_config *cfg, struct aws_mqtt5_client **out) {
     fx5_events_clean_up(&s_ev);
-    fx5_events_init(&s_ev);
-    fx5_config_init(cfg, s_io.bootstrap, 1883, "fx5-views", &s_ev);
+    fx5_setup(&s_ev, cfg, s_io.bootstrap, 1883, "fx5-views");
     *out = fx5_client_new(s_alloc, cfg, &s_ev);
     CHECK(*out != NULL);
     return 0;
