@@ -5,8 +5,8 @@
 #   ack       benches/mqtt311/ack_peer.c, a minimal acknowledging peer (the client's cost alone;
 #             it answers each connection in the protocol its CONNECT asks for)
 #   mosquitto a mosquitto broker (end to end)
-# Each protocol's programs (bench_aws*.c, bench_mosquitto*.c, bench_paho*.c) share the command
-# line, window, latency method and RESULT line of benches/mqtt311/bench_common.h.
+# Each protocol's programs (bench_aws*.c, bench_mosquitto*.c, bench_paho*.c) share the runs of
+# benches/mqtt311/bench_common.h and each library's code in bench_{mosquitto,paho,aws_io}.h there.
 # Prints every RESULT line, then one markdown table of the figures and the ratios
 # ours / the better of the other two.
 #
