@@ -544,7 +544,7 @@ static int test_null_and_invalid_arguments_raise_errors(void) {
     return 0;
 }
 
-static int test_pkcs11_and_pkcs12_are_not_implemented_yet(void) {
+static int test_pkcs11_is_not_implemented_yet_and_bad_pkcs12_input_is_refused(void) {
     struct aws_tls_ctx_options options;
     struct aws_tls_ctx_pkcs11_options pkcs11;
     memset(&pkcs11, 0, sizeof(pkcs11));
@@ -554,11 +554,14 @@ static int test_pkcs11_and_pkcs12_are_not_implemented_yet(void) {
     CHECK_FAILS_WITH(aws_tls_ctx_options_init_client_mtls_with_pkcs11(&options, &s_counting, &pkcs11),
                      AWS_ERROR_UNIMPLEMENTED);
     CHECK(s_is_zeroed(&options, sizeof(options)));
+    /* PKCS#12 works (test_pkcs12.c); bytes that are no PKCS#12 file fail validation. */
+    memset(&options, 0xab, sizeof(options));
     CHECK_FAILS_WITH(aws_tls_ctx_options_init_client_mtls_pkcs12(&options, &s_counting, &bytes, &password),
-                     AWS_ERROR_UNIMPLEMENTED);
+                     AWS_IO_FILE_VALIDATION_FAILURE);
+    CHECK(s_is_zeroed(&options, sizeof(options)));
     CHECK_FAILS_WITH(
-        aws_tls_ctx_options_init_client_mtls_pkcs12_from_path(&options, &s_counting, "/tmp/x.p12", &password),
-        AWS_ERROR_UNIMPLEMENTED);
+        aws_tls_ctx_options_init_client_mtls_pkcs12_from_path(&options, &s_counting, "/nonexistent/x.p12", &password),
+        AWS_ERROR_FILE_INVALID_PATH);
     CHECK(s_is_zeroed(&options, sizeof(options)));
     CHECK_INT_EQ(s_live_blocks, 0);
     return 0;
@@ -578,7 +581,7 @@ static int s_run_all(void) {
     RUN(test_a_context_is_reference_counted);
     RUN(test_connection_options_hold_their_context_and_strings);
     RUN(test_null_and_invalid_arguments_raise_errors);
-    RUN(test_pkcs11_and_pkcs12_are_not_implemented_yet);
+    RUN(test_pkcs11_is_not_implemented_yet_and_bad_pkcs12_input_is_refused);
     return 0;
 }
 

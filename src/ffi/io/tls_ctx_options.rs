@@ -22,12 +22,14 @@ use crate::ffi::common::error::aws_common_error::{
 };
 use crate::ffi::common::string::{aws_string, aws_string_destroy, new_string, string_bytes};
 use crate::ffi::guard::{self, Error, Result};
+use crate::ffi::io::io::aws_io_errors::AWS_IO_FILE_VALIDATION_FAILURE;
 use crate::ffi::io::tls_channel_handler::{
     aws_custom_key_op_handler_release, aws_tls_cipher_pref, aws_tls_cipher_pref_raw,
     aws_tls_ctx_options, aws_tls_ctx_pkcs11_options, aws_tls_versions, aws_tls_versions_raw,
     minimum_version,
 };
 use crate::ffi::io::tls_files::{Wiped, os_path, pem_buf, read_file};
+use crate::transport::pkcs12;
 use crate::transport::tls::{ClientIdentity, TlsError, TlsSettings, TrustAnchors};
 use std::ffi::{c_char, c_int, c_void};
 use std::ptr;
@@ -184,8 +186,39 @@ pub unsafe extern "C" fn aws_tls_ctx_options_init_client_mtls_with_pkcs11(
     unsafe { init(options, allocator, |_| Err(AWS_ERROR_UNIMPLEMENTED.into())) }
 }
 
-/// Mutual TLS with a PKCS#12 file: not implemented yet. Zeroes `options` and raises
-/// `AWS_ERROR_UNIMPLEMENTED`.
+/// Puts the identity of the PKCS#12 bytes `der` into `o`, decrypted with the password under
+/// `password`. `AWS_IO_FILE_VALIDATION_FAILURE` when the bytes are no PKCS#12 file, the password
+/// is wrong, or the file lacks a certificate or key (upstream, on Apple, fails with its own
+/// import error when the context is made).
+///
+/// # Safety
+/// `password` must be NULL or a valid cursor.
+unsafe fn set_pkcs12_identity(
+    o: &mut aws_tls_ctx_options,
+    allocator: *mut aws_allocator,
+    der: &[u8],
+    password: *const aws_byte_cursor,
+) -> Result<()> {
+    // SAFETY: forwarded caller contract.
+    let password = unsafe { cursor_bytes(password) }?;
+    let id = pkcs12::identity(der, password).map_err(|e| {
+        crate::aws_log!(
+            AWS_LL_ERROR,
+            AWS_LS_IO_TLS,
+            "static: PKCS#12 file unusable: {e:?}"
+        );
+        Error::from(AWS_IO_FILE_VALIDATION_FAILURE)
+    })?;
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        o.certificate = pem_buf(allocator, &id.certificate_pem, "certificate")?;
+        o.private_key = pem_buf(allocator, &id.private_key_pem.0, "private key")?;
+    }
+    Ok(())
+}
+
+/// Mutual TLS with the PKCS#12 file at `pkcs12_path` and its password (on Linux too; upstream
+/// has it on Apple only). See `set_pkcs12_identity` for the errors.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_tls_ctx_options_init_client_mtls_pkcs12_from_path(
     options: *mut aws_tls_ctx_options,
@@ -193,13 +226,17 @@ pub unsafe extern "C" fn aws_tls_ctx_options_init_client_mtls_pkcs12_from_path(
     pkcs12_path: *const c_char,
     pkcs_pwd: *const aws_byte_cursor,
 ) -> c_int {
-    let _ = (pkcs12_path, pkcs_pwd);
-    // SAFETY: forwarded caller contract.
-    unsafe { init(options, allocator, |_| Err(AWS_ERROR_UNIMPLEMENTED.into())) }
+    // SAFETY: forwarded caller contract: a NUL-terminated path and a cursor.
+    unsafe {
+        init(options, allocator, |o| {
+            let file = read_file(pkcs12_path)?;
+            set_pkcs12_identity(o, allocator, &file.0, pkcs_pwd)
+        })
+    }
 }
 
-/// Mutual TLS with PKCS#12 bytes: not implemented yet. Zeroes `options` and raises
-/// `AWS_ERROR_UNIMPLEMENTED`.
+/// Mutual TLS with PKCS#12 bytes and their password (copied; on Linux too). See
+/// `set_pkcs12_identity` for the errors.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_tls_ctx_options_init_client_mtls_pkcs12(
     options: *mut aws_tls_ctx_options,
@@ -207,9 +244,13 @@ pub unsafe extern "C" fn aws_tls_ctx_options_init_client_mtls_pkcs12(
     pkcs12: *mut aws_byte_cursor,
     pkcs_pwd: *mut aws_byte_cursor,
 ) -> c_int {
-    let _ = (pkcs12, pkcs_pwd);
-    // SAFETY: forwarded caller contract.
-    unsafe { init(options, allocator, |_| Err(AWS_ERROR_UNIMPLEMENTED.into())) }
+    // SAFETY: forwarded caller contract: two cursors over readable bytes.
+    unsafe {
+        init(options, allocator, |o| {
+            let der = cursor_bytes(pkcs12)?;
+            set_pkcs12_identity(o, allocator, der, pkcs_pwd)
+        })
+    }
 }
 
 /// Sets the ALPN protocols offered, `"a;b"` (at most four; checked when a context is made);
