@@ -548,8 +548,8 @@ int aws_tls_ctx_options_init_client_mtls_with_pkcs11(struct aws_tls_ctx_options 
                                                      const struct aws_tls_ctx_pkcs11_options *pkcs11_options);
 
 /**
- * Mutual TLS with a PKCS#12 file: not implemented yet. Zeroes `options` and raises
- * `AWS_ERROR_UNIMPLEMENTED`.
+ * Mutual TLS with the PKCS#12 file at `pkcs12_path` and its password (on Linux too; upstream
+ * has it on Apple only). See `set_pkcs12_identity` for the errors.
  */
 int aws_tls_ctx_options_init_client_mtls_pkcs12_from_path(struct aws_tls_ctx_options *options,
                                                           struct aws_allocator *allocator,
@@ -557,8 +557,8 @@ int aws_tls_ctx_options_init_client_mtls_pkcs12_from_path(struct aws_tls_ctx_opt
                                                           const struct aws_byte_cursor *pkcs_pwd);
 
 /**
- * Mutual TLS with PKCS#12 bytes: not implemented yet. Zeroes `options` and raises
- * `AWS_ERROR_UNIMPLEMENTED`.
+ * Mutual TLS with PKCS#12 bytes and their password (copied; on Linux too). See
+ * `set_pkcs12_identity` for the errors.
  */
 int aws_tls_ctx_options_init_client_mtls_pkcs12(struct aws_tls_ctx_options *options,
                                                 struct aws_allocator *allocator,
