@@ -29,6 +29,7 @@
 #include <aws/io/event_loop.h>
 #include <aws/io/host_resolver.h>
 #include <aws/io/socket.h>
+#include <aws/io/tls_channel_handler.h>
 #include <aws/mqtt/client.h>
 #include <aws/mqtt/mqtt.h>
 
@@ -1118,6 +1119,22 @@ static inline int fx_connection_new(struct aws_mqtt_client *client, struct aws_m
     *out = aws_mqtt_client_connection_new(client);
     CHECK(*out != NULL);
     CHECK_INT_EQ(fx_install_handlers(*out, ev), 0);
+    return 0;
+}
+
+/* TLS connection options for a client of the fixture's mosquitto: `ctx_options` (cleaned up
+ * here) trusting the CA file `ca`, for the server name "localhost". The caller releases `*ctx`
+ * and cleans `*tls` up once the client has copied them. */
+static inline int fx_tls_connection_options(struct aws_allocator *alloc, struct aws_tls_ctx_options *ctx_options,
+                                            const char *ca, struct aws_tls_ctx **ctx,
+                                            struct aws_tls_connection_options *tls) {
+    int result = aws_tls_ctx_options_override_default_trust_store_from_path(ctx_options, NULL, ca);
+    *ctx = result == AWS_OP_SUCCESS ? aws_tls_client_ctx_new(alloc, ctx_options) : NULL;
+    aws_tls_ctx_options_clean_up(ctx_options);
+    CHECK(*ctx != NULL);
+    aws_tls_connection_options_init_from_ctx(tls, *ctx);
+    struct aws_byte_cursor server_name = fx_cur("localhost");
+    CHECK_INT_EQ(aws_tls_connection_options_set_server_name(tls, alloc, &server_name), AWS_OP_SUCCESS);
     return 0;
 }
 

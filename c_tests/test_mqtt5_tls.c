@@ -18,13 +18,9 @@ static int s_tls_attempt(int port, const char *ca, const char *cert, const char 
     } else {
         aws_tls_ctx_options_init_default_client(&ctx_options, s_alloc);
     }
-    CHECK_INT_EQ(aws_tls_ctx_options_override_default_trust_store_from_path(&ctx_options, NULL, ca), AWS_OP_SUCCESS);
-    struct aws_tls_ctx *ctx = aws_tls_client_ctx_new(s_alloc, &ctx_options);
-    CHECK(ctx != NULL);
+    struct aws_tls_ctx *ctx = NULL;
     struct aws_tls_connection_options tls;
-    aws_tls_connection_options_init_from_ctx(&tls, ctx);
-    struct aws_byte_cursor server_name = fx_cur("localhost");
-    CHECK_INT_EQ(aws_tls_connection_options_set_server_name(&tls, s_alloc, &server_name), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(fx_tls_connection_options(s_alloc, &ctx_options, ca, &ctx, &tls), 0);
 
     struct fx5_config cfg;
     fx5_config_init(&cfg, s_io.bootstrap, port, "fx5-tls", ev);
@@ -34,7 +30,6 @@ static int s_tls_attempt(int port, const char *ca, const char *cert, const char 
     /* The client copied the TLS options: ours can go now. */
     aws_tls_connection_options_clean_up(&tls);
     aws_tls_ctx_release(ctx);
-    aws_tls_ctx_options_clean_up(&ctx_options);
     CHECK_WAIT(ev,
                fx5_count_locked(ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) +
                        fx5_count_locked(ev, AWS_MQTT5_CLET_CONNECTION_FAILURE) >=

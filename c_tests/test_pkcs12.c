@@ -11,19 +11,9 @@ static struct fx_io s_io;
 static struct fx_mosquitto s_mosquitto;
 static char s_p12[192];
 
-/* TLS connection options trusting the fixture's CA, from `ctx_options` (cleaned up here). */
 static int s_connection_options(struct aws_tls_ctx_options *ctx_options, struct aws_tls_ctx **ctx,
                                 struct aws_tls_connection_options *tls) {
-    CHECK_INT_EQ(aws_tls_ctx_options_override_default_trust_store_from_path(ctx_options, NULL,
-                                                                            fx_path(s_mosquitto.dir, "ca.pem")),
-                 AWS_OP_SUCCESS);
-    *ctx = aws_tls_client_ctx_new(s_alloc, ctx_options);
-    aws_tls_ctx_options_clean_up(ctx_options);
-    CHECK(*ctx != NULL);
-    aws_tls_connection_options_init_from_ctx(tls, *ctx);
-    struct aws_byte_cursor server_name = fx_cur("localhost");
-    CHECK_INT_EQ(aws_tls_connection_options_set_server_name(tls, s_alloc, &server_name), AWS_OP_SUCCESS);
-    return 0;
+    return fx_tls_connection_options(s_alloc, ctx_options, fx_path(s_mosquitto.dir, "ca.pem"), ctx, tls);
 }
 
 /* The 3.1.1 client connects with `ctx_options`, and publishes and receives one message. */

@@ -71,6 +71,41 @@ pub trait Protocol: Send + 'static {
     fn shut_down(&mut self);
 }
 
+/// Implements the [`Protocol`] methods that an engine has under the same names (all but
+/// `apply` and `transport_closed`, which each adapter writes).
+macro_rules! forward_protocol_methods {
+    () => {
+        fn poll_action(&mut self) -> Option<$crate::client::Action> {
+            Self::poll_action(self)
+        }
+        fn has_actions(&self) -> bool {
+            Self::has_actions(self)
+        }
+        fn transport_opened(&mut self, now: u64) {
+            Self::transport_opened(self, now)
+        }
+        fn receive(&mut self, now: u64, bytes: &[u8]) {
+            Self::receive(self, now, bytes)
+        }
+        fn next_deadline(&self) -> Option<u64> {
+            Self::next_deadline(self)
+        }
+        fn on_timer(&mut self, now: u64) {
+            Self::on_timer(self, now)
+        }
+        fn poll_transmit(&mut self, now: u64, out: &mut Vec<u8>, limit: usize) {
+            Self::poll_transmit(self, now, out, limit)
+        }
+        fn poll_event(&mut self) -> Option<Self::Event> {
+            Self::poll_event(self)
+        }
+        fn shut_down(&mut self) {
+            Self::shut_down(self)
+        }
+    };
+}
+pub(crate) use forward_protocol_methods;
+
 /// What the API asks of the loop.
 pub enum Command<C> {
     /// Where later connections go.

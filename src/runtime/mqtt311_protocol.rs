@@ -1,8 +1,7 @@
 //! The MQTT 3.1.1 connection engine as a [`Protocol`] the connection driver runs.
 
-use crate::client::Action;
 use crate::client::mqtt311::{Engine, Event, Failure, Request, Settings};
-use crate::runtime::connection_driver::Protocol;
+use crate::runtime::connection_driver::{Protocol, forward_protocol_methods};
 
 /// What the 3.1.1 API asks of the loop.
 // Submissions (publishes) are the common command: see `Request`.
@@ -31,34 +30,8 @@ impl<T: Send + 'static, S: Send + 'static> Protocol for Engine<T, S> {
             Mqtt311Command::Reconfigure(change) => self.reconfigure(change),
         }
     }
-    fn poll_action(&mut self) -> Option<Action> {
-        Engine::poll_action(self)
-    }
-    fn has_actions(&self) -> bool {
-        Engine::has_actions(self)
-    }
-    fn transport_opened(&mut self, now: u64) {
-        Engine::transport_opened(self, now)
-    }
     fn transport_closed(&mut self, now: u64, error: Option<i32>) {
         Engine::transport_closed(self, now, error.map(Failure::Transport))
     }
-    fn receive(&mut self, now: u64, bytes: &[u8]) {
-        Engine::receive(self, now, bytes)
-    }
-    fn next_deadline(&self) -> Option<u64> {
-        Engine::next_deadline(self)
-    }
-    fn on_timer(&mut self, now: u64) {
-        Engine::on_timer(self, now)
-    }
-    fn poll_transmit(&mut self, now: u64, out: &mut Vec<u8>, limit: usize) {
-        Engine::poll_transmit(self, now, out, limit)
-    }
-    fn poll_event(&mut self) -> Option<Self::Event> {
-        Engine::poll_event(self)
-    }
-    fn shut_down(&mut self) {
-        Engine::shut_down(self)
-    }
+    forward_protocol_methods!();
 }
