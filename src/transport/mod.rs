@@ -5,6 +5,7 @@
 //! the [`stream::Transport`] interface, and TLS as a session (`tls`) and as a transport layer
 //! (`tls_transport`). The proxy and WebSocket layers follow.
 
+pub mod http_connect;
 pub mod pkcs12;
 pub mod socket_options;
 pub mod stream;
