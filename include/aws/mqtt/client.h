@@ -12,6 +12,7 @@
 #include <aws/common/byte_buf.h>
 #include <aws/common/error.h>
 #include <aws/common/ref_count.h>
+#include <aws/http/proxy.h>
 #include <aws/io/channel_bootstrap.h>
 #include <aws/io/event_loop.h>
 #include <aws/io/host_resolver.h>
@@ -20,11 +21,6 @@
 #include <aws/mqtt/mqtt.h>
 #include <aws/mqtt/private/client_fragment.h>
 
-
-/**
- * HTTP proxy options (defined by `aws/http/proxy.h` with the transports issue). Opaque here.
- */
-struct aws_http_proxy_options;
 
 /**
  * An MQTT 3.1.1 connection. Opaque.

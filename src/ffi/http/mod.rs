@@ -1,4 +1,5 @@
-//! aws-c-http: today its error codes and library init; messages and proxies follow with the
-//! transports issue.
+//! aws-c-http: its error codes and library init, and the proxy options; messages follow with
+//! the transports issue.
 
 pub mod http;
+pub mod proxy;

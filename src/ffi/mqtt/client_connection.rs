@@ -32,6 +32,7 @@ use crate::ffi::common::error::aws_common_error::{
     AWS_ERROR_INVALID_STATE, AWS_ERROR_UNSUPPORTED_OPERATION,
 };
 use crate::ffi::guard::{self, Error, INVALID_ARGUMENT, Result};
+use crate::ffi::http::proxy::aws_http_proxy_options;
 use crate::ffi::io::channel_bootstrap::{Connector, connector_of};
 use crate::ffi::io::host_resolver::{aws_host_resolution_config, resolution_config};
 use crate::ffi::io::socket::socket_options;

@@ -119,11 +119,6 @@ pub type aws_mqtt_validate_websocket_handshake_fn = unsafe extern "C" fn(
     userdata: *mut c_void,
 ) -> c_int;
 
-/// HTTP proxy options (defined by `aws/http/proxy.h` with the transports issue). Opaque here.
-pub struct aws_http_proxy_options {
-    _opaque: [u8; 0],
-}
-
 /// One topic filter of a subscribe, with its handler; also what a SUBACK reports per topic.
 #[repr(C)]
 pub struct aws_mqtt_topic_subscription {

@@ -9,12 +9,12 @@
 #include <stdint.h>
 #include <aws/common/allocator.h>
 #include <aws/common/byte_buf.h>
+#include <aws/http/proxy.h>
 #include <aws/io/channel_bootstrap.h>
 #include <aws/io/host_resolver.h>
 #include <aws/io/retry_strategy.h>
 #include <aws/io/socket.h>
 #include <aws/io/tls_channel_handler.h>
-#include <aws/mqtt/client.h>
 #include <aws/mqtt/mqtt.h>
 #include <aws/mqtt/v5/mqtt5_types.h>
 #include <aws/mqtt/private/v5/mqtt5_client_fragment.h>

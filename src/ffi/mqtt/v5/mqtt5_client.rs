@@ -5,12 +5,12 @@
 //! The client's functions join this header from their own files as they are written.
 
 use crate::ffi::common::byte_buf::{aws_byte_buf, aws_byte_cursor};
+use crate::ffi::http::proxy::aws_http_proxy_options;
 use crate::ffi::io::channel_bootstrap::aws_client_bootstrap;
 use crate::ffi::io::host_resolver::aws_host_resolution_config;
 use crate::ffi::io::retry_strategy::aws_exponential_backoff_jitter_mode_raw;
 use crate::ffi::io::socket::aws_socket_options;
 use crate::ffi::io::tls_channel_handler::aws_tls_connection_options;
-use crate::ffi::mqtt::client_types::aws_http_proxy_options;
 use crate::ffi::mqtt::mqtt::aws_mqtt_iot_metrics;
 use crate::ffi::mqtt::v5::mqtt5_types::{
     aws_mqtt5_manual_publish_acknowledgement_result, aws_mqtt5_packet_type, aws_mqtt5_qos_raw,
