@@ -11,6 +11,8 @@ command -v valgrind >/dev/null || need+=(valgrind)
 command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 command -v mosquitto_pub >/dev/null || need+=(mosquitto-clients)
 command -v openssl >/dev/null || need+=(openssl)
+# An HTTP CONNECT proxy, which c_tests/test_http_proxy.c runs between the clients and mosquitto.
+command -v tinyproxy >/dev/null || [ -x /usr/bin/tinyproxy ] || [ -x /usr/sbin/tinyproxy ] || need+=(tinyproxy)
 # libssl's headers and pkg-config file, for the openssl crate (PKCS#12 files).
 dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
 # The system trust store, which a default TLS client context loads.

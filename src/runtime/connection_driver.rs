@@ -13,6 +13,7 @@ use crate::ffi::io::channel_bootstrap::Connector;
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::lock::lock;
 use crate::runtime::timer_heap::TimerId;
+use crate::transport::http_proxy::{ProxySettings, tunnel};
 use crate::transport::socket_options::SocketOptions;
 use crate::transport::stream::{Transport, error_code};
 use crate::transport::tls::TlsConnectionSettings;
@@ -35,8 +36,10 @@ pub struct Endpoint {
     pub port: u32,
     /// Socket options.
     pub socket: SocketOptions,
-    /// TLS, when the connection uses it.
+    /// TLS to the server, when the connection uses it.
     pub tls: Option<TlsConnectionSettings>,
+    /// The HTTP proxy tunnelled through, when the connection uses one.
+    pub proxy: Option<ProxySettings>,
     /// The bootstrap's loops and resolver.
     pub(crate) connector: Connector,
 }
@@ -304,32 +307,24 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
         };
         let this = self.clone();
         let event_loop = d.event_loop.clone();
-        let (host, tls) = (endpoint.host.clone(), endpoint.tls.clone());
-        endpoint.connector.connect(
+        let (host, port) = match &endpoint.proxy {
+            Some(proxy) => (proxy.host.clone(), proxy.port),
+            None => (endpoint.host.clone(), endpoint.port),
+        };
+        let connector = endpoint.connector.clone();
+        connector.connect(
             &d.event_loop,
-            &endpoint.host,
-            endpoint.port,
-            &endpoint.socket,
-            Box::new(move |result| match (result, tls) {
-                (Err(code), _) => this.opened(attempt, Err(code)),
-                (Ok(stream), None) => this.opened(attempt, Ok(Box::new(stream))),
-                (Ok(stream), Some(tls)) => match tls.session(&host) {
-                    Err(e) => this.opened(attempt, Err(e.code())),
-                    Ok(session) => {
-                        let timeout = Duration::from_millis(u64::from(tls.timeout_ms));
-                        negotiate(
-                            &event_loop,
-                            TlsTransport::new(stream, session),
-                            timeout,
-                            Box::new(move |result| {
-                                this.opened(
-                                    attempt,
-                                    result.map(|t| Box::new(t) as Box<dyn Transport>),
-                                )
-                            }),
-                        );
-                    }
-                },
+            &host,
+            port,
+            &endpoint.socket.clone(),
+            Box::new(move |result| match result {
+                Err(code) => this.opened(attempt, Err(code)),
+                Ok(stream) => layer(
+                    event_loop,
+                    endpoint,
+                    Box::new(stream),
+                    Box::new(move |result| this.opened(attempt, result)),
+                ),
             }),
         );
     }
@@ -463,5 +458,80 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
         }
         d.out.clear();
         d.written = 0;
+    }
+}
+
+/// Where the layers above TCP report: the finished stack, or an aws error code.
+type Stacked = Box<dyn FnOnce(Result<Box<dyn Transport>, i32>) + Send>;
+
+/// How long the proxy may take to answer CONNECT when the socket options give no connect
+/// timeout (upstream sets no deadline of its own for CONNECT).
+const PROXY_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Stacks the layers `endpoint` asks for on `stream`, a connected socket (on the loop's
+/// thread): TLS to the proxy and the CONNECT tunnel when there is a proxy, then TLS to the
+/// server.
+fn layer(event_loop: EventLoop, endpoint: Endpoint, stream: Box<dyn Transport>, done: Stacked) {
+    let Some(proxy) = endpoint.proxy.clone() else {
+        return with_tls(
+            &event_loop,
+            endpoint.tls.as_ref(),
+            &endpoint.host,
+            stream,
+            done,
+        );
+    };
+    let el = event_loop.clone();
+    let then: Stacked = Box::new(move |result| match result {
+        Err(code) => done(Err(code)),
+        Ok(to_proxy) => {
+            let timeout = match endpoint.socket.connect_timeout {
+                t if t.is_zero() => PROXY_CONNECT_TIMEOUT,
+                t => t,
+            };
+            let el2 = el.clone();
+            let (host, port) = (endpoint.host.clone(), endpoint.port);
+            tunnel(
+                &el,
+                to_proxy,
+                &host,
+                port,
+                proxy.credentials.as_ref(),
+                timeout,
+                Box::new(move |result| match result {
+                    Err(code) => done(Err(code)),
+                    Ok(t) => with_tls(
+                        &el2,
+                        endpoint.tls.as_ref(),
+                        &endpoint.host,
+                        Box::new(t),
+                        done,
+                    ),
+                }),
+            );
+        }
+    });
+    with_tls(&event_loop, proxy.tls.as_ref(), &proxy.host, stream, then);
+}
+
+/// Negotiates TLS with `host` over `stream` when `tls` is set; hands `stream` on otherwise.
+fn with_tls(
+    event_loop: &EventLoop,
+    tls: Option<&TlsConnectionSettings>,
+    host: &str,
+    stream: Box<dyn Transport>,
+    done: Stacked,
+) {
+    let Some(tls) = tls else {
+        return done(Ok(stream));
+    };
+    match tls.session(host) {
+        Err(e) => done(Err(e.code())),
+        Ok(session) => negotiate(
+            event_loop,
+            TlsTransport::new(stream, session),
+            Duration::from_millis(u64::from(tls.timeout_ms)),
+            Box::new(move |result| done(result.map(|t| Box::new(t) as Box<dyn Transport>))),
+        ),
     }
 }

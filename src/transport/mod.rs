@@ -2,10 +2,14 @@
 //! TCP (or a Unix socket) → HTTP CONNECT proxy → TLS → WebSocket.
 //!
 //! Today: validated socket options, URI parsing, the TCP/Unix connect on an event loop (`tcp`),
-//! the [`stream::Transport`] interface, and TLS as a session (`tls`) and as a transport layer
-//! (`tls_transport`). The proxy and WebSocket layers follow.
+//! the [`stream::Transport`] interface, the HTTP CONNECT tunnel (`http_connect`, the exchange;
+//! `http_proxy`, the layer), and TLS as a session (`tls`) and as a transport layer
+//! (`tls_transport`). The WebSocket layer follows.
 
 pub mod http_connect;
+pub mod http_proxy;
+#[cfg(test)]
+mod http_proxy_tests;
 pub mod pkcs12;
 pub mod socket_options;
 pub mod stream;

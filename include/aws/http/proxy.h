@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <aws/common/byte_buf.h>
+#include <aws/common/error.h>
 #include <aws/io/tls_channel_handler.h>
 
 

@@ -291,7 +291,11 @@ int aws_mqtt_client_connection_use_websockets(struct aws_mqtt_client_connection 
                                               void *validator_ud);
 
 /**
- * HTTP proxies arrive with the transports issue: `AWS_ERROR_UNSUPPORTED_OPERATION` until then.
+ * Sets the HTTP proxy that the next connect tunnels through (with CONNECT, whatever the
+ * options' connection type, as upstream): host, port, TLS to the proxy and basic credentials are
+ * copied. `AWS_ERROR_INVALID_STATE` while connecting or disconnecting (as upstream);
+ * `AWS_ERROR_INVALID_ARGUMENT` for NULL options (upstream asserts) or an unknown
+ * authentication type; `AWS_ERROR_UNSUPPORTED_OPERATION` for a proxy strategy.
  */
 int aws_mqtt_client_connection_set_http_proxy_options(struct aws_mqtt_client_connection *connection,
                                                       struct aws_http_proxy_options *proxy_options);

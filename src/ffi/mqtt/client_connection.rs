@@ -14,8 +14,11 @@
 //!   aborts the process); a NULL argument is `AWS_ERROR_INVALID_ARGUMENT` (upstream crashes).
 //! - A refused CONNACK's return code reaches `on_connection_complete` (upstream passes 0).
 //! - Setters may be called from inside callbacks (upstream refuses with `AWS_ERROR_INVALID_STATE`).
-//! - WebSockets and HTTP proxies come with the transports issue: until then their setters fail
-//!   with `AWS_ERROR_UNSUPPORTED_OPERATION`.
+//! - WebSockets come with the transports issue: until then `use_websockets` fails with
+//!   `AWS_ERROR_UNSUPPORTED_OPERATION`.
+//! - HTTP proxy options with a `proxy_strategy` fail with `AWS_ERROR_UNSUPPORTED_OPERATION`
+//!   (this library makes no strategies). A proxy set while connected is used from the next
+//!   `aws_mqtt_client_connection_connect` on (upstream's reconnects pick it up already).
 //!
 //! # Safety
 //! Every exported function has the same contract: a pointer argument is NULL or points to a
@@ -32,7 +35,7 @@ use crate::ffi::common::error::aws_common_error::{
     AWS_ERROR_INVALID_STATE, AWS_ERROR_UNSUPPORTED_OPERATION,
 };
 use crate::ffi::guard::{self, Error, INVALID_ARGUMENT, Result};
-use crate::ffi::http::proxy::aws_http_proxy_options;
+use crate::ffi::http::proxy::{aws_http_proxy_options, proxy_settings};
 use crate::ffi::io::channel_bootstrap::{Connector, connector_of};
 use crate::ffi::io::host_resolver::{aws_host_resolution_config, resolution_config};
 use crate::ffi::io::socket::socket_options;
@@ -77,6 +80,8 @@ struct Config {
     metrics: Option<IotMetrics>,
     reconnect_secs: Option<(u64, u64)>,
     resolution: Option<crate::runtime::host_resolver::ResolutionConfig>,
+    /// The HTTP proxy later connections tunnel through.
+    proxy: Option<crate::transport::http_proxy::ProxySettings>,
 }
 
 impl Config {
@@ -732,17 +737,23 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_use_websockets(
     })
 }
 
-/// HTTP proxies arrive with the transports issue: `AWS_ERROR_UNSUPPORTED_OPERATION` until then.
+/// Sets the HTTP proxy that the next connect tunnels through (with CONNECT, whatever the
+/// options' connection type, as upstream): host, port, TLS to the proxy and basic credentials are
+/// copied. `AWS_ERROR_INVALID_STATE` while connecting or disconnecting (as upstream);
+/// `AWS_ERROR_INVALID_ARGUMENT` for NULL options (upstream asserts) or an unknown
+/// authentication type; `AWS_ERROR_UNSUPPORTED_OPERATION` for a proxy strategy.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_mqtt_client_connection_set_http_proxy_options(
     connection: *mut aws_mqtt_client_connection,
     proxy_options: *mut aws_http_proxy_options,
 ) -> c_int {
-    let _ = proxy_options;
     guard::op(|| {
-        // SAFETY: the caller holds a reference to the connection.
-        unsafe { connection_of(connection) }?;
-        Err(AWS_ERROR_UNSUPPORTED_OPERATION.into())
+        // SAFETY: the caller lends valid options and holds a reference to the connection.
+        unsafe {
+            let c = connection_of(connection)?;
+            let settings = proxy_settings(guard::reference(proxy_options)?)?;
+            c.reconfigure(|config| config.proxy = Some(settings))
+        }
     })
 }
 
@@ -804,6 +815,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_connect(
                 port: o.port,
                 socket,
                 tls,
+                proxy: s.config.proxy.clone(),
                 connector,
             };
             s.state = State::Connecting;

@@ -3,8 +3,11 @@
 //! copied into the engine's settings and the transport's endpoint.
 //!
 //! Differences from upstream:
-//! - WebSockets and HTTP proxies come with the transports issue: until then a handshake
-//!   transform or proxy options fail with `AWS_ERROR_UNSUPPORTED_OPERATION`.
+//! - WebSockets come with the transports issue: until then a handshake transform fails with
+//!   `AWS_ERROR_UNSUPPORTED_OPERATION`.
+//! - HTTP proxy options with a `proxy_strategy` fail with `AWS_ERROR_UNSUPPORTED_OPERATION`
+//!   (this library makes no strategies); other invalid proxy options (an unknown
+//!   authentication type, text that is not UTF-8) fail validation.
 //! - `outbound_alias_cache_max_size` bounds the LRU cache as the header documents (upstream
 //!   ignores it and uses the server's maximum alone).
 
@@ -18,6 +21,7 @@ use crate::client::mqtt5::{OfflineQueuePolicy, OutboundAliasing, SessionBehavior
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::common::error::aws_common_error::AWS_ERROR_UNSUPPORTED_OPERATION;
 use crate::ffi::guard::{self, Error, INVALID_ARGUMENT, Result};
+use crate::ffi::http::proxy::proxy_settings;
 use crate::ffi::io::channel_bootstrap::{
     Connector, aws_client_bootstrap, aws_client_bootstrap_acquire, aws_client_bootstrap_release,
 };
@@ -30,6 +34,7 @@ use crate::ffi::mqtt::mqtt::iot_metrics;
 use crate::ffi::mqtt::v5::mqtt5_client::*;
 use crate::ffi::mqtt::v5::packets_from_views::connect_from_view;
 use crate::runtime::connection_driver::Endpoint;
+use crate::transport::http_proxy::ProxySettings;
 use crate::transport::socket_options::{SocketDomain, SocketOptions, SocketType};
 use crate::transport::tls::TlsConnectionSettings;
 use std::time::Duration;
@@ -48,6 +53,7 @@ pub struct ClientOptions {
     port: u32,
     socket: SocketOptions,
     tls: Option<TlsConnectionSettings>,
+    proxy: Option<ProxySettings>,
     /// The caller's resolution override; else the bootstrap's.
     resolution: Option<crate::runtime::host_resolver::ResolutionConfig>,
     /// AWS IoT Core's limits apply to what is submitted.
@@ -112,9 +118,24 @@ impl ClientOptions {
             if !port_ok {
                 return Err(invalid());
             }
-            if !o.http_proxy_options.is_null() || o.websocket_handshake_transform.is_some() {
+            if o.websocket_handshake_transform.is_some() {
                 return Err(AWS_ERROR_UNSUPPORTED_OPERATION.into());
             }
+            let proxy = match o.http_proxy_options.as_ref() {
+                None => None,
+                Some(p) => {
+                    if p.host.len == 0 || !(1..=65_535).contains(&p.port) {
+                        return Err(invalid());
+                    }
+                    Some(proxy_settings(p).map_err(|e| {
+                        if e == Error::from(AWS_ERROR_UNSUPPORTED_OPERATION) {
+                            e
+                        } else {
+                            invalid()
+                        }
+                    })?)
+                }
+            };
             if o.lifecycle_event_handler.is_none() || o.publish_received_handler.is_none() {
                 return Err(invalid());
             }
@@ -170,6 +191,7 @@ impl ClientOptions {
                 port: o.port,
                 socket,
                 tls,
+                proxy,
                 resolution,
                 iot_core,
                 lifecycle: Callback {
@@ -198,6 +220,7 @@ impl ClientOptions {
             port: self.port,
             socket: self.socket.clone(),
             tls: self.tls.clone(),
+            proxy: self.proxy.clone(),
             connector,
         }
     }

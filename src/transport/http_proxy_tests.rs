@@ -1,0 +1,273 @@
+//! The CONNECT exchange on an event loop, against a scripted proxy on loopback.
+
+use crate::ffi::http::http::aws_http_errors::AWS_ERROR_HTTP_PROXY_CONNECT_FAILED;
+use crate::runtime::event_loop::{Clock, EventLoop};
+use crate::runtime::event_loop_group::EventLoopGroup;
+use crate::runtime::host_resolver::ResolutionConfig;
+use crate::transport::http_connect::ProxyCredentials;
+use crate::transport::http_proxy::{ProxyTunnel, tunnel};
+use crate::transport::socket_options::SocketOptions;
+use crate::transport::stream::{Transport, error_code};
+use crate::transport::tcp::{ConnectRequest, SocketStream, connect};
+use std::ffi::c_int;
+use std::io::{self, Read, Write};
+use std::net::TcpListener;
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(10);
+const FAILED: c_int = AWS_ERROR_HTTP_PROXY_CONNECT_FAILED as c_int;
+
+/// A proxy that reads one request head, answers with `pieces` (a pause between them), and,
+/// when `tunnel` is set, answers a `ping\n` through the tunnel with `pong:ping\n` and hangs up.
+/// Joining it gives the request head it read.
+fn proxy(pieces: Vec<&'static [u8]>, tunnel: bool) -> (u16, JoinHandle<Vec<u8>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(WAIT)).unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            if s.read(&mut byte).unwrap_or(0) == 0 {
+                return head;
+            }
+            head.push(byte[0]);
+        }
+        for piece in pieces {
+            s.write_all(piece).unwrap();
+            s.flush().unwrap();
+            thread::sleep(Duration::from_millis(5));
+        }
+        if tunnel {
+            let mut line = [0u8; 5];
+            s.read_exact(&mut line).unwrap();
+            assert_eq!(&line, b"ping\n");
+            s.write_all(b"pong:ping\n").unwrap();
+        }
+        head
+    });
+    (port, handle)
+}
+
+fn group() -> Arc<EventLoopGroup> {
+    EventLoopGroup::new(1, Clock::Monotonic, None).unwrap()
+}
+
+/// Connects to the proxy on 127.0.0.1:`port` and asks for a tunnel to broker.example:1883;
+/// `then` gets the tunnel on the loop thread, `failed` the error code.
+fn open(
+    event_loop: &EventLoop,
+    port: u16,
+    credentials: Option<ProxyCredentials>,
+    timeout: Duration,
+    then: impl FnOnce(&EventLoop, ProxyTunnel<SocketStream>) + Send + 'static,
+    failed: Sender<c_int>,
+) {
+    let request = ConnectRequest {
+        host: "127.0.0.1".into(),
+        port: port.into(),
+        options: SocketOptions::default(),
+        resolver: None,
+        resolution: ResolutionConfig::default(),
+    };
+    let el = event_loop.clone();
+    connect(
+        event_loop,
+        request,
+        Box::new(move |result| {
+            let stream = match result {
+                Ok(s) => s,
+                Err(code) => return failed.send(code).unwrap(),
+            };
+            let el2 = el.clone();
+            tunnel(
+                &el,
+                stream,
+                "broker.example",
+                1883,
+                credentials.as_ref(),
+                timeout,
+                Box::new(move |result| match result {
+                    Ok(t) => {
+                        assert!(el2.is_current_thread());
+                        then(&el2, t)
+                    }
+                    Err(code) => failed.send(code).unwrap(),
+                }),
+            );
+        }),
+    );
+}
+
+/// Through the tunnel: sends `ping\n` and collects everything until the end of the stream.
+fn ping(event_loop: &EventLoop, t: ProxyTunnel<SocketStream>, done: Sender<Vec<u8>>) {
+    struct Conn {
+        t: ProxyTunnel<SocketStream>,
+        sent: bool,
+        got: Vec<u8>,
+        done: Option<Sender<Vec<u8>>>,
+    }
+    let step = |c: &mut Conn| {
+        if !c.sent {
+            assert_eq!(c.t.write(b"ping\n").unwrap(), 5);
+            c.sent = true;
+        }
+        let mut buf = [0u8; 3];
+        loop {
+            match c.t.read(&mut buf) {
+                Ok(0) => {
+                    if let Some(d) = c.done.take() {
+                        d.send(std::mem::take(&mut c.got)).unwrap();
+                    }
+                    return;
+                }
+                Ok(n) => c.got.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) => panic!("tunnel read failed: {e} ({})", error_code(&e)),
+            }
+        }
+    };
+    let conn = Arc::new(Mutex::new(Conn {
+        t,
+        sent: false,
+        got: Vec::new(),
+        done: Some(done),
+    }));
+    let in_handler = Arc::clone(&conn);
+    let mut guard = conn.lock().unwrap();
+    event_loop
+        .register(
+            guard.t.source(),
+            mio::Interest::READABLE,
+            Box::new(move |_| step(&mut in_handler.lock().unwrap())),
+        )
+        .unwrap();
+    step(&mut guard);
+}
+
+/// Opens a tunnel through a proxy answering `pieces` and pings through it.
+fn through(
+    pieces: Vec<&'static [u8]>,
+    credentials: Option<ProxyCredentials>,
+) -> (Vec<u8>, Vec<u8>) {
+    let (port, server) = proxy(pieces, true);
+    let g = group();
+    let (tx, rx) = channel();
+    let (failed, failure) = channel();
+    open(
+        g.next_loop(),
+        port,
+        credentials,
+        WAIT,
+        move |el, t| ping(el, t, tx),
+        failed,
+    );
+    let got = rx
+        .recv_timeout(WAIT)
+        .unwrap_or_else(|_| panic!("no tunnel; failure: {:?}", failure.try_recv()));
+    (got, server.join().unwrap())
+}
+
+#[test]
+fn a_fragmented_200_with_extra_headers_opens_the_tunnel() {
+    let (got, head) = through(
+        vec![
+            b"HTTP/1.1 2",
+            b"00 Connection established\r",
+            b"\nProxy-Agent: scripted\r\nVia: 1.1 proxy\r\n",
+            b"\r",
+            b"\n",
+        ],
+        None,
+    );
+    assert_eq!(got, b"pong:ping\n");
+    assert_eq!(
+        head,
+        b"CONNECT broker.example:1883 HTTP/1.1\r\nHost: broker.example:1883\r\n\r\n"
+    );
+}
+
+#[test]
+fn bytes_after_the_reply_head_are_the_tunnels_first() {
+    let (got, _) = through(vec![b"HTTP/1.0 200 OK\r\n\r\nearly:"], None);
+    assert_eq!(got, b"early:pong:ping\n");
+}
+
+#[test]
+fn basic_credentials_travel_in_the_request() {
+    let credentials = ProxyCredentials {
+        user: "user".into(),
+        password: "secret".into(),
+    };
+    let (got, head) = through(vec![b"HTTP/1.1 200 OK\r\n\r\n"], Some(credentials));
+    assert_eq!(got, b"pong:ping\n");
+    let head = String::from_utf8(head).unwrap();
+    assert!(
+        head.contains("\r\nProxy-Authorization: Basic dXNlcjpzZWNyZXQ=\r\n"),
+        "{head}"
+    );
+}
+
+/// The error code an attempt through a proxy answering `pieces` fails with, within `timeout`.
+fn failure(pieces: Vec<&'static [u8]>, timeout: Duration) -> c_int {
+    let (port, server) = proxy(pieces, false);
+    let g = group();
+    let (failed, failure) = channel();
+    open(
+        g.next_loop(),
+        port,
+        None,
+        timeout,
+        |_, _| panic!("the tunnel must not open"),
+        failed,
+    );
+    let code = failure.recv_timeout(WAIT).unwrap();
+    drop(g);
+    let _ = server.join();
+    code
+}
+
+#[test]
+fn refusals_fail_the_attempt_with_the_connect_failure() {
+    for reply in [
+        &b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"p\"\r\nContent-Length: 0\r\n\r\n"[..],
+        &b"HTTP/1.1 403 Forbidden\r\n\r\n"[..],
+        &b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 3\r\n\r\nbye"[..],
+        &b"HTTP/1.1 301 Moved Permanently\r\nLocation: x\r\n\r\n"[..],
+    ] {
+        assert_eq!(failure(vec![reply], WAIT), FAILED);
+    }
+}
+
+#[test]
+fn garbage_or_a_hang_up_fails_the_attempt_with_the_connect_failure() {
+    assert_eq!(failure(vec![b"SSH-2.0-OpenSSH_9.2\r\n"], WAIT), FAILED);
+    // A partial head, then the end of the stream.
+    assert_eq!(failure(vec![b"HTTP/1.1 200 OK\r\n"], WAIT), FAILED);
+}
+
+#[test]
+fn a_silent_proxy_fails_the_attempt_after_the_timeout() {
+    // The kernel completes the TCP connect from the backlog; nobody ever answers the request.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let g = group();
+    let (failed, failure) = channel();
+    let started = Instant::now();
+    open(
+        g.next_loop(),
+        port,
+        None,
+        Duration::from_millis(200),
+        |_, _| panic!("the tunnel must not open"),
+        failed,
+    );
+    assert_eq!(failure.recv_timeout(WAIT).unwrap(), FAILED);
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(190), "{elapsed:?}");
+    drop(listener);
+}
