@@ -9,6 +9,9 @@ use crate::transport::http_proxy::{ProxyTunnel, tunnel};
 use crate::transport::socket_options::SocketOptions;
 use crate::transport::stream::{Transport, error_code};
 use crate::transport::tcp::{ConnectRequest, SocketStream, connect};
+use crate::transport::tls::{TlsSession, TlsSettings, TrustAnchors};
+use crate::transport::tls_test_pki::{Ca, ServerSetup, TestServer, Validity, context};
+use crate::transport::tls_transport::{TlsTransport, negotiate};
 use std::ffi::c_int;
 use std::io::{self, Read, Write};
 use std::net::TcpListener;
@@ -104,18 +107,25 @@ fn open(
 }
 
 /// Through the tunnel: sends `ping\n` and collects everything until the end of the stream.
-fn ping(event_loop: &EventLoop, t: ProxyTunnel<SocketStream>, done: Sender<Vec<u8>>) {
-    struct Conn {
-        t: ProxyTunnel<SocketStream>,
+fn ping<T: Transport + 'static>(event_loop: &EventLoop, t: T, done: Sender<Vec<u8>>) {
+    struct Conn<T> {
+        t: T,
         sent: bool,
         got: Vec<u8>,
         done: Option<Sender<Vec<u8>>>,
     }
-    let step = |c: &mut Conn| {
+    let step = |c: &mut Conn<T>| {
         if !c.sent {
-            assert_eq!(c.t.write(b"ping\n").unwrap(), 5);
-            c.sent = true;
+            match c.t.write(b"ping\n") {
+                Ok(n) => {
+                    assert_eq!(n, 5);
+                    c.sent = true;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => panic!("tunnel write failed: {e}"),
+            }
         }
+        let _ = c.t.flush();
         let mut buf = [0u8; 3];
         loop {
             match c.t.read(&mut buf) {
@@ -142,7 +152,7 @@ fn ping(event_loop: &EventLoop, t: ProxyTunnel<SocketStream>, done: Sender<Vec<u
     event_loop
         .register(
             guard.t.source(),
-            mio::Interest::READABLE,
+            mio::Interest::READABLE | mio::Interest::WRITABLE,
             Box::new(move |_| step(&mut in_handler.lock().unwrap())),
         )
         .unwrap();
@@ -270,4 +280,164 @@ fn a_silent_proxy_fails_the_attempt_after_the_timeout() {
     let elapsed = started.elapsed();
     assert!(elapsed >= Duration::from_millis(190), "{elapsed:?}");
     drop(listener);
+}
+
+/// A TLS-terminating CONNECT proxy for one connection: TLS with `setup`'s certificate, reads
+/// the CONNECT head, connects to 127.0.0.1 at the port it names, answers 200 and relays both
+/// ways until the server hangs up. Joining it gives the request head.
+fn tls_proxy(setup: &ServerSetup) -> (u16, JoinHandle<Vec<u8>>) {
+    let config = setup.config();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = thread::spawn(move || {
+        let (sock, _) = listener.accept().unwrap();
+        sock.set_read_timeout(Some(Duration::from_millis(5)))
+            .unwrap();
+        let conn = rustls::ServerConnection::new(config).unwrap();
+        let mut tls = rustls::StreamOwned::new(conn, sock);
+        let deadline = Instant::now() + WAIT;
+        let pending = |e: &io::Error| {
+            matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+            )
+        };
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            assert!(Instant::now() < deadline, "no CONNECT head");
+            match tls.read(&mut byte) {
+                Ok(0) => return head,
+                Ok(_) => head.push(byte[0]),
+                Err(e) if pending(&e) => {}
+                Err(e) => panic!("proxy read: {e}"),
+            }
+        }
+        let text = String::from_utf8(head.clone()).unwrap();
+        let target = text.split(' ').nth(1).unwrap();
+        let port: u16 = target.rsplit(':').next().unwrap().parse().unwrap();
+        let mut upstream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        upstream
+            .set_read_timeout(Some(Duration::from_millis(5)))
+            .unwrap();
+        tls.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .unwrap();
+        tls.flush().unwrap();
+        let mut buf = [0u8; 4096];
+        while Instant::now() < deadline {
+            match tls.read(&mut buf) {
+                Ok(0) => {}
+                Ok(n) => upstream.write_all(&buf[..n]).unwrap(),
+                Err(e) if pending(&e) => {}
+                Err(_) => break,
+            }
+            match upstream.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    tls.write_all(&buf[..n]).unwrap();
+                    tls.flush().unwrap();
+                }
+                Err(e) if pending(&e) => {}
+                Err(_) => break,
+            }
+        }
+        tls.conn.send_close_notify();
+        let _ = tls.flush();
+        head
+    });
+    (port, handle)
+}
+
+/// Negotiates TLS for "localhost" over `inner`, trusting `ca_pem`; `then` gets the session.
+fn over_tls<T: Transport + 'static>(
+    event_loop: &EventLoop,
+    inner: T,
+    ca_pem: &str,
+    then: impl FnOnce(TlsTransport<T>) + Send + 'static,
+    failed: Sender<c_int>,
+) {
+    let ctx = context(TlsSettings {
+        trust: TrustAnchors::Override {
+            ca_dir: None,
+            ca_pem: Some(ca_pem.as_bytes().to_vec()),
+        },
+        ..TlsSettings::default()
+    });
+    let session = TlsSession::new(&ctx, "localhost", None).unwrap();
+    negotiate(
+        event_loop,
+        TlsTransport::new(inner, session),
+        WAIT,
+        Box::new(move |result| match result {
+            Ok(t) => then(t),
+            Err(code) => failed.send(code).unwrap(),
+        }),
+    );
+}
+
+#[test]
+fn tls_to_the_broker_runs_inside_a_tunnel_through_tls_to_the_proxy() {
+    let proxy_ca = Ca::new("proxy CA");
+    let broker_ca = Ca::new("broker CA");
+    let broker = TestServer::start(&ServerSetup::new(
+        broker_ca.server(&["localhost"], Validity::Current),
+    ));
+    let (proxy_port, proxy) = tls_proxy(&ServerSetup::new(
+        proxy_ca.server(&["localhost"], Validity::Current),
+    ));
+    let g = group();
+    let el = g.next_loop().clone();
+    let (tx, rx) = channel();
+    let (failed, failure) = channel();
+    let request = ConnectRequest {
+        host: "127.0.0.1".into(),
+        port: proxy_port.into(),
+        options: SocketOptions::default(),
+        resolver: None,
+        resolution: ResolutionConfig::default(),
+    };
+    let (proxy_pem, broker_pem, broker_port) = (proxy_ca.pem(), broker_ca.pem(), broker.port);
+    let el1 = el.clone();
+    connect(
+        &el,
+        request,
+        Box::new(move |result| {
+            let stream = result.unwrap();
+            let f2 = failed.clone();
+            over_tls(
+                &el1.clone(),
+                stream,
+                &proxy_pem,
+                move |to_proxy| {
+                    let f3 = f2.clone();
+                    let el2 = el1.clone();
+                    tunnel(
+                        &el1,
+                        to_proxy,
+                        "localhost",
+                        broker_port.into(),
+                        None,
+                        WAIT,
+                        Box::new(move |result| match result {
+                            Err(code) => f2.send(code).unwrap(),
+                            Ok(t) => {
+                                let el3 = el2.clone();
+                                over_tls(&el2, t, &broker_pem, move |tls| ping(&el3, tls, tx), f3)
+                            }
+                        }),
+                    );
+                },
+                failed,
+            );
+        }),
+    );
+    let got = rx
+        .recv_timeout(WAIT)
+        .unwrap_or_else(|_| panic!("no exchange; failure: {:?}", failure.try_recv()));
+    assert_eq!(got, b"pong:ping\n");
+    assert_eq!(broker.finish().unwrap().line, b"ping\n");
+    let head = proxy.join().unwrap();
+    assert!(
+        head.starts_with(&format!("CONNECT localhost:{broker_port} HTTP/1.1\r\n").into_bytes())
+    );
 }

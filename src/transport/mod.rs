@@ -6,6 +6,7 @@
 //! `http_proxy`, the layer), and TLS as a session (`tls`) and as a transport layer
 //! (`tls_transport`). The WebSocket layer follows.
 
+pub mod handshake;
 pub mod http_connect;
 pub mod http_proxy;
 #[cfg(test)]

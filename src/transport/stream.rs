@@ -63,6 +63,33 @@ impl<T: Transport + ?Sized> Write for WriteTo<'_, T> {
     }
 }
 
+/// A stack of layers chosen at run time is itself a layer to build on.
+impl Transport for Box<dyn Transport> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        (**self).read(buf)
+    }
+
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        (**self).write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<bool> {
+        (**self).flush()
+    }
+
+    fn shutdown(&mut self) -> io::Result<()> {
+        (**self).shutdown()
+    }
+
+    fn interest(&self) -> mio::Interest {
+        (**self).interest()
+    }
+
+    fn source(&mut self) -> &mut dyn mio::event::Source {
+        (**self).source()
+    }
+}
+
 impl Transport for SocketStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         Read::read(self, buf)

@@ -6,17 +6,13 @@
 //! (see [`tls`](super::tls)). After the handshake completes, application data may already wait
 //! in the session: read until `WouldBlock` at once, without waiting for an event.
 
-use crate::ffi::io::io::aws_io_errors::{
-    AWS_IO_EVENT_LOOP_SHUTDOWN, AWS_IO_TLS_NEGOTIATION_TIMEOUT,
-};
+use crate::ffi::io::io::aws_io_errors::AWS_IO_TLS_NEGOTIATION_TIMEOUT;
 use crate::runtime::event_loop::EventLoop;
-use crate::runtime::lock::lock;
-use crate::runtime::timer_heap::TimerId;
+use crate::transport::handshake::{self, Handshake, HandshakeCallback};
 use crate::transport::stream::{Transport, WriteTo, error_code};
 use crate::transport::tls::{Received, TlsError, TlsSession};
 use std::ffi::c_int;
 use std::io;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The most ciphertext read from below at once, and held until the session takes it.
@@ -180,30 +176,17 @@ impl<T: Transport> Transport for TlsTransport<T> {
 
 /// Receives the end of a handshake, on the loop's thread: the transport, ready for data, or
 /// an aws error code.
-pub type NegotiateCallback<T> = Box<dyn FnOnce(Result<TlsTransport<T>, c_int>) + Send>;
+pub type NegotiateCallback<T> = HandshakeCallback<TlsTransport<T>>;
 
-/// A handshake in progress.
-struct Handshake<T: Transport> {
-    tls: TlsTransport<T>,
-    event_loop: EventLoop,
-    token: Option<mio::Token>,
-    timer: Option<TimerId>,
-    on_done: Reporter<T>,
-}
+impl<T: Transport + 'static> Handshake for TlsTransport<T> {
+    fn advance(&mut self) -> Result<bool, c_int> {
+        self.handshake().map_err(|e| error_code(&e))
+    }
 
-/// The callback, until the result is delivered; dropped before (the loop shut down), it
-/// reports `AWS_IO_EVENT_LOOP_SHUTDOWN`.
-struct Reporter<T: Transport>(Option<NegotiateCallback<T>>);
-
-impl<T: Transport> Drop for Reporter<T> {
-    fn drop(&mut self) {
-        if let Some(on_done) = self.0.take() {
-            on_done(Err(AWS_IO_EVENT_LOOP_SHUTDOWN as c_int));
-        }
+    fn socket(&mut self) -> &mut dyn mio::event::Source {
+        self.inner.source()
     }
 }
-
-type Slot<T> = Arc<Mutex<Option<Handshake<T>>>>;
 
 /// Drives `tls`'s handshake on `event_loop` (call this on the loop's thread): `on_done` gets
 /// the transport once the handshake completes (deregistered, to be registered by its user), or
@@ -215,79 +198,11 @@ pub fn negotiate<T: Transport + 'static>(
     timeout: Duration,
     on_done: NegotiateCallback<T>,
 ) {
-    let slot: Slot<T> = Arc::new(Mutex::new(None));
-    let mut guard = lock(&slot);
-    let h = guard.insert(Handshake {
+    handshake::run(
+        event_loop,
         tls,
-        event_loop: event_loop.clone(),
-        token: None,
-        timer: None,
-        on_done: Reporter(Some(on_done)),
-    });
-    let on_event = Arc::clone(&slot);
-    match event_loop.register(
-        h.tls.source(),
-        mio::Interest::READABLE | mio::Interest::WRITABLE,
-        Box::new(move |_| step(&on_event)),
-    ) {
-        Ok(token) => h.token = Some(token),
-        Err(e) => {
-            let code = error_code(&e);
-            if let Some(h) = guard.take() {
-                finish_later(h, Err(code));
-            }
-            return;
-        }
-    }
-    let timeout_ns = u64::try_from(timeout.as_nanos()).unwrap_or(u64::MAX);
-    let on_timer = Arc::clone(&slot);
-    h.timer = Some(event_loop.schedule_at(
-        event_loop.now_ns().saturating_add(timeout_ns),
-        Box::new(move || {
-            if let Some(mut h) = lock(&on_timer).take() {
-                h.timer = None;
-                finish_later(h, Err(AWS_IO_TLS_NEGOTIATION_TIMEOUT as c_int));
-            }
-        }),
-    ));
-    drop(guard);
-    // The first flight goes out now; the socket is writable already and mio may not say so.
-    let first = Arc::clone(&slot);
-    event_loop.schedule_now(Box::new(move || step(&first)));
-}
-
-/// One readiness event: advance the handshake; finish on completion or failure.
-fn step<T: Transport + 'static>(slot: &Slot<T>) {
-    let mut guard = lock(slot);
-    let Some(h) = guard.as_mut() else {
-        return;
-    };
-    let result = match h.tls.handshake() {
-        Ok(false) => return,
-        Ok(true) => Ok(()),
-        Err(e) => Err(error_code(&e)),
-    };
-    if let Some(h) = guard.take() {
-        drop(guard);
-        finish_later(h, result);
-    }
-}
-
-/// Stops watching, then reports from a task (an I/O handler may be running).
-fn finish_later<T: Transport + 'static>(mut h: Handshake<T>, result: Result<(), c_int>) {
-    let event_loop = h.event_loop.clone();
-    if let Some(token) = h.token.take() {
-        let _ = event_loop.deregister(h.tls.source(), token);
-    }
-    if let Some(timer) = h.timer.take() {
-        event_loop.cancel(timer);
-    }
-    event_loop.schedule_now(Box::new(move || {
-        let Handshake {
-            tls, mut on_done, ..
-        } = h;
-        if let Some(on_done) = on_done.0.take() {
-            on_done(result.map(|()| tls));
-        }
-    }));
+        timeout,
+        AWS_IO_TLS_NEGOTIATION_TIMEOUT as c_int,
+        on_done,
+    );
 }
