@@ -7,98 +7,15 @@
  * (403) fail the attempt with AWS_ERROR_HTTP_PROXY_CONNECT_FAILED; the MQTT 5 client's
  * validation of the proxy options. */
 #include "mqtt5_fixture.h"
+#include "proxy_fixture.h"
 
 #include <aws/http/http.h>
 #include <aws/http/proxy.h>
 #include <aws/io/tls_channel_handler.h>
 
-#define PROXY_USER "proxyuser"
-#define PROXY_PASSWORD "proxy-secret"
-
 static struct aws_allocator *s_alloc;
 static struct fx_io s_io;
 static struct aws_mqtt_client *s_client;
-
-struct fx_proxy {
-    pid_t pid;
-    int port;
-    char dir[64];
-};
-
-/* Starts tinyproxy allowing CONNECT to `connect_port` only, with basic authentication when
- * `basic_auth`; waits until its port accepts connections. */
-static int s_proxy_start(struct fx_proxy *p, int connect_port, bool basic_auth) {
-    memset(p, 0, sizeof(*p));
-    const char *tinyproxy = getenv("TINYPROXY");
-    if (!tinyproxy || !tinyproxy[0]) {
-        tinyproxy = "/usr/bin/tinyproxy";
-    }
-    if (access(tinyproxy, X_OK) != 0) {
-        fprintf(stderr, "tinyproxy not found at %s (scripts/ensure-tools.sh installs it)\n", tinyproxy);
-        return 1;
-    }
-    snprintf(p->dir, sizeof(p->dir), "/tmp/http-proxy-XXXXXX");
-    CHECK(mkdtemp(p->dir) != NULL);
-    fx_track(0, p->dir);
-    char conf_path[192], log_path[192], program[256];
-    snprintf(conf_path, sizeof(conf_path), "%s", fx_path(p->dir, "tinyproxy.conf"));
-    snprintf(log_path, sizeof(log_path), "%s", fx_path(p->dir, "tinyproxy.log"));
-    snprintf(program, sizeof(program), "%s", tinyproxy);
-    /* Another process may take the port between our probe and tinyproxy's bind: try again. */
-    for (int attempt = 0; attempt < 5; ++attempt) {
-        p->port = fx_free_port();
-        CHECK(p->port > 0);
-        char conf[1024];
-        int n = snprintf(conf, sizeof(conf),
-                         "Port %d\nListen 127.0.0.1\nTimeout 60\nMaxClients 16\nLogLevel Info\n"
-                         "LogFile \"%s\"\nConnectPort %d\n",
-                         p->port, log_path, connect_port);
-        if (basic_auth) {
-            snprintf(conf + n, sizeof(conf) - n, "BasicAuth %s %s\n", PROXY_USER, PROXY_PASSWORD);
-        }
-        CHECK_INT_EQ(fx_write_file(conf_path, conf), 0);
-        /* -d: stay in the foreground, as our child. */
-        char *argv[] = {program, "-d", "-c", conf_path, NULL};
-        p->pid = fx_spawn(argv, -1, fx_path(p->dir, "tinyproxy.stderr"));
-        CHECK(p->pid > 0);
-        fx_track(p->pid, NULL);
-        uint64_t deadline = fx_now_ns() + 10000000000ULL;
-        while (fx_now_ns() < deadline && fx_child_alive(p->pid)) {
-            if (fx_port_accepts(p->port)) {
-                return 0;
-            }
-            fx_sleep_ms(20);
-        }
-        fx_print_file("tinyproxy log", log_path);
-        fx_print_file("tinyproxy stderr", fx_path(p->dir, "tinyproxy.stderr"));
-        fx_kill_and_reap(p->pid);
-        p->pid = 0;
-    }
-    fprintf(stderr, "tinyproxy did not start\n");
-    return 1;
-}
-
-static void s_proxy_stop(struct fx_proxy *p) {
-    fx_kill_and_reap(p->pid);
-    p->pid = 0;
-    fx_remove_dir(p->dir);
-    p->dir[0] = '\0';
-}
-
-/* Proxy options for the proxy at 127.0.0.1:port, with basic credentials when `user` is set. */
-static struct aws_http_proxy_options s_proxy_options(int port, const char *user, const char *password) {
-    struct aws_http_proxy_options options;
-    memset(&options, 0, sizeof(options));
-    options.connection_type = AWS_HPCT_HTTP_TUNNEL;
-    options.host = fx_cur("127.0.0.1");
-    options.port = (uint32_t)port;
-    if (user) {
-        options.auth_type = AWS_HPAT_BASIC;
-        options.auth_username = fx_cur(user);
-        options.auth_password = fx_cur(password);
-    }
-    return options;
-}
 
 /* TLS options trusting the broker's CA (for the name "localhost"); NULL when `m_dir` is NULL. */
 static int s_broker_tls(const char *m_dir, struct aws_tls_ctx **ctx, struct aws_tls_connection_options *tls) {
@@ -157,15 +74,15 @@ static int test_311_through_the_proxy(void) {
     struct fx_mosquitto m;
     CHECK_INT_EQ(fx_mosquitto_start(&m, FX_MOSQUITTO_ANONYMOUS), 0);
     struct fx_proxy p;
-    CHECK_INT_EQ(s_proxy_start(&p, m.port, false), 0);
-    struct aws_http_proxy_options proxy = s_proxy_options(p.port, NULL, NULL);
+    CHECK_INT_EQ(fx_proxy_start(&p, m.port, false), 0);
+    struct aws_http_proxy_options proxy = fx_proxy_options(p.port, NULL, NULL);
     struct fx_events ev;
     fx_events_init(&ev);
     CHECK_INT_EQ(s_311_attempt(m.port, NULL, &proxy, &ev), 0);
     CHECK_INT_EQ(ev.complete_error, AWS_ERROR_SUCCESS);
     CHECK_INT_EQ(ev.complete_return_code, AWS_MQTT_CONNECT_ACCEPTED);
     fx_events_clean_up(&ev);
-    s_proxy_stop(&p);
+    fx_proxy_stop(&p);
     fx_mosquitto_stop(&m);
     return 0;
 }
@@ -174,14 +91,44 @@ static int test_311_tls_through_the_proxy_with_basic_auth(void) {
     struct fx_mosquitto m;
     CHECK_INT_EQ(fx_mosquitto_start(&m, FX_MOSQUITTO_TLS), 0);
     struct fx_proxy p;
-    CHECK_INT_EQ(s_proxy_start(&p, m.port, true), 0);
-    struct aws_http_proxy_options proxy = s_proxy_options(p.port, PROXY_USER, PROXY_PASSWORD);
+    CHECK_INT_EQ(fx_proxy_start(&p, m.port, true), 0);
+    struct aws_http_proxy_options proxy = fx_proxy_options(p.port, FX_PROXY_USER, FX_PROXY_PASSWORD);
     struct fx_events ev;
     fx_events_init(&ev);
     CHECK_INT_EQ(s_311_attempt(m.port, m.dir, &proxy, &ev), 0);
     CHECK_INT_EQ(ev.complete_error, AWS_ERROR_SUCCESS);
     fx_events_clean_up(&ev);
-    s_proxy_stop(&p);
+    fx_proxy_stop(&p);
+    fx_mosquitto_stop(&m);
+    return 0;
+}
+
+/* TLS to the proxy (socat terminating TLS in front of tinyproxy), basic authentication, and TLS
+ * to the broker inside the tunnel: TLS within TLS. */
+static int test_311_tls_to_the_proxy_and_to_the_broker(void) {
+    struct fx_mosquitto m;
+    CHECK_INT_EQ(fx_mosquitto_start(&m, FX_MOSQUITTO_TLS), 0);
+    struct fx_proxy p;
+    CHECK_INT_EQ(fx_proxy_start(&p, m.port, true), 0);
+    char cert[192], key[192];
+    snprintf(cert, sizeof(cert), "%s", fx_path(m.dir, "server.pem"));
+    snprintf(key, sizeof(key), "%s", fx_path(m.dir, "server.key"));
+    struct fx_tls_front front;
+    CHECK_INT_EQ(fx_tls_front_start(&front, p.port, cert, key), 0);
+    struct aws_tls_ctx *proxy_ctx = NULL;
+    struct aws_tls_connection_options proxy_tls;
+    CHECK_INT_EQ(s_broker_tls(m.dir, &proxy_ctx, &proxy_tls), 0);
+    struct aws_http_proxy_options proxy = fx_proxy_options(front.port, FX_PROXY_USER, FX_PROXY_PASSWORD);
+    proxy.tls_options = &proxy_tls;
+    struct fx_events ev;
+    fx_events_init(&ev);
+    CHECK_INT_EQ(s_311_attempt(m.port, m.dir, &proxy, &ev), 0);
+    CHECK_INT_EQ(ev.complete_error, AWS_ERROR_SUCCESS);
+    fx_events_clean_up(&ev);
+    aws_tls_connection_options_clean_up(&proxy_tls);
+    aws_tls_ctx_release(proxy_ctx);
+    fx_tls_front_stop(&front);
+    fx_proxy_stop(&p);
     fx_mosquitto_stop(&m);
     return 0;
 }
@@ -193,29 +140,29 @@ static int test_311_refusals_fail_with_the_connect_failure(void) {
 
     /* Wrong credentials: 407. */
     struct fx_proxy p;
-    CHECK_INT_EQ(s_proxy_start(&p, m.port, true), 0);
-    struct aws_http_proxy_options proxy = s_proxy_options(p.port, PROXY_USER, "wrong");
+    CHECK_INT_EQ(fx_proxy_start(&p, m.port, true), 0);
+    struct aws_http_proxy_options proxy = fx_proxy_options(p.port, FX_PROXY_USER, "wrong");
     fx_events_init(&ev);
     CHECK_INT_EQ(s_311_attempt(m.port, NULL, &proxy, &ev), 0);
     CHECK_INT_EQ(ev.complete_error, AWS_ERROR_HTTP_PROXY_CONNECT_FAILED);
     CHECK_INT_EQ(ev.success, 0);
     fx_events_clean_up(&ev);
     /* No credentials at all: 407 too. */
-    proxy = s_proxy_options(p.port, NULL, NULL);
+    proxy = fx_proxy_options(p.port, NULL, NULL);
     fx_events_init(&ev);
     CHECK_INT_EQ(s_311_attempt(m.port, NULL, &proxy, &ev), 0);
     CHECK_INT_EQ(ev.complete_error, AWS_ERROR_HTTP_PROXY_CONNECT_FAILED);
     fx_events_clean_up(&ev);
-    s_proxy_stop(&p);
+    fx_proxy_stop(&p);
 
     /* A port the proxy does not CONNECT to: 403. */
-    CHECK_INT_EQ(s_proxy_start(&p, m.port + 1 > 65535 ? 1 : m.port + 1, false), 0);
-    proxy = s_proxy_options(p.port, NULL, NULL);
+    CHECK_INT_EQ(fx_proxy_start(&p, m.port + 1 > 65535 ? 1 : m.port + 1, false), 0);
+    proxy = fx_proxy_options(p.port, NULL, NULL);
     fx_events_init(&ev);
     CHECK_INT_EQ(s_311_attempt(m.port, NULL, &proxy, &ev), 0);
     CHECK_INT_EQ(ev.complete_error, AWS_ERROR_HTTP_PROXY_CONNECT_FAILED);
     fx_events_clean_up(&ev);
-    s_proxy_stop(&p);
+    fx_proxy_stop(&p);
     fx_mosquitto_stop(&m);
     return 0;
 }
@@ -227,7 +174,7 @@ static int test_311_setter_arguments(void) {
     CHECK_INT_EQ(fx_connection_new(s_client, &c, &ev), 0);
     CHECK_INT_EQ(aws_mqtt_client_connection_set_http_proxy_options(c, NULL), AWS_OP_ERR);
     CHECK_INT_EQ(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT);
-    struct aws_http_proxy_options proxy = s_proxy_options(1, NULL, NULL);
+    struct aws_http_proxy_options proxy = fx_proxy_options(1, NULL, NULL);
     proxy.auth_type = 7;
     CHECK_INT_EQ(aws_mqtt_client_connection_set_http_proxy_options(c, &proxy), AWS_OP_ERR);
     CHECK_INT_EQ(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT);
@@ -280,24 +227,24 @@ static int test_5_through_the_proxy_plain_and_tls_with_basic_auth(void) {
     struct fx_mosquitto m;
     CHECK_INT_EQ(fx_mosquitto_start(&m, FX_MOSQUITTO_ANONYMOUS), 0);
     struct fx_proxy p;
-    CHECK_INT_EQ(s_proxy_start(&p, m.port, false), 0);
-    struct aws_http_proxy_options proxy = s_proxy_options(p.port, NULL, NULL);
+    CHECK_INT_EQ(fx_proxy_start(&p, m.port, false), 0);
+    struct aws_http_proxy_options proxy = fx_proxy_options(p.port, NULL, NULL);
     struct fx5_events ev;
     fx5_events_init(&ev);
     CHECK_INT_EQ(s_5_attempt(m.port, NULL, &proxy, &ev), 0);
     CHECK_INT_EQ(fx5_count(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS), 1);
     fx5_events_clean_up(&ev);
-    s_proxy_stop(&p);
+    fx_proxy_stop(&p);
     fx_mosquitto_stop(&m);
 
     CHECK_INT_EQ(fx_mosquitto_start(&m, FX_MOSQUITTO_TLS), 0);
-    CHECK_INT_EQ(s_proxy_start(&p, m.port, true), 0);
-    proxy = s_proxy_options(p.port, PROXY_USER, PROXY_PASSWORD);
+    CHECK_INT_EQ(fx_proxy_start(&p, m.port, true), 0);
+    proxy = fx_proxy_options(p.port, FX_PROXY_USER, FX_PROXY_PASSWORD);
     fx5_events_init(&ev);
     CHECK_INT_EQ(s_5_attempt(m.port, m.dir, &proxy, &ev), 0);
     CHECK_INT_EQ(fx5_count(&ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS), 1);
     fx5_events_clean_up(&ev);
-    s_proxy_stop(&p);
+    fx_proxy_stop(&p);
     fx_mosquitto_stop(&m);
     return 0;
 }
@@ -306,8 +253,8 @@ static int test_5_wrong_credentials_fail_with_the_connect_failure(void) {
     struct fx_mosquitto m;
     CHECK_INT_EQ(fx_mosquitto_start(&m, FX_MOSQUITTO_ANONYMOUS), 0);
     struct fx_proxy p;
-    CHECK_INT_EQ(s_proxy_start(&p, m.port, true), 0);
-    struct aws_http_proxy_options proxy = s_proxy_options(p.port, "someone", PROXY_PASSWORD);
+    CHECK_INT_EQ(fx_proxy_start(&p, m.port, true), 0);
+    struct aws_http_proxy_options proxy = fx_proxy_options(p.port, "someone", FX_PROXY_PASSWORD);
     struct fx5_events ev;
     fx5_events_init(&ev);
     CHECK_INT_EQ(s_5_attempt(m.port, NULL, &proxy, &ev), 0);
@@ -316,7 +263,7 @@ static int test_5_wrong_credentials_fail_with_the_connect_failure(void) {
     CHECK_INT_EQ(failure.error_code, AWS_ERROR_HTTP_PROXY_CONNECT_FAILED);
     CHECK(!failure.has_connack);
     fx5_events_clean_up(&ev);
-    s_proxy_stop(&p);
+    fx_proxy_stop(&p);
     fx_mosquitto_stop(&m);
     return 0;
 }
@@ -326,21 +273,21 @@ static int test_5_proxy_options_validation(void) {
     fx5_events_init(&ev);
     struct fx5_config cfg;
     fx5_config_init(&cfg, s_io.bootstrap, 1883, "fx5-proxy-validation", &ev);
-    struct aws_http_proxy_options proxy = s_proxy_options(3128, NULL, NULL);
+    struct aws_http_proxy_options proxy = fx_proxy_options(3128, NULL, NULL);
     cfg.options.http_proxy_options = &proxy;
 
     proxy.host.len = 0;
     CHECK(aws_mqtt5_client_new(s_alloc, &cfg.options) == NULL);
     CHECK_INT_EQ(aws_last_error(), AWS_ERROR_MQTT5_CLIENT_OPTIONS_VALIDATION);
-    proxy = s_proxy_options(0, NULL, NULL);
+    proxy = fx_proxy_options(0, NULL, NULL);
     CHECK(aws_mqtt5_client_new(s_alloc, &cfg.options) == NULL);
     CHECK_INT_EQ(aws_last_error(), AWS_ERROR_MQTT5_CLIENT_OPTIONS_VALIDATION);
-    proxy = s_proxy_options(65536, NULL, NULL);
+    proxy = fx_proxy_options(65536, NULL, NULL);
     CHECK(aws_mqtt5_client_new(s_alloc, &cfg.options) == NULL);
     CHECK_INT_EQ(aws_last_error(), AWS_ERROR_MQTT5_CLIENT_OPTIONS_VALIDATION);
 
     /* Valid options make a client (not started). */
-    proxy = s_proxy_options(3128, PROXY_USER, PROXY_PASSWORD);
+    proxy = fx_proxy_options(3128, FX_PROXY_USER, FX_PROXY_PASSWORD);
     struct aws_mqtt5_client *c = fx5_client_new(s_alloc, &cfg, &ev);
     CHECK(c != NULL);
     CHECK_INT_EQ(fx5_release_and_wait(c, &ev), 0);
@@ -355,6 +302,7 @@ int main(void) {
 
     RUN(test_311_through_the_proxy);
     RUN(test_311_tls_through_the_proxy_with_basic_auth);
+    RUN(test_311_tls_to_the_proxy_and_to_the_broker);
     RUN(test_311_refusals_fail_with_the_connect_failure);
     RUN(test_311_setter_arguments);
     RUN(test_5_through_the_proxy_plain_and_tls_with_basic_auth);

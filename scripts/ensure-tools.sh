@@ -13,6 +13,8 @@ command -v mosquitto_pub >/dev/null || need+=(mosquitto-clients)
 command -v openssl >/dev/null || need+=(openssl)
 # An HTTP CONNECT proxy, which c_tests/test_http_proxy.c runs between the clients and mosquitto.
 command -v tinyproxy >/dev/null || [ -x /usr/bin/tinyproxy ] || [ -x /usr/sbin/tinyproxy ] || need+=(tinyproxy)
+# A TLS terminator in front of tinyproxy, for TLS to the proxy.
+command -v socat >/dev/null || need+=(socat)
 # libssl's headers and pkg-config file, for the openssl crate (PKCS#12 files).
 dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
 # The system trust store, which a default TLS client context loads.

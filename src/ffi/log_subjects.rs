@@ -1,6 +1,6 @@
 //! The names of log subjects. Each of the 32 libraries owns 1024 subjects from its package id
 //! times 1024; a program may register a list of names for a library, which then replaces the
-//! built-in names of aws-c-common, aws-c-io and aws-c-mqtt (known without any library init).
+//! built-in names of aws-c-common, aws-c-io, aws-c-http and aws-c-mqtt (known without any library init).
 
 use crate::ffi::common::logging::{aws_log_subject_info_list, aws_log_subject_t};
 use crate::ffi::guard::{self, Result, require};
@@ -8,10 +8,11 @@ use std::ffi::{CStr, c_char};
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-/// Every log subject variant of common, io and mqtt, so that `aws_log!` takes them by bare name.
+/// Every log subject variant of common, io, http and mqtt, so that `aws_log!` takes them by bare name.
 #[allow(unused_imports)]
 pub mod all {
     pub use crate::ffi::common::logging::aws_common_log_subject::*;
+    pub use crate::ffi::http::http::aws_http_log_subject::*;
     pub use crate::ffi::io::logging::aws_io_log_subject::*;
     pub use crate::ffi::mqtt::mqtt::aws_mqtt_log_subject::*;
 }
@@ -59,6 +60,21 @@ const IO: [&CStr; 16] = [
     c"pem",
 ];
 
+/// aws-c-http's subjects, from 2048 (`enum aws_http_log_subject`).
+const HTTP: [&CStr; 11] = [
+    c"http",
+    c"http-connection",
+    c"http-encoder",
+    c"http-decoder",
+    c"http-server",
+    c"http-stream",
+    c"connection-manager",
+    c"http2-stream-manager",
+    c"websocket",
+    c"websocket-setup",
+    c"http-proxy-negotiation",
+];
+
 /// aws-c-mqtt's subjects, from 5120 (`enum aws_mqtt_log_subject`).
 const MQTT: [&CStr; 8] = [
     c"mqtt",
@@ -76,6 +92,7 @@ fn built_in(slot: usize) -> &'static [&'static CStr] {
     match slot {
         0 => &COMMON,
         1 => &IO,
+        2 => &HTTP,
         5 => &MQTT,
         _ => &[],
     }
@@ -169,6 +186,7 @@ mod tests {
         assert_eq!(name_of(3), "memtrace");
         assert_eq!(name_of(1024), "aws-c-io");
         assert_eq!(name_of(1039), "pem");
+        assert_eq!(name_of(2057), "websocket-setup");
         assert_eq!(name_of(5121), "mqtt-client");
         assert_eq!(name_of(5127), "mqtt-request-response-systems");
     }
@@ -176,7 +194,7 @@ mod tests {
     #[test]
     fn unnamed_subjects_are_unknown() {
         assert_eq!(name_of(10), "Unknown");
-        assert_eq!(name_of(2048), "Unknown");
+        assert_eq!(name_of(2059), "Unknown");
         assert_eq!(name_of(u32::MAX), "Unknown");
     }
 

@@ -14,10 +14,12 @@ use crate::runtime::event_loop::EventLoop;
 use crate::runtime::lock::lock;
 use crate::runtime::timer_heap::TimerId;
 use crate::transport::http_proxy::{ProxySettings, tunnel};
+use crate::transport::http_request::HttpRequest;
 use crate::transport::socket_options::SocketOptions;
 use crate::transport::stream::{Transport, error_code};
 use crate::transport::tls::TlsConnectionSettings;
 use crate::transport::tls_transport::{TlsTransport, negotiate};
+use crate::transport::websocket::{self, WebSocketHooks};
 use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -40,6 +42,8 @@ pub struct Endpoint {
     pub tls: Option<TlsConnectionSettings>,
     /// The HTTP proxy tunnelled through, when the connection uses one.
     pub proxy: Option<ProxySettings>,
+    /// MQTT over WebSocket, with the user's handshake transform and validator.
+    pub websocket: Option<Arc<dyn WebSocketHooks>>,
     /// The bootstrap's loops and resolver.
     pub(crate) connector: Connector,
 }
@@ -305,23 +309,52 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
                 .transport_closed(now, Some(AWS_ERROR_INVALID_STATE as i32));
             return;
         };
+        let Some(hooks) = endpoint.websocket.clone() else {
+            return self.dial(d.event_loop.clone(), attempt, endpoint, None);
+        };
+        // As upstream, the user's transform sees the upgrade request before anything connects;
+        // it may finish on any thread, and the attempt goes on on the loop.
+        let request = HttpRequest::mqtt_websocket_handshake(&endpoint.host);
+        let (this, event_loop) = (self.clone(), d.event_loop.clone());
+        hooks.transform(
+            request,
+            Box::new(move |result| {
+                let el = event_loop.clone();
+                event_loop.schedule_now(Box::new(move || match result {
+                    Err(code) => this.opened(attempt, Err(code)),
+                    Ok(request) => this.dial(el, attempt, endpoint, Some(request)),
+                }));
+            }),
+        );
+    }
+
+    /// Connects the socket of attempt `attempt` (to the proxy if there is one), then stacks the
+    /// layers above it; `upgrade` is the WebSocket request when the endpoint uses WebSockets.
+    fn dial(
+        &self,
+        event_loop: EventLoop,
+        attempt: u64,
+        endpoint: Endpoint,
+        upgrade: Option<HttpRequest>,
+    ) {
         let this = self.clone();
-        let event_loop = d.event_loop.clone();
         let (host, port) = match &endpoint.proxy {
             Some(proxy) => (proxy.host.clone(), proxy.port),
             None => (endpoint.host.clone(), endpoint.port),
         };
         let connector = endpoint.connector.clone();
+        let el = event_loop.clone();
         connector.connect(
-            &d.event_loop,
+            &event_loop,
             &host,
             port,
             &endpoint.socket.clone(),
             Box::new(move |result| match result {
                 Err(code) => this.opened(attempt, Err(code)),
                 Ok(stream) => layer(
-                    event_loop,
+                    el,
                     endpoint,
+                    upgrade,
                     Box::new(stream),
                     Box::new(move |result| this.opened(attempt, result)),
                 ),
@@ -464,14 +497,60 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
 /// Where the layers above TCP report: the finished stack, or an aws error code.
 type Stacked = Box<dyn FnOnce(Result<Box<dyn Transport>, i32>) + Send>;
 
-/// How long the proxy may take to answer CONNECT when the socket options give no connect
-/// timeout (upstream sets no deadline of its own for CONNECT).
-const PROXY_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a proxy's CONNECT or a WebSocket upgrade may take when the socket options give no
+/// connect timeout (upstream sets no deadline of its own for either).
+const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The deadline of a proxy's CONNECT or a WebSocket upgrade.
+fn exchange_timeout(socket: &SocketOptions) -> Duration {
+    match socket.connect_timeout {
+        t if t.is_zero() => EXCHANGE_TIMEOUT,
+        t => t,
+    }
+}
 
 /// Stacks the layers `endpoint` asks for on `stream`, a connected socket (on the loop's
-/// thread): TLS to the proxy and the CONNECT tunnel when there is a proxy, then TLS to the
-/// server.
-fn layer(event_loop: EventLoop, endpoint: Endpoint, stream: Box<dyn Transport>, done: Stacked) {
+/// thread): TLS to the proxy and the CONNECT tunnel when there is a proxy, TLS to the server,
+/// then the WebSocket when `upgrade` is set.
+fn layer(
+    event_loop: EventLoop,
+    endpoint: Endpoint,
+    upgrade: Option<HttpRequest>,
+    stream: Box<dyn Transport>,
+    done: Stacked,
+) {
+    let el = event_loop.clone();
+    let timeout = exchange_timeout(&endpoint.socket);
+    let hooks = endpoint.websocket.clone();
+    // The last layer: the WebSocket, checked by the user's validator.
+    let done: Stacked = match (upgrade, hooks) {
+        (Some(request), Some(hooks)) => Box::new(move |result| match result {
+            Err(code) => done(Err(code)),
+            Ok(to_server) => websocket::upgrade(
+                &el,
+                to_server,
+                &request,
+                timeout,
+                Box::new(move |result| {
+                    done(result.and_then(|(ws, fields)| {
+                        hooks.validate(&fields)?;
+                        Ok(Box::new(ws) as Box<dyn Transport>)
+                    }))
+                }),
+            ),
+        }),
+        _ => done,
+    };
+    through_proxy(event_loop, endpoint, stream, done)
+}
+
+/// TLS to the proxy and the tunnel when there is a proxy, then TLS to the server.
+fn through_proxy(
+    event_loop: EventLoop,
+    endpoint: Endpoint,
+    stream: Box<dyn Transport>,
+    done: Stacked,
+) {
     let Some(proxy) = endpoint.proxy.clone() else {
         return with_tls(
             &event_loop,
@@ -485,10 +564,7 @@ fn layer(event_loop: EventLoop, endpoint: Endpoint, stream: Box<dyn Transport>, 
     let then: Stacked = Box::new(move |result| match result {
         Err(code) => done(Err(code)),
         Ok(to_proxy) => {
-            let timeout = match endpoint.socket.connect_timeout {
-                t if t.is_zero() => PROXY_CONNECT_TIMEOUT,
-                t => t,
-            };
+            let timeout = exchange_timeout(&endpoint.socket);
             let el2 = el.clone();
             let (host, port) = (endpoint.host.clone(), endpoint.port);
             tunnel(

@@ -7,10 +7,8 @@
 //! status, or a reply that is not HTTP, fails the connection attempt with
 //! `AWS_ERROR_HTTP_PROXY_CONNECT_FAILED`.
 
-/// The longest reply head accepted before the tunnel: a proxy's CONNECT reply is a few lines.
-const MAXIMUM_REPLY_HEAD: usize = 16 * 1024;
-/// Headers parsed at most in a reply head.
-const MAXIMUM_HEADERS: usize = 64;
+use crate::transport::base64;
+use crate::transport::http_head::{Head, HeadReader, Progress};
 
 /// Basic authentication to the proxy.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,7 +28,7 @@ pub fn connect_request(host: &str, port: u32, credentials: Option<&ProxyCredenti
     };
     let mut request = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n");
     if let Some(c) = credentials {
-        let token = base64(format!("{}:{}", c.user, c.password).as_bytes());
+        let token = base64::encode(format!("{}:{}", c.user, c.password).as_bytes());
         request.push_str(&format!("Proxy-Authorization: Basic {token}\r\n"));
     }
     request.push_str("\r\n");
@@ -59,56 +57,31 @@ pub enum Reply {
 /// The proxy's reply, read as it arrives.
 #[derive(Debug, Default)]
 pub struct ConnectReply {
-    received: Vec<u8>,
+    head: HeadReader,
 }
 
 impl ConnectReply {
     /// Adds received bytes and says what the reply amounts to.
     pub fn feed(&mut self, bytes: &[u8]) -> Reply {
-        self.received.extend_from_slice(bytes);
-        let mut headers = [httparse::EMPTY_HEADER; MAXIMUM_HEADERS];
-        let mut response = httparse::Response::new(&mut headers);
-        match response.parse(&self.received) {
-            Ok(httparse::Status::Complete(head)) => match response.code {
-                Some(200) => Reply::Tunnel {
-                    leftover: self.received[head..].to_vec(),
-                },
-                Some(status) => Reply::Refused { status },
-                None => Reply::Malformed,
+        match self.head.feed(bytes) {
+            Progress::Incomplete => Reply::Incomplete,
+            Progress::Complete(Head {
+                status: 200,
+                leftover,
+                ..
+            }) => Reply::Tunnel { leftover },
+            Progress::Complete(head) => Reply::Refused {
+                status: head.status,
             },
-            Ok(httparse::Status::Partial) if self.received.len() <= MAXIMUM_REPLY_HEAD => {
-                Reply::Incomplete
-            }
-            _ => Reply::Malformed,
+            Progress::Malformed => Reply::Malformed,
         }
     }
-}
-
-/// Standard base64 with padding (RFC 4648), for the basic authentication token.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transport::http_head::MAXIMUM_HEAD;
 
     #[test]
     fn the_request_names_the_tunnel_and_carries_basic_credentials() {
@@ -129,21 +102,6 @@ mod tests {
             with_auth.contains("\r\nProxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n")
         );
         assert!(with_auth.ends_with("\r\n\r\n"));
-    }
-
-    #[test]
-    fn base64_pads_as_rfc_4648_says() {
-        // RFC 4648 section 10's test vectors.
-        let cases = [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foobar", "Zm9vYmFy"),
-        ];
-        for (input, expected) in cases {
-            assert_eq!(base64(input.as_bytes()), expected);
-        }
     }
 
     #[test]
@@ -186,9 +144,6 @@ mod tests {
         );
         let mut endless = ConnectReply::default();
         endless.feed(b"HTTP/1.1 200 OK\r\n");
-        assert_eq!(
-            endless.feed(&vec![b'x'; MAXIMUM_REPLY_HEAD]),
-            Reply::Malformed
-        );
+        assert_eq!(endless.feed(&vec![b'x'; MAXIMUM_HEAD]), Reply::Malformed);
     }
 }

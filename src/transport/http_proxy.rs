@@ -12,7 +12,7 @@ use crate::ffi::http::http::aws_http_errors::AWS_ERROR_HTTP_PROXY_CONNECT_FAILED
 use crate::runtime::event_loop::EventLoop;
 use crate::transport::handshake::{self, Handshake};
 use crate::transport::http_connect::{ConnectReply, ProxyCredentials, Reply, connect_request};
-use crate::transport::stream::Transport;
+use crate::transport::stream::{Transport, send_pending};
 use crate::transport::tls::TlsConnectionSettings;
 use std::ffi::c_int;
 use std::io;
@@ -133,20 +133,7 @@ impl<T: Transport + 'static> Handshake for Exchange<T> {
 
 impl<T: Transport> Exchange<T> {
     fn send(&mut self) -> io::Result<()> {
-        while self.sent < self.request.len() {
-            match self.inner.write(&self.request[self.sent..]) {
-                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => self.sent += n,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        match self.inner.flush() {
-            Ok(_) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
-            Err(e) => Err(e),
-        }
+        send_pending(&mut self.inner, &self.request, &mut self.sent)
     }
 }
 

@@ -107,7 +107,7 @@ fn open(
 }
 
 /// Through the tunnel: sends `ping\n` and collects everything until the end of the stream.
-fn ping<T: Transport + 'static>(event_loop: &EventLoop, t: T, done: Sender<Vec<u8>>) {
+pub(super) fn ping<T: Transport + 'static>(event_loop: &EventLoop, t: T, done: Sender<Vec<u8>>) {
     struct Conn<T> {
         t: T,
         sent: bool,

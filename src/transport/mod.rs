@@ -6,11 +6,14 @@
 //! `http_proxy`, the layer), and TLS as a session (`tls`) and as a transport layer
 //! (`tls_transport`). The WebSocket layer follows.
 
+pub mod base64;
 pub mod handshake;
 pub mod http_connect;
+pub mod http_head;
 pub mod http_proxy;
 #[cfg(test)]
 mod http_proxy_tests;
+pub mod http_request;
 pub mod pkcs12;
 pub mod socket_options;
 pub mod stream;
@@ -31,3 +34,6 @@ pub mod tls_transport;
 mod tls_transport_tests;
 pub mod tls_verifier;
 pub mod uri;
+pub mod websocket;
+#[cfg(test)]
+mod websocket_tests;

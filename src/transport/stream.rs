@@ -39,14 +39,56 @@ pub trait Transport: Send {
     fn source(&mut self) -> &mut dyn mio::event::Source;
 }
 
+/// A layer's failure that has an aws error code of its own (a WebSocket protocol error), carried
+/// inside an `io::Error`.
+#[derive(Debug)]
+pub struct CodedError(pub c_int);
+
+impl std::fmt::Display for CodedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "aws error {}", self.0)
+    }
+}
+
+impl std::error::Error for CodedError {}
+
+/// An `io::Error` that [`error_code`] turns into `code`.
+pub fn coded(code: c_int) -> io::Error {
+    io::Error::other(CodedError(code))
+}
+
 /// Upstream's aws error code for a transport error.
 pub fn error_code(e: &io::Error) -> c_int {
-    match e
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<TlsError>())
-    {
-        Some(tls) => tls.code(),
+    let inner = e.get_ref();
+    if let Some(tls) = inner.and_then(|i| i.downcast_ref::<TlsError>()) {
+        return tls.code();
+    }
+    match inner.and_then(|i| i.downcast_ref::<CodedError>()) {
+        Some(CodedError(code)) => *code,
         None => socket_error(e),
+    }
+}
+
+/// Writes `bytes[*sent..]` until the transport would block (advancing `sent`), then pushes what
+/// the transport holds toward the socket: how a layer's opening request goes out.
+pub fn send_pending<T: Transport + ?Sized>(
+    t: &mut T,
+    bytes: &[u8],
+    sent: &mut usize,
+) -> io::Result<()> {
+    while *sent < bytes.len() {
+        match t.write(&bytes[*sent..]) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => *sent += n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    match t.flush() {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

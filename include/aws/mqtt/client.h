@@ -13,6 +13,7 @@
 #include <aws/common/error.h>
 #include <aws/common/ref_count.h>
 #include <aws/http/proxy.h>
+#include <aws/http/request_response.h>
 #include <aws/io/channel_bootstrap.h>
 #include <aws/io/event_loop.h>
 #include <aws/io/host_resolver.h>
@@ -282,7 +283,11 @@ int aws_mqtt_client_connection_set_metrics(struct aws_mqtt_client_connection *co
                                            const struct aws_mqtt_iot_metrics *metrics);
 
 /**
- * WebSockets arrive with the transports issue: `AWS_ERROR_UNSUPPORTED_OPERATION` until then.
+ * Makes later connects speak MQTT over WebSocket (`GET /mqtt`, subprotocol `mqtt`, over TLS
+ * when the connection has TLS options). `transformer` (optional) may rewrite the upgrade
+ * request before each attempt and finishes through its completion function, from any thread;
+ * a non-zero error code there fails the attempt with that code. `validator` (optional) sees
+ * the server's answer fields; a non-zero return fails the attempt with the raised error.
  */
 int aws_mqtt_client_connection_use_websockets(struct aws_mqtt_client_connection *connection,
                                               aws_mqtt_transform_websocket_handshake_fn * transformer,

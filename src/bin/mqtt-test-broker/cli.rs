@@ -4,6 +4,7 @@
 use crate::behaviour::{Plan, Scope, Setting};
 use crate::scenario;
 use crate::tls::TlsOptions;
+use crate::ws_bridge::WsOptions;
 use std::path::PathBuf;
 
 /// The text `--help` prints.
@@ -35,6 +36,12 @@ GLOBAL OPTIONS
                               FILE (PEM); a client without one fails the handshake
     --alpn PROTO              offer ALPN protocol PROTO (repeatable, in order of preference;
                               a client offering ALPN but none of these fails the handshake)
+    --ws-forward PORT         not a broker: the listener speaks MQTT over WebSocket (after TLS
+                              when configured) and forwards the bytes to 127.0.0.1:PORT; the
+                              upgrade request is logged whole (event ws_upgrade, request)
+    --ws-status N             with --ws-forward: answer upgrades with status N, not 101
+    --ws-ping                 with --ws-forward: ping the client after the upgrade (event
+                              ws_pong when it answers)
     -h, --help                print this text
 
 SETTINGS (command line or scenario; numbers in decimal or 0x hex)
@@ -107,7 +114,7 @@ LOG (stderr, or --log FILE): JSON Lines, one object per packet or event
     TLS, settings such as --hangup-after 0 apply once the handshake is done.
 
 NOT IMPLEMENTED
-    WebSockets; enhanced authentication (a CONNECT with an authentication method is
+    A broker of its own over WebSocket (--ws-forward bridges to another broker); enhanced authentication (a CONNECT with an authentication method is
     refused with 0x8C, an AUTH packet is a protocol error); topic aliases from the broker
     to the client; request/response information; QoS 0 messages are not queued for an
     offline session.
@@ -131,6 +138,8 @@ pub struct Options {
     pub plan: Plan,
     /// TLS, when `--tls-cert` and `--tls-key` are given.
     pub tls: Option<TlsOptions>,
+    /// The WebSocket bridge, when `--ws-forward` is given.
+    pub ws: Option<WsOptions>,
 }
 
 /// Parses the command line (without the program name).
@@ -142,6 +151,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut only_first = false;
     let mut settings = Vec::new();
     let (mut tls_cert, mut tls_key, mut client_ca, mut alpn) = (None, None, None, Vec::new());
+    let (mut ws_forward, mut ws_status, mut ws_ping) = (None, 101, false);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
@@ -154,6 +164,11 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--tls-key" => tls_key = Some(PathBuf::from(value("--tls-key")?)),
             "--tls-client-ca" => client_ca = Some(PathBuf::from(value("--tls-client-ca")?)),
             "--alpn" => alpn.push(value("--alpn")?),
+            "--ws-forward" => {
+                ws_forward = Some(crate::behaviour::parse_number(&value("--ws-forward")?)?)
+            }
+            "--ws-status" => ws_status = crate::behaviour::parse_number(&value("--ws-status")?)?,
+            "--ws-ping" => ws_ping = true,
             _ => {
                 let name = arg
                     .strip_prefix("--")
@@ -193,10 +208,22 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         plan.entries.extend(scenario::parse(&text)?);
     }
+    let ws = match ws_forward {
+        Some(forward_port) => Some(WsOptions {
+            forward_port,
+            status: ws_status,
+            ping: ws_ping,
+        }),
+        None if ws_status != 101 || ws_ping => {
+            return Err("--ws-status and --ws-ping need --ws-forward".into());
+        }
+        None => None,
+    };
     Ok(Command::Run(Options {
         port,
         log,
         plan,
         tls,
+        ws,
     }))
 }

@@ -19,6 +19,7 @@ mod scenario;
 mod session;
 mod tls;
 mod transport;
+mod ws_bridge;
 
 use crate::broker::Shared;
 use crate::connection::Connection;
@@ -96,12 +97,13 @@ fn run(options: cli::Options) -> std::io::Result<()> {
                 o.str("peer", &peer);
             },
         );
-        let (shared, tls) = (shared.clone(), tls.clone());
+        let (shared, tls, ws) = (shared.clone(), tls.clone(), options.ws.clone());
         let spawned = std::thread::Builder::new()
             .name(format!("conn-{number}"))
-            .spawn(move || match tls {
-                Some(config) => tls::serve(stream, config, shared, number),
-                None => Connection::new(stream, shared, number).run(),
+            .spawn(move || match (tls, ws) {
+                (Some(config), ws) => tls::serve(stream, config, shared, number, ws),
+                (None, Some(ws)) => ws_bridge::serve(stream, &ws, shared, number),
+                (None, None) => Connection::new(stream, shared, number).run(),
             });
         if let Err(e) = spawned {
             eprintln!("mqtt-test-broker: cannot start a connection thread: {e}");

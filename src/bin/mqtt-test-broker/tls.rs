@@ -6,6 +6,7 @@
 use crate::broker::Shared;
 use crate::connection::Connection;
 use crate::log::Origin;
+use crate::ws_bridge::{self, WsOptions};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -84,7 +85,13 @@ fn client_verifier(
 
 /// Runs connection `number` over TLS: the handshake, logged (event `tls_handshake`, or
 /// `tls_handshake_failed` followed by `close`, the socket closed), then the MQTT connection.
-pub fn serve(stream: TcpStream, config: Arc<ServerConfig>, shared: Arc<Shared>, number: u64) {
+pub fn serve(
+    stream: TcpStream,
+    config: Arc<ServerConfig>,
+    shared: Arc<Shared>,
+    number: u64,
+    ws: Option<WsOptions>,
+) {
     let origin = Origin {
         conn: number,
         client_id: None,
@@ -108,7 +115,10 @@ pub fn serve(stream: TcpStream, config: Arc<ServerConfig>, shared: Arc<Shared>, 
                 }
                 o.bool("client_certificate", conn.peer_certificates().is_some());
             });
-            Connection::new(stream, shared, number).run();
+            match ws {
+                Some(ws) => ws_bridge::serve(stream, &ws, shared, number),
+                None => Connection::new(stream, shared, number).run(),
+            }
         }
         Err(error) => {
             shared.log.event(origin, "tls_handshake_failed", |o| {

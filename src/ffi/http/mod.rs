@@ -3,3 +3,4 @@
 
 pub mod http;
 pub mod proxy;
+pub mod request_response;

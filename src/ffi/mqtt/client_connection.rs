@@ -14,8 +14,6 @@
 //!   aborts the process); a NULL argument is `AWS_ERROR_INVALID_ARGUMENT` (upstream crashes).
 //! - A refused CONNACK's return code reaches `on_connection_complete` (upstream passes 0).
 //! - Setters may be called from inside callbacks (upstream refuses with `AWS_ERROR_INVALID_STATE`).
-//! - WebSockets come with the transports issue: until then `use_websockets` fails with
-//!   `AWS_ERROR_UNSUPPORTED_OPERATION`.
 //! - HTTP proxy options with a `proxy_strategy` fail with `AWS_ERROR_UNSUPPORTED_OPERATION`
 //!   (this library makes no strategies). A proxy set while connected is used from the next
 //!   `aws_mqtt_client_connection_connect` on (upstream's reconnects pick it up already).
@@ -49,10 +47,12 @@ use crate::ffi::mqtt::client_delegate::{
 use crate::ffi::mqtt::client_types::*;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::{aws_mqtt_iot_metrics, aws_mqtt_qos_raw, iot_metrics};
+use crate::ffi::mqtt::websocket_hooks::CHooks;
 use crate::runtime::connection_driver::{Command, Endpoint, Handle};
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::lock::lock;
 use crate::runtime::mqtt311_protocol::Mqtt311Command;
+use crate::transport::websocket::WebSocketHooks;
 use bytes::Bytes;
 use std::ffi::{c_int, c_void};
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
@@ -82,6 +82,8 @@ struct Config {
     resolution: Option<crate::runtime::host_resolver::ResolutionConfig>,
     /// The HTTP proxy later connections tunnel through.
     proxy: Option<crate::transport::http_proxy::ProxySettings>,
+    /// MQTT over WebSocket, with the user's transform and validator.
+    websocket: Option<Arc<dyn WebSocketHooks>>,
 }
 
 impl Config {
@@ -720,7 +722,11 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_metrics(
     })
 }
 
-/// WebSockets arrive with the transports issue: `AWS_ERROR_UNSUPPORTED_OPERATION` until then.
+/// Makes later connects speak MQTT over WebSocket (`GET /mqtt`, subprotocol `mqtt`, over TLS
+/// when the connection has TLS options). `transformer` (optional) may rewrite the upgrade
+/// request before each attempt and finishes through its completion function, from any thread;
+/// a non-zero error code there fails the attempt with that code. `validator` (optional) sees
+/// the server's answer fields; a non-zero return fails the attempt with the raised error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_mqtt_client_connection_use_websockets(
     connection: *mut aws_mqtt_client_connection,
@@ -729,11 +735,14 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_use_websockets(
     validator: Option<aws_mqtt_validate_websocket_handshake_fn>,
     validator_ud: *mut c_void,
 ) -> c_int {
-    let _ = (transformer, transformer_ud, validator, validator_ud);
     guard::op(|| {
         // SAFETY: the caller holds a reference to the connection.
-        unsafe { connection_of(connection) }?;
-        Err(AWS_ERROR_UNSUPPORTED_OPERATION.into())
+        let c = unsafe { connection_of(connection) }?;
+        let hooks = CHooks {
+            transform: transformer.map(|t| (t, transformer_ud)),
+            validate: validator.map(|v| (v, validator_ud, connection)),
+        };
+        c.reconfigure(|config| config.websocket = Some(Arc::new(hooks)))
     })
 }
 
@@ -816,6 +825,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_connect(
                 socket,
                 tls,
                 proxy: s.config.proxy.clone(),
+                websocket: s.config.websocket.clone(),
                 connector,
             };
             s.state = State::Connecting;

@@ -4,6 +4,7 @@
 
 use crate::ffi::common::array_list::aws_array_list;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
+use crate::ffi::http::request_response::{aws_http_header, aws_http_message};
 use crate::ffi::io::socket::aws_socket_options;
 use crate::ffi::io::tls_channel_handler::aws_tls_connection_options;
 use crate::ffi::mqtt::client_connection::aws_mqtt_client_connection;
@@ -103,18 +104,25 @@ pub type aws_mqtt_client_on_disconnect_fn =
 /// The connection's memory is gone.
 pub type aws_mqtt_client_on_connection_termination_fn = unsafe extern "C" fn(userdata: *mut c_void);
 
-/// Rewrites a WebSocket handshake request (WebSockets arrive with the transports issue).
-pub type aws_mqtt_transform_websocket_handshake_fn = unsafe extern "C" fn(
-    request: *mut c_void,
-    user_data: *mut c_void,
-    complete_fn: *mut c_void,
+/// The WebSocket handshake transform is done with `request` (`error_code` 0 on success).
+pub type aws_mqtt_transform_websocket_handshake_complete_fn = unsafe extern "C" fn(
+    request: *mut aws_http_message,
+    error_code: c_int,
     complete_ctx: *mut c_void,
 );
 
-/// Checks a WebSocket handshake response (WebSockets arrive with the transports issue).
+/// Rewrites the WebSocket upgrade request (to sign it, say), then calls `complete_fn`.
+pub type aws_mqtt_transform_websocket_handshake_fn = unsafe extern "C" fn(
+    request: *mut aws_http_message,
+    user_data: *mut c_void,
+    complete_fn: Option<aws_mqtt_transform_websocket_handshake_complete_fn>,
+    complete_ctx: *mut c_void,
+);
+
+/// Checks the server's WebSocket upgrade answer: non-zero (with an error raised) refuses it.
 pub type aws_mqtt_validate_websocket_handshake_fn = unsafe extern "C" fn(
     connection: *mut aws_mqtt_client_connection,
-    header_array: *const c_void,
+    header_array: *const aws_http_header,
     num_headers: usize,
     userdata: *mut c_void,
 ) -> c_int;

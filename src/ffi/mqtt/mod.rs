@@ -8,3 +8,4 @@ pub mod client_operations;
 pub mod client_types;
 pub mod mqtt;
 pub mod v5;
+pub mod websocket_hooks;

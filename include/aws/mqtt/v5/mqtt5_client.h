@@ -10,6 +10,7 @@
 #include <aws/common/allocator.h>
 #include <aws/common/byte_buf.h>
 #include <aws/http/proxy.h>
+#include <aws/http/request_response.h>
 #include <aws/io/channel_bootstrap.h>
 #include <aws/io/host_resolver.h>
 #include <aws/io/retry_strategy.h>

@@ -3,8 +3,6 @@
 //! copied into the engine's settings and the transport's endpoint.
 //!
 //! Differences from upstream:
-//! - WebSockets come with the transports issue: until then a handshake transform fails with
-//!   `AWS_ERROR_UNSUPPORTED_OPERATION`.
 //! - HTTP proxy options with a `proxy_strategy` fail with `AWS_ERROR_UNSUPPORTED_OPERATION`
 //!   (this library makes no strategies); other invalid proxy options (an unknown
 //!   authentication type, text that is not UTF-8) fail validation.
@@ -33,10 +31,13 @@ use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::iot_metrics;
 use crate::ffi::mqtt::v5::mqtt5_client::*;
 use crate::ffi::mqtt::v5::packets_from_views::connect_from_view;
+use crate::ffi::mqtt::websocket_hooks::CHooks;
 use crate::runtime::connection_driver::Endpoint;
 use crate::transport::http_proxy::ProxySettings;
 use crate::transport::socket_options::{SocketDomain, SocketOptions, SocketType};
 use crate::transport::tls::TlsConnectionSettings;
+use crate::transport::websocket::WebSocketHooks;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Upstream's socket connect timeout when no socket options are given
@@ -54,6 +55,7 @@ pub struct ClientOptions {
     socket: SocketOptions,
     tls: Option<TlsConnectionSettings>,
     proxy: Option<ProxySettings>,
+    websocket: Option<Arc<dyn WebSocketHooks>>,
     /// The caller's resolution override; else the bootstrap's.
     resolution: Option<crate::runtime::host_resolver::ResolutionConfig>,
     /// AWS IoT Core's limits apply to what is submitted.
@@ -118,9 +120,13 @@ impl ClientOptions {
             if !port_ok {
                 return Err(invalid());
             }
-            if o.websocket_handshake_transform.is_some() {
-                return Err(AWS_ERROR_UNSUPPORTED_OPERATION.into());
-            }
+            // With a handshake transform the client speaks MQTT over WebSocket (as upstream).
+            let websocket = o.websocket_handshake_transform.map(|transform| {
+                Arc::new(CHooks {
+                    transform: Some((transform, o.websocket_handshake_transform_user_data)),
+                    validate: None,
+                }) as Arc<dyn WebSocketHooks>
+            });
             let proxy = match o.http_proxy_options.as_ref() {
                 None => None,
                 Some(p) => {
@@ -192,6 +198,7 @@ impl ClientOptions {
                 socket,
                 tls,
                 proxy,
+                websocket,
                 resolution,
                 iot_core,
                 lifecycle: Callback {
@@ -221,6 +228,7 @@ impl ClientOptions {
             socket: self.socket.clone(),
             tls: self.tls.clone(),
             proxy: self.proxy.clone(),
+            websocket: self.websocket.clone(),
             connector,
         }
     }

@@ -6,6 +6,7 @@
 
 use crate::ffi::common::byte_buf::{aws_byte_buf, aws_byte_cursor};
 use crate::ffi::http::proxy::aws_http_proxy_options;
+use crate::ffi::http::request_response::aws_http_message;
 use crate::ffi::io::channel_bootstrap::aws_client_bootstrap;
 use crate::ffi::io::host_resolver::aws_host_resolution_config;
 use crate::ffi::io::retry_strategy::aws_exponential_backoff_jitter_mode_raw;
@@ -135,12 +136,15 @@ crate::c_enum!(
 );
 
 /// The WebSocket handshake transform is done with `request` (`error_code` 0 on success).
-pub type aws_mqtt5_transform_websocket_handshake_complete_fn =
-    unsafe extern "C" fn(request: *mut c_void, error_code: c_int, complete_ctx: *mut c_void);
+pub type aws_mqtt5_transform_websocket_handshake_complete_fn = unsafe extern "C" fn(
+    request: *mut aws_http_message,
+    error_code: c_int,
+    complete_ctx: *mut c_void,
+);
 
 /// Rewrites the WebSocket upgrade request (to sign it, say), then calls `complete_fn`.
 pub type aws_mqtt5_transform_websocket_handshake_fn = unsafe extern "C" fn(
-    request: *mut c_void,
+    request: *mut aws_http_message,
     user_data: *mut c_void,
     complete_fn: Option<aws_mqtt5_transform_websocket_handshake_complete_fn>,
     complete_ctx: *mut c_void,
