@@ -140,8 +140,8 @@ static int s_validator(struct aws_mqtt_client_connection *connection, const stru
 
 /* Connects to `port` over WebSocket (TLS when `tls`, through `proxy` when set) with `h`'s
  * callbacks; on success a QoS 1 round trip and a disconnect. The outcome is in `ev`. */
-static int s_311_attempt(int port, bool tls, struct aws_http_proxy_options *proxy, struct hooks *h,
-                         struct fx_events *ev) {
+static int s_311_attempt_with(int port, bool tls, struct aws_http_proxy_options *proxy, struct hooks *h,
+                              struct fx_events *ev, size_t big_payload) {
     struct aws_mqtt_client_connection *c = NULL;
     CHECK_INT_EQ(fx_connection_new(s_client, &c, ev), 0);
     CHECK_INT_EQ(aws_mqtt_client_connection_use_websockets(c, s_transform, h, s_validator, h), AWS_OP_SUCCESS);
@@ -169,6 +169,24 @@ static int s_311_attempt(int port, bool tls, struct aws_http_proxy_options *prox
         CHECK(aws_mqtt_client_connection_publish(c, &topic, AWS_MQTT_QOS_AT_LEAST_ONCE, false, &payload, NULL, NULL) !=
               0);
         CHECK_WAIT(ev, fx_received_locked(ev, "ws/echo", false) == 1, 5000);
+        if (big_payload) {
+            /* Many frames each way, more than the socket takes at once. */
+            uint8_t *bytes = malloc(big_payload);
+            CHECK(bytes != NULL);
+            for (size_t i = 0; i < big_payload; ++i) {
+                bytes[i] = (uint8_t)(i * 7);
+            }
+            struct aws_byte_cursor big = aws_byte_cursor_from_array(bytes, big_payload);
+            struct aws_byte_cursor big_topic = fx_cur("ws/big");
+            CHECK(aws_mqtt_client_connection_publish(c, &big_topic, AWS_MQTT_QOS_AT_LEAST_ONCE, false, &big, NULL,
+                                                     NULL) != 0);
+            free(bytes);
+            CHECK_WAIT(ev, fx_received_locked(ev, "ws/big", false) == 1, 10000);
+            aws_mutex_lock(&ev->lock);
+            size_t got = fx_find_publish_locked(ev, "ws/big")->payload_len;
+            aws_mutex_unlock(&ev->lock);
+            CHECK_INT_EQ(got, big_payload);
+        }
         CHECK_INT_EQ(fx_disconnect_and_release(c, ev), 0);
     } else {
         aws_mqtt_client_connection_disconnect(c, NULL, NULL);
@@ -176,6 +194,11 @@ static int s_311_attempt(int port, bool tls, struct aws_http_proxy_options *prox
         CHECK_WAIT(ev, ev->terminated == 1, 5000);
     }
     return 0;
+}
+
+static int s_311_attempt(int port, bool tls, struct aws_http_proxy_options *proxy, struct hooks *h,
+                         struct fx_events *ev) {
+    return s_311_attempt_with(port, tls, proxy, h, ev, 0);
 }
 
 static int test_311_transform_validator_and_ping(void) {
@@ -214,7 +237,7 @@ static int test_311_wss_and_websocket_through_a_proxy(void) {
     struct hooks h = {0};
     struct fx_events ev;
     fx_events_init(&ev);
-    CHECK_INT_EQ(s_311_attempt(b.port, true, NULL, &h, &ev), 0);
+    CHECK_INT_EQ(s_311_attempt_with(b.port, true, NULL, &h, &ev, 4 * 1024 * 1024), 0);
     CHECK_INT_EQ(ev.complete_error, AWS_ERROR_SUCCESS);
     fx_events_clean_up(&ev);
 
