@@ -705,4 +705,26 @@ static inline int fx5_mosquitto_restart(struct fx_mosquitto *m, bool persistent)
     return fx5_mosquitto_run(m, persistent);
 }
 
+/* Waits for the first connection attempt of a started client to succeed or fail; after a
+ * success subscribes to `prefix`/#, publishes at QoS 1 to `prefix`/echo and receives it. Then
+ * stops and releases the client (fx5_finish). The outcome is in `ev`. */
+static inline int fx5_outcome_and_round_trip(struct aws_mqtt5_client *c, struct fx5_events *ev, const char *prefix) {
+    CHECK_WAIT(ev,
+               fx5_count_locked(ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) +
+                       fx5_count_locked(ev, AWS_MQTT5_CLET_CONNECTION_FAILURE) >=
+                   1,
+               10000);
+    if (fx5_count(ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) == 1) {
+        char filter[128], topic[128];
+        snprintf(filter, sizeof(filter), "%s/#", prefix);
+        snprintf(topic, sizeof(topic), "%s/echo", prefix);
+        CHECK_INT_EQ(fx5_subscribe(c, ev, filter, AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
+        struct fx5_op *op = fx5_publish(c, ev, topic, AWS_MQTT5_QOS_AT_LEAST_ONCE, "round trip");
+        CHECK(op != NULL);
+        CHECK_WAIT(ev, op->completions == 1 && fx5_received_locked(ev, topic) == 1, 10000);
+        CHECK_INT_EQ(op->error_code, AWS_ERROR_SUCCESS);
+    }
+    return fx5_finish(c, ev);
+}
+
 #endif /* MQTT5_FIXTURE_H */

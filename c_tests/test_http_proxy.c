@@ -208,19 +208,7 @@ static int s_5_attempt(int broker_port, const char *tls_dir, struct aws_http_pro
         aws_tls_ctx_release(ctx);
     }
     memset(proxy, 0xA5, sizeof(*proxy));
-    CHECK_WAIT(ev,
-               fx5_count_locked(ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) +
-                       fx5_count_locked(ev, AWS_MQTT5_CLET_CONNECTION_FAILURE) >=
-                   1,
-               10000);
-    if (fx5_count(ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) == 1) {
-        CHECK_INT_EQ(fx5_subscribe(c, ev, "proxy5/#", AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
-        struct fx5_op *op = fx5_publish(c, ev, "proxy5/echo", AWS_MQTT5_QOS_AT_LEAST_ONCE, "tunnelled");
-        CHECK(op != NULL);
-        CHECK_WAIT(ev, op->completions == 1 && fx5_received_locked(ev, "proxy5/echo") == 1, 10000);
-        CHECK_INT_EQ(op->error_code, AWS_ERROR_SUCCESS);
-    }
-    return fx5_finish(c, ev);
+    return fx5_outcome_and_round_trip(c, ev, "proxy5");
 }
 
 static int test_5_through_the_proxy_plain_and_tls_with_basic_auth(void) {

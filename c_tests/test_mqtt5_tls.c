@@ -30,19 +30,7 @@ static int s_tls_attempt(int port, const char *ca, const char *cert, const char 
     /* The client copied the TLS options: ours can go now. */
     aws_tls_connection_options_clean_up(&tls);
     aws_tls_ctx_release(ctx);
-    CHECK_WAIT(ev,
-               fx5_count_locked(ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) +
-                       fx5_count_locked(ev, AWS_MQTT5_CLET_CONNECTION_FAILURE) >=
-                   1,
-               10000);
-    if (fx5_count(ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS) == 1) {
-        CHECK_INT_EQ(fx5_subscribe(c, ev, "tls5/#", AWS_MQTT5_QOS_AT_LEAST_ONCE), 0);
-        struct fx5_op *op = fx5_publish(c, ev, "tls5/echo", AWS_MQTT5_QOS_AT_LEAST_ONCE, "secret");
-        CHECK(op != NULL);
-        CHECK_WAIT(ev, op->completions == 1 && fx5_received_locked(ev, "tls5/echo") == 1, 10000);
-        CHECK_INT_EQ(op->error_code, AWS_ERROR_SUCCESS);
-    }
-    return fx5_finish(c, ev);
+    return fx5_outcome_and_round_trip(c, ev, "tls5");
 }
 
 static int test_tls_with_our_ca(void) {

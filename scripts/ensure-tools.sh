@@ -15,6 +15,8 @@ command -v openssl >/dev/null || need+=(openssl)
 command -v tinyproxy >/dev/null || [ -x /usr/bin/tinyproxy ] || [ -x /usr/sbin/tinyproxy ] || need+=(tinyproxy)
 # A TLS terminator in front of tinyproxy, for TLS to the proxy.
 command -v socat >/dev/null || need+=(socat)
+# A PKCS#11 token in software, which c_tests/test_pkcs11.c makes and signs with.
+command -v softhsm2-util >/dev/null || need+=(softhsm2)
 # libssl's headers and pkg-config file, for the openssl crate (PKCS#12 files).
 dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
 # The system trust store, which a default TLS client context loads.

@@ -11,16 +11,18 @@
 //!   replace it entirely (as upstream wipes s2n's default store). With verification off, any
 //!   certificate is accepted ([`AcceptAnyServerCertificate`]).
 //! - **Client identity** for mutual TLS: a PEM certificate chain and a PEM private key, PKCS#1
-//!   (`RSA PRIVATE KEY`), PKCS#8 (`PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`).
+//!   (`RSA PRIVATE KEY`), PKCS#8 (`PRIVATE KEY`) or SEC1 (`EC PRIVATE KEY`); or a key that
+//!   signs on its device (a PKCS#11 token), presented through a certificate resolver.
 //! - **ALPN**: upstream's `"proto1;proto2"` list, at most four protocols.
 
 use crate::runtime::lock::lock;
 use crate::transport::tls_error::TlsError;
 use crate::transport::tls_verifier::AcceptAnyServerCertificate;
-use rustls::client::WantsClientCert;
+use rustls::client::{ResolvesClientCert, WantsClientCert};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::sign::{CertifiedKey, SigningKey};
 use rustls::{ClientConfig, ConfigBuilder, RootCertStore, SupportedProtocolVersion};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -52,20 +54,38 @@ pub enum TrustAnchors {
     },
 }
 
-/// A client certificate chain and its private key, both PEM. The key's bytes are wiped when
-/// the identity is dropped.
-#[derive(Clone, PartialEq, Eq)]
+/// A client certificate chain and its private key: PEM, or a key that signs elsewhere (a
+/// PKCS#11 token). The key's bytes are wiped when the identity is dropped.
+#[derive(Clone)]
 pub struct ClientIdentity {
     /// The certificate, then any intermediates.
     pub certificate_pem: Vec<u8>,
-    /// The private key: PKCS#1, PKCS#8 or SEC1.
+    /// The private key: PKCS#1, PKCS#8 or SEC1; unused with a `signer`.
     pub private_key_pem: Vec<u8>,
+    /// A key that never leaves its device; it signs the handshakes.
+    pub signer: Option<Arc<dyn SigningKey>>,
 }
+
+impl PartialEq for ClientIdentity {
+    fn eq(&self, other: &Self) -> bool {
+        let same_signer = match (&self.signer, &other.signer) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        same_signer
+            && self.certificate_pem == other.certificate_pem
+            && self.private_key_pem == other.private_key_pem
+    }
+}
+
+impl Eq for ClientIdentity {}
 
 impl std::fmt::Debug for ClientIdentity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientIdentity")
             .field("certificate_pem", &self.certificate_pem.len())
+            .field("signer", &self.signer.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -119,7 +139,7 @@ impl TlsContext {
     /// and empty.
     pub fn new(settings: &TlsSettings) -> Result<TlsContext, TlsError> {
         // Checked in upstream's order: the client identity, the trust store, the ALPN list.
-        let identity = settings.identity.as_ref().map(identity_der).transpose()?;
+        let identity = settings.identity.as_ref().map(identity_keys).transpose()?;
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = verifier(settings, &provider)?;
         let alpn = match &settings.alpn_list {
@@ -127,9 +147,12 @@ impl TlsContext {
             None => Vec::new(),
         };
         let mut config = match identity {
-            Some((chain, key)) => builder
+            Some((chain, Key::Der(key))) => builder
                 .with_client_auth_cert(chain, key)
                 .map_err(|e| TlsError::context("client certificate and key", e))?,
+            Some((chain, Key::Signer(signer))) => builder.with_client_cert_resolver(Arc::new(
+                FixedClientCertificate(Arc::new(CertifiedKey::new(chain, signer))),
+            )),
             None => builder.with_no_client_auth(),
         };
         config.alpn_protocols = alpn;
@@ -188,12 +211,36 @@ fn verifier(
     }
 }
 
-/// The client certificate chain and key in DER.
-fn identity_der(
+/// A client key: DER to load, or one that signs by itself.
+enum Key {
+    Der(PrivateKeyDer<'static>),
+    Signer(Arc<dyn SigningKey>),
+}
+
+/// Presents the same certificate and key to every server that asks.
+#[derive(Debug)]
+struct FixedClientCertificate(Arc<CertifiedKey>);
+
+impl ResolvesClientCert for FixedClientCertificate {
+    fn resolve(&self, _: &[&[u8]], _: &[rustls::SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+        Some(Arc::clone(&self.0))
+    }
+
+    fn has_certs(&self) -> bool {
+        true
+    }
+}
+
+/// The client certificate chain in DER, and its key.
+fn identity_keys(
     identity: &ClientIdentity,
-) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), TlsError> {
+) -> Result<(Vec<CertificateDer<'static>>, Key), TlsError> {
     if std::str::from_utf8(&identity.certificate_pem).is_err() {
         return Err(TlsError::NotText("certificate"));
+    }
+    if let Some(signer) = &identity.signer {
+        let chain = pem_certificates(&identity.certificate_pem, "certificate")?;
+        return Ok((chain, Key::Signer(Arc::clone(signer))));
     }
     if std::str::from_utf8(&identity.private_key_pem).is_err() {
         return Err(TlsError::NotText("private key"));
@@ -201,7 +248,7 @@ fn identity_der(
     let chain = pem_certificates(&identity.certificate_pem, "certificate")?;
     let key = PrivateKeyDer::from_pem_slice(&identity.private_key_pem)
         .map_err(|e| TlsError::context("private key", e))?;
-    Ok((chain, key))
+    Ok((chain, Key::Der(key)))
 }
 
 /// Every certificate in PEM text; none, or one that does not decode, is an error.

@@ -131,6 +131,7 @@ fn mosquitto_requiring_client_certificates_accepts_the_right_one_and_refuses_non
         identity: Some(ClientIdentity {
             certificate_pem: leaf.cert_pem.into_bytes(),
             private_key_pem: leaf.key_pem.into_bytes(),
+            signer: None,
         }),
         ..trusting(&ca)
     };

@@ -199,6 +199,7 @@ fn identity(cert: &str, key: &str) -> Option<ClientIdentity> {
     Some(ClientIdentity {
         certificate_pem: cert.as_bytes().to_vec(),
         private_key_pem: key.as_bytes().to_vec(),
+        signer: None,
     })
 }
 
@@ -475,6 +476,7 @@ fn bad_settings_are_context_errors() {
         identity: Some(ClientIdentity {
             certificate_pem: vec![0xff, 0xfe],
             private_key_pem: leaf.key_pem.clone().into_bytes(),
+            signer: None,
         }),
         ..unverified()
     };

@@ -13,6 +13,7 @@
 #include <aws/common/ref_count.h>
 #include <aws/common/string.h>
 #include <aws/io/io.h>
+#include <aws/io/pkcs11.h>
 #include <aws/io/private/tls_channel_handler_fragment.h>
 
 
@@ -192,12 +193,6 @@ enum aws_tls_versions {
    */
   AWS_IO_TLS_VER_SYS_DEFAULTS = 128,
 };
-
-/**
- * A loaded PKCS#11 library; opaque. It belongs to `aws/io/pkcs11.h` and moves there when
- * that header is written.
- */
-struct aws_pkcs11_lib;
 
 /**
  * A private key operation a custom key handler performs; opaque.
@@ -430,7 +425,8 @@ extern "C" {
  * `AWS_IO_TLS_CTX_ERROR` for one that does not parse, a key that does not match its
  * certificate, a CA file or directory that cannot be used or an invalid ALPN list,
  * `AWS_IO_TLS_ERROR_DEFAULT_TRUST_STORE_NOT_FOUND` when the system store is needed and empty,
- * `AWS_ERROR_UNIMPLEMENTED` for custom private key operations (not supported yet).
+ * `AWS_ERROR_UNIMPLEMENTED` for custom private key operations other than a PKCS#11 key made by
+ * `aws_tls_ctx_options_init_client_mtls_with_pkcs11`.
  */
 struct aws_tls_ctx *aws_tls_client_ctx_new(struct aws_allocator *alloc,
                                            const struct aws_tls_ctx_options *options);
@@ -540,8 +536,12 @@ int aws_tls_ctx_options_init_client_mtls(struct aws_tls_ctx_options *options,
                                          const struct aws_byte_cursor *pkey);
 
 /**
- * Mutual TLS with a PKCS#11 key: not implemented yet. Zeroes `options` and raises
- * `AWS_ERROR_UNIMPLEMENTED`.
+ * Mutual TLS with a private key on a PKCS#11 token (upstream's order and codes): the token is
+ * found (by slot id and/or label, else the only one: `AWS_ERROR_PKCS11_TOKEN_NOT_FOUND`), the
+ * user logs in (a wrong PIN is `AWS_ERROR_PKCS11_CKR_PIN_INCORRECT`), the private key is found
+ * (by label, else the only one: `AWS_ERROR_PKCS11_KEY_NOT_FOUND`), and the certificate is read
+ * from memory or a file (both given: `AWS_ERROR_INVALID_ARGUMENT`). The options hold the
+ * session until cleaned up; handshakes sign on the token.
  */
 int aws_tls_ctx_options_init_client_mtls_with_pkcs11(struct aws_tls_ctx_options *options,
                                                      struct aws_allocator *allocator,

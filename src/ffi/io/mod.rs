@@ -7,6 +7,8 @@ pub mod host_resolver;
 pub mod host_resolver_address;
 pub mod io;
 pub mod logging;
+pub mod pkcs11;
+pub(crate) mod pkcs11_key_handler;
 pub mod retry_strategy;
 pub mod socket;
 pub mod tls_channel_handler;

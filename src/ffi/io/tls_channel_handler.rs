@@ -38,6 +38,8 @@ use crate::ffi::guard::{self, Result};
 use crate::ffi::io::io::aws_io_errors::{
     AWS_IO_TLS_CIPHER_PREF_UNSUPPORTED, AWS_IO_TLS_VERSION_UNSUPPORTED,
 };
+use crate::ffi::io::pkcs11::aws_pkcs11_lib;
+use crate::ffi::io::pkcs11_key_handler::token_signing_key;
 use crate::ffi::io::tls_ctx_options::ctx_settings;
 use crate::transport::tls::{MinimumVersion, TlsContext};
 use std::ffi::{c_char, c_int, c_void};
@@ -303,12 +305,6 @@ pub struct aws_tls_negotiated_protocol_message {
     pub protocol: aws_byte_buf,
 }
 
-/// A loaded PKCS#11 library; opaque. It belongs to `aws/io/pkcs11.h` and moves there when
-/// that header is written.
-pub struct aws_pkcs11_lib {
-    _private: [u8; 0],
-}
-
 /// How to find a private key on a PKCS#11 token for mutual TLS (upstream's
 /// `struct aws_tls_ctx_pkcs11_options`). Borrowed for the duration of the init call.
 #[repr(C)]
@@ -386,7 +382,8 @@ unsafe extern "C" fn destroy_ctx(object: *mut c_void) {
 /// `AWS_IO_TLS_CTX_ERROR` for one that does not parse, a key that does not match its
 /// certificate, a CA file or directory that cannot be used or an invalid ALPN list,
 /// `AWS_IO_TLS_ERROR_DEFAULT_TRUST_STORE_NOT_FOUND` when the system store is needed and empty,
-/// `AWS_ERROR_UNIMPLEMENTED` for custom private key operations (not supported yet).
+/// `AWS_ERROR_UNIMPLEMENTED` for custom private key operations other than a PKCS#11 key made by
+/// `aws_tls_ctx_options_init_client_mtls_with_pkcs11`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_tls_client_ctx_new(
     alloc: *mut aws_allocator,
@@ -405,7 +402,10 @@ pub unsafe extern "C" fn aws_tls_client_ctx_new(
             );
             return Err(AWS_IO_TLS_CIPHER_PREF_UNSUPPORTED.into());
         }
-        if !options.custom_key_op_handler.is_null() {
+        // A PKCS#11 token key is ours; other custom key operations are not supported.
+        if !options.custom_key_op_handler.is_null()
+            && unsafe { token_signing_key(options.custom_key_op_handler) }.is_none()
+        {
             return Err(AWS_ERROR_UNIMPLEMENTED.into());
         }
         let settings = unsafe { ctx_settings(options) }?;

@@ -18,19 +18,23 @@
 use crate::ffi::common::allocator::{self, aws_allocator};
 use crate::ffi::common::byte_buf::{self, aws_byte_buf, aws_byte_cursor, cursor_bytes};
 use crate::ffi::common::error::aws_common_error::{
-    AWS_ERROR_INVALID_STATE, AWS_ERROR_UNIMPLEMENTED,
+    AWS_ERROR_FILE_INVALID_PATH, AWS_ERROR_INVALID_STATE,
 };
 use crate::ffi::common::string::{aws_string, aws_string_destroy, new_string, string_bytes};
 use crate::ffi::guard::{self, Error, Result};
 use crate::ffi::io::io::aws_io_errors::AWS_IO_FILE_VALIDATION_FAILURE;
+use crate::ffi::io::pkcs11::library_of;
+use crate::ffi::io::pkcs11_key_handler::{token_key_handler, token_signing_key};
 use crate::ffi::io::tls_channel_handler::{
     aws_custom_key_op_handler_release, aws_tls_cipher_pref, aws_tls_cipher_pref_raw,
     aws_tls_ctx_options, aws_tls_ctx_pkcs11_options, aws_tls_versions, aws_tls_versions_raw,
     minimum_version,
 };
 use crate::ffi::io::tls_files::{Wiped, os_path, pem_buf, read_file};
+use crate::transport::pkcs11::{self, KeyQuery};
 use crate::transport::pkcs12;
 use crate::transport::tls::{ClientIdentity, TlsError, TlsSettings, TrustAnchors};
+use std::ffi::CString;
 use std::ffi::{c_char, c_int, c_void};
 use std::ptr;
 
@@ -173,17 +177,66 @@ pub unsafe extern "C" fn aws_tls_ctx_options_init_client_mtls(
     }
 }
 
-/// Mutual TLS with a PKCS#11 key: not implemented yet. Zeroes `options` and raises
-/// `AWS_ERROR_UNIMPLEMENTED`.
+/// The bytes of an optional cursor: `None` when its pointer is NULL (upstream's "zeroed").
+///
+/// # Safety
+/// A cursor with a non-NULL pointer must cover readable bytes that outlive `'a`.
+unsafe fn optional_cursor<'a>(c: &aws_byte_cursor) -> Result<Option<&'a [u8]>> {
+    if c.ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded caller contract.
+    unsafe { c.as_bytes() }.map(Some)
+}
+
+/// Mutual TLS with a private key on a PKCS#11 token (upstream's order and codes): the token is
+/// found (by slot id and/or label, else the only one: `AWS_ERROR_PKCS11_TOKEN_NOT_FOUND`), the
+/// user logs in (a wrong PIN is `AWS_ERROR_PKCS11_CKR_PIN_INCORRECT`), the private key is found
+/// (by label, else the only one: `AWS_ERROR_PKCS11_KEY_NOT_FOUND`), and the certificate is read
+/// from memory or a file (both given: `AWS_ERROR_INVALID_ARGUMENT`). The options hold the
+/// session until cleaned up; handshakes sign on the token.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_tls_ctx_options_init_client_mtls_with_pkcs11(
     options: *mut aws_tls_ctx_options,
     allocator: *mut aws_allocator,
     pkcs11_options: *const aws_tls_ctx_pkcs11_options,
 ) -> c_int {
-    let _ = pkcs11_options;
-    // SAFETY: forwarded caller contract.
-    unsafe { init(options, allocator, |_| Err(AWS_ERROR_UNIMPLEMENTED.into())) }
+    // SAFETY: forwarded caller contract: options describing a live library and valid cursors.
+    unsafe {
+        init(options, allocator, |o| {
+            let p = guard::reference(pkcs11_options)?;
+            let library = library_of(p.pkcs11_lib)?;
+            let query = KeyQuery {
+                user_pin: optional_cursor(&p.user_pin)?,
+                slot_id: p.slot_id.as_ref().copied(),
+                token_label: optional_cursor(&p.token_label)?,
+                key_label: optional_cursor(&p.private_key_object_label)?,
+            };
+            let key = pkcs11::open_key(library, &query).map_err(Error)?;
+            let certificate = match (
+                optional_cursor(&p.cert_file_contents)?,
+                optional_cursor(&p.cert_file_path)?,
+            ) {
+                (Some(_), Some(_)) => {
+                    crate::aws_log!(
+                        AWS_LL_ERROR,
+                        AWS_LS_IO_TLS,
+                        "static: a certificate and a certificate file: give one"
+                    );
+                    return Err(guard::INVALID_ARGUMENT);
+                }
+                (Some(pem), None) => Wiped(pem.to_vec()),
+                (None, path) => {
+                    let path = CString::new(path.unwrap_or_default())
+                        .map_err(|_| Error(AWS_ERROR_FILE_INVALID_PATH as c_int))?;
+                    read_file(path.as_ptr())?
+                }
+            };
+            o.certificate = pem_buf(allocator, &certificate.0, "certificate")?;
+            o.custom_key_op_handler = token_key_handler(key);
+            Ok(())
+        })
+    }
 }
 
 /// Puts the identity of the PKCS#12 bytes `der` into `o`, decrypted with the password under
@@ -464,12 +517,20 @@ pub unsafe fn ctx_settings(options: &aws_tls_ctx_options) -> Result<TlsSettings>
     } else {
         TrustAnchors::System
     };
-    let identity = match (certificate, key) {
-        (Some(certificate_pem), Some(mut key)) => Some(ClientIdentity {
+    // SAFETY: the options' handler is NULL or live.
+    let signer = unsafe { token_signing_key(options.custom_key_op_handler) };
+    let identity = match (certificate, key, signer) {
+        (Some(certificate_pem), None, Some(signer)) => Some(ClientIdentity {
+            certificate_pem,
+            private_key_pem: Vec::new(),
+            signer: Some(signer),
+        }),
+        (Some(certificate_pem), Some(mut key), _) => Some(ClientIdentity {
             certificate_pem,
             private_key_pem: std::mem::take(&mut key.0),
+            signer: None,
         }),
-        (None, None) => None,
+        (None, None, _) => None,
         _ => {
             crate::aws_log!(
                 AWS_LL_WARN,

@@ -1,0 +1,235 @@
+/* Mutual TLS with keys on a PKCS#11 token: the test makes a SoftHSM2 token of its own (env
+ * SOFTHSM2_LIB, default /usr/lib/softhsm/libsofthsm2.so; its config and token directory in a
+ * temporary directory), imports an RSA and an EC P-256 key whose certificates the fixture's CA
+ * signs, and connects both clients to a mosquitto that requires client certificates, the
+ * handshake signing on the token. Also: aws_pkcs11_lib_new's initialize/finalize behaviours,
+ * and upstream's error codes for a bad module path, a wrong PIN, an unknown token or slot, an
+ * ambiguous or unknown key, and a certificate given twice. */
+#include "mtls_fixture.h"
+
+#include <aws/io/pkcs11.h>
+
+#define PIN "4711"
+#define TOKEN "aws-c-mqtt-test"
+
+static struct aws_allocator *s_alloc;
+static struct fx_io s_io;
+static struct fx_mosquitto s_mosquitto;
+static char s_dir[64];
+static char s_module[256];
+static uint64_t s_slot;
+
+/* A key pair of `kind` ("rsa" or "ec"), its certificate signed by the mosquitto fixture's CA,
+ * and the key imported into the token under label `kind`-key. */
+static int s_make_key(const char *kind) {
+    const char *genpkey = strcmp(kind, "rsa") == 0 ? "-algorithm RSA -pkeyopt rsa_keygen_bits:2048"
+                                                   : "-algorithm EC -pkeyopt ec_paramgen_curve:P-256";
+    char command[2048];
+    snprintf(command, sizeof(command),
+             "(set -e; cd '%s'; openssl genpkey %s -out %s.key;"
+             "openssl req -new -key %s.key -out %s.csr -subj '/CN=pkcs11 %s client';"
+             "printf 'basicConstraints=CA:FALSE\\nkeyUsage=critical,digitalSignature\\n"
+             "extendedKeyUsage=clientAuth\\n' > %s.ext;"
+             "openssl x509 -req -in %s.csr -CA '%s/ca.pem' -CAkey '%s/ca.key' -CAcreateserial -out %s.pem"
+             "  -days 30 -extfile %s.ext;"
+             "softhsm2-util --import %s.key --token %s --label %s-key --id %s --pin %s) >/dev/null 2>&1",
+             s_dir, genpkey, kind, kind, kind, kind, kind, kind, s_mosquitto.dir, s_mosquitto.dir, kind, kind, kind,
+             TOKEN, kind, strcmp(kind, "rsa") == 0 ? "01" : "02", PIN);
+    return fx_sh(command);
+}
+
+/* A fresh token (its slot id into s_slot) holding both keys. */
+static int s_make_token(void) {
+    snprintf(s_dir, sizeof(s_dir), "/tmp/pkcs11-XXXXXX");
+    CHECK(mkdtemp(s_dir) != NULL);
+    fx_track(0, s_dir);
+    char conf[512], tokens[256];
+    snprintf(tokens, sizeof(tokens), "%s", fx_path(s_dir, "tokens"));
+    CHECK_INT_EQ(mkdir(tokens, 0700), 0);
+    snprintf(conf, sizeof(conf), "directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n", tokens);
+    CHECK_INT_EQ(fx_write_file(fx_path(s_dir, "softhsm2.conf"), conf), 0);
+    /* SoftHSM reads its configuration from the environment, in this process and in the tools. */
+    CHECK_INT_EQ(setenv("SOFTHSM2_CONF", fx_path(s_dir, "softhsm2.conf"), 1), 0);
+    FILE *init = popen("softhsm2-util --init-token --free --label " TOKEN " --pin " PIN " --so-pin 0000 2>&1", "r");
+    CHECK(init != NULL);
+    char line[512];
+    bool slot_found = false;
+    while (fgets(line, sizeof(line), init)) {
+        const char *at = strstr(line, "reassigned to slot ");
+        if (at) {
+            s_slot = strtoull(at + strlen("reassigned to slot "), NULL, 10);
+            slot_found = true;
+        }
+    }
+    CHECK_INT_EQ(pclose(init), 0);
+    CHECK(slot_found);
+    CHECK_INT_EQ(s_make_key("rsa"), 0);
+    CHECK_INT_EQ(s_make_key("ec"), 0);
+    return 0;
+}
+
+static struct aws_pkcs11_lib *s_lib_new(enum aws_pkcs11_lib_behavior behavior) {
+    struct aws_pkcs11_lib_options options = {
+        .filename = fx_cur(s_module),
+        .initialize_finalize_behavior = behavior,
+    };
+    return aws_pkcs11_lib_new(s_alloc, &options);
+}
+
+/* Options for the key `kind`-key of our token (found by label) with the certificate file. */
+static struct aws_tls_ctx_pkcs11_options s_key_options(struct aws_pkcs11_lib *lib, const char *kind, char *cert,
+                                                       size_t cert_size, char *label, size_t label_size) {
+    snprintf(cert, cert_size, "%s/%s.pem", s_dir, kind);
+    snprintf(label, label_size, "%s-key", kind);
+    struct aws_tls_ctx_pkcs11_options o = {
+        .pkcs11_lib = lib,
+        .user_pin = fx_cur(PIN),
+        .token_label = fx_cur(TOKEN),
+        .private_key_object_label = fx_cur(label),
+        .cert_file_path = fx_cur(cert),
+    };
+    return o;
+}
+
+static int test_behaviours_and_a_bad_module(void) {
+    struct aws_pkcs11_lib_options bad = {.filename = fx_cur("/nonexistent/libpkcs11.so")};
+    CHECK(aws_pkcs11_lib_new(s_alloc, &bad) == NULL);
+    CHECK_INT_EQ(aws_last_error(), AWS_IO_SHARED_LIBRARY_LOAD_FAILURE);
+    CHECK(aws_pkcs11_lib_new(s_alloc, NULL) == NULL);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT);
+    CHECK(s_lib_new((enum aws_pkcs11_lib_behavior)7) == NULL);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT);
+
+    /* Nothing initialised the module: OMIT leaves it so, and it cannot be used. */
+    CHECK(s_lib_new(AWS_PKCS11_LIB_OMIT_INITIALIZE) == NULL);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_PKCS11_CKR_CRYPTOKI_NOT_INITIALIZED);
+
+    /* STRICT initialises; a second STRICT finds it initialised, which it must not be. */
+    struct aws_pkcs11_lib *strict = s_lib_new(AWS_PKCS11_LIB_STRICT_INITIALIZE_FINALIZE);
+    CHECK(strict != NULL);
+    CHECK(s_lib_new(AWS_PKCS11_LIB_STRICT_INITIALIZE_FINALIZE) == NULL);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_PKCS11_CKR_CRYPTOKI_ALREADY_INITIALIZED);
+    /* DEFAULT tolerates it, OMIT relies on it. */
+    struct aws_pkcs11_lib *tolerant = s_lib_new(AWS_PKCS11_LIB_DEFAULT_BEHAVIOR);
+    CHECK(tolerant != NULL);
+    struct aws_pkcs11_lib *omitting = s_lib_new(AWS_PKCS11_LIB_OMIT_INITIALIZE);
+    CHECK(omitting != NULL);
+    CHECK(aws_pkcs11_lib_acquire(omitting) == omitting);
+    aws_pkcs11_lib_release(omitting);
+    aws_pkcs11_lib_release(omitting);
+    aws_pkcs11_lib_release(tolerant);
+    /* The last STRICT release finalises: OMIT finds the module uninitialised again. */
+    aws_pkcs11_lib_release(strict);
+    CHECK(s_lib_new(AWS_PKCS11_LIB_OMIT_INITIALIZE) == NULL);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_PKCS11_CKR_CRYPTOKI_NOT_INITIALIZED);
+    aws_pkcs11_lib_release(NULL);
+    CHECK(aws_pkcs11_lib_acquire(NULL) == NULL);
+    return 0;
+}
+
+/* `o` is refused with `code`; the options stay safe to clean up. */
+static int s_refused(struct aws_tls_ctx_pkcs11_options *o, int code) {
+    struct aws_tls_ctx_options ctx_options;
+    aws_reset_error();
+    CHECK_INT_EQ(aws_tls_ctx_options_init_client_mtls_with_pkcs11(&ctx_options, s_alloc, o), AWS_OP_ERR);
+    CHECK_INT_EQ(aws_last_error(), code);
+    aws_tls_ctx_options_clean_up(&ctx_options);
+    return 0;
+}
+
+static int test_refusals_carry_upstreams_codes(void) {
+    struct aws_pkcs11_lib *lib = s_lib_new(AWS_PKCS11_LIB_STRICT_INITIALIZE_FINALIZE);
+    CHECK(lib != NULL);
+    char cert[192], label[32];
+    struct aws_tls_ctx_pkcs11_options o = s_key_options(lib, "rsa", cert, sizeof(cert), label, sizeof(label));
+
+    o.user_pin = fx_cur("0000");
+    CHECK_INT_EQ(s_refused(&o, AWS_ERROR_PKCS11_CKR_PIN_INCORRECT), 0);
+    o.user_pin = fx_cur(PIN);
+
+    o.token_label = fx_cur("no such token");
+    CHECK_INT_EQ(s_refused(&o, AWS_ERROR_PKCS11_TOKEN_NOT_FOUND), 0);
+    o.token_label = fx_cur(TOKEN);
+    uint64_t other_slot = s_slot + 1;
+    o.slot_id = &other_slot;
+    CHECK_INT_EQ(s_refused(&o, AWS_ERROR_PKCS11_TOKEN_NOT_FOUND), 0);
+    o.slot_id = NULL;
+
+    o.private_key_object_label = fx_cur("no such key");
+    CHECK_INT_EQ(s_refused(&o, AWS_ERROR_PKCS11_KEY_NOT_FOUND), 0);
+    /* Without a label, two private keys are one too many. */
+    memset(&o.private_key_object_label, 0, sizeof(o.private_key_object_label));
+    CHECK_INT_EQ(s_refused(&o, AWS_ERROR_PKCS11_KEY_NOT_FOUND), 0);
+    o.private_key_object_label = fx_cur(label);
+
+    o.cert_file_contents = fx_cur("-----BEGIN CERTIFICATE-----");
+    CHECK_INT_EQ(s_refused(&o, AWS_ERROR_INVALID_ARGUMENT), 0);
+    memset(&o.cert_file_contents, 0, sizeof(o.cert_file_contents));
+    o.pkcs11_lib = NULL;
+    CHECK_INT_EQ(s_refused(&o, AWS_ERROR_INVALID_ARGUMENT), 0);
+    aws_pkcs11_lib_release(lib);
+    return 0;
+}
+
+static int test_rsa_key_by_token_label_connects_both_clients(void) {
+    struct aws_pkcs11_lib *lib = s_lib_new(AWS_PKCS11_LIB_DEFAULT_BEHAVIOR);
+    CHECK(lib != NULL);
+    char cert[192], label[32];
+    struct aws_tls_ctx_pkcs11_options o = s_key_options(lib, "rsa", cert, sizeof(cert), label, sizeof(label));
+    struct aws_tls_ctx_options ctx_options;
+    CHECK_INT_EQ(aws_tls_ctx_options_init_client_mtls_with_pkcs11(&ctx_options, s_alloc, &o), AWS_OP_SUCCESS);
+    /* The options keep the library: the caller's reference may go now. */
+    aws_pkcs11_lib_release(lib);
+    CHECK_INT_EQ(fx_mtls_311_round_trip(s_alloc, &s_io, &s_mosquitto, &ctx_options, "fx-p11-rsa"), 0);
+
+    lib = s_lib_new(AWS_PKCS11_LIB_DEFAULT_BEHAVIOR);
+    CHECK(lib != NULL);
+    o = s_key_options(lib, "rsa", cert, sizeof(cert), label, sizeof(label));
+    CHECK_INT_EQ(aws_tls_ctx_options_init_client_mtls_with_pkcs11(&ctx_options, s_alloc, &o), AWS_OP_SUCCESS);
+    aws_pkcs11_lib_release(lib);
+    return fx_mtls_5_round_trip(s_alloc, &s_io, &s_mosquitto, &ctx_options, "fx5-p11-rsa");
+}
+
+static int test_ec_key_by_slot_id_with_the_certificate_in_memory(void) {
+    struct aws_pkcs11_lib *lib = s_lib_new(AWS_PKCS11_LIB_DEFAULT_BEHAVIOR);
+    CHECK(lib != NULL);
+    char cert[192], label[32];
+    struct aws_tls_ctx_pkcs11_options o = s_key_options(lib, "ec", cert, sizeof(cert), label, sizeof(label));
+    char *pem = fx_read_file(cert);
+    CHECK(pem != NULL);
+    memset(&o.cert_file_path, 0, sizeof(o.cert_file_path));
+    memset(&o.token_label, 0, sizeof(o.token_label));
+    o.cert_file_contents = fx_cur(pem);
+    o.slot_id = &s_slot;
+    struct aws_tls_ctx_options ctx_options;
+    CHECK_INT_EQ(aws_tls_ctx_options_init_client_mtls_with_pkcs11(&ctx_options, s_alloc, &o), AWS_OP_SUCCESS);
+    free(pem);
+    CHECK_INT_EQ(fx_mtls_311_round_trip(s_alloc, &s_io, &s_mosquitto, &ctx_options, "fx-p11-ec"), 0);
+
+    o = s_key_options(lib, "ec", cert, sizeof(cert), label, sizeof(label));
+    CHECK_INT_EQ(aws_tls_ctx_options_init_client_mtls_with_pkcs11(&ctx_options, s_alloc, &o), AWS_OP_SUCCESS);
+    aws_pkcs11_lib_release(lib);
+    return fx_mtls_5_round_trip(s_alloc, &s_io, &s_mosquitto, &ctx_options, "fx5-p11-ec");
+}
+
+int main(void) {
+    CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
+    const char *module = getenv("SOFTHSM2_LIB");
+    snprintf(s_module, sizeof(s_module), "%s",
+             module && module[0] ? module : "/usr/lib/softhsm/libsofthsm2.so");
+    if (access(s_module, R_OK) != 0) {
+        fprintf(stderr, "SoftHSM2 not found at %s (scripts/ensure-tools.sh installs softhsm2)\n", s_module);
+        return 1;
+    }
+    CHECK_INT_EQ(fx_mosquitto_start(&s_mosquitto, FX_MOSQUITTO_MTLS), 0);
+    CHECK_INT_EQ(s_make_token(), 0);
+
+    RUN(test_behaviours_and_a_bad_module);
+    RUN(test_refusals_carry_upstreams_codes);
+    RUN(test_rsa_key_by_token_label_connects_both_clients);
+    RUN(test_ec_key_by_slot_id_with_the_certificate_in_memory);
+
+    fx_remove_dir(s_dir);
+    fx_mosquitto_stop(&s_mosquitto);
+    return fx_suite_end(s_alloc, &s_io);
+}
