@@ -14,7 +14,7 @@ use crate::transport::tls_test_pki::{Ca, ServerSetup, TestServer, Validity, cont
 use crate::transport::tls_transport::{TlsTransport, negotiate};
 use std::ffi::c_int;
 use std::io::{self, Read, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
@@ -22,6 +22,20 @@ use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(10);
 const FAILED: c_int = AWS_ERROR_HTTP_PROXY_CONNECT_FAILED as c_int;
+
+/// Reads a request head byte by byte (nothing after it); `None` when the stream ends first.
+pub(super) fn read_head(s: &mut TcpStream) -> Option<Vec<u8>> {
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if s.read(&mut byte).unwrap_or(0) == 0 {
+            return None;
+        }
+        head.push(byte[0]);
+    }
+    Some(head)
+}
 
 /// A proxy that reads one request head, answers with `pieces` (a pause between them), and,
 /// when `tunnel` is set, answers a `ping\n` through the tunnel with `pong:ping\n` and hangs up.
@@ -31,15 +45,9 @@ fn proxy(pieces: Vec<&'static [u8]>, tunnel: bool) -> (u16, JoinHandle<Vec<u8>>)
     let port = listener.local_addr().unwrap().port();
     let handle = thread::spawn(move || {
         let (mut s, _) = listener.accept().unwrap();
-        s.set_read_timeout(Some(WAIT)).unwrap();
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            if s.read(&mut byte).unwrap_or(0) == 0 {
-                return head;
-            }
-            head.push(byte[0]);
-        }
+        let Some(head) = read_head(&mut s) else {
+            return Vec::new();
+        };
         for piece in pieces {
             s.write_all(piece).unwrap();
             s.flush().unwrap();

@@ -7,14 +7,14 @@ use crate::ffi::http::http::aws_http_errors::{
 use crate::runtime::event_loop::{Clock, EventLoop};
 use crate::runtime::event_loop_group::EventLoopGroup;
 use crate::runtime::host_resolver::ResolutionConfig;
-use crate::transport::http_proxy_tests::ping;
+use crate::transport::http_proxy_tests::{ping, read_head};
 use crate::transport::http_request::HttpRequest;
 use crate::transport::socket_options::SocketOptions;
 use crate::transport::stream::{Transport, error_code};
 use crate::transport::tcp::{ConnectRequest, connect};
 use crate::transport::websocket::{ResponseFields, accept_key, upgrade};
 use std::ffi::c_int;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -51,14 +51,7 @@ fn server(answer: Answer) -> (u16, JoinHandle<Seen>) {
     let port = listener.local_addr().unwrap().port();
     let handle = thread::spawn(move || {
         let (mut s, _) = listener.accept().unwrap();
-        s.set_read_timeout(Some(WAIT)).unwrap();
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            assert_eq!(s.read(&mut byte).unwrap(), 1, "the request head ends");
-            head.push(byte[0]);
-        }
-        let head = String::from_utf8(head).unwrap();
+        let head = String::from_utf8(read_head(&mut s).expect("a request head")).unwrap();
         let key = head
             .lines()
             .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
