@@ -92,6 +92,9 @@ static struct aws_tls_ctx_pkcs11_options s_key_options(struct aws_pkcs11_lib *li
 }
 
 static int test_behaviours_and_a_bad_module(void) {
+    /* Upstream's old spelling of the enum still compiles. */
+    enum aws_pcks11_lib_behavior old_spelling = AWS_PKCS11_LIB_DEFAULT_BEHAVIOR;
+    CHECK_INT_EQ(old_spelling, 0);
     struct aws_pkcs11_lib_options bad = {.filename = fx_cur("/nonexistent/libpkcs11.so")};
     CHECK(aws_pkcs11_lib_new(s_alloc, &bad) == NULL);
     CHECK_INT_EQ(aws_last_error(), AWS_IO_SHARED_LIBRARY_LOAD_FAILURE);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <aws/common/allocator.h>
 #include <aws/common/byte_buf.h>
+#include <aws/io/private/pkcs11_fragment.h>
 
 
 /**
