@@ -331,7 +331,8 @@ static int test_a_qos2_publish_completes_the_pubrec_pubrel_pubcomp_exchange(void
     CHECK_INT_EQ(fx_log_count(&b, FX_FRAGMENTS("\"dir\":\"out\"", "\"type\":\"PUBREC\"")), 1);
     /* PUBREL answers the PUBREC, once (section 4.3.3), and the PUBCOMP ends it. */
     CHECK_INT_EQ(fx_log_wait_count(&b, FX_FRAGMENTS("\"dir\":\"in\"", "\"type\":\"PUBREL\""), 1, 2000), 1);
-    CHECK_INT_EQ(fx_log_count(&b, FX_FRAGMENTS("\"dir\":\"out\"", "\"type\":\"PUBCOMP\"")), 1);
+    /* The broker logs a packet after writing it: the client may have its PUBCOMP first. */
+    CHECK_INT_EQ(fx_log_wait_count(&b, FX_FRAGMENTS("\"dir\":\"out\"", "\"type\":\"PUBCOMP\""), 1, 2000), 1);
     CHECK_INT_EQ(fx5_finish(c, &ev), 0);
     CHECK_INT_EQ(fx_log_count(&b, FX_FRAGMENTS("\"dir\":\"in\"", "\"type\":\"PUBREL\"")), 1);
     fx5_events_clean_up(&ev);
