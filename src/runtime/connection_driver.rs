@@ -342,13 +342,14 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             Some(proxy) => (proxy.host.clone(), proxy.port),
             None => (endpoint.host.clone(), endpoint.port),
         };
-        let connector = endpoint.connector.clone();
+        // The endpoint moves into the callback: what the connect itself needs is copied first.
+        let (connector, socket) = (endpoint.connector.clone(), endpoint.socket.clone());
         let el = event_loop.clone();
         connector.connect(
             &event_loop,
             &host,
             port,
-            &endpoint.socket.clone(),
+            &socket,
             Box::new(move |result| match result {
                 Err(code) => this.opened(attempt, Err(code)),
                 Ok(stream) => layer(
@@ -541,13 +542,15 @@ fn layer(
         }),
         _ => done,
     };
-    through_proxy(event_loop, endpoint, stream, done)
+    through_proxy(event_loop, endpoint, timeout, stream, done)
 }
 
-/// TLS to the proxy and the tunnel when there is a proxy, then TLS to the server.
+/// TLS to the proxy and the tunnel (within `timeout`) when there is a proxy, then TLS to the
+/// server.
 fn through_proxy(
     event_loop: EventLoop,
     endpoint: Endpoint,
+    timeout: Duration,
     stream: Box<dyn Transport>,
     done: Stacked,
 ) {
@@ -564,7 +567,6 @@ fn through_proxy(
     let then: Stacked = Box::new(move |result| match result {
         Err(code) => done(Err(code)),
         Ok(to_proxy) => {
-            let timeout = exchange_timeout(&endpoint.socket);
             let el2 = el.clone();
             let (host, port) = (endpoint.host.clone(), endpoint.port);
             tunnel(
