@@ -8,16 +8,12 @@
 //! - Arguments are checked with [`reference`], [`mutable`], [`bytes`], [`c_str`] and [`enum_value`]
 //!   before use: a NULL, an out-of-range enum or a malformed buffer is `AWS_ERROR_INVALID_ARGUMENT`.
 
-use crate::ffi::common::error::{aws_common_error, raise};
+use crate::error::aws_common_error;
+use crate::ffi::common::error::raise;
 use std::ffi::{CStr, c_char, c_int};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-/// An upstream error code, on its way to becoming the thread's last error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Error(pub c_int);
-
-/// What a checked body returns.
-pub type Result<T> = std::result::Result<T, Error>;
+pub use crate::error::{Error, Result};
 
 /// `AWS_OP_SUCCESS`.
 pub const OP_SUCCESS: c_int = 0;
@@ -107,24 +103,6 @@ where
     E::iter()
         .find(|v| (*v).into() == raw)
         .ok_or(INVALID_ARGUMENT)
-}
-
-/// Lets a C enum declared in Rust convert to its integer and to an [`Error`], so a body can
-/// write `Err(aws_common_error::AWS_ERROR_OOM)?` and [`enum_value`] can check values.
-#[macro_export]
-macro_rules! c_enum {
-    ($($name:ident),+ $(,)?) => {$(
-        impl From<$name> for std::ffi::c_int {
-            fn from(value: $name) -> std::ffi::c_int {
-                value as std::ffi::c_int
-            }
-        }
-        impl From<$name> for $crate::ffi::guard::Error {
-            fn from(value: $name) -> $crate::ffi::guard::Error {
-                $crate::ffi::guard::Error(value as std::ffi::c_int)
-            }
-        }
-    )+};
 }
 
 #[cfg(test)]

@@ -8,15 +8,6 @@ use std::ffi::{CStr, c_char};
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-/// Every log subject variant of common, io, http and mqtt, so that `aws_log!` takes them by bare name.
-#[allow(unused_imports)]
-pub mod all {
-    pub use crate::ffi::common::logging::aws_common_log_subject::*;
-    pub use crate::ffi::http::http::aws_http_log_subject::*;
-    pub use crate::ffi::io::logging::aws_io_log_subject::*;
-    pub use crate::ffi::mqtt::mqtt::aws_mqtt_log_subject::*;
-}
-
 /// How many libraries have a subject range (`AWS_PACKAGE_SLOTS`).
 const SLOTS: usize = 32;
 

@@ -11,7 +11,6 @@ pub mod http;
 pub mod io;
 pub mod mqtt;
 
-mod error_table;
 mod file_logger;
 pub(crate) mod log_subjects;
 #[cfg(test)]

@@ -51,7 +51,7 @@ impl Clock {
     /// The current time, or `None` when a custom clock fails.
     pub fn now_ns(&self) -> Option<u64> {
         match self {
-            Clock::Monotonic => Some(crate::ffi::common::clock::monotonic_ns()),
+            Clock::Monotonic => Some(super::clock::monotonic_ns()),
             Clock::Custom(read) => read(),
         }
     }

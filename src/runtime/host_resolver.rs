@@ -27,12 +27,10 @@ use super::event_loop::Clock;
 use super::host_resolver_cache::AddressCache;
 use super::host_resolver_lookup::{by_family, interleave, lookup_system};
 use super::managed_threads::{self, ManagedThread};
-use crate::ffi::common::error::aws_common_error::{
+use crate::error::aws_common_error::{
     AWS_ERROR_INVALID_STATE, AWS_ERROR_THREAD_INSUFFICIENT_RESOURCE,
 };
-use crate::ffi::io::io::aws_io_errors::{
-    AWS_IO_DNS_HOST_REMOVED_FROM_CACHE, AWS_IO_DNS_QUERY_FAILED,
-};
+use crate::error::aws_io_errors::{AWS_IO_DNS_HOST_REMOVED_FROM_CACHE, AWS_IO_DNS_QUERY_FAILED};
 use crate::runtime::lock::lock;
 use std::collections::{HashMap, VecDeque};
 use std::ffi::c_int;

@@ -7,8 +7,8 @@
 //! without a query. `getaddrinfo`'s failures map to upstream's codes.
 
 use super::host_resolver::{HostAddress, RecordType};
-use crate::ffi::common::error::aws_common_error::{AWS_ERROR_OOM, AWS_ERROR_SYS_CALL_FAILURE};
-use crate::ffi::io::io::aws_io_errors::{AWS_IO_DNS_INVALID_NAME, AWS_IO_DNS_QUERY_FAILED};
+use crate::error::aws_common_error::{AWS_ERROR_OOM, AWS_ERROR_SYS_CALL_FAILURE};
+use crate::error::aws_io_errors::{AWS_IO_DNS_INVALID_NAME, AWS_IO_DNS_QUERY_FAILED};
 use std::ffi::{CString, c_int};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::ptr;

@@ -3,7 +3,7 @@
 
 use super::event_loop::Clock;
 use super::host_resolver::*;
-use crate::ffi::io::io::aws_io_errors::{
+use crate::error::aws_io_errors::{
     AWS_IO_DNS_HOST_REMOVED_FROM_CACHE, AWS_IO_DNS_INVALID_NAME, AWS_IO_DNS_QUERY_FAILED,
 };
 use std::ffi::c_int;

@@ -1,9 +1,9 @@
 //! The threads the library runs: the event loops and their group (`event_loop`,
 //! `event_loop_group`), the registry of managed threads that `aws_thread_join_all_managed`
-//! waits for, the host resolver and the bootstrap; the connection driver that runs a client engine
-//! on a loop (`connection_driver`, with `mqtt311_protocol` and `mqtt5_protocol`).
+//! waits for, the host resolver, and the clocks the loops follow. Above `client`; imports
+//! neither `transport` nor `connection` (the driver that runs an engine on a loop).
 
-pub mod connection_driver;
+pub mod clock;
 pub mod event_loop;
 pub mod event_loop_group;
 #[cfg(test)]
@@ -17,6 +17,4 @@ mod io_handlers;
 pub mod lock;
 mod loop_thread;
 pub mod managed_threads;
-pub mod mqtt311_protocol;
-pub mod mqtt5_protocol;
 pub mod timer_heap;

@@ -4,7 +4,7 @@
 //! registration, the timeout, one report delivered from a task, and a report of
 //! `AWS_IO_EVENT_LOOP_SHUTDOWN` when the loop goes away first.
 
-use crate::ffi::io::io::aws_io_errors::AWS_IO_EVENT_LOOP_SHUTDOWN;
+use crate::error::aws_io_errors::AWS_IO_EVENT_LOOP_SHUTDOWN;
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::lock::lock;
 use crate::runtime::timer_heap::TimerId;

@@ -8,7 +8,7 @@
 //! (407, 403, 5xx...), a reply that is not HTTP, the proxy hanging up or the socket failing
 //! while the request is answered, and (ours: upstream has no deadline for CONNECT) the timeout.
 
-use crate::ffi::http::http::aws_http_errors::AWS_ERROR_HTTP_PROXY_CONNECT_FAILED;
+use crate::error::aws_http_errors::AWS_ERROR_HTTP_PROXY_CONNECT_FAILED;
 use crate::runtime::event_loop::EventLoop;
 use crate::transport::handshake::{self, Handshake};
 use crate::transport::http_connect::{ConnectReply, ProxyCredentials, Reply, connect_request};

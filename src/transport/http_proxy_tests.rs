@@ -1,6 +1,6 @@
 //! The CONNECT exchange on an event loop, against a scripted proxy on loopback.
 
-use crate::ffi::http::http::aws_http_errors::AWS_ERROR_HTTP_PROXY_CONNECT_FAILED;
+use crate::error::aws_http_errors::AWS_ERROR_HTTP_PROXY_CONNECT_FAILED;
 use crate::runtime::event_loop::{Clock, EventLoop};
 use crate::runtime::event_loop_group::EventLoopGroup;
 use crate::runtime::host_resolver::ResolutionConfig;

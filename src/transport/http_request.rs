@@ -7,8 +7,8 @@
 //! names compare case-insensitively, and each field keeps its bytes in one heap block of its
 //! own, so a cursor handed to C stays valid until that field is erased.
 
-use crate::ffi::common::error::aws_common_error::AWS_ERROR_INVALID_INDEX;
-use crate::ffi::http::http::aws_http_errors::{
+use crate::error::aws_common_error::AWS_ERROR_INVALID_INDEX;
+use crate::error::aws_http_errors::{
     AWS_ERROR_HTTP_HEADER_NOT_FOUND, AWS_ERROR_HTTP_INVALID_HEADER_NAME,
 };
 use crate::transport::base64;

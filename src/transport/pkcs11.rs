@@ -11,7 +11,7 @@
 //! `AWS_ERROR_PKCS11_CKR_*`, and its own `AWS_ERROR_PKCS11_TOKEN_NOT_FOUND`,
 //! `_KEY_NOT_FOUND`, `_KEY_TYPE_UNSUPPORTED`, `_VERSION_UNSUPPORTED`.
 
-use crate::ffi::io::io::aws_io_errors::{self, *};
+use crate::error::aws_io_errors::{self, *};
 use crate::runtime::lock::lock;
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::error::{Error as CkError, RvError};

@@ -16,10 +16,10 @@
 //! and timeout when both are non-zero, `TCP_KEEPCNT` from the probe count when non-zero (failures
 //! there are logged, not fatal), `SO_BINDTODEVICE` for a network interface name.
 
-use crate::ffi::common::error::aws_common_error::{
+use crate::error::aws_common_error::{
     AWS_ERROR_FILE_INVALID_PATH, AWS_ERROR_MAX_FDS_EXCEEDED, AWS_ERROR_NO_PERMISSION, AWS_ERROR_OOM,
 };
-use crate::ffi::io::io::aws_io_errors::*;
+use crate::error::aws_io_errors::*;
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::host_resolver::{HostResolver, ResolutionConfig, ResolveResult};
 use crate::runtime::lock::lock;

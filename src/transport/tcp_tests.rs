@@ -1,6 +1,6 @@
 //! The TCP and Unix-socket connect on a real event loop, against loopback peers.
 
-use crate::ffi::io::io::aws_io_errors::*;
+use crate::error::aws_io_errors::*;
 use crate::runtime::event_loop::{Clock, EventLoop};
 use crate::runtime::event_loop_group::EventLoopGroup;
 use crate::runtime::host_resolver::{HostAddress, HostResolver, ResolutionConfig, ResolverOptions};
@@ -179,7 +179,7 @@ fn a_unix_socket_path_nobody_listens_on_fails() {
 }
 
 const AWS_ERROR_FILE_INVALID_PATH_CODE: c_int =
-    crate::ffi::common::error::aws_common_error::AWS_ERROR_FILE_INVALID_PATH as c_int;
+    crate::error::aws_common_error::AWS_ERROR_FILE_INVALID_PATH as c_int;
 
 #[test]
 fn ipv6_loopback_connects_when_available() {

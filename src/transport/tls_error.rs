@@ -7,7 +7,7 @@
 //! `AWS_IO_TLS_ERROR_NOT_NEGOTIATED`. A context that cannot be built is `AWS_IO_TLS_CTX_ERROR`.
 //! [`TlsError`] keeps rustls' cause beside the code so tests and logs can tell them apart.
 
-use crate::ffi::io::io::aws_io_errors;
+use crate::error::aws_io_errors;
 use std::ffi::c_int;
 use std::fmt;
 
@@ -82,8 +82,8 @@ impl fmt::Display for TlsError {
 
 impl std::error::Error for TlsError {}
 
-impl From<TlsError> for crate::ffi::guard::Error {
+impl From<TlsError> for crate::error::Error {
     fn from(err: TlsError) -> Self {
-        crate::ffi::guard::Error(err.code())
+        crate::error::Error(err.code())
     }
 }

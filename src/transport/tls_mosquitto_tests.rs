@@ -2,7 +2,7 @@
 //! certificates the test makes, plain and requiring client certificates. Skipped (with a note)
 //! where mosquitto is not installed.
 
-use crate::ffi::io::io::aws_io_errors::AWS_IO_TLS_ERROR_NEGOTIATION_FAILURE;
+use crate::error::aws_io_errors::AWS_IO_TLS_ERROR_NEGOTIATION_FAILURE;
 use crate::transport::tls::{ClientIdentity, TlsSettings, TrustAnchors};
 use crate::transport::tls_test_pki::*;
 use std::ffi::c_int;

@@ -1,7 +1,7 @@
 //! The TLS session against a rustls server on 127.0.0.1, with certificates the tests make:
 //! what connects, what fails and with which upstream code, ALPN, mutual TLS, buffering.
 
-use crate::ffi::io::io::aws_io_errors::{
+use crate::error::aws_io_errors::{
     AWS_IO_TLS_CTX_ERROR, AWS_IO_TLS_ERROR_NEGOTIATION_FAILURE, AWS_IO_TLS_ERROR_NOT_NEGOTIATED,
 };
 use crate::transport::tls::{

@@ -6,7 +6,7 @@
 //! (see [`tls`](super::tls)). After the handshake completes, application data may already wait
 //! in the session: read until `WouldBlock` at once, without waiting for an event.
 
-use crate::ffi::io::io::aws_io_errors::AWS_IO_TLS_NEGOTIATION_TIMEOUT;
+use crate::error::aws_io_errors::AWS_IO_TLS_NEGOTIATION_TIMEOUT;
 use crate::runtime::event_loop::EventLoop;
 use crate::transport::handshake::{self, Handshake, HandshakeCallback};
 use crate::transport::stream::{Transport, WriteTo, error_code};

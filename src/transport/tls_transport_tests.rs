@@ -1,6 +1,6 @@
 //! TLS layered on a TCP connection made by the event loop, against a rustls test server.
 
-use crate::ffi::io::io::aws_io_errors::*;
+use crate::error::aws_io_errors::*;
 use crate::runtime::event_loop::{Clock, EventLoop};
 use crate::runtime::event_loop_group::EventLoopGroup;
 use crate::runtime::host_resolver::ResolutionConfig;

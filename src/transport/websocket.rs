@@ -14,7 +14,7 @@
 //! one outgoing frame waits at most (a write while it waits is `WouldBlock`), and one incoming
 //! message is held while it is read out.
 
-use crate::ffi::http::http::aws_http_errors::{
+use crate::error::aws_http_errors::{
     AWS_ERROR_HTTP_WEBSOCKET_PROTOCOL_ERROR, AWS_ERROR_HTTP_WEBSOCKET_UPGRADE_FAILURE,
 };
 use crate::runtime::event_loop::EventLoop;

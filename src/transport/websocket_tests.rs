@@ -1,7 +1,7 @@
 //! The WebSocket layer on an event loop, against a scripted server on loopback (tungstenite in
 //! the server role, which also insists that the client masks its frames, RFC 6455 5.1).
 
-use crate::ffi::http::http::aws_http_errors::{
+use crate::error::aws_http_errors::{
     AWS_ERROR_HTTP_WEBSOCKET_PROTOCOL_ERROR, AWS_ERROR_HTTP_WEBSOCKET_UPGRADE_FAILURE,
 };
 use crate::runtime::event_loop::{Clock, EventLoop};

@@ -57,7 +57,8 @@ uint64_t aws_timestamp_convert(uint64_t timestamp,
                                uint64_t *remainder);
 
 /**
- * Nanoseconds on the monotonic clock (unaffected by changes to the wall clock).
+ * Nanoseconds on the monotonic clock (unaffected by changes to the wall clock). A clock that
+ * cannot be read fails with `aws_common_error::AWS_ERROR_CLOCK_FAILURE`, as for the wall clock.
  */
 int aws_high_res_clock_get_ticks(uint64_t *timestamp);
 

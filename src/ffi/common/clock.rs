@@ -1,8 +1,8 @@
 //! `aws/common/clock.h`: the monotonic and wall clocks in nanoseconds, and conversions between
 //! time units.
 
-use crate::ffi::common::error::aws_common_error::AWS_ERROR_CLOCK_FAILURE;
-use crate::ffi::guard::{self, Result, require};
+use crate::ffi::guard::{self, require};
+use crate::runtime::clock::read;
 use std::ffi::c_int;
 
 /// Units a timestamp can be counted in: the value is the unit's ticks per second.
@@ -77,20 +77,8 @@ pub unsafe extern "C" fn aws_timestamp_convert(
     })
 }
 
-/// Reads `clock` in nanoseconds.
-fn read(clock: libc::clockid_t) -> Result<u64> {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: writes the timespec we own.
-    if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
-        return Err(AWS_ERROR_CLOCK_FAILURE.into());
-    }
-    Ok(ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
-}
-
-/// Nanoseconds on the monotonic clock (unaffected by changes to the wall clock).
+/// Nanoseconds on the monotonic clock (unaffected by changes to the wall clock). A clock that
+/// cannot be read fails with `aws_common_error::AWS_ERROR_CLOCK_FAILURE`, as for the wall clock.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_high_res_clock_get_ticks(timestamp: *mut u64) -> c_int {
     guard::op(|| {
@@ -108,11 +96,6 @@ pub unsafe extern "C" fn aws_sys_clock_get_ticks(timestamp: *mut u64) -> c_int {
         *unsafe { guard::mutable(timestamp) }? = read(libc::CLOCK_REALTIME)?;
         Ok(())
     })
-}
-
-/// The monotonic clock in nanoseconds, for the library's own timers.
-pub fn monotonic_ns() -> u64 {
-    read(libc::CLOCK_MONOTONIC).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! logger, and the standard and no-allocation loggers that write one line per message to a file.
 //!
 //! The rest of the crate logs through whatever logger a C program set, with [`crate::aws_log!`]
-//! (or [`enabled`] and [`log`]), so a program sees our lines where it sees upstream's. With no
-//! logger set, a disabled log statement costs one atomic load.
+//! (`crate::log`, which the first `aws_logger_set` points at [`enabled`] and [`log`]), so a
+//! program sees our lines where it sees upstream's. The levels and subjects live in `crate::log`.
 //!
 //! The loggers themselves live in `ffi::file_logger`, the subject names in `ffi::log_subjects`.
 
@@ -12,69 +12,13 @@ use crate::ffi::common::error::aws_common_error::AWS_ERROR_UNIMPLEMENTED;
 use crate::ffi::file_logger::{self, Destination};
 use crate::ffi::guard::{self, Result, require};
 use crate::ffi::log_subjects;
+pub use crate::log::common::{
+    aws_common_log_subject, aws_log_level, aws_log_level_raw, aws_log_subject_t,
+};
 use std::cell::UnsafeCell;
 use std::ffi::{c_char, c_int};
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
-
-/// How much a logger lets through: a message passes when its level is at most the logger's.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, strum::EnumIter)]
-pub enum aws_log_level {
-    /// Nothing is logged.
-    AWS_LL_NONE = 0,
-    /// The process cannot go on.
-    AWS_LL_FATAL = 1,
-    /// An operation failed.
-    AWS_LL_ERROR = 2,
-    /// Something unexpected that the library recovered from.
-    AWS_LL_WARN = 3,
-    /// Lifecycle events: connections opened and closed.
-    AWS_LL_INFO = 4,
-    /// Details useful when diagnosing a problem.
-    AWS_LL_DEBUG = 5,
-    /// Everything, down to individual packets.
-    AWS_LL_TRACE = 6,
-    /// The number of levels; not a level.
-    AWS_LL_COUNT = 7,
-}
-
-/// A C `enum aws_log_level` received from C.
-pub type aws_log_level_raw = c_int;
-
-crate::c_enum!(aws_log_level);
-
-/// A log subject: the topic a message is about. Each library owns the 1024 values from its
-/// package id times 1024.
-pub type aws_log_subject_t = u32;
-
-/// The log subjects of aws-c-common (0 to 1023).
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumIter)]
-pub enum aws_common_log_subject {
-    /// Messages that fit no other subject.
-    AWS_LS_COMMON_GENERAL = 0,
-    /// The task scheduler.
-    AWS_LS_COMMON_TASK_SCHEDULER = 1,
-    /// Threads.
-    AWS_LS_COMMON_THREAD = 2,
-    /// The memory tracer's dumps.
-    AWS_LS_COMMON_MEMTRACE = 3,
-    /// The XML parser.
-    AWS_LS_COMMON_XML_PARSER = 4,
-    /// File and directory helpers.
-    AWS_LS_COMMON_IO = 5,
-    /// The message bus.
-    AWS_LS_COMMON_BUS = 6,
-    /// Tests.
-    AWS_LS_COMMON_TEST = 7,
-    /// The JSON parser.
-    AWS_LS_COMMON_JSON_PARSER = 8,
-    /// The CBOR encoder and decoder.
-    AWS_LS_COMMON_CBOR = 9,
-    /// The last value of aws-c-common's range.
-    AWS_LS_COMMON_LAST = 1023,
-}
 
 /// The name and description of one log subject.
 #[repr(C)]
@@ -188,6 +132,8 @@ pub extern "C" fn aws_logger_set(logger: *mut aws_logger) {
         logger
     };
     ROOT.store(logger, Ordering::Release);
+    // The rest of the crate logs through `crate::log`, which reaches this logger from here on.
+    crate::log::install(crate::log::Sink { enabled, log });
 }
 
 /// The process-wide logger; while none is set, a logger that lets nothing through (never NULL).
@@ -460,24 +406,4 @@ pub fn log(level: aws_log_level, subject: aws_log_subject_t, message: std::fmt::
     }
     // SAFETY: a set logger stays valid while it is set.
     unsafe { file_logger::log_arguments(logger, level, subject, message) };
-}
-
-/// Logs through the process-wide logger when it lets the level through:
-/// `aws_log!(AWS_LL_DEBUG, AWS_LS_MQTT_CLIENT, "id={} connected", id)`. Levels and the subjects
-/// of common, io and mqtt are taken by bare name (any expression works too). The message is
-/// formatted only when enabled; otherwise the statement costs one atomic load.
-#[macro_export]
-macro_rules! aws_log {
-    ($level:expr, $subject:expr, $($arg:tt)+) => {{
-        let (aws_log_level_, aws_log_subject_): ($crate::ffi::common::logging::aws_log_level, u32) = {
-            #[allow(unused_imports)]
-            use $crate::ffi::common::logging::aws_log_level::*;
-            #[allow(unused_imports)]
-            use $crate::ffi::log_subjects::all::*;
-            ($level, $subject as u32)
-        };
-        if $crate::ffi::common::logging::enabled(aws_log_level_, aws_log_subject_) {
-            $crate::ffi::common::logging::log(aws_log_level_, aws_log_subject_, format_args!($($arg)+));
-        }
-    }};
 }

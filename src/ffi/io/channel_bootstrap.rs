@@ -17,6 +17,7 @@
 //! valid object of its type; a bootstrap is one `aws_client_bootstrap_new` made and that the
 //! caller still holds a reference to.
 
+pub(crate) use crate::connection::connector::Connector;
 use crate::ffi::common::allocator::{self, aws_allocator};
 use crate::ffi::common::error::aws_common_error::AWS_ERROR_INVALID_STATE;
 use crate::ffi::guard::{self, Error, Result};
@@ -27,15 +28,10 @@ use crate::ffi::io::host_resolver::{
     aws_host_resolution_config, aws_host_resolver, aws_host_resolver_acquire,
     aws_host_resolver_release, resolution_config, resolver_of,
 };
-use crate::runtime::event_loop::EventLoop;
-use crate::runtime::event_loop_group::EventLoopGroup;
-use crate::runtime::host_resolver::{HostResolver, ResolutionConfig};
-use crate::transport::socket_options::SocketOptions;
-use crate::transport::tcp::{self, ConnectCallback, ConnectRequest};
+use crate::runtime::host_resolver::ResolutionConfig;
 use std::ffi::c_void;
 use std::mem::size_of;
 use std::ptr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Called once a client bootstrap has shut down (the C typedef lives in the fragment).
@@ -62,51 +58,9 @@ pub struct aws_client_bootstrap {
     refs: AtomicUsize,
     event_loop_group: *mut aws_event_loop_group,
     host_resolver: *mut aws_host_resolver,
-    #[cfg_attr(not(test), allow(dead_code))] // Read by `connector_of`.
     resolution: ResolutionConfig,
     on_shutdown_complete: Option<aws_client_bootstrap_shutdown_complete_fn>,
     user_data: *mut c_void,
-}
-
-/// What a client needs of its bootstrap to connect: the loops, the resolver and how to resolve.
-// The MQTT clients connect through this (wired in with them); tests use it already.
-#[cfg_attr(not(test), allow(dead_code))]
-#[derive(Clone, Debug)]
-pub(crate) struct Connector {
-    /// The bootstrap's event-loop group.
-    pub(crate) group: Arc<EventLoopGroup>,
-    /// The bootstrap's host resolver.
-    pub(crate) resolver: HostResolver,
-    /// The bootstrap's resolution config.
-    pub(crate) resolution: ResolutionConfig,
-}
-
-#[cfg_attr(not(test), allow(dead_code))]
-impl Connector {
-    /// The loop a new connection should live on (round robin).
-    pub(crate) fn next_loop(&self) -> EventLoop {
-        self.group.next_loop().clone()
-    }
-
-    /// Connects to `host`:`port` (a path for a Local socket) on `event_loop`; `on_done` runs
-    /// once, on that loop's thread (see [`tcp::connect`]).
-    pub(crate) fn connect(
-        &self,
-        event_loop: &EventLoop,
-        host: &str,
-        port: u32,
-        options: &SocketOptions,
-        on_done: ConnectCallback,
-    ) {
-        let request = ConnectRequest {
-            host: host.to_string(),
-            port,
-            options: options.clone(),
-            resolver: Some(self.resolver.clone()),
-            resolution: self.resolution.clone(),
-        };
-        tcp::connect(event_loop, request, on_done);
-    }
 }
 
 /// The group, resolver and resolution config behind a C bootstrap, for a client to connect
@@ -114,7 +68,6 @@ impl Connector {
 ///
 /// # Safety
 /// A non-NULL `bootstrap` must be a live bootstrap the caller holds a reference to.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) unsafe fn connector_of(bootstrap: *const aws_client_bootstrap) -> Result<Connector> {
     // SAFETY: forwarded caller contract; the bootstrap holds references to both.
     unsafe {
@@ -274,6 +227,7 @@ mod tests {
     use crate::ffi::io::host_resolver::{
         aws_host_resolver_default_options, aws_host_resolver_new_default,
     };
+    use crate::transport::socket_options::SocketOptions;
     use std::mem::offset_of;
     use std::net::TcpListener;
     use std::sync::mpsc::channel;

@@ -6,7 +6,6 @@ pub mod event_loop;
 pub mod host_resolver;
 pub mod host_resolver_address;
 pub mod io;
-pub mod logging;
 pub mod pkcs11;
 pub(crate) mod pkcs11_key_handler;
 pub mod retry_strategy;

@@ -28,6 +28,8 @@ use crate::client::iot_metrics::{IotMetrics, username_with_metrics};
 use crate::client::mqtt311::settings::{DEFAULT_KEEP_ALIVE_SECS, DEFAULT_PING_TIMEOUT_NS};
 use crate::client::mqtt311::{PacketIds, Settings, State};
 use crate::codec::{QoS, Will, topic, utf8};
+use crate::connection::mqtt311_protocol::Mqtt311Command;
+use crate::connection::{Command, Endpoint, Handle};
 use crate::ffi::common::byte_buf::{aws_byte_cursor, cursor_bytes};
 use crate::ffi::common::error::aws_common_error::{
     AWS_ERROR_INVALID_STATE, AWS_ERROR_UNSUPPORTED_OPERATION,
@@ -48,10 +50,8 @@ use crate::ffi::mqtt::client_types::*;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::{aws_mqtt_iot_metrics, aws_mqtt_qos_raw, iot_metrics};
 use crate::ffi::mqtt::websocket_hooks::CHooks;
-use crate::runtime::connection_driver::{Command, Endpoint, Handle};
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::lock::lock;
-use crate::runtime::mqtt311_protocol::Mqtt311Command;
 use crate::transport::websocket::WebSocketHooks;
 use bytes::Bytes;
 use std::ffi::{c_int, c_void};

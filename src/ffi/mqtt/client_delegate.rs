@@ -4,6 +4,8 @@
 
 use crate::client::mqtt311::{Engine, Event, Failure, Outcome};
 use crate::codec::QoS;
+use crate::connection::mqtt311_protocol::Mqtt311Command;
+use crate::connection::{Command, Delegate};
 use crate::ffi::common::array_list::aws_array_list;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::mqtt::client_connection::{Callbacks, Destroy, aws_mqtt_client_connection};
@@ -15,8 +17,7 @@ use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::{
     aws_mqtt_connect_return_code, aws_mqtt_qos, aws_mqtt_userdata_cleanup_fn,
 };
-use crate::runtime::connection_driver::{Command, Delegate};
-use crate::runtime::mqtt311_protocol::Mqtt311Command;
+use std::collections::VecDeque;
 use std::ffi::{c_int, c_void};
 use std::ptr;
 use std::sync::atomic::Ordering::Relaxed;
@@ -204,7 +205,14 @@ impl CDelegate {
         self.connection.cast_mut()
     }
 
-    fn complete(&self, id: u16, token: OpToken, outcome: Outcome, engine: &CEngine) {
+    /// Completes an operation; `resubscribed` is the filters and QoS of a resubscribe's topics.
+    fn complete(
+        &self,
+        id: u16,
+        token: OpToken,
+        outcome: Outcome,
+        resubscribed: Option<Vec<(String, QoS)>>,
+    ) {
         let conn = self.connection();
         conn.finish_operation(id, token.size);
         let error = match &outcome {
@@ -252,10 +260,7 @@ impl CDelegate {
                 }
                 Completion::Resubscribe(callback) => {
                     if let Some(f) = callback.function {
-                        let mut filters: Vec<(String, QoS)> = Vec::new();
-                        engine.for_each_subscription(|filter, s| {
-                            filters.push((filter.to_string(), s.qos))
-                        });
+                        let filters = resubscribed.unwrap_or_default();
                         let subs = filters
                             .iter()
                             .enumerate()
@@ -275,12 +280,55 @@ impl CDelegate {
     }
 }
 
+/// What delivering a batch of events needs of the engine, taken in order while it is locked.
+#[derive(Default)]
+pub struct Prepared {
+    /// For each message, the publish handlers of the subscriptions it matches, then `None`.
+    handlers: VecDeque<Option<Callback<aws_mqtt_client_publish_received_fn>>>,
+    /// For each resubscribe's completion, its topics.
+    resubscribed: VecDeque<Vec<(String, QoS)>>,
+}
+
+// SAFETY: the user data pointers go back to the user on the loop thread, as in `SubHandler`.
+unsafe impl Send for Prepared {}
+
 impl Delegate<CEngine> for CDelegate {
+    type Context = Prepared;
+
     fn take_commands(&mut self, into: &mut Vec<CCommand>) {
         self.connection().take_commands(into);
     }
 
-    fn deliver(&mut self, event: Event<OpToken>, engine: &mut CEngine) {
+    fn prepare(&mut self, event: &Event<OpToken>, engine: &CEngine, prepared: &mut Prepared) {
+        match event {
+            Event::Message(publish) => {
+                engine.for_each_subscriber(&publish.topic, |s| {
+                    if let Some(function) = s.handler.on_publish {
+                        prepared.handlers.push_back(Some(Callback {
+                            function: Some(function),
+                            user_data: s.handler.user_data,
+                        }));
+                    }
+                });
+                prepared.handlers.push_back(None);
+            }
+            Event::Complete { token, .. }
+                if matches!(token.completion, Completion::Resubscribe(_)) =>
+            {
+                let mut filters = Vec::new();
+                engine.for_each_subscription(|filter, s| filters.push((filter.to_string(), s.qos)));
+                prepared.resubscribed.push_back(filters);
+            }
+            _ => {}
+        }
+    }
+
+    fn deliver(
+        &mut self,
+        event: Event<OpToken>,
+        prepared: &mut Prepared,
+        _engine: &mut Vec<Mqtt311Command<OpToken, SubHandler>>,
+    ) {
         let conn = self.connection();
         let c = self.c_ptr();
         let callbacks = conn.callbacks(&mut self.callbacks);
@@ -354,13 +402,19 @@ impl Delegate<CEngine> for CDelegate {
                         f(c, ptr::null_mut(), cb.user_data);
                     }
                 }
-                Event::Complete { id, token, outcome } => self.complete(id, token, outcome, engine),
+                Event::Complete { id, token, outcome } => {
+                    let resubscribed = match token.completion {
+                        Completion::Resubscribe(_) => prepared.resubscribed.pop_front(),
+                        _ => None,
+                    };
+                    self.complete(id, token, outcome, resubscribed)
+                }
                 Event::Message(publish) => {
                     let topic = cursor(publish.topic.as_bytes());
                     let payload = cursor(&publish.payload);
                     let qos = c_qos(publish.qos);
-                    engine.for_each_subscriber(&publish.topic, |s| {
-                        if let Some(f) = s.handler.on_publish {
+                    while let Some(Some(handler)) = prepared.handlers.pop_front() {
+                        if let Some(f) = handler.function {
                             f(
                                 c,
                                 &topic,
@@ -368,10 +422,10 @@ impl Delegate<CEngine> for CDelegate {
                                 publish.dup,
                                 qos,
                                 publish.retain,
-                                s.handler.user_data,
+                                handler.user_data,
                             );
                         }
-                    });
+                    }
                     let cb = callbacks.on_any_publish;
                     if let Some(f) = cb.function {
                         f(

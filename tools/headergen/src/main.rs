@@ -1,6 +1,7 @@
-//! Generates the public C headers under `include/aws/` from the Rust sources under `src/ffi/`.
+//! Generates the public C headers under `include/aws/` from the Rust sources under `src/ffi/`
+//! (and the error codes and log subjects under `src/error/` and `src/log/`).
 //!
-//! A Rust file under `src/ffi/` whose module comment starts with a header path,
+//! A Rust file under `src/ffi/`, `src/error/` or `src/log/` whose module comment starts with a header path,
 //! ``//! `aws/common/byte_buf.h`: ...``, contributes its declarations to that header under
 //! `include/`; several files may make up one header. Files without such a first line (module
 //! plumbing, helpers) make none. cbindgen writes the declarations; this program tells it, per
@@ -84,10 +85,13 @@ fn main() {
     }
 }
 
-/// The headers the sources under `src/ffi/` declare, each with its files in path order.
+/// The headers the sources under `src/error/`, `src/log/` and `src/ffi/` declare, each with its files in path order.
 fn collect_units(root: &Path) -> Vec<Unit> {
     let declared = Regex::new(r"^//! `(aws/[\w/]+\.h)`").unwrap();
     let mut files = Vec::new();
+    // The error codes live below every layer (`src/error`); the rest of the C API in `src/ffi`.
+    walk(&root.join("src/error"), &mut files);
+    walk(&root.join("src/log"), &mut files);
     walk(&root.join("src/ffi"), &mut files);
     files.sort();
     let mut units: BTreeMap<String, Unit> = BTreeMap::new();

@@ -13,6 +13,8 @@
 //! holds a reference to.
 
 use crate::client::mqtt5::{Engine, Statistics, UserDisconnect};
+use crate::connection::mqtt5_protocol::Mqtt5Command;
+use crate::connection::{Command, Handle};
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::guard::{self, Error, Result};
 use crate::ffi::io::channel_bootstrap::connector_of;
@@ -24,10 +26,8 @@ use crate::ffi::mqtt::v5::client_options::ClientOptions;
 use crate::ffi::mqtt::v5::mqtt5_client::*;
 use crate::ffi::mqtt::v5::mqtt5_views::aws_mqtt5_packet_disconnect_view;
 use crate::ffi::mqtt::v5::packets_from_views::disconnect_from_view;
-use crate::runtime::connection_driver::{Command, Handle};
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::lock::lock;
-use crate::runtime::mqtt5_protocol::Mqtt5Command;
 use std::ffi::c_int;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};

@@ -5,6 +5,8 @@
 
 use crate::client::mqtt5::{Completion, Engine, Error, Event, ManualAckResult, Negotiated};
 use crate::codec::{Connack, Disconnect, PubAck, Publish, QoS};
+use crate::connection::mqtt5_protocol::Mqtt5Command;
+use crate::connection::{Command, Delegate};
 use crate::ffi::common::byte_buf::aws_byte_buf;
 use crate::ffi::mqtt::client_delegate::Callback;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
@@ -18,8 +20,7 @@ use crate::ffi::mqtt::v5::views_of_packets::{
     with_connack_view, with_disconnect_view, with_puback_view, with_publish_view, with_suback_view,
     with_unsuback_view,
 };
-use crate::runtime::connection_driver::{Command, Delegate};
-use crate::runtime::mqtt5_protocol::Mqtt5Command;
+use std::collections::VecDeque;
 use std::ffi::{c_int, c_void};
 use std::ptr;
 
@@ -148,8 +149,14 @@ impl C5Delegate {
     }
 
     /// Offers a publish to the listeners, then to the client's handler; holds its
-    /// acknowledgement if a callback acquired it.
-    fn publish(&mut self, publish: Publish, engine: &mut C5Engine) {
+    /// acknowledgement if a callback acquired it. `held` is the control id of an
+    /// acknowledgement of the same packet id already held.
+    fn publish(
+        &mut self,
+        publish: Publish,
+        held: Option<u64>,
+        engine: &mut Vec<Mqtt5Command<OpToken>>,
+    ) {
         self.refresh_listeners();
         let client = self.client();
         let handler = client.publish_handler();
@@ -158,7 +165,7 @@ impl C5Delegate {
         client.begin_delivery(Delivery {
             packet_id,
             acknowledged,
-            control_id: engine.held_ack(packet_id),
+            control_id: held,
             acquired: false,
         });
         with_publish_view(&publish, |view| {
@@ -182,7 +189,7 @@ impl C5Delegate {
         }) = client.end_delivery()
             && acknowledged
         {
-            engine.hold_ack(packet_id, control_id);
+            engine.push(Mqtt5Command::HoldAck(packet_id, control_id));
         }
     }
 
@@ -307,11 +314,25 @@ fn c_settings(settings: &Negotiated) -> aws_mqtt5_negotiated_settings {
 }
 
 impl Delegate<C5Engine> for C5Delegate {
+    /// For each publish, in order, the control id of its acknowledgement if one is held.
+    type Context = VecDeque<Option<u64>>;
+
     fn take_commands(&mut self, into: &mut Vec<C5Command>) {
         self.client().take_commands(into);
     }
 
-    fn deliver(&mut self, event: Event<OpToken>, engine: &mut C5Engine) {
+    fn prepare(&mut self, event: &Event<OpToken>, engine: &C5Engine, held: &mut Self::Context) {
+        if let Event::Publish(publish) = event {
+            held.push_back(engine.held_ack(publish.packet_id));
+        }
+    }
+
+    fn deliver(
+        &mut self,
+        event: Event<OpToken>,
+        held: &mut Self::Context,
+        engine: &mut Vec<Mqtt5Command<OpToken>>,
+    ) {
         use aws_mqtt5_client_lifecycle_event_type::*;
         match event {
             Event::AttemptingConnect => {
@@ -340,7 +361,10 @@ impl Delegate<C5Engine> for C5Delegate {
             ),
             Event::Stopped => self.lifecycle(AWS_MQTT5_CLET_STOPPED, None, None, None, None),
             Event::Terminated => self.client().schedule_finish(),
-            Event::Publish(publish) => self.publish(publish, engine),
+            Event::Publish(publish) => {
+                let held = held.pop_front().flatten();
+                self.publish(publish, held, engine)
+            }
             Event::Complete { token, completion } => Self::complete(token, completion),
             Event::ManualAck { token, result } => match token {
                 OpToken::ManualAck(cb) => manual_ack(cb, result),

@@ -13,6 +13,7 @@
 
 use crate::client::mqtt5::Request;
 use crate::codec::Packet;
+use crate::connection::mqtt5_protocol::Mqtt5Command;
 use crate::ffi::guard::{self, Error};
 use crate::ffi::mqtt::client_delegate::Callback;
 use crate::ffi::mqtt::v5::client::{aws_mqtt5_client, client_of};
@@ -25,7 +26,6 @@ use crate::ffi::mqtt::v5::mqtt5_views::{
 use crate::ffi::mqtt::v5::packets_from_views::{
     publish_from_view, subscribe_from_view, unsubscribe_from_view,
 };
-use crate::runtime::mqtt5_protocol::Mqtt5Command;
 use std::ffi::c_int;
 
 /// Completion options of an acknowledged operation: a callback, its data, an ACK timeout.

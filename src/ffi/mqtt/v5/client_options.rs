@@ -16,6 +16,7 @@ use crate::client::mqtt5::settings::{
     DEFAULT_TOPIC_ALIAS_CACHE_SIZE,
 };
 use crate::client::mqtt5::{OfflineQueuePolicy, OutboundAliasing, SessionBehavior, Settings};
+use crate::connection::Endpoint;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::common::error::aws_common_error::AWS_ERROR_UNSUPPORTED_OPERATION;
 use crate::ffi::guard::{self, Error, INVALID_ARGUMENT, Result};
@@ -32,7 +33,6 @@ use crate::ffi::mqtt::mqtt::iot_metrics;
 use crate::ffi::mqtt::v5::mqtt5_client::*;
 use crate::ffi::mqtt::v5::packets_from_views::connect_from_view;
 use crate::ffi::mqtt::websocket_hooks::CHooks;
-use crate::runtime::connection_driver::Endpoint;
 use crate::transport::http_proxy::ProxySettings;
 use crate::transport::socket_options::{SocketDomain, SocketOptions, SocketType};
 use crate::transport::tls::TlsConnectionSettings;

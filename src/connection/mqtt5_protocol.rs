@@ -1,7 +1,7 @@
 //! The MQTT 5 client engine as a [`Protocol`] the connection driver runs.
 
 use crate::client::mqtt5::{Engine, Event, Request, UserDisconnect};
-use crate::runtime::connection_driver::{Protocol, forward_protocol_methods};
+use crate::connection::protocol::{Protocol, forward_protocol_methods};
 
 /// What the MQTT 5 API asks of the loop.
 // Submissions (publishes) are the common command: see `Request`.
@@ -17,6 +17,9 @@ pub enum Mqtt5Command<T> {
     Submit(Request, T, u32),
     /// `aws_mqtt5_client_invoke_publish_acknowledgement`.
     ReleaseAck(u64, T),
+    /// A callback acquired the acknowledgement of the publish it was given (packet id,
+    /// control id): it goes out only on `ReleaseAck`. Sent while the publish is delivered.
+    HoldAck(u16, u64),
 }
 
 impl<T: Send + 'static> Protocol for Engine<T> {
@@ -30,6 +33,7 @@ impl<T: Send + 'static> Protocol for Engine<T> {
             Mqtt5Command::Terminate => self.terminate(),
             Mqtt5Command::Submit(request, token, timeout) => self.submit(request, token, timeout),
             Mqtt5Command::ReleaseAck(control_id, token) => self.release_ack(control_id, token),
+            Mqtt5Command::HoldAck(packet_id, control_id) => self.hold_ack(packet_id, control_id),
         }
     }
     fn transport_closed(&mut self, now: u64, error: Option<i32>) {

@@ -1,7 +1,7 @@
 //! The MQTT 3.1.1 connection engine as a [`Protocol`] the connection driver runs.
 
 use crate::client::mqtt311::{Engine, Event, Failure, Request, Settings};
-use crate::runtime::connection_driver::{Protocol, forward_protocol_methods};
+use crate::connection::protocol::{Protocol, forward_protocol_methods};
 
 /// What the 3.1.1 API asks of the loop.
 // Submissions (publishes) are the common command: see `Request`.

@@ -1,4 +1,4 @@
-//! `aws/io/logging.h`: the log subjects of aws-c-io. Their names are in `ffi::log_subjects`.
+//! `aws/io/logging.h`: the log subjects of aws-c-io.
 
 /// The log subjects of aws-c-io (1024 to 2047).
 #[repr(C)]

@@ -2,10 +2,7 @@
 //! description and library, built once from the error enums (their doc comments are the
 //! descriptions) for `aws_error_str` and its siblings.
 
-use crate::ffi::common::error::aws_common_error;
-use crate::ffi::http::http::aws_http_errors;
-use crate::ffi::io::io::aws_io_errors;
-use crate::ffi::mqtt::mqtt::aws_mqtt_error;
+use crate::error::{aws_common_error, aws_http_errors, aws_io_errors, aws_mqtt_error};
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString, c_int};
 use std::sync::OnceLock;

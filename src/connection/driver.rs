@@ -1,0 +1,459 @@
+//! Runs a sans-IO client engine (a [`Protocol`]) on one event loop: opens the transport it asks
+//! for (see `stack.rs`), feeds it received bytes and timer ticks, writes what it has to send,
+//! and hands its events to a [`Delegate`] (the C API).
+//!
+//! Everything here runs on the loop thread. The driver's lock is taken only there, never by an
+//! API call (API calls queue commands with the delegate and wake the loop), and it is released
+//! before any event is delivered: each step runs under the lock, takes the engine's events and
+//! what delivering them needs, unlocks, runs the user's callbacks, then locks again for what
+//! those callbacks asked of the engine. A callback may therefore call any API function,
+//! release of the last reference included.
+
+use crate::client::Action;
+use crate::connection::protocol::{Command, Delegate, Protocol};
+use crate::connection::stack::{Endpoint, layer};
+use crate::error::aws_common_error::AWS_ERROR_INVALID_STATE;
+use crate::runtime::event_loop::EventLoop;
+use crate::runtime::lock::lock;
+use crate::runtime::timer_heap::TimerId;
+use crate::transport::http_request::HttpRequest;
+use crate::transport::stream::{Transport, error_code};
+use std::io;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The most bytes encoded ahead of the socket (the bounded write buffer).
+const WRITE_CHUNK: usize = 64 * 1024;
+/// How much one read takes.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// What delivers events: the delegate with its buffers. It leaves the driver while it runs the
+/// user's callbacks (the driver is unlocked then) and comes back afterwards.
+struct Courier<P: Protocol, D: Delegate<P>> {
+    delegate: D,
+    events: Vec<P::Event>,
+    context: D::Context,
+    engine_commands: Vec<P::Command>,
+}
+
+struct Driver<P: Protocol, D: Delegate<P>> {
+    engine: P,
+    /// `None` only while events are being delivered (unlocked, on this loop's thread).
+    courier: Option<Courier<P, D>>,
+    event_loop: EventLoop,
+    endpoint: Option<Endpoint>,
+    transport: Option<Box<dyn Transport>>,
+    token: Option<mio::Token>,
+    interest: mio::Interest,
+    /// Counts open attempts, so the result of an abandoned one is recognised.
+    attempt: u64,
+    out: Vec<u8>,
+    written: usize,
+    read_buf: Vec<u8>,
+    timer: Option<(TimerId, u64)>,
+    commands: Vec<Command<P::Command>>,
+    destroyed: bool,
+}
+
+/// A running connection driver; cloning shares it.
+pub struct Handle<P: Protocol, D: Delegate<P>>(Arc<Mutex<Driver<P, D>>>);
+
+impl<P: Protocol, D: Delegate<P>> Clone for Handle<P, D> {
+    fn clone(&self) -> Self {
+        Handle(Arc::clone(&self.0))
+    }
+}
+
+type Guard<'a, P, D> = MutexGuard<'a, Driver<P, D>>;
+
+impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
+    /// A driver for `engine` (not connected) on `event_loop`.
+    pub fn new(event_loop: EventLoop, engine: P, delegate: D) -> Self {
+        Handle(Arc::new(Mutex::new(Driver {
+            engine,
+            courier: Some(Courier {
+                delegate,
+                events: Vec::new(),
+                context: D::Context::default(),
+                engine_commands: Vec::new(),
+            }),
+            event_loop,
+            endpoint: None,
+            transport: None,
+            token: None,
+            interest: mio::Interest::READABLE,
+            attempt: 0,
+            out: Vec::new(),
+            written: 0,
+            read_buf: vec![0; READ_CHUNK],
+            timer: None,
+            commands: Vec::new(),
+            destroyed: false,
+        })))
+    }
+
+    /// Takes the delegate's queued commands and runs them; schedule this on the loop when the
+    /// delegate queues commands.
+    pub fn wake(&self) {
+        let mut guard = lock(&self.0);
+        if guard.destroyed {
+            return;
+        }
+        let d = &mut *guard;
+        let mut commands = std::mem::take(&mut d.commands);
+        if let Some(courier) = d.courier.as_mut() {
+            courier.delegate.take_commands(&mut commands);
+        }
+        for command in commands.drain(..) {
+            match command {
+                Command::Endpoint(endpoint) => d.endpoint = Some(*endpoint),
+                Command::Protocol(command) => d.engine.apply(command),
+            }
+        }
+        d.commands = commands;
+        self.pump(guard);
+    }
+
+    /// The connection is going away (on the loop thread, once disconnected): every unfinished
+    /// operation fails, every subscription is dropped, and the driver stops.
+    pub fn shut_down(&self) {
+        let mut d = lock(&self.0);
+        if d.destroyed {
+            return;
+        }
+        d.destroyed = true;
+        d.engine.shut_down();
+        self.drop_transport(&mut d);
+        if let Some((id, _)) = d.timer.take() {
+            d.event_loop.cancel(id);
+        }
+        let mut d = self.deliver_events(d);
+        let Driver {
+            engine, courier, ..
+        } = &mut *d;
+        if let Some(courier) = courier.as_mut() {
+            courier.delegate.after_step(engine);
+        }
+    }
+
+    /// Performs the engine's actions, writes, delivers events and re-arms the timer until the
+    /// engine is quiet; returns with the lock released.
+    fn pump(&self, d: Guard<'_, P, D>) {
+        let mut d = d;
+        if d.destroyed {
+            return;
+        }
+        loop {
+            let mut progressed = false;
+            let now = d.event_loop.now_ns();
+            while let Some(action) = d.engine.poll_action() {
+                progressed = true;
+                match action {
+                    Action::Open => self.open(&mut d),
+                    Action::Close => {
+                        // Best effort: the DISCONNECT goes out if the socket takes it now.
+                        let _ = Self::write(&mut d, now);
+                        if let Some(t) = d.transport.as_mut() {
+                            let _ = t.shutdown();
+                            let _ = t.flush();
+                        }
+                        self.drop_transport(&mut d);
+                        d.engine.transport_closed(now, None);
+                    }
+                }
+            }
+            if let Err(e) = Self::write(&mut d, now) {
+                progressed = true;
+                self.drop_transport(&mut d);
+                d.engine.transport_closed(now, Some(error_code(&e)));
+            }
+            let (delivered, next) = self.deliver_some(d);
+            d = next;
+            if !(progressed || delivered) || d.destroyed {
+                break;
+            }
+        }
+        self.arm_timer(&mut d);
+        self.update_interest(&mut d);
+        let Driver {
+            engine, courier, ..
+        } = &mut *d;
+        if let Some(courier) = courier.as_mut() {
+            courier.delegate.after_step(engine);
+        }
+    }
+
+    /// Delivers the engine's events with the lock released, then applies what the callbacks
+    /// asked of the engine; returns the lock again.
+    fn deliver_events<'a>(&'a self, d: Guard<'a, P, D>) -> Guard<'a, P, D> {
+        self.deliver_some(d).1
+    }
+
+    /// [`deliver_events`](Self::deliver_events), saying whether there were any.
+    fn deliver_some<'a>(&'a self, mut d: Guard<'a, P, D>) -> (bool, Guard<'a, P, D>) {
+        // The courier is away only while a delivery runs further up this thread's stack
+        // (which no API call can cause: they all defer to the loop); it takes these events
+        // when it comes back.
+        let Some(mut courier) = d.courier.take() else {
+            return (false, d);
+        };
+        let Some(first) = d.engine.poll_event() else {
+            d.courier = Some(courier);
+            return (false, d);
+        };
+        // The delegate sees the engine's state first, so a callback finds the connection in
+        // the state its event reports (a disconnect from inside on_connection_complete finds
+        // it connected).
+        courier.delegate.after_step(&d.engine);
+        let mut next = Some(first);
+        while let Some(event) = next {
+            courier
+                .delegate
+                .prepare(&event, &d.engine, &mut courier.context);
+            courier.events.push(event);
+            next = d.engine.poll_event();
+        }
+        drop(d);
+        let Courier {
+            delegate,
+            events,
+            context,
+            engine_commands,
+        } = &mut courier;
+        for event in events.drain(..) {
+            delegate.deliver(event, context, engine_commands);
+        }
+        let mut d = lock(&self.0);
+        for command in courier.engine_commands.drain(..) {
+            d.engine.apply(command);
+        }
+        d.courier = Some(courier);
+        (true, d)
+    }
+
+    /// Writes what is buffered and what the engine has, until the transport would block.
+    fn write(d: &mut Driver<P, D>, now: u64) -> io::Result<()> {
+        let Some(transport) = d.transport.as_mut() else {
+            return Ok(());
+        };
+        loop {
+            if d.written == d.out.len() {
+                d.out.clear();
+                d.written = 0;
+                d.engine.poll_transmit(now, &mut d.out, WRITE_CHUNK);
+                if d.out.is_empty() {
+                    break;
+                }
+            }
+            match transport.write(&d.out[d.written..]) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => d.written += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        match transport.flush() {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn open(&self, d: &mut Driver<P, D>) {
+        d.attempt += 1;
+        let attempt = d.attempt;
+        let Some(endpoint) = d.endpoint.clone() else {
+            let now = d.event_loop.now_ns();
+            d.engine
+                .transport_closed(now, Some(AWS_ERROR_INVALID_STATE as i32));
+            return;
+        };
+        let Some(hooks) = endpoint.websocket.clone() else {
+            return self.dial(d.event_loop.clone(), attempt, endpoint, None);
+        };
+        // As upstream, the user's transform sees the upgrade request before anything connects;
+        // it may finish on any thread, and the attempt goes on on the loop.
+        let request = HttpRequest::mqtt_websocket_handshake(&endpoint.host);
+        let (this, event_loop) = (self.clone(), d.event_loop.clone());
+        hooks.transform(
+            request,
+            Box::new(move |result| {
+                let el = event_loop.clone();
+                event_loop.schedule_now(Box::new(move || match result {
+                    Err(code) => this.opened(attempt, Err(code)),
+                    Ok(request) => this.dial(el, attempt, endpoint, Some(request)),
+                }));
+            }),
+        );
+    }
+
+    /// Connects the socket of attempt `attempt` (to the proxy if there is one), then stacks the
+    /// layers above it; `upgrade` is the WebSocket request when the endpoint uses WebSockets.
+    fn dial(
+        &self,
+        event_loop: EventLoop,
+        attempt: u64,
+        endpoint: Endpoint,
+        upgrade: Option<HttpRequest>,
+    ) {
+        let this = self.clone();
+        let (host, port) = match &endpoint.proxy {
+            Some(proxy) => (proxy.host.clone(), proxy.port),
+            None => (endpoint.host.clone(), endpoint.port),
+        };
+        // The endpoint moves into the callback: what the connect itself needs is copied first.
+        let (connector, socket) = (endpoint.connector.clone(), endpoint.socket.clone());
+        let el = event_loop.clone();
+        connector.connect(
+            &event_loop,
+            &host,
+            port,
+            &socket,
+            Box::new(move |result| match result {
+                Err(code) => this.opened(attempt, Err(code)),
+                Ok(stream) => layer(
+                    el,
+                    endpoint,
+                    upgrade,
+                    Box::new(stream),
+                    Box::new(move |result| this.opened(attempt, result)),
+                ),
+            }),
+        );
+    }
+
+    /// The open attempt `attempt` finished.
+    fn opened(&self, attempt: u64, result: Result<Box<dyn Transport>, i32>) {
+        let mut d = lock(&self.0);
+        if d.destroyed || attempt != d.attempt {
+            return;
+        }
+        let now = d.event_loop.now_ns();
+        match result {
+            Err(code) => d.engine.transport_closed(now, Some(code)),
+            Ok(mut transport) => {
+                let weak = Arc::downgrade(&self.0);
+                let interest = transport.interest();
+                let registered = d.event_loop.register(
+                    transport.source(),
+                    interest,
+                    Box::new(move |_| {
+                        if let Some(inner) = weak.upgrade() {
+                            Handle(inner).on_ready();
+                        }
+                    }),
+                );
+                match registered {
+                    Ok(token) => {
+                        d.token = Some(token);
+                        d.interest = interest;
+                        d.transport = Some(transport);
+                        d.out.clear();
+                        d.written = 0;
+                        d.engine.transport_opened(now);
+                    }
+                    Err(e) => d.engine.transport_closed(now, Some(error_code(&e))),
+                }
+            }
+        }
+        self.pump(d);
+    }
+
+    /// Readiness on the transport: read all there is, delivering what each read brings, then
+    /// write.
+    fn on_ready(&self) {
+        let mut d = lock(&self.0);
+        loop {
+            let now = d.event_loop.now_ns();
+            let Driver {
+                engine,
+                transport,
+                read_buf,
+                ..
+            } = &mut *d;
+            let Some(transport) = transport.as_mut() else {
+                break;
+            };
+            match transport.read(read_buf) {
+                Ok(0) => {
+                    self.drop_transport(&mut d);
+                    d.engine.transport_closed(now, None);
+                    break;
+                }
+                Ok(n) => {
+                    engine.receive(now, &read_buf[..n]);
+                    // Deliver as we go: a burst of messages must not pile up as events.
+                    d = self.deliver_events(d);
+                    if d.engine.has_actions() {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.drop_transport(&mut d);
+                    d.engine.transport_closed(now, Some(error_code(&e)));
+                    break;
+                }
+            }
+        }
+        self.pump(d);
+    }
+
+    fn on_timer(&self) {
+        let mut d = lock(&self.0);
+        if d.destroyed {
+            return;
+        }
+        d.timer = None;
+        let now = d.event_loop.now_ns();
+        d.engine.on_timer(now);
+        self.pump(d);
+    }
+
+    fn arm_timer(&self, d: &mut Driver<P, D>) {
+        let wanted = d.engine.next_deadline();
+        if d.timer.map(|(_, at)| at) == wanted {
+            return;
+        }
+        if let Some((id, _)) = d.timer.take() {
+            d.event_loop.cancel(id);
+        }
+        if let Some(at) = wanted {
+            let weak = Arc::downgrade(&self.0);
+            let id = d.event_loop.schedule_at(
+                at,
+                Box::new(move || {
+                    if let Some(inner) = weak.upgrade() {
+                        Handle(inner).on_timer();
+                    }
+                }),
+            );
+            d.timer = Some((id, at));
+        }
+    }
+
+    fn update_interest(&self, d: &mut Driver<P, D>) {
+        let (Some(transport), Some(token)) = (d.transport.as_mut(), d.token) else {
+            return;
+        };
+        let mut interest = transport.interest();
+        if d.written < d.out.len() {
+            interest |= mio::Interest::WRITABLE;
+        }
+        if interest != d.interest {
+            d.interest = interest;
+            let _ = d.event_loop.reregister(transport.source(), token, interest);
+        }
+    }
+
+    fn drop_transport(&self, d: &mut Driver<P, D>) {
+        if let Some(mut transport) = d.transport.take()
+            && let Some(token) = d.token.take()
+        {
+            let _ = d.event_loop.deregister(transport.source(), token);
+        }
+        d.out.clear();
+        d.written = 0;
+    }
+}
