@@ -1,10 +1,10 @@
 //! `aws/mqtt/client.h`: the MQTT 3.1.1 connection object: its life (new, acquire, release,
-//! termination), its configuration (will, login, backoff, handlers, metrics), connect,
-//! disconnect and statistics. The operations are in `client_operations.rs`.
+//! termination, on the handle life cycle of `handle.rs`), connect, disconnect and statistics.
+//! The settings are in `client_settings.rs`, the operations in `client_operations.rs`.
 //!
 //! A connection lives on one loop of its client's bootstrap. API calls check their arguments
 //! and the state, copy what they were lent, queue a command and wake the loop; the engine runs
-//! there (see `runtime/mqtt311_driver.rs`) and the callbacks run there, with no lock held, so a
+//! there (see `connection/driver.rs`) and the callbacks run there, with no lock held, so a
 //! callback may call any function here (release included).
 //!
 //! Differences from upstream:
@@ -35,9 +35,7 @@ use crate::ffi::common::error::aws_common_error::{
     AWS_ERROR_INVALID_STATE, AWS_ERROR_UNSUPPORTED_OPERATION,
 };
 use crate::ffi::guard::{self, Error, INVALID_ARGUMENT, Result};
-use crate::ffi::http::proxy::{aws_http_proxy_options, proxy_settings};
 use crate::ffi::io::channel_bootstrap::{Connector, connector_of};
-use crate::ffi::io::host_resolver::{aws_host_resolution_config, resolution_config};
 use crate::ffi::io::socket::socket_options;
 use crate::ffi::io::tls_connection_options::connection_settings;
 use crate::ffi::mqtt::client::{
@@ -47,16 +45,15 @@ use crate::ffi::mqtt::client_delegate::{
     CCommand, CDelegate, CEngine, Callback, OpToken, SubHandler,
 };
 use crate::ffi::mqtt::client_types::*;
+use crate::ffi::mqtt::handle::{self, Life, Object};
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
-use crate::ffi::mqtt::mqtt::{aws_mqtt_iot_metrics, aws_mqtt_qos_raw, iot_metrics};
-use crate::ffi::mqtt::websocket_hooks::CHooks;
-use crate::runtime::event_loop::EventLoop;
+use crate::ffi::mqtt::mqtt::aws_mqtt_qos_raw;
 use crate::runtime::lock::lock;
 use crate::transport::websocket::WebSocketHooks;
 use bytes::Bytes;
 use std::ffi::{c_int, c_void};
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The connection-level callbacks the setters install.
@@ -73,17 +70,17 @@ pub(crate) struct Callbacks {
 
 /// What the next CONNECT carries besides `connect`'s options.
 #[derive(Clone, Default)]
-struct Config {
-    will: Option<Will>,
-    username: Option<String>,
-    password: Option<Bytes>,
-    metrics: Option<IotMetrics>,
-    reconnect_secs: Option<(u64, u64)>,
-    resolution: Option<crate::runtime::host_resolver::ResolutionConfig>,
+pub(super) struct Config {
+    pub(super) will: Option<Will>,
+    pub(super) username: Option<String>,
+    pub(super) password: Option<Bytes>,
+    pub(super) metrics: Option<IotMetrics>,
+    pub(super) reconnect_secs: Option<(u64, u64)>,
+    pub(super) resolution: Option<crate::runtime::host_resolver::ResolutionConfig>,
     /// The HTTP proxy later connections tunnel through.
-    proxy: Option<crate::transport::http_proxy::ProxySettings>,
+    pub(super) proxy: Option<crate::transport::http_proxy::ProxySettings>,
     /// MQTT over WebSocket, with the user's transform and validator.
-    websocket: Option<Arc<dyn WebSocketHooks>>,
+    pub(super) websocket: Option<Arc<dyn WebSocketHooks>>,
 }
 
 impl Config {
@@ -128,15 +125,14 @@ pub(crate) enum Destroy {
 }
 
 /// What API calls and the loop share, behind one lock.
-struct Synced {
+pub(super) struct Synced {
     /// The state as the API sees it: set by lifecycle calls at once, then by the loop.
-    state: State,
+    pub(super) state: State,
     /// A lifecycle command is queued: the loop's view is stale until it runs.
     lifecycle_pending: bool,
     ids: PacketIds,
-    commands: Vec<CCommand>,
     config: Config,
-    callbacks: Callbacks,
+    pub(super) callbacks: Callbacks,
     on_connection_complete: Callback<aws_mqtt_client_on_connection_complete_fn>,
     on_disconnect: Callback<aws_mqtt_client_on_disconnect_fn>,
     destroy: Destroy,
@@ -153,18 +149,44 @@ pub(crate) struct Stats {
 
 /// An MQTT 3.1.1 connection. Opaque.
 pub struct aws_mqtt_client_connection {
+    life: Life<aws_mqtt_client_connection>,
     client: *mut aws_mqtt_client,
-    refs: AtomicUsize,
-    event_loop: EventLoop,
     connector: Connector,
+    /// Taken before the commands' lock when both are (see `push`).
     synced: Mutex<Synced>,
-    wake_scheduled: AtomicBool,
     /// Bumped by every callback setter (see `callbacks`).
-    callbacks_version: AtomicU64,
+    pub(super) callbacks_version: AtomicU64,
     pub(crate) stats: Stats,
-    driver: Handle<CEngine, CDelegate>,
-    /// The connection's own reference while it is being destroyed.
-    finishing: Mutex<Option<Arc<aws_mqtt_client_connection>>>,
+}
+
+impl Object for aws_mqtt_client_connection {
+    type Engine = CEngine;
+    type Delegate = CDelegate;
+
+    fn life(&self) -> &Life<Self> {
+        &self.life
+    }
+
+    fn farewell(&self) -> Box<dyn FnOnce()> {
+        crate::aws_log!(
+            AWS_LL_DEBUG,
+            AWS_LS_MQTT_CLIENT,
+            "id={:p}: Destroying connection",
+            self
+        );
+        let termination = self.synced().callbacks.on_termination;
+        let client = self.client;
+        Box::new(move || {
+            // SAFETY: the reference `aws_mqtt_client_connection_new` took; then the user's
+            // termination handler with its data.
+            unsafe {
+                aws_mqtt_client_release(client);
+                if let Some(f) = termination.function {
+                    f(termination.user_data);
+                }
+            }
+        })
+    }
 }
 
 // SAFETY: the client pointer is only passed to thread-safe client functions; everything mutable
@@ -174,25 +196,26 @@ unsafe impl Send for aws_mqtt_client_connection {}
 unsafe impl Sync for aws_mqtt_client_connection {}
 
 impl aws_mqtt_client_connection {
-    fn synced(&self) -> MutexGuard<'_, Synced> {
+    pub(super) fn synced(&self) -> MutexGuard<'_, Synced> {
         lock(&self.synced)
     }
 
     /// Makes sure the loop runs the queued commands soon.
     fn wake(&self) {
-        if !self.wake_scheduled.swap(true, Relaxed) {
-            let driver = self.driver.clone();
-            self.event_loop
-                .schedule_now(Box::new(move || driver.wake()));
-        }
+        self.life.wake();
+    }
+
+    /// Queues `command`; the caller holds the synced state, so the loop sees the command and
+    /// the state change it goes with together (see `take_commands`).
+    fn push(&self, _state: &mut Synced, command: CCommand) {
+        self.life.push(command);
     }
 
     /// The loop takes the queued commands (see `CDelegate::take_commands`).
     pub(crate) fn take_commands(&self, into: &mut Vec<CCommand>) {
-        self.wake_scheduled.store(false, Relaxed);
         let mut s = self.synced();
         s.lifecycle_pending = false;
-        into.append(&mut s.commands);
+        self.life.take_commands(into);
     }
 
     /// The connection-level callbacks, refreshed into `cache` only when a setter changed them
@@ -243,8 +266,7 @@ impl aws_mqtt_client_connection {
                 s.state = State::Disconnecting;
                 s.lifecycle_pending = true;
                 s.on_disconnect = Callback::default();
-                s.commands
-                    .push(Command::Protocol(Mqtt311Command::Disconnect));
+                self.push(s, Command::Protocol(Mqtt311Command::Disconnect));
                 self.wake();
                 s.destroy = Destroy::Disconnect;
                 Destroy::Disconnect
@@ -256,29 +278,7 @@ impl aws_mqtt_client_connection {
     /// Schedules the end: the driver fails what is left, the memory goes, the client is
     /// released, and the termination handler runs.
     pub(crate) fn schedule_finish(&self) {
-        let Some(this) = lock(&self.finishing).take() else {
-            return;
-        };
-        self.event_loop.schedule_now(Box::new(move || {
-            this.driver.shut_down();
-            let termination = this.synced().callbacks.on_termination;
-            let client = this.client;
-            crate::aws_log!(
-                AWS_LL_DEBUG,
-                AWS_LS_MQTT_CLIENT,
-                "id={:p}: Destroying connection",
-                Arc::as_ptr(&this)
-            );
-            drop(this);
-            // SAFETY: the reference `aws_mqtt_client_connection_new` took; then the user's
-            // termination handler with its data.
-            unsafe {
-                aws_mqtt_client_release(client);
-                if let Some(f) = termination.function {
-                    f(termination.user_data);
-                }
-            }
-        }));
+        self.life.schedule_finish();
     }
 
     /// Fails with `AWS_ERROR_INVALID_STATE` unless the state allows configuration (upstream:
@@ -291,16 +291,17 @@ impl aws_mqtt_client_connection {
     }
 
     /// Changes the configuration; when connected, the engine's next reconnect uses it too.
-    fn reconfigure(&self, change: impl FnOnce(&mut Config)) -> Result<()> {
+    pub(super) fn reconfigure(&self, change: impl FnOnce(&mut Config)) -> Result<()> {
         let mut s = self.synced();
         Self::configurable(&s)?;
         change(&mut s.config);
         if s.state == State::Connected {
             let config = s.config.clone();
-            s.commands
-                .push(Command::Protocol(Mqtt311Command::Reconfigure(Box::new(
-                    move |settings| config.apply(settings),
-                ))));
+            let change = Box::new(move |settings: &mut Settings| config.apply(settings));
+            self.push(
+                &mut s,
+                Command::Protocol(Mqtt311Command::Reconfigure(change)),
+            );
             drop(s);
             self.wake();
         }
@@ -308,7 +309,7 @@ impl aws_mqtt_client_connection {
     }
 
     /// Changes a connection-level callback.
-    fn set_callbacks(&self, change: impl FnOnce(&mut Callbacks)) -> Result<()> {
+    pub(super) fn set_callbacks(&self, change: impl FnOnce(&mut Callbacks)) -> Result<()> {
         let mut s = self.synced();
         Self::configurable(&s)?;
         change(&mut s.callbacks);
@@ -340,9 +341,10 @@ impl aws_mqtt_client_connection {
         let size = token.size;
         self.stats.incomplete_count.fetch_add(1, Relaxed);
         self.stats.incomplete_size.fetch_add(size, Relaxed);
-        s.commands.push(Command::Protocol(Mqtt311Command::Submit(
-            id, request, token,
-        )));
+        self.push(
+            &mut s,
+            Command::Protocol(Mqtt311Command::Submit(id, request, token)),
+        );
         drop(s);
         self.wake();
         Ok(id)
@@ -370,35 +372,31 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
         // SAFETY: the caller holds a reference to a live client.
         let connector = unsafe { connector_of(bootstrap_of(client)?) }?;
         let event_loop = connector.next_loop();
-        let connection = Arc::new_cyclic(|weak| aws_mqtt_client_connection {
-            // SAFETY: as above; the connection holds this reference until it is destroyed.
-            client: unsafe { aws_mqtt_client_acquire(client) },
-            refs: AtomicUsize::new(1),
-            event_loop: event_loop.clone(),
-            connector,
-            synced: Mutex::new(Synced {
-                state: State::Disconnected,
-                lifecycle_pending: false,
-                ids: PacketIds::new(),
-                commands: Vec::new(),
-                config: Config::default(),
-                callbacks: Callbacks::default(),
-                on_connection_complete: Callback::default(),
-                on_disconnect: Callback::default(),
-                destroy: Destroy::No,
-            }),
-            wake_scheduled: AtomicBool::new(false),
-            callbacks_version: AtomicU64::new(0),
-            stats: Stats::default(),
-            driver: Handle::new(
-                event_loop,
-                CEngine::new(Settings::default()),
-                CDelegate {
-                    connection: weak.as_ptr(),
-                    callbacks: (0, Callbacks::default()),
-                },
-            ),
-            finishing: Mutex::new(None),
+        let connection = Arc::new_cyclic(|weak| {
+            let delegate = CDelegate {
+                connection: weak.as_ptr(),
+                callbacks: (0, Callbacks::default()),
+            };
+            let engine = CEngine::new(Settings::default());
+            let driver = Handle::new(event_loop.clone(), engine, delegate);
+            aws_mqtt_client_connection {
+                life: Life::new(event_loop, driver, Vec::new()),
+                // SAFETY: as above; the connection holds this reference until it is destroyed.
+                client: unsafe { aws_mqtt_client_acquire(client) },
+                connector,
+                synced: Mutex::new(Synced {
+                    state: State::Disconnected,
+                    lifecycle_pending: false,
+                    ids: PacketIds::new(),
+                    config: Config::default(),
+                    callbacks: Callbacks::default(),
+                    on_connection_complete: Callback::default(),
+                    on_disconnect: Callback::default(),
+                    destroy: Destroy::No,
+                }),
+                callbacks_version: AtomicU64::new(0),
+                stats: Stats::default(),
+            }
         });
         let pointer = Arc::into_raw(connection).cast_mut();
         crate::aws_log!(
@@ -416,17 +414,8 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
 pub unsafe extern "C" fn aws_mqtt_client_connection_acquire(
     connection: *mut aws_mqtt_client_connection,
 ) -> *mut aws_mqtt_client_connection {
-    guard::guard(std::ptr::null_mut(), || {
-        // SAFETY: the caller holds a reference, or passes NULL.
-        if let Some(c) = unsafe { connection.as_ref() } {
-            c.refs
-                .fetch_update(Relaxed, Relaxed, |n| {
-                    if n == 0 { None } else { n.checked_add(1) }
-                })
-                .map_err(|_| Error::from(AWS_ERROR_INVALID_STATE))?;
-        }
-        Ok(connection)
-    })
+    // SAFETY: the caller holds a reference, or passes NULL.
+    guard::ptr(|| unsafe { handle::acquire(connection) })
 }
 
 /// Drops a reference (NULL does nothing). After the last one the connection disconnects if
@@ -437,20 +426,10 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_release(
     connection: *mut aws_mqtt_client_connection,
 ) {
     guard::guard((), || {
-        // SAFETY: the caller holds a reference, or passes NULL.
-        let Some(c) = (unsafe { connection.as_ref() }) else {
+        // SAFETY: the caller gives up a reference it holds, or passes NULL.
+        let Some(c) = (unsafe { handle::release(connection) })? else {
             return Ok(());
         };
-        let previous = c
-            .refs
-            .fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1))
-            .map_err(|_| Error::from(AWS_ERROR_INVALID_STATE))?;
-        if previous != 1 {
-            return Ok(());
-        }
-        // SAFETY: the pointer came from `Arc::into_raw`; this was its last C reference.
-        let this = unsafe { Arc::from_raw(connection.cast_const()) };
-        *lock(&c.finishing) = Some(this);
         let mut s = c.synced();
         s.destroy = Destroy::Wait;
         let next = c.advance_destroy(&mut s);
@@ -500,270 +479,9 @@ pub(crate) fn qos_arg(qos: aws_mqtt_qos_raw) -> Result<QoS> {
 }
 
 /// MQTT UTF-8 text from a cursor (`AWS_ERROR_INVALID_ARGUMENT` otherwise).
-fn utf8_text(bytes: &[u8]) -> Result<String> {
+pub(super) fn utf8_text(bytes: &[u8]) -> Result<String> {
     utf8::validate(bytes).map_err(|_| INVALID_ARGUMENT)?;
     String::from_utf8(bytes.to_vec()).map_err(|_| INVALID_ARGUMENT)
-}
-
-/// Sets the will the next CONNECT carries. `AWS_ERROR_MQTT_INVALID_TOPIC`,
-/// `AWS_ERROR_MQTT_INVALID_QOS`, or `AWS_ERROR_INVALID_STATE` unless disconnected or connected.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_mqtt_client_connection_set_will(
-    connection: *mut aws_mqtt_client_connection,
-    topic: *const aws_byte_cursor,
-    qos: aws_mqtt_qos_raw,
-    retain: bool,
-    payload: *const aws_byte_cursor,
-) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller lends valid cursors and holds a reference to the connection.
-        unsafe {
-            let c = connection_of(connection)?;
-            let topic = topic_name(topic)?;
-            let qos = qos_arg(qos)?;
-            let will = Will {
-                topic,
-                payload: payload_copy(payload)?,
-                qos,
-                retain,
-                properties: Default::default(),
-            };
-            c.reconfigure(|config| config.will = Some(will))
-        }
-    })
-}
-
-/// Sets the user name (MQTT UTF-8) and password the next CONNECT carries; a NULL password
-/// clears it. `AWS_ERROR_INVALID_STATE` unless disconnected or connected.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_mqtt_client_connection_set_login(
-    connection: *mut aws_mqtt_client_connection,
-    username: *const aws_byte_cursor,
-    password: *const aws_byte_cursor,
-) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller lends valid cursors and holds a reference to the connection.
-        unsafe {
-            let c = connection_of(connection)?;
-            let username = utf8_text(cursor_bytes(username)?)?;
-            let password = if password.is_null() {
-                None
-            } else {
-                Some(Bytes::copy_from_slice(cursor_bytes(password)?))
-            };
-            c.reconfigure(|config| {
-                config.username = Some(username);
-                config.password = password;
-            })
-        }
-    })
-}
-
-/// Reconnect attempts start `min_timeout` seconds after a loss and double up to `max_timeout`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_mqtt_client_connection_set_reconnect_timeout(
-    connection: *mut aws_mqtt_client_connection,
-    min_timeout: u64,
-    max_timeout: u64,
-) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
-        c.reconfigure(|config| config.reconnect_secs = Some((min_timeout, max_timeout)))
-    })
-}
-
-/// Sets the handlers of every successful CONNACK and of a failed first attempt.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_mqtt_client_connection_set_connection_result_handlers(
-    connection: *mut aws_mqtt_client_connection,
-    on_connection_success: Option<aws_mqtt_client_on_connection_success_fn>,
-    on_connection_success_ud: *mut c_void,
-    on_connection_failure: Option<aws_mqtt_client_on_connection_failure_fn>,
-    on_connection_failure_ud: *mut c_void,
-) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
-        c.set_callbacks(|cb| {
-            cb.on_success = Callback {
-                function: on_connection_success,
-                user_data: on_connection_success_ud,
-            };
-            cb.on_failure = Callback {
-                function: on_connection_failure,
-                user_data: on_connection_failure_ud,
-            };
-        })
-    })
-}
-
-/// Sets the handlers of a lost connection and of its resumption.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_mqtt_client_connection_set_connection_interruption_handlers(
-    connection: *mut aws_mqtt_client_connection,
-    on_interrupted: Option<aws_mqtt_client_on_connection_interrupted_fn>,
-    on_interrupted_ud: *mut c_void,
-    on_resumed: Option<aws_mqtt_client_on_connection_resumed_fn>,
-    on_resumed_ud: *mut c_void,
-) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
-        c.set_callbacks(|cb| {
-            cb.on_interrupted = Callback {
-                function: on_interrupted,
-                user_data: on_interrupted_ud,
-            };
-            cb.on_resumed = Callback {
-                function: on_resumed,
-                user_data: on_resumed_ud,
-            };
-        })
-    })
-}
-
-/// Sets the handler called after each finished disconnect.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_mqtt_client_connection_set_connection_closed_handler(
-    connection: *mut aws_mqtt_client_connection,
-    on_closed: Option<aws_mqtt_client_on_connection_closed_fn>,
-    on_closed_ud: *mut c_void,
-) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
-        c.set_callbacks(|cb| {
-            cb.on_closed = Callback {
-                function: on_closed,
-                user_data: on_closed_ud,
-            }
-        })
-    })
-}
-
-/// Sets the handler every received PUBLISH goes to (after its subscriptions' handlers).
-/// `AWS_ERROR_INVALID_STATE` while connected, as upstream.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_mqtt_client_connection_set_on_any_publish_handler(
-    connection: *mut aws_mqtt_client_connection,
-    on_any_publish: Option<aws_mqtt_client_publish_received_fn>,
-    on_any_publish_ud: *mut c_void,
-) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
-        let mut s = c.synced();
-        if s.state == State::Connected {
-            return Err(AWS_ERROR_INVALID_STATE.into());
-        }
-        s.callbacks.on_any_publish = Callback {
-            function: on_any_publish,
-            user_data: on_any_publish_ud,
-        };
-        c.callbacks_version.fetch_add(1, Release);
-        Ok(())
-    })
-}
-
-/// Sets the handler called once the connection's memory is gone.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_mqtt_client_connection_set_connection_termination_handler(
-    connection: *mut aws_mqtt_client_connection,
-    on_termination: Option<aws_mqtt_client_on_connection_termination_fn>,
-    on_termination_ud: *mut c_void,
-) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
-        c.set_callbacks(|cb| {
-            cb.on_termination = Callback {
-                function: on_termination,
-                user_data: on_termination_ud,
-            }
-        })
-    })
-}
-
-/// Sets how the host is resolved (deep-copied).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_mqtt_client_connection_set_host_resolution_options(
-    connection: *mut aws_mqtt_client_connection,
-    host_resolution_config: *const aws_host_resolution_config,
-) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller lends a valid config and holds a reference to the connection.
-        unsafe {
-            let c = connection_of(connection)?;
-            guard::require(!host_resolution_config.is_null())?;
-            let config = resolution_config(host_resolution_config, std::ptr::null_mut());
-            c.reconfigure(|cfg| cfg.resolution = Some(config))
-        }
-    })
-}
-
-/// Appends the AWS IoT SDK metrics to the user name of later CONNECTs (NULL turns them off).
-/// The library name and metadata must be MQTT UTF-8.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_mqtt_client_connection_set_metrics(
-    connection: *mut aws_mqtt_client_connection,
-    metrics: *const aws_mqtt_iot_metrics,
-) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller lends valid metrics and holds a reference to the connection.
-        unsafe {
-            let c = connection_of(connection)?;
-            let copied = match metrics.as_ref() {
-                None => None,
-                Some(m) => Some(iot_metrics(m)?),
-            };
-            c.reconfigure(|config| config.metrics = copied)
-        }
-    })
-}
-
-/// Makes later connects speak MQTT over WebSocket (`GET /mqtt`, subprotocol `mqtt`, over TLS
-/// when the connection has TLS options). `transformer` (optional) may rewrite the upgrade
-/// request before each attempt and finishes through its completion function, from any thread;
-/// a non-zero error code there fails the attempt with that code. `validator` (optional) sees
-/// the server's answer fields; a non-zero return fails the attempt with the raised error.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_mqtt_client_connection_use_websockets(
-    connection: *mut aws_mqtt_client_connection,
-    transformer: Option<aws_mqtt_transform_websocket_handshake_fn>,
-    transformer_ud: *mut c_void,
-    validator: Option<aws_mqtt_validate_websocket_handshake_fn>,
-    validator_ud: *mut c_void,
-) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
-        let hooks = CHooks {
-            transform: transformer.map(|t| (t, transformer_ud)),
-            validate: validator.map(|v| (v, validator_ud, connection)),
-        };
-        c.reconfigure(|config| config.websocket = Some(Arc::new(hooks)))
-    })
-}
-
-/// Sets the HTTP proxy that the next connect tunnels through (with CONNECT, whatever the
-/// options' connection type, as upstream): host, port, TLS to the proxy and basic credentials are
-/// copied. `AWS_ERROR_INVALID_STATE` while connecting or disconnecting (as upstream);
-/// `AWS_ERROR_INVALID_ARGUMENT` for NULL options (upstream asserts) or an unknown
-/// authentication type; `AWS_ERROR_UNSUPPORTED_OPERATION` for a proxy strategy.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_mqtt_client_connection_set_http_proxy_options(
-    connection: *mut aws_mqtt_client_connection,
-    proxy_options: *mut aws_http_proxy_options,
-) -> c_int {
-    guard::op(|| {
-        // SAFETY: the caller lends valid options and holds a reference to the connection.
-        unsafe {
-            let c = connection_of(connection)?;
-            let settings = proxy_settings(guard::reference(proxy_options)?)?;
-            c.reconfigure(|config| config.proxy = Some(settings))
-        }
-    })
 }
 
 /// Starts connecting; `on_connection_complete` reports the first attempt, and lost connections
@@ -834,11 +552,9 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_connect(
                 function: o.on_connection_complete,
                 user_data: o.user_data,
             };
-            s.commands.push(Command::Endpoint(Box::new(endpoint)));
-            s.commands
-                .push(Command::Protocol(Mqtt311Command::Connect(Box::new(
-                    settings,
-                ))));
+            c.push(&mut s, Command::Endpoint(Box::new(endpoint)));
+            let connect = Mqtt311Command::Connect(Box::new(settings));
+            c.push(&mut s, Command::Protocol(connect));
             drop(s);
             c.wake();
             Ok(())
@@ -882,8 +598,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_disconnect(
             function: on_disconnect,
             user_data: userdata,
         };
-        s.commands
-            .push(Command::Protocol(Mqtt311Command::Disconnect));
+        c.push(&mut s, Command::Protocol(Mqtt311Command::Disconnect));
         drop(s);
         c.wake();
         Ok(())

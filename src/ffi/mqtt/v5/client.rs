@@ -19,6 +19,7 @@ use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::guard::{self, Error, Result};
 use crate::ffi::io::channel_bootstrap::connector_of;
 use crate::ffi::mqtt::client_delegate::Callback;
+use crate::ffi::mqtt::handle::{self, Life, Object};
 use crate::ffi::mqtt::v5::client_delegate::{
     C5Command, C5Delegate, C5Engine, ListenerCallbacks, OpToken,
 };
@@ -29,8 +30,8 @@ use crate::ffi::mqtt::v5::packets_from_views::disconnect_from_view;
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::lock::lock;
 use std::ffi::c_int;
+use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::{Arc, Mutex};
 
 /// The publish being delivered, for `aws_mqtt5_client_acquire_publish_acknowledgement`.
@@ -46,27 +47,42 @@ pub struct Delivery {
     pub acquired: bool,
 }
 
-/// What API calls and the loop share.
-struct Synced {
-    commands: Vec<C5Command>,
-    /// Listener id and callback set, most recent first.
-    listeners: Vec<(u64, ListenerCallbacks)>,
-}
-
 /// An MQTT 5 client. Opaque.
 pub struct aws_mqtt5_client {
-    refs: AtomicUsize,
-    event_loop: EventLoop,
+    life: Life<aws_mqtt5_client>,
     options: ClientOptions,
-    synced: Mutex<Synced>,
+    /// Listener id and callback set, most recent first.
+    listeners: Mutex<Vec<(u64, ListenerCallbacks)>>,
     listeners_version: AtomicU64,
-    wake_scheduled: AtomicBool,
     stats: [AtomicU64; 4],
     next_control_id: AtomicU64,
     delivery: Mutex<Option<Delivery>>,
-    driver: Handle<C5Engine, C5Delegate>,
-    /// The client's own reference while it is being destroyed.
-    finishing: Mutex<Option<Arc<aws_mqtt5_client>>>,
+}
+
+impl Object for aws_mqtt5_client {
+    type Engine = C5Engine;
+    type Delegate = C5Delegate;
+
+    fn life(&self) -> &Life<Self> {
+        &self.life
+    }
+
+    fn farewell(&self) -> Box<dyn FnOnce()> {
+        crate::aws_log!(
+            AWS_LL_DEBUG,
+            AWS_LS_MQTT5_CLIENT,
+            "id={:p}: destroying client",
+            self
+        );
+        // The options release the bootstrap as the client's memory goes; then the user hears.
+        let termination = self.options.termination;
+        Box::new(move || {
+            if let Some(f) = termination.function {
+                // SAFETY: the user's termination handler with its data.
+                unsafe { f(termination.user_data) };
+            }
+        })
+    }
 }
 
 // SAFETY: the raw pointers inside (bootstrap, user data) are only handed to thread-safe
@@ -78,18 +94,12 @@ unsafe impl Sync for aws_mqtt5_client {}
 impl aws_mqtt5_client {
     /// Queues `command` and makes sure the loop runs it soon.
     pub(crate) fn send(&self, command: Mqtt5Command<OpToken>) {
-        lock(&self.synced).commands.push(Command::Protocol(command));
-        if !self.wake_scheduled.swap(true, Relaxed) {
-            let driver = self.driver.clone();
-            self.event_loop
-                .schedule_now(Box::new(move || driver.wake()));
-        }
+        self.life.send(Command::Protocol(command));
     }
 
     /// The loop takes the queued commands.
     pub(crate) fn take_commands(&self, into: &mut Vec<C5Command>) {
-        self.wake_scheduled.store(false, Relaxed);
-        into.append(&mut lock(&self.synced).commands);
+        self.life.take_commands(into);
     }
 
     /// Whether AWS IoT Core's limits apply to what is submitted.
@@ -111,26 +121,26 @@ impl aws_mqtt5_client {
     pub(crate) fn listeners(&self, cache: &mut (u64, Vec<ListenerCallbacks>)) {
         let version = self.listeners_version.load(Acquire);
         if version != cache.0 {
-            let s = lock(&self.synced);
-            *cache = (version, s.listeners.iter().map(|(_, set)| *set).collect());
+            let listeners = lock(&self.listeners);
+            *cache = (version, listeners.iter().map(|(_, set)| *set).collect());
         }
     }
 
     /// Adds a listener's callbacks (on the loop thread).
     pub(crate) fn add_listener(&self, id: u64, set: ListenerCallbacks) {
-        lock(&self.synced).listeners.insert(0, (id, set));
+        lock(&self.listeners).insert(0, (id, set));
         self.listeners_version.fetch_add(1, Release);
     }
 
     /// Removes a listener's callbacks (on the loop thread).
     pub(crate) fn remove_listener(&self, id: u64) {
-        lock(&self.synced).listeners.retain(|(i, _)| *i != id);
+        lock(&self.listeners).retain(|(i, _)| *i != id);
         self.listeners_version.fetch_add(1, Release);
     }
 
     /// The loop this client runs on.
     pub(crate) fn event_loop(&self) -> &EventLoop {
-        &self.event_loop
+        self.life.event_loop()
     }
 
     pub(crate) fn begin_delivery(&self, delivery: Delivery) {
@@ -174,25 +184,7 @@ impl aws_mqtt5_client {
     /// After `Terminated`: the driver fails what is left, the memory goes, the bootstrap is
     /// released, and the termination handler runs.
     pub(crate) fn schedule_finish(&self) {
-        let Some(this) = lock(&self.finishing).take() else {
-            return;
-        };
-        self.event_loop.schedule_now(Box::new(move || {
-            this.driver.shut_down();
-            let termination = this.options.termination;
-            crate::aws_log!(
-                AWS_LL_DEBUG,
-                AWS_LS_MQTT5_CLIENT,
-                "id={:p}: destroying client",
-                Arc::as_ptr(&this)
-            );
-            // The options release the bootstrap as the client's memory goes.
-            drop(this);
-            if let Some(f) = termination.function {
-                // SAFETY: the user's termination handler with its data.
-                unsafe { f(termination.user_data) };
-            }
-        }));
+        self.life.schedule_finish();
     }
 }
 
@@ -222,28 +214,25 @@ pub unsafe extern "C" fn aws_mqtt5_client_new(
         let now = event_loop.now_ns();
         let engine: C5Engine = Engine::new(options.settings.clone(), now);
         let endpoint = options.endpoint(connector);
-        let client = Arc::new_cyclic(|weak| aws_mqtt5_client {
-            refs: AtomicUsize::new(1),
-            event_loop: event_loop.clone(),
-            synced: Mutex::new(Synced {
-                commands: vec![Command::Endpoint(Box::new(endpoint))],
-                listeners: Vec::new(),
-            }),
-            listeners_version: AtomicU64::new(0),
-            wake_scheduled: AtomicBool::new(false),
-            stats: Default::default(),
-            next_control_id: AtomicU64::new(1),
-            delivery: Mutex::new(None),
-            driver: Handle::new(
-                event_loop,
-                engine,
-                C5Delegate {
-                    client: weak.as_ptr(),
-                    listeners: (0, Vec::new()),
-                },
-            ),
-            finishing: Mutex::new(None),
-            options,
+        let client = Arc::new_cyclic(|weak| {
+            let delegate = C5Delegate {
+                client: weak.as_ptr(),
+                listeners: (0, Vec::new()),
+            };
+            let driver = Handle::new(event_loop.clone(), engine, delegate);
+            aws_mqtt5_client {
+                life: Life::new(
+                    event_loop,
+                    driver,
+                    vec![Command::Endpoint(Box::new(endpoint))],
+                ),
+                listeners: Mutex::new(Vec::new()),
+                listeners_version: AtomicU64::new(0),
+                stats: Default::default(),
+                next_control_id: AtomicU64::new(1),
+                delivery: Mutex::new(None),
+                options,
+            }
         });
         let pointer = Arc::into_raw(client).cast_mut();
         crate::aws_log!(
@@ -261,11 +250,8 @@ pub unsafe extern "C" fn aws_mqtt5_client_new(
 pub unsafe extern "C" fn aws_mqtt5_client_acquire(
     client: *mut aws_mqtt5_client,
 ) -> *mut aws_mqtt5_client {
-    // SAFETY: the caller holds a reference.
-    if let Ok(c) = unsafe { client_of(client) } {
-        c.refs.fetch_add(1, Relaxed);
-    }
-    client
+    // SAFETY: the caller holds a reference, or passes NULL.
+    guard::ptr(|| unsafe { handle::acquire(client) })
 }
 
 /// Drops a reference; the last one stops the client (a DISCONNECTION and STOPPED follow if it
@@ -274,19 +260,13 @@ pub unsafe extern "C" fn aws_mqtt5_client_acquire(
 pub unsafe extern "C" fn aws_mqtt5_client_release(
     client: *mut aws_mqtt5_client,
 ) -> *mut aws_mqtt5_client {
-    // SAFETY: the caller gives up a reference it held.
-    let Ok(c) = (unsafe { client_of(client) }) else {
-        return std::ptr::null_mut();
-    };
-    if c.refs.fetch_sub(1, Release) == 1 {
-        std::sync::atomic::fence(Acquire);
-        // SAFETY: the pointer came from `Arc::into_raw`; the client keeps this last Arc until
-        // its final task.
-        let this = unsafe { Arc::from_raw(client.cast_const()) };
-        *lock(&this.finishing) = Some(Arc::clone(&this));
-        this.send(Mqtt5Command::Terminate);
-    }
-    std::ptr::null_mut()
+    guard::guard(std::ptr::null_mut(), || {
+        // SAFETY: the caller gives up a reference it held, or passes NULL.
+        if let Some(last) = unsafe { handle::release(client) }? {
+            last.send(Mqtt5Command::Terminate);
+        }
+        Ok(std::ptr::null_mut())
+    })
 }
 
 /// Asks the client to connect and stay connected (reconnecting as needed) until stopped.
