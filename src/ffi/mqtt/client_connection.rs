@@ -45,9 +45,10 @@ use crate::ffi::mqtt::client_delegate::{
     CCommand, CDelegate, CEngine, Callback, OpToken, SubHandler,
 };
 use crate::ffi::mqtt::client_types::*;
-use crate::ffi::mqtt::handle::{self, Life, Object};
+use crate::ffi::mqtt::handle::{self, Life, Object, Termination};
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::aws_mqtt_qos_raw;
+use crate::log::mqtt::aws_mqtt_log_subject::AWS_LS_MQTT_CLIENT;
 use crate::runtime::lock::lock;
 use crate::transport::websocket::WebSocketHooks;
 use bytes::Bytes;
@@ -162,30 +163,25 @@ pub struct aws_mqtt_client_connection {
 impl Object for aws_mqtt_client_connection {
     type Engine = CEngine;
     type Delegate = CDelegate;
+    const LOG_SUBJECT: u32 = AWS_LS_MQTT_CLIENT as u32;
 
     fn life(&self) -> &Life<Self> {
         &self.life
     }
 
-    fn farewell(&self) -> Box<dyn FnOnce()> {
-        crate::aws_log!(
-            AWS_LL_DEBUG,
-            AWS_LS_MQTT_CLIENT,
-            "id={:p}: Destroying connection",
-            self
-        );
-        let termination = self.synced().callbacks.on_termination;
-        let client = self.client;
-        Box::new(move || {
-            // SAFETY: the reference `aws_mqtt_client_connection_new` took; then the user's
-            // termination handler with its data.
-            unsafe {
-                aws_mqtt_client_release(client);
-                if let Some(f) = termination.function {
-                    f(termination.user_data);
-                }
-            }
-        })
+    fn termination(&self) -> Termination {
+        let on_termination = self.synced().callbacks.on_termination;
+        Termination {
+            function: on_termination.function,
+            user_data: on_termination.user_data,
+        }
+    }
+}
+
+impl Drop for aws_mqtt_client_connection {
+    fn drop(&mut self) {
+        // SAFETY: the reference `aws_mqtt_client_connection_new` took.
+        unsafe { aws_mqtt_client_release(self.client) };
     }
 }
 

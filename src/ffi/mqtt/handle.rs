@@ -6,17 +6,24 @@
 //! A handle is an `Arc` whose raw pointer C holds. The last release makes the handle keep
 //! itself alive (`finishing`) while it winds down on its loop; [`Life::schedule_finish`] then,
 //! on the loop thread, shuts the driver down (every unfinished operation completes with an
-//! error), frees the memory, and only then calls what the object's [`Object::farewell`] gives
-//! (the user's termination handler), never inside an API call.
+//! error), frees the memory (whatever the object holds goes with it), and only then calls the
+//! user's termination handler, never inside an API call.
 
 use crate::connection::{Command, Delegate, Handle, Protocol};
 use crate::error::aws_common_error::AWS_ERROR_INVALID_STATE;
 use crate::ffi::guard::{Error, Result};
+use crate::ffi::mqtt::client_delegate::Callback;
+use crate::log::aws_log_subject_t;
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::lock::lock;
+use std::ffi::c_void;
 use std::sync::atomic::Ordering::{Relaxed, Release};
 use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::{Arc, Mutex};
+
+/// A termination handler with its user data: upstream's `aws_mqtt_client_on_connection_termination_fn`
+/// and `aws_mqtt5_client_termination_completion_fn` are both `void(void *)`.
+pub type Termination = Callback<unsafe extern "C" fn(*mut c_void)>;
 
 /// A command for an object's engine, as queued.
 pub type QueuedCommand<O> = Command<<<O as Object>::Engine as Protocol>::Command>;
@@ -27,10 +34,12 @@ pub trait Object: Send + Sync + Sized + 'static {
     type Engine: Protocol;
     /// The side of the driver that delivers its events.
     type Delegate: Delegate<Self::Engine>;
+    /// The subject its life is logged under.
+    const LOG_SUBJECT: aws_log_subject_t;
     /// Its life cycle.
     fn life(&self) -> &Life<Self>;
-    /// What to do once its memory is gone (on the loop thread): the termination handler.
-    fn farewell(&self) -> Box<dyn FnOnce()>;
+    /// The handler to call once its memory is gone.
+    fn termination(&self) -> Termination;
 }
 
 /// The life cycle every C client handle shares.
@@ -102,9 +111,18 @@ impl<O: Object> Life<O> {
         };
         self.event_loop.schedule_now(Box::new(move || {
             this.life().driver.shut_down();
-            let farewell = this.farewell();
+            let termination = this.termination();
+            crate::aws_log!(
+                AWS_LL_DEBUG,
+                O::LOG_SUBJECT,
+                "id={:p}: destroying",
+                Arc::as_ptr(&this)
+            );
             drop(this);
-            farewell();
+            if let Some(f) = termination.function {
+                // SAFETY: the user's termination handler with its data, once.
+                unsafe { f(termination.user_data) };
+            }
         }));
     }
 }

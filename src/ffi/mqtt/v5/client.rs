@@ -19,7 +19,7 @@ use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::guard::{self, Error, Result};
 use crate::ffi::io::channel_bootstrap::connector_of;
 use crate::ffi::mqtt::client_delegate::Callback;
-use crate::ffi::mqtt::handle::{self, Life, Object};
+use crate::ffi::mqtt::handle::{self, Life, Object, Termination};
 use crate::ffi::mqtt::v5::client_delegate::{
     C5Command, C5Delegate, C5Engine, ListenerCallbacks, OpToken,
 };
@@ -27,6 +27,7 @@ use crate::ffi::mqtt::v5::client_options::ClientOptions;
 use crate::ffi::mqtt::v5::mqtt5_client::*;
 use crate::ffi::mqtt::v5::mqtt5_views::aws_mqtt5_packet_disconnect_view;
 use crate::ffi::mqtt::v5::packets_from_views::disconnect_from_view;
+use crate::log::mqtt::aws_mqtt_log_subject::AWS_LS_MQTT5_CLIENT;
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::lock::lock;
 use std::ffi::c_int;
@@ -62,26 +63,18 @@ pub struct aws_mqtt5_client {
 impl Object for aws_mqtt5_client {
     type Engine = C5Engine;
     type Delegate = C5Delegate;
+    const LOG_SUBJECT: u32 = AWS_LS_MQTT5_CLIENT as u32;
 
     fn life(&self) -> &Life<Self> {
         &self.life
     }
 
-    fn farewell(&self) -> Box<dyn FnOnce()> {
-        crate::aws_log!(
-            AWS_LL_DEBUG,
-            AWS_LS_MQTT5_CLIENT,
-            "id={:p}: destroying client",
-            self
-        );
-        // The options release the bootstrap as the client's memory goes; then the user hears.
-        let termination = self.options.termination;
-        Box::new(move || {
-            if let Some(f) = termination.function {
-                // SAFETY: the user's termination handler with its data.
-                unsafe { f(termination.user_data) };
-            }
-        })
+    fn termination(&self) -> Termination {
+        // The options release the bootstrap as the client's memory goes.
+        Termination {
+            function: self.options.termination.function,
+            user_data: self.options.termination.user_data,
+        }
     }
 }
 
