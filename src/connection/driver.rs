@@ -168,7 +168,10 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             }
             let (delivered, next) = self.deliver_some(d);
             d = next;
-            if !(progressed || delivered) || d.destroyed {
+            if d.destroyed {
+                return;
+            }
+            if !(progressed || delivered) {
                 break;
             }
         }
