@@ -11,26 +11,39 @@
 //!      +----closed---- Disconnecting <----disconnect------+----------------------+
 //! ```
 //!
-//! Below it the transport's [`Link`] moves Down -> Opening -> AwaitingConnack -> Up -> Closing
+//! Below it the transport's `Link` moves Down -> Opening -> AwaitingConnack -> Up -> Closing
 //! -> Down; the runtime performs the [`Action`]s and reports back with
 //! [`transport_opened`](Engine::transport_opened) and [`transport_closed`](Engine::transport_closed).
 //!
 //! Operations get their packet id from the caller, wait in order in the queue (the offline
 //! queue while not connected), are written when the link is up, and complete exactly once:
 //! with their ACK, a timeout, or the connection's fate (see [`transport_closed`](Engine::transport_closed)).
+//!
+//! This file holds the state, the user's calls, the transport's events and the timers; received
+//! packets are handled in `inbound`, operations written in `outbound`. Keep alive, the
+//! CONNACK timeout, ACK deadlines, the decode loop, the send queue and its requeue on reconnect
+//! are the pieces both clients share (see [`crate::client`]).
+
+mod inbound;
+mod outbound;
 
 pub use crate::client::Action;
+use crate::client::ack_deadlines::AckDeadlines;
 use crate::client::backoff::Backoff;
+use crate::client::deadline::{Deadline, earliest};
+use crate::client::keep_alive::{KeepAlive, PingSchedule};
 use crate::client::mqtt311::outcome::{Event, Failure, Outcome};
 use crate::client::mqtt311::request::{Operation, Request, Stage};
 use crate::client::mqtt311::settings::Settings;
+use crate::client::outbox::{Outbox, outbox_methods};
 use crate::client::packet_id_map::{IdMap, IdSet};
+use crate::client::send_queue::{Fate, SendQueue, in_send_order};
 use crate::client::topic_tree::TopicTree;
-use crate::codec::{
-    Decoder, Packet, PubAck, Publish, QoS, Subscribe, Subscription, Unsubscribe, Version,
-    encode_append,
-};
-use std::collections::VecDeque;
+use crate::client::wire::{read_packets, write_packet};
+use crate::codec::{Decoder, Packet, PubAck, QoS, Version};
+
+/// The protocol version this engine speaks.
+const VERSION: Version = Version::V311;
 
 /// The connection's state as the user sees it (upstream's `aws_mqtt_client_connection_state`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,14 +98,16 @@ pub struct Engine<T, S> {
     close_reason: Option<Failure>,
     /// The return code of a refused CONNACK, reported with the failure.
     refused_with: Option<u8>,
-    reconnect_at: Option<u64>,
-    connack_deadline: Option<u64>,
-    ping_deadline: Option<u64>,
-    last_sent_at: u64,
+    reconnect: Deadline,
+    /// Armed when CONNECT goes out: upstream gives the CONNACK the ping timeout.
+    connack_timeout: Deadline,
+    /// PINGREQs after the last packet written, as upstream's 3.1.1 connection sends them.
+    keep_alive: KeepAlive,
     ops: IdMap<Operation<T, S>>,
-    queue: VecDeque<u16>,
-    ack_deadlines: VecDeque<(u64, u16, u32)>,
-    send_seq: u32,
+    /// Operations by packet id, in the order to send them.
+    queue: SendQueue<u16>,
+    /// Keyed by (send stamp, packet id): the stamp tells a stale deadline from the current one.
+    ack_deadlines: AckDeadlines<(u64, u16)>,
     unacked_count: u64,
     unacked_size: u64,
     subscriptions: TopicTree<Subscriber<S>>,
@@ -100,8 +115,7 @@ pub struct Engine<T, S> {
     incoming_qos2: IdSet,
     /// Encoded packets that go out before any queued operation (CONNECT, acks, PINGREQ, ...).
     control: Vec<u8>,
-    events: VecDeque<Event<T>>,
-    actions: VecDeque<Action>,
+    outbox: Outbox<Event<T>>,
 }
 
 impl<T, S> Engine<T, S> {
@@ -112,25 +126,22 @@ impl<T, S> Engine<T, S> {
             settings,
             state: State::Disconnected,
             link: Link::Down,
-            decoder: Decoder::new(Version::V311),
+            decoder: Decoder::new(VERSION),
             has_connected: false,
             close_reason: None,
             refused_with: None,
-            reconnect_at: None,
-            connack_deadline: None,
-            ping_deadline: None,
-            last_sent_at: 0,
+            reconnect: Deadline::disarmed(),
+            connack_timeout: Deadline::disarmed(),
+            keep_alive: KeepAlive::new(PingSchedule::AfterLastPacket),
             ops: IdMap::default(),
-            queue: VecDeque::new(),
-            ack_deadlines: VecDeque::new(),
-            send_seq: 0,
+            queue: SendQueue::default(),
+            ack_deadlines: AckDeadlines::default(),
             unacked_count: 0,
             unacked_size: 0,
             subscriptions: TopicTree::new(),
             incoming_qos2: IdSet::default(),
             control: Vec::new(),
-            events: VecDeque::new(),
-            actions: VecDeque::new(),
+            outbox: Outbox::default(),
         }
     }
 
@@ -149,20 +160,7 @@ impl<T, S> Engine<T, S> {
         self.ops.len()
     }
 
-    /// The next event to deliver.
-    pub fn poll_event(&mut self) -> Option<Event<T>> {
-        self.events.pop_front()
-    }
-
-    /// The next transport action to perform.
-    pub fn poll_action(&mut self) -> Option<Action> {
-        self.actions.pop_front()
-    }
-
-    /// True while a transport action waits to be performed.
-    pub fn has_actions(&self) -> bool {
-        !self.actions.is_empty()
-    }
+    outbox_methods!(Event<T>);
 
     /// Changes the settings later (re)connects use (the will, the login, the backoff), as
     /// upstream's setters may while connected.
@@ -201,8 +199,7 @@ impl<T, S> Engine<T, S> {
         self.adopt(settings);
         if self.settings.clean_session {
             self.incoming_qos2.clear();
-            let queued: Vec<u16> = self.queue.drain(..).collect();
-            for id in queued {
+            for id in self.queue.take_all() {
                 self.fail(id, Failure::CancelledForCleanSession);
             }
         }
@@ -218,7 +215,7 @@ impl<T, S> Engine<T, S> {
             return Err(Failure::NotConnected);
         }
         self.state = State::Disconnecting;
-        self.reconnect_at = None;
+        self.reconnect.disarm();
         match self.link {
             Link::Up | Link::AwaitingConnack => {
                 self.push_control(&Packet::Disconnect(Default::default()));
@@ -244,7 +241,7 @@ impl<T, S> Engine<T, S> {
                 stage: Stage::Queued,
                 sent_before: false,
                 in_flight: false,
-                send_seq: 0,
+                send_stamp: 0,
                 filters_sent: 0,
             },
         );
@@ -263,12 +260,12 @@ impl<T, S> Engine<T, S> {
             self.close(None);
             return;
         }
-        self.decoder = Decoder::new(Version::V311);
+        self.decoder = Decoder::new(VERSION);
         self.refused_with = None;
         self.link = Link::AwaitingConnack;
         let connect = Packet::Connect(Box::new(self.settings.connect_packet()));
         self.push_control(&connect);
-        self.connack_deadline = Some(now.saturating_add(self.settings.ping_timeout_ns));
+        self.connack_timeout.arm(now, self.settings.ping_timeout_ns);
     }
 
     /// The transport is gone (failed to open, closed by the server, or closed as asked), with
@@ -278,8 +275,8 @@ impl<T, S> Engine<T, S> {
     pub fn transport_closed(&mut self, now: u64, error: Option<Failure>) {
         let reason = self.close_reason.take().or(error);
         self.link = Link::Down;
-        self.connack_deadline = None;
-        self.ping_deadline = None;
+        self.connack_timeout.disarm();
+        self.keep_alive.stop();
         self.control.clear();
         self.ack_deadlines.clear();
         self.unacked_count = 0;
@@ -294,7 +291,7 @@ impl<T, S> Engine<T, S> {
         match self.state {
             State::Connected => {
                 self.state = State::Reconnecting;
-                self.events.push_back(Event::Interrupted { error });
+                self.outbox.event(Event::Interrupted { error });
                 self.schedule_reconnect(now);
             }
             State::Reconnecting => self.schedule_reconnect(now),
@@ -302,12 +299,12 @@ impl<T, S> Engine<T, S> {
             State::Connecting => {
                 self.state = State::Disconnected;
                 let return_code = self.refused_with.take().unwrap_or(0);
-                self.events.push_back(Event::ConnectionComplete {
+                self.outbox.event(Event::ConnectionComplete {
                     error: Some(error),
                     return_code,
                     session_present: false,
                 });
-                self.events.push_back(Event::ConnectionFailure { error });
+                self.outbox.event(Event::ConnectionFailure { error });
             }
             State::Disconnected => {}
         }
@@ -319,70 +316,41 @@ impl<T, S> Engine<T, S> {
         if !matches!(self.link, Link::AwaitingConnack | Link::Up) {
             return;
         }
-        self.decoder.feed(bytes);
-        loop {
-            match self.decoder.next_packet() {
-                Ok(Some(packet)) => {
-                    if let Err(failure) = self.handle(now, packet) {
-                        self.close(Some(failure));
-                        return;
-                    }
-                    if !matches!(self.link, Link::AwaitingConnack | Link::Up) {
-                        return;
-                    }
-                }
-                Ok(None) => return,
-                Err(_) => {
-                    self.close(Some(Failure::ProtocolError));
-                    return;
-                }
-            }
-        }
+        read_packets(self, now, bytes);
     }
 
     /// The earliest time [`on_timer`](Engine::on_timer) has something to do.
     pub fn next_deadline(&self) -> Option<u64> {
-        [
-            self.reconnect_at,
-            self.connack_deadline,
-            self.ping_deadline,
-            self.next_ping_at(),
-            self.ack_deadlines.front().map(|d| d.0),
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        earliest([
+            self.reconnect.at(),
+            self.connack_timeout.at(),
+            self.keep_alive.pingresp_deadline(),
+            self.keep_alive.next_ping_at(),
+            self.ack_deadlines.next_at(),
+        ])
     }
 
     /// Runs what is due at `now`: reconnect attempts, CONNACK and PINGRESP timeouts, keep-alive
     /// PINGREQs and operation timeouts.
     pub fn on_timer(&mut self, now: u64) {
-        if self.reconnect_at.is_some_and(|t| t <= now) {
-            self.reconnect_at = None;
-            if self.state == State::Reconnecting && self.link == Link::Down {
-                self.open();
-            }
+        if self.reconnect.fire(now) && self.state == State::Reconnecting && self.link == Link::Down
+        {
+            self.open();
         }
-        if self.connack_deadline.is_some_and(|t| t <= now) {
-            self.connack_deadline = None;
+        if self.connack_timeout.fire(now) {
             self.close(Some(Failure::Timeout));
         }
-        if self.ping_deadline.is_some_and(|t| t <= now) {
-            self.ping_deadline = None;
+        if self.keep_alive.pingresp_overdue(now) {
             self.close(Some(Failure::Timeout));
         }
-        if self.next_ping_at().is_some_and(|t| t <= now) {
+        if self.keep_alive.ping_due(now) {
             self.send_pingreq(now);
         }
-        while let Some(&(deadline, id, seq)) = self.ack_deadlines.front() {
-            if deadline > now {
-                break;
-            }
-            self.ack_deadlines.pop_front();
+        while let Some((_, (stamp, id))) = self.ack_deadlines.pop_due(now) {
             let current = self
                 .ops
                 .get(&id)
-                .is_some_and(|op| op.send_seq == seq && op.in_flight);
+                .is_some_and(|op| op.send_stamp == stamp && op.in_flight);
             if current {
                 self.fail(id, Failure::Timeout);
             }
@@ -407,7 +375,7 @@ impl<T, S> Engine<T, S> {
             }
         }
         if out.len() > start {
-            self.last_sent_at = now;
+            self.keep_alive.packet_sent(now);
         }
     }
 
@@ -425,7 +393,7 @@ impl<T, S> Engine<T, S> {
 
     fn open(&mut self) {
         self.link = Link::Opening;
-        self.actions.push_back(Action::Open);
+        self.outbox.action(Action::Open);
     }
 
     fn close(&mut self, reason: Option<Failure>) {
@@ -436,309 +404,58 @@ impl<T, S> Engine<T, S> {
             self.close_reason = reason;
         }
         self.link = Link::Closing;
-        self.connack_deadline = None;
-        self.ping_deadline = None;
-        self.actions.push_back(Action::Close);
+        self.connack_timeout.disarm();
+        self.keep_alive.stop();
+        self.outbox.action(Action::Close);
     }
 
     fn finish_disconnect(&mut self) {
         self.state = State::Disconnected;
-        self.events.push_back(Event::Disconnected);
+        self.outbox.event(Event::Disconnected);
     }
 
     fn schedule_reconnect(&mut self, now: u64) {
         let delay = self.backoff.next_delay().as_nanos() as u64;
-        self.reconnect_at = Some(now.saturating_add(delay));
+        self.reconnect.arm(now, delay);
     }
 
-    fn next_ping_at(&self) -> Option<u64> {
-        let idle = self.link == Link::Up && self.ping_deadline.is_none();
-        let keep_alive = self.settings.keep_alive_ns();
-        (idle && keep_alive > 0).then(|| self.last_sent_at.saturating_add(keep_alive))
-    }
-
+    /// The keep alive's PINGREQ, due at `now`.
     fn send_pingreq(&mut self, now: u64) {
         self.push_control(&Packet::Pingreq);
-        self.last_sent_at = now;
-        self.await_pingresp(now);
-    }
-
-    /// A PINGREQ went out at `now`: no PINGRESP within the ping timeout drops the connection.
-    fn await_pingresp(&mut self, now: u64) {
-        self.ping_deadline = Some(now.saturating_add(self.settings.ping_timeout_ns));
+        self.keep_alive.packet_sent(now);
+        self.keep_alive
+            .pingreq_sent(now, self.settings.ping_timeout_ns);
     }
 
     /// On a lost link: with a clean session every operation fails (the session is gone); else
     /// sent ones go back to the front of the queue, to be resent. Queued QoS 0 publishes and
     /// pings fail with `NotConnected` either way.
     fn settle_operations_on_loss(&mut self) {
-        let mut sent: Vec<u16> = self
+        let sent: Vec<(u64, u16)> = self
             .ops
             .iter_mut()
             .filter(|(_, op)| op.in_flight)
             .map(|(id, op)| {
                 op.in_flight = false;
-                *id
+                (op.send_stamp, *id)
             })
             .collect();
-        sent.sort_by_key(|id| self.ops[id].send_seq);
-        let queued: Vec<u16> = self.queue.drain(..).collect();
+        self.queue
+            .requeue_sent(in_send_order(sent), |_| Fate::<Failure>::Keep);
         let clean = self.settings.clean_session;
-        for id in sent.into_iter().chain(queued) {
-            let retryable = self
-                .ops
-                .get(&id)
-                .is_some_and(|op| op.request.is_acknowledged());
-            if !retryable {
-                self.fail(id, Failure::NotConnected);
-            } else if clean {
-                self.fail(id, Failure::CancelledForCleanSession);
-            } else {
-                self.queue.push_back(id);
+        let ops = &self.ops;
+        let failed = self.queue.settle_waiting(|id| {
+            match ops.get(&id).map(|op| op.request.is_acknowledged()) {
+                Some(true) if !clean => Fate::Keep,
+                Some(true) => Fate::Fail(Failure::CancelledForCleanSession),
+                _ => Fate::Fail(Failure::NotConnected),
             }
+        });
+        for (id, failure) in failed {
+            self.fail(id, failure);
         }
         if clean {
             self.incoming_qos2.clear();
-        }
-    }
-
-    fn send_operation(&mut self, now: u64, id: u16, out: &mut Vec<u8>) {
-        let Some(op) = self.ops.get_mut(&id) else {
-            return;
-        };
-        let resend = op.sent_before;
-        let written = match &mut op.request {
-            Request::Publish(publish) if op.stage == Stage::AwaitingPubcomp => {
-                // PUBREC arrived before the link was lost: the exchange resumes with PUBREL
-                // [MQTT-4.4.0-1].
-                write_packet(out, &Packet::Pubrel(ack(publish.packet_id)))
-            }
-            Request::Publish(publish) => {
-                publish.dup = resend && publish.qos != QoS::AtMostOnce;
-                publish.packet_id = if publish.qos == QoS::AtMostOnce {
-                    0
-                } else {
-                    id
-                };
-                let packet = Packet::Publish(std::mem::take(publish));
-                let result = write_packet(out, &packet);
-                if let Packet::Publish(p) = packet {
-                    *publish = p;
-                }
-                result
-            }
-            Request::Subscribe(topics) => {
-                let subscriptions = topics
-                    .iter()
-                    .map(|t| Subscription {
-                        filter: t.filter.clone(),
-                        qos: t.qos,
-                        ..Default::default()
-                    })
-                    .collect();
-                op.filters_sent = topics.len();
-                // The handlers enter the tree at the first send, as upstream's do, so messages
-                // arriving before the SUBACK are routed.
-                for topic in topics.iter_mut() {
-                    if let Some(handler) = topic.handler.take() {
-                        let _ = self.subscriptions.insert(
-                            &topic.filter,
-                            Subscriber {
-                                qos: topic.qos,
-                                handler,
-                            },
-                        );
-                    }
-                }
-                write_subscribe(out, id, subscriptions)
-            }
-            Request::Resubscribe => {
-                let subscriptions: Vec<Subscription> = self
-                    .subscriptions
-                    .iter()
-                    .map(|(filter, s)| Subscription {
-                        filter: filter.to_string(),
-                        qos: s.qos,
-                        ..Default::default()
-                    })
-                    .collect();
-                op.filters_sent = subscriptions.len();
-                if subscriptions.is_empty() {
-                    self.complete(id, Outcome::Suback(Vec::new()));
-                    return;
-                }
-                write_subscribe(out, id, subscriptions)
-            }
-            Request::Unsubscribe(filter) => {
-                if !resend {
-                    self.subscriptions.remove(filter);
-                }
-                write_packet(
-                    out,
-                    &Packet::Unsubscribe(Unsubscribe {
-                        packet_id: id,
-                        filters: vec![filter.clone()],
-                        properties: Default::default(),
-                    }),
-                )
-            }
-            Request::Ping => {
-                let result = write_packet(out, &Packet::Pingreq);
-                if result.is_ok() {
-                    self.await_pingresp(now);
-                }
-                result
-            }
-        };
-        if written.is_err() {
-            self.fail(id, Failure::Unencodable);
-            return;
-        }
-        let Some(op) = self.ops.get_mut(&id) else {
-            return;
-        };
-        if !op.request.is_acknowledged() {
-            self.complete(id, Outcome::Success);
-            return;
-        }
-        op.sent_before = true;
-        op.in_flight = true;
-        if op.stage == Stage::Queued {
-            op.stage = Stage::AwaitingAck;
-        }
-        self.send_seq = self.send_seq.wrapping_add(1);
-        op.send_seq = self.send_seq;
-        self.unacked_count += 1;
-        self.unacked_size += op.request.statistics_size();
-        if let Some(timeout) = self.settings.operation_timeout_ns {
-            self.ack_deadlines
-                .push_back((now.saturating_add(timeout), id, self.send_seq));
-        }
-    }
-
-    fn handle(&mut self, now: u64, packet: Packet) -> Result<(), Failure> {
-        if self.link == Link::AwaitingConnack {
-            // [MQTT-3.2.0-1] The server's first packet is a CONNACK.
-            let Packet::Connack(connack) = packet else {
-                return Err(Failure::ProtocolError);
-            };
-            return self.on_connack(now, connack.reason_code, connack.session_present);
-        }
-        match packet {
-            Packet::Publish(publish) => self.on_publish(publish),
-            Packet::Puback(ack) => self.on_ack(ack.packet_id, |op| match &op.request {
-                Request::Publish(p) => p.qos == QoS::AtLeastOnce && op.stage == Stage::AwaitingAck,
-                _ => false,
-            }),
-            Packet::Pubrec(ack) => self.on_pubrec(ack.packet_id),
-            Packet::Pubrel(ack) => {
-                self.incoming_qos2.remove(&ack.packet_id);
-                self.push_control(&Packet::Pubcomp(self::ack(ack.packet_id)));
-            }
-            Packet::Pubcomp(ack) => self.on_ack(ack.packet_id, |op| {
-                matches!(op.request, Request::Publish(_)) && op.stage == Stage::AwaitingPubcomp
-            }),
-            Packet::Suback(suback) => {
-                let expected = match self.ops.get(&suback.packet_id) {
-                    Some(op) if op.stage == Stage::AwaitingAck => match op.request {
-                        Request::Subscribe(_) | Request::Resubscribe => Some(op.filters_sent),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                match expected {
-                    Some(n) if n != suback.reason_codes.len() => {
-                        return Err(Failure::ProtocolError);
-                    }
-                    Some(_) => {
-                        self.complete(suback.packet_id, Outcome::Suback(suback.reason_codes))
-                    }
-                    None => {}
-                }
-            }
-            Packet::Unsuback(ack) => self.on_ack(ack.packet_id, |op| {
-                matches!(op.request, Request::Unsubscribe(_)) && op.stage == Stage::AwaitingAck
-            }),
-            Packet::Pingresp => self.ping_deadline = None,
-            // A server never sends these to a client; a second CONNACK is as wrong.
-            _ => return Err(Failure::ProtocolError),
-        }
-        Ok(())
-    }
-
-    fn on_connack(
-        &mut self,
-        now: u64,
-        return_code: u8,
-        session_present: bool,
-    ) -> Result<(), Failure> {
-        self.connack_deadline = None;
-        if self.state == State::Disconnecting {
-            return Ok(());
-        }
-        if return_code != 0 {
-            self.refused_with = Some(return_code);
-            return Err(Failure::ProtocolError);
-        }
-        self.link = Link::Up;
-        self.last_sent_at = now;
-        self.backoff.on_connected(now);
-        let resumed = self.state == State::Reconnecting && self.has_connected;
-        self.state = State::Connected;
-        self.has_connected = true;
-        self.events.push_back(if resumed {
-            Event::Resumed {
-                return_code,
-                session_present,
-            }
-        } else {
-            Event::ConnectionComplete {
-                error: None,
-                return_code,
-                session_present,
-            }
-        });
-        self.events.push_back(Event::ConnectionSuccess {
-            return_code,
-            session_present,
-        });
-        Ok(())
-    }
-
-    fn on_publish(&mut self, publish: Publish) {
-        let id = publish.packet_id;
-        let deliver = match publish.qos {
-            QoS::AtMostOnce => true,
-            QoS::AtLeastOnce => {
-                self.push_control(&Packet::Puback(ack(id)));
-                true
-            }
-            QoS::ExactlyOnce => {
-                self.push_control(&Packet::Pubrec(ack(id)));
-                // Delivered once: a DUP resend before our PUBREL arrived is not a new message.
-                self.incoming_qos2.insert(id)
-            }
-        };
-        if deliver {
-            self.events.push_back(Event::Message(publish));
-        }
-    }
-
-    fn on_pubrec(&mut self, id: u16) {
-        if let Some(op) = self.ops.get_mut(&id)
-            && matches!(&op.request, Request::Publish(p) if p.qos == QoS::ExactlyOnce)
-            && op.stage == Stage::AwaitingAck
-        {
-            op.stage = Stage::AwaitingPubcomp;
-        }
-        self.push_control(&Packet::Pubrel(ack(id)));
-    }
-
-    /// Completes the operation `id` when `expects` says it is waiting for this ACK; an ACK for
-    /// nothing is ignored, as upstream ignores it.
-    fn on_ack(&mut self, id: u16, expects: impl Fn(&Operation<T, S>) -> bool) {
-        if self.ops.get(&id).is_some_and(expects) {
-            self.complete(id, Outcome::Success);
         }
     }
 
@@ -752,7 +469,7 @@ impl<T, S> Engine<T, S> {
                 .unacked_size
                 .saturating_sub(op.request.statistics_size());
         }
-        self.events.push_back(Event::Complete {
+        self.outbox.event(Event::Complete {
             id,
             token: op.token,
             outcome,
@@ -765,32 +482,14 @@ impl<T, S> Engine<T, S> {
 
     fn push_control(&mut self, packet: &Packet) {
         // Control packets are small and well-formed: encoding them cannot fail.
-        let _ = write_packet(&mut self.control, packet);
+        let _ = write_packet(&mut self.control, packet, VERSION);
     }
 }
 
+/// A PUBACK, PUBREC, PUBREL or PUBCOMP body for `packet_id`.
 fn ack(packet_id: u16) -> PubAck {
     PubAck {
         packet_id,
         ..Default::default()
     }
-}
-
-/// Appends a SUBSCRIBE with id `packet_id` for `subscriptions` to `out`.
-fn write_subscribe(
-    out: &mut Vec<u8>,
-    packet_id: u16,
-    subscriptions: Vec<Subscription>,
-) -> Result<(), crate::codec::CodecError> {
-    let subscribe = Subscribe {
-        packet_id,
-        subscriptions,
-        properties: Default::default(),
-    };
-    write_packet(out, &Packet::Subscribe(subscribe))
-}
-
-/// Appends `packet` encoded for 3.1.1 to `out`.
-fn write_packet(out: &mut Vec<u8>, packet: &Packet) -> Result<(), crate::codec::CodecError> {
-    encode_append(packet, Version::V311, out).map(drop)
 }

@@ -6,20 +6,19 @@
 //! - [`settings`]: what one `connect` asks for (the CONNECT packet, timeouts, backoff).
 //! - [`outcome`]: how connections and operations end ([`Failure`], [`Outcome`], [`Event`]).
 //! - [`request`]: the operations a user submits and their in-flight records.
-//! - [`packet_ids`]: packet identifier allocation, done by the caller when a request is made
-//!   (upstream returns the id from the API call).
+//! - [`PacketIds`]: packet identifier allocation (the one both clients use), done by the caller
+//!   when a request is made (upstream returns the id from the API call).
 //! - [`engine`]: the connection state machine itself.
 
 pub mod engine;
 #[cfg(test)]
 mod engine_tests;
 pub mod outcome;
-pub mod packet_ids;
 pub mod request;
 pub mod settings;
 
+pub use crate::client::packet_ids::PacketIds;
 pub use engine::{Action, Engine, State};
 pub use outcome::{Event, Failure, Outcome};
-pub use packet_ids::PacketIds;
 pub use request::{Request, SubscribeTopic};
 pub use settings::Settings;

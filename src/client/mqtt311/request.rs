@@ -82,8 +82,11 @@ pub struct Operation<T, S> {
     pub sent_before: bool,
     /// Sent on the current link and not yet acknowledged (counted as unacked).
     pub in_flight: bool,
-    /// Bumped at each send, so a timeout armed for an earlier send is recognised as stale.
-    pub send_seq: u32,
+    /// The send stamp of its last write (see [`SendQueue::stamp_send`]): orders a resend, and
+    /// tells a timeout armed for an earlier send from the current one.
+    ///
+    /// [`SendQueue::stamp_send`]: crate::client::send_queue::SendQueue::stamp_send
+    pub send_stamp: u64,
     /// The subscribe filters the SUBACK answers (a resubscribe's, fixed when it is sent).
     pub filters_sent: usize,
 }
