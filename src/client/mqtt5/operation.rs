@@ -71,8 +71,11 @@ pub struct Operation<T> {
     pub ack_timeout_secs: u32,
     /// The packet's encoded size with its packet id.
     pub size: u64,
-    /// Sent on this connection and waiting for its acknowledgement.
+    /// Sent and waiting for its acknowledgement (on this connection, or on the lost one until
+    /// the next CONNACK requeues it).
     pub unacked: bool,
+    /// The send stamp of its last write: the order to resend in.
+    pub send_stamp: u64,
     /// When it times out waiting for its acknowledgement.
     pub ack_deadline: Option<u64>,
     /// QoS 2 progress.
@@ -92,6 +95,7 @@ impl<T> Operation<T> {
             ack_timeout_secs,
             size,
             unacked: false,
+            send_stamp: 0,
             ack_deadline: None,
             stage: Stage::Initial,
         }

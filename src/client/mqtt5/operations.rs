@@ -91,12 +91,15 @@ impl<T> Operations<T> {
 
     /// The keys of every operation, oldest slot first.
     pub fn keys(&self) -> Vec<Key> {
-        self.slots
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.operation.is_some())
-            .map(|(i, s)| u64::from(s.generation) << 32 | i as u64)
-            .collect()
+        self.iter().map(|(key, _)| key).collect()
+    }
+
+    /// Every operation with its key, oldest slot first.
+    pub fn iter(&self) -> impl Iterator<Item = (Key, &Operation<T>)> {
+        self.slots.iter().enumerate().filter_map(|(i, s)| {
+            let key = u64::from(s.generation) << 32 | i as u64;
+            s.operation.as_ref().map(|op| (key, op))
+        })
     }
 
     /// How many operations there are.
@@ -130,5 +133,9 @@ mod tests {
         assert_eq!(ops.get(b).map(|o| o.token), Some(2));
         assert_eq!(ops.len(), 1);
         assert_eq!(ops.keys(), vec![b]);
+        assert_eq!(
+            ops.iter().map(|(k, o)| (k, o.token)).collect::<Vec<_>>(),
+            [(b, 2)]
+        );
     }
 }

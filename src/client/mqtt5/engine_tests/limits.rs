@@ -1,0 +1,112 @@
+//! What the server allows: Receive Maximum, Maximum Packet Size, Maximum QoS, Retain,
+//! subscription features, and AWS IoT Core's rate limits.
+
+use super::*;
+
+#[test]
+fn receive_maximum_limits_publishes_in_flight() {
+    // [MQTT-4.9.0-2]: no more QoS 1/2 publishes unacknowledged than the Receive Maximum.
+    let mut h = Harness::connected_with(
+        settings(),
+        connack_with(Properties {
+            receive_maximum: Some(2),
+            ..Default::default()
+        }),
+    );
+    for token in 1..=4 {
+        h.publish(QoS::AtLeastOnce, token);
+    }
+    h.publish(QoS::AtMostOnce, 5);
+    assert_eq!(publish_ids(&h.sent()), vec![(1, false), (2, false)]);
+    h.server(Packet::Puback(ack(1)));
+    assert_eq!(publish_ids(&h.sent()), vec![(3, false)]);
+    h.server(Packet::Puback(ack(2)));
+    h.server(Packet::Puback(ack(3)));
+    assert_eq!(publish_ids(&h.sent()), vec![(4, false), (0, false)]);
+}
+
+#[test]
+fn a_packet_above_the_servers_maximum_packet_size_fails_before_it_is_sent() {
+    // [MQTT-3.2.2-15]: the client does not send packets above the Maximum Packet Size.
+    let mut h = Harness::connected_with(
+        settings(),
+        connack_with(Properties {
+            maximum_packet_size: Some(20),
+            ..Default::default()
+        }),
+    );
+    let mut big = publish(QoS::AtLeastOnce);
+    big.payload = Bytes::from(vec![0u8; 100]);
+    h.engine.submit(Request::Publish(big), 1, 0);
+    h.publish(QoS::AtLeastOnce, 2);
+    assert_eq!(publish_ids(&h.sent()), vec![(1, false)]);
+    assert_eq!(
+        completions(&h.events()),
+        vec![(1, Completion::Failed(Error::PacketTooLarge))]
+    );
+}
+
+#[test]
+fn publishes_beyond_the_servers_maximum_qos_or_retain_support_fail() {
+    // [MQTT-3.2.2-11], [MQTT-3.2.2-14]
+    let mut h = Harness::connected_with(
+        settings(),
+        connack_with(Properties {
+            maximum_qos: Some(0),
+            retain_available: Some(0),
+            ..Default::default()
+        }),
+    );
+    h.publish(QoS::AtLeastOnce, 1);
+    let mut retained = publish(QoS::AtMostOnce);
+    retained.retain = true;
+    h.engine.submit(Request::Publish(retained), 2, 0);
+    assert!(h.sent().is_empty());
+    assert_eq!(
+        completions(&h.events()),
+        vec![
+            (1, Completion::Failed(Error::PublishNotAllowed)),
+            (2, Completion::Failed(Error::PublishNotAllowed))
+        ]
+    );
+}
+
+#[test]
+fn subscriptions_the_server_does_not_offer_fail_before_they_are_sent() {
+    let mut h = Harness::connected_with(
+        settings(),
+        connack_with(Properties {
+            wildcard_subscription_available: Some(0),
+            shared_subscription_available: Some(0),
+            ..Default::default()
+        }),
+    );
+    h.engine.submit(subscribe("a/#"), 1, 0);
+    h.engine.submit(subscribe("$share/g/a"), 2, 0);
+    h.engine.submit(subscribe("a/b"), 3, 0);
+    assert_eq!(h.sent().len(), 1);
+    assert_eq!(
+        completions(&h.events()),
+        vec![
+            (1, Completion::Failed(Error::SubscribeNotAllowed)),
+            (2, Completion::Failed(Error::SubscribeNotAllowed))
+        ]
+    );
+}
+
+#[test]
+fn iot_core_limits_throttle_publishes_to_one_hundred_per_second() {
+    let mut s = settings();
+    s.iot_core_flow_control = true;
+    let mut h = Harness::connected(s);
+    for token in 0..300 {
+        h.publish(QoS::AtMostOnce, token);
+    }
+    let mut sent = 0;
+    let start = h.now;
+    while h.now - start < 2 * SEC {
+        sent += publish_ids(&h.sent()).len();
+        h.advance(MS);
+    }
+    assert!((198..=202).contains(&sent), "{sent}");
+}
