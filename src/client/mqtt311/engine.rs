@@ -45,6 +45,9 @@ use crate::codec::{Decoder, Packet, PubAck, QoS, Version};
 /// The protocol version this engine speaks.
 const VERSION: Version = Version::V311;
 
+// An ACK deadline entry, (instant, (send stamp, packet id)), stays 16 bytes.
+const _: () = assert!(std::mem::size_of::<(u64, (u32, u16))>() == 16);
+
 /// The connection's state as the user sees it (upstream's `aws_mqtt_client_connection_state`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum State {
@@ -107,7 +110,10 @@ pub struct Engine<T, S> {
     /// Operations by packet id, in the order to send them.
     queue: SendQueue<u16>,
     /// Keyed by (send stamp, packet id): the stamp tells a stale deadline from the current one.
-    ack_deadlines: AckDeadlines<(u64, u16)>,
+    /// Only its low 32 bits are kept, as the 3.1.1 engine always did, so an entry stays 16 bytes
+    /// (entries stay until due, one per send): a stale one is mistaken for the current one only
+    /// if its id is in flight again exactly 2^32 sends later.
+    ack_deadlines: AckDeadlines<(u32, u16)>,
     unacked_count: u64,
     unacked_size: u64,
     subscriptions: TopicTree<Subscriber<S>>,
@@ -350,7 +356,7 @@ impl<T, S> Engine<T, S> {
             let current = self
                 .ops
                 .get(&id)
-                .is_some_and(|op| op.send_stamp == stamp && op.in_flight);
+                .is_some_and(|op| op.send_stamp as u32 == stamp && op.in_flight);
             if current {
                 self.fail(id, Failure::Timeout);
             }

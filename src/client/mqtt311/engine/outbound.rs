@@ -120,7 +120,7 @@ impl<T, S> Engine<T, S> {
         self.unacked_size += op.request.statistics_size();
         if let Some(timeout) = self.settings.operation_timeout_ns {
             let at = now.saturating_add(timeout);
-            self.ack_deadlines.push(at, (op.send_stamp, id));
+            self.ack_deadlines.push(at, (op.send_stamp as u32, id));
         }
     }
 }
