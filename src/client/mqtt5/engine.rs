@@ -336,7 +336,7 @@ impl<T> Engine<T> {
             self.complete(key, Completion::Failed(Error::ClientTerminated));
         }
         self.queue.clear();
-        self.control.clear();
+        self.cancel_held_acks();
     }
 
     /// Completes the operation `key` (its packet id already released by the caller).

@@ -31,7 +31,9 @@ impl<T> Engine<T> {
                 completion: Completion::Failed(Error::OfflineQueuePolicy),
             });
         }
-        self.control.clear();
+        // Control packets die with the connection; a manual acknowledgement queued among them
+        // completes now, as failed (nothing is lost silently).
+        self.cancel_held_acks();
         self.ack_deadlines.clear();
         let ops = &self.ops;
         let failed = self.queue.settle_waiting(|key| match ops.get(key) {
@@ -55,7 +57,6 @@ impl<T> Engine<T> {
                 self.complete(key, Completion::Failed(Error::OfflineQueuePolicy));
             }
         }
-        self.cancel_held_acks();
     }
 
     /// At a successful CONNACK (upstream's `on_connection_update_operational_state`): what was

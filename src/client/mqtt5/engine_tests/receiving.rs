@@ -79,6 +79,51 @@ fn a_held_acknowledgement_is_cancelled_by_a_disconnection() {
     ));
 }
 
+/// A manual acknowledgement released but not yet written when the connection goes.
+fn released_but_unsent(h: &mut Harness) {
+    let mut p = publish(QoS::AtLeastOnce);
+    p.packet_id = 7;
+    h.server(Packet::Publish(p));
+    h.events();
+    h.engine.hold_ack(7, 100);
+    h.engine.release_ack(100, 1);
+}
+
+#[test]
+fn a_released_acknowledgement_not_yet_sent_fails_at_a_disconnection() {
+    let mut h = Harness::connected(settings());
+    released_but_unsent(&mut h);
+    h.engine.transport_closed(h.now, None);
+    let failed = h
+        .events()
+        .into_iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Event::ManualAck {
+                    token: 1,
+                    result: ManualAckResult::Failed
+                }
+            )
+        })
+        .count();
+    assert_eq!(failed, 1, "the acknowledgement's completion runs once");
+}
+
+#[test]
+fn a_released_acknowledgement_not_yet_sent_fails_at_shutdown() {
+    let mut h = Harness::connected(settings());
+    released_but_unsent(&mut h);
+    h.engine.shut_down();
+    assert!(matches!(
+        h.events()[..],
+        [Event::ManualAck {
+            token: 1,
+            result: ManualAckResult::Failed
+        }]
+    ));
+}
+
 #[test]
 fn inbound_topic_aliases_resolve_within_the_advertised_maximum() {
     let mut s = settings();
