@@ -37,6 +37,17 @@ impl<E> Outbox<E> {
         self.events.pop_front()
     }
 
+    /// Moves every event raised so far to the back of `into`, in order. When `into` is empty
+    /// (the runtime drains it between calls) the two queues just swap buffers: no event is
+    /// copied, which matters for a burst of completions.
+    pub fn take_events(&mut self, into: &mut VecDeque<E>) {
+        if into.is_empty() {
+            std::mem::swap(&mut self.events, into);
+        } else {
+            into.append(&mut self.events);
+        }
+    }
+
     /// The next transport action to perform.
     pub fn poll_action(&mut self) -> Option<Action> {
         self.actions.pop_front()
@@ -55,6 +66,11 @@ macro_rules! outbox_methods {
         /// The next event to deliver.
         pub fn poll_event(&mut self) -> Option<$event> {
             self.outbox.poll_event()
+        }
+
+        /// Moves every event raised so far to the back of `into` (see `Outbox::take_events`).
+        pub fn take_events(&mut self, into: &mut std::collections::VecDeque<$event>) {
+            self.outbox.take_events(into)
         }
 
         /// The next transport action to perform.
@@ -89,5 +105,21 @@ mod tests {
         assert_eq!(o.poll_action(), Some(Action::Open));
         assert!(!o.has_actions());
         assert_eq!(o.poll_action(), None);
+    }
+
+    #[test]
+    fn taken_events_keep_their_order_behind_those_already_taken() {
+        let mut o = Outbox::default();
+        let mut taken = VecDeque::new();
+        o.event(1);
+        o.event(2);
+        o.take_events(&mut taken);
+        o.event(3);
+        o.take_events(&mut taken);
+        assert_eq!(taken, [1, 2, 3]);
+        assert_eq!(o.poll_event(), None);
+        taken.clear();
+        o.take_events(&mut taken);
+        assert!(taken.is_empty());
     }
 }

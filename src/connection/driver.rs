@@ -18,6 +18,7 @@ use crate::runtime::lock::lock;
 use crate::runtime::timer_heap::TimerId;
 use crate::transport::http_request::HttpRequest;
 use crate::transport::stream::{Transport, error_code};
+use std::collections::VecDeque;
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -30,7 +31,7 @@ const READ_CHUNK: usize = 64 * 1024;
 /// user's callbacks (the driver is unlocked then) and comes back afterwards.
 struct Courier<P: Protocol, D: Delegate<P>> {
     delegate: D,
-    events: Vec<P::Event>,
+    events: VecDeque<P::Event>,
     context: D::Context,
     engine_commands: Vec<P::Command>,
 }
@@ -72,7 +73,7 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             engine,
             courier: Some(Courier {
                 delegate,
-                events: Vec::new(),
+                events: VecDeque::new(),
                 context: D::Context::default(),
                 engine_commands: Vec::new(),
             }),
@@ -199,30 +200,26 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
         let Some(mut courier) = d.courier.take() else {
             return (false, d);
         };
-        let Some(first) = d.engine.poll_event() else {
+        d.engine.take_events(&mut courier.events);
+        if courier.events.is_empty() {
             d.courier = Some(courier);
             return (false, d);
-        };
+        }
         // The delegate sees the engine's state first, so a callback finds the connection in
         // the state its event reports (a disconnect from inside on_connection_complete finds
         // it connected).
-        courier.delegate.after_step(&d.engine);
-        let mut next = Some(first);
-        while let Some(event) = next {
-            courier
-                .delegate
-                .prepare(&event, &d.engine, &mut courier.context);
-            courier.events.push(event);
-            next = d.engine.poll_event();
-        }
-        drop(d);
         let Courier {
             delegate,
             events,
             context,
             engine_commands,
         } = &mut courier;
-        for event in events.drain(..) {
+        delegate.after_step(&d.engine);
+        for event in events.iter() {
+            delegate.prepare(event, &d.engine, context);
+        }
+        drop(d);
+        while let Some(event) = events.pop_front() {
             delegate.deliver(event, context, engine_commands);
         }
         let mut d = lock(&self.0);

@@ -4,6 +4,7 @@
 
 use crate::client::Action;
 use crate::connection::stack::Endpoint;
+use std::collections::VecDeque;
 
 /// A client engine the driver can run: everything is fed `now` in nanoseconds of the loop's clock.
 pub trait Protocol: Send + 'static {
@@ -29,8 +30,8 @@ pub trait Protocol: Send + 'static {
     fn on_timer(&mut self, now: u64);
     /// Appends bytes to send to `out`, up to about `limit` bytes.
     fn poll_transmit(&mut self, now: u64, out: &mut Vec<u8>, limit: usize);
-    /// The next event.
-    fn poll_event(&mut self) -> Option<Self::Event>;
+    /// Moves the events raised so far to the back of `into`, in order.
+    fn take_events(&mut self, into: &mut VecDeque<Self::Event>);
     /// The client is going away: every unfinished operation fails.
     fn shut_down(&mut self);
 }
@@ -60,8 +61,8 @@ macro_rules! forward_protocol_methods {
         fn poll_transmit(&mut self, now: u64, out: &mut Vec<u8>, limit: usize) {
             Self::poll_transmit(self, now, out, limit)
         }
-        fn poll_event(&mut self) -> Option<Self::Event> {
-            Self::poll_event(self)
+        fn take_events(&mut self, into: &mut std::collections::VecDeque<Self::Event>) {
+            Self::take_events(self, into)
         }
         fn shut_down(&mut self) {
             Self::shut_down(self)

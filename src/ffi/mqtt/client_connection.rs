@@ -45,17 +45,16 @@ use crate::ffi::mqtt::client_delegate::{
     CCommand, CDelegate, CEngine, Callback, OpToken, SubHandler,
 };
 use crate::ffi::mqtt::client_types::*;
-use crate::ffi::mqtt::handle::{self, Life, Object, Termination};
+use crate::ffi::mqtt::handle::{self, Life, Shared, Termination};
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::aws_mqtt_qos_raw;
 use crate::log::mqtt::aws_mqtt_log_subject::AWS_LS_MQTT_CLIENT;
-use crate::runtime::lock::lock;
 use crate::transport::websocket::WebSocketHooks;
 use bytes::Bytes;
 use std::ffi::{c_int, c_void};
 use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 
 /// The connection-level callbacks the setters install.
 #[derive(Clone, Copy, Default)]
@@ -66,7 +65,6 @@ pub(crate) struct Callbacks {
     pub on_resumed: Callback<aws_mqtt_client_on_connection_resumed_fn>,
     pub on_closed: Callback<aws_mqtt_client_on_connection_closed_fn>,
     pub on_any_publish: Callback<aws_mqtt_client_publish_received_fn>,
-    pub on_termination: Callback<aws_mqtt_client_on_connection_termination_fn>,
 }
 
 /// What the next CONNECT carries besides `connect`'s options.
@@ -125,7 +123,7 @@ pub(crate) enum Destroy {
     Finish,
 }
 
-/// What API calls and the loop share, behind one lock.
+/// What API calls and the loop share, behind the lock of the connection's command queue.
 pub(super) struct Synced {
     /// The state as the API sees it: set by lifecycle calls at once, then by the loop.
     pub(super) state: State,
@@ -139,6 +137,9 @@ pub(super) struct Synced {
     destroy: Destroy,
 }
 
+/// The shared state with the command queue, as locked.
+pub(super) type Locked = Shared<Mqtt311Command<OpToken, SubHandler>, Synced>;
+
 /// The operation statistics, read without a lock.
 #[derive(Default)]
 pub(crate) struct Stats {
@@ -150,32 +151,12 @@ pub(crate) struct Stats {
 
 /// An MQTT 3.1.1 connection. Opaque.
 pub struct aws_mqtt_client_connection {
-    life: Life<aws_mqtt_client_connection>,
+    life: Life<CEngine, CDelegate, Synced>,
     client: *mut aws_mqtt_client,
     connector: Connector,
-    /// Taken before the commands' lock when both are (see `push`).
-    synced: Mutex<Synced>,
     /// Bumped by every callback setter (see `callbacks`).
     pub(super) callbacks_version: AtomicU64,
     pub(crate) stats: Stats,
-}
-
-impl Object for aws_mqtt_client_connection {
-    type Engine = CEngine;
-    type Delegate = CDelegate;
-    const LOG_SUBJECT: u32 = AWS_LS_MQTT_CLIENT as u32;
-
-    fn life(&self) -> &Life<Self> {
-        &self.life
-    }
-
-    fn termination(&self) -> Termination {
-        let on_termination = self.synced().callbacks.on_termination;
-        Termination {
-            function: on_termination.function,
-            user_data: on_termination.user_data,
-        }
-    }
 }
 
 impl Drop for aws_mqtt_client_connection {
@@ -192,8 +173,9 @@ unsafe impl Send for aws_mqtt_client_connection {}
 unsafe impl Sync for aws_mqtt_client_connection {}
 
 impl aws_mqtt_client_connection {
-    pub(super) fn synced(&self) -> MutexGuard<'_, Synced> {
-        lock(&self.synced)
+    /// The state shared with the loop, locked with the command queue.
+    pub(super) fn synced(&self) -> MutexGuard<'_, Locked> {
+        self.life.lock()
     }
 
     /// Makes sure the loop runs the queued commands soon.
@@ -201,17 +183,11 @@ impl aws_mqtt_client_connection {
         self.life.wake();
     }
 
-    /// Queues `command`; the caller holds the synced state, so the loop sees the command and
-    /// the state change it goes with together (see `take_commands`).
-    fn push(&self, _state: &mut Synced, command: CCommand) {
-        self.life.push(command);
-    }
-
-    /// The loop takes the queued commands (see `CDelegate::take_commands`).
+    /// The loop takes the queued commands (see `CDelegate::take_commands`); its view of the
+    /// state is current again.
     pub(crate) fn take_commands(&self, into: &mut Vec<CCommand>) {
-        let mut s = self.synced();
-        s.lifecycle_pending = false;
-        self.life.take_commands(into);
+        self.life
+            .take_commands(into, |s| s.lifecycle_pending = false);
     }
 
     /// The connection-level callbacks, refreshed into `cache` only when a setter changed them
@@ -252,7 +228,7 @@ impl aws_mqtt_client_connection {
     }
 
     /// After the last release: disconnect if connected, finish once disconnected.
-    fn advance_destroy(&self, s: &mut Synced) -> Destroy {
+    fn advance_destroy(&self, s: &mut Locked) -> Destroy {
         match (s.destroy, s.state) {
             (Destroy::Wait | Destroy::Disconnect, State::Disconnected) if !s.lifecycle_pending => {
                 s.destroy = Destroy::Finish;
@@ -262,7 +238,8 @@ impl aws_mqtt_client_connection {
                 s.state = State::Disconnecting;
                 s.lifecycle_pending = true;
                 s.on_disconnect = Callback::default();
-                self.push(s, Command::Protocol(Mqtt311Command::Disconnect));
+                s.commands
+                    .push(Command::Protocol(Mqtt311Command::Disconnect));
                 self.wake();
                 s.destroy = Destroy::Disconnect;
                 Destroy::Disconnect
@@ -294,13 +271,19 @@ impl aws_mqtt_client_connection {
         if s.state == State::Connected {
             let config = s.config.clone();
             let change = Box::new(move |settings: &mut Settings| config.apply(settings));
-            self.push(
-                &mut s,
-                Command::Protocol(Mqtt311Command::Reconfigure(change)),
-            );
+            s.commands
+                .push(Command::Protocol(Mqtt311Command::Reconfigure(change)));
             drop(s);
             self.wake();
         }
+        Ok(())
+    }
+
+    /// Changes the handler called once the connection's memory is gone.
+    pub(super) fn set_termination(&self, termination: Termination) -> Result<()> {
+        let s = self.synced();
+        Self::configurable(&s)?;
+        self.life.set_termination(termination);
         Ok(())
     }
 
@@ -337,10 +320,9 @@ impl aws_mqtt_client_connection {
         let size = token.size;
         self.stats.incomplete_count.fetch_add(1, Relaxed);
         self.stats.incomplete_size.fetch_add(size, Relaxed);
-        self.push(
-            &mut s,
-            Command::Protocol(Mqtt311Command::Submit(id, request, token)),
-        );
+        s.commands.push(Command::Protocol(Mqtt311Command::Submit(
+            id, request, token,
+        )));
         drop(s);
         self.wake();
         Ok(id)
@@ -376,20 +358,25 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
             let engine = CEngine::new(Settings::default());
             let driver = Handle::new(event_loop.clone(), engine, delegate);
             aws_mqtt_client_connection {
-                life: Life::new(event_loop, driver, Vec::new()),
+                life: Life::new(
+                    event_loop,
+                    driver,
+                    Synced {
+                        state: State::Disconnected,
+                        lifecycle_pending: false,
+                        ids: PacketIds::new(),
+                        config: Config::default(),
+                        callbacks: Callbacks::default(),
+                        on_connection_complete: Callback::default(),
+                        on_disconnect: Callback::default(),
+                        destroy: Destroy::No,
+                    },
+                    Vec::new(),
+                    AWS_LS_MQTT_CLIENT as u32,
+                ),
                 // SAFETY: as above; the connection holds this reference until it is destroyed.
                 client: unsafe { aws_mqtt_client_acquire(client) },
                 connector,
-                synced: Mutex::new(Synced {
-                    state: State::Disconnected,
-                    lifecycle_pending: false,
-                    ids: PacketIds::new(),
-                    config: Config::default(),
-                    callbacks: Callbacks::default(),
-                    on_connection_complete: Callback::default(),
-                    on_disconnect: Callback::default(),
-                    destroy: Destroy::No,
-                }),
                 callbacks_version: AtomicU64::new(0),
                 stats: Stats::default(),
             }
@@ -411,7 +398,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_acquire(
     connection: *mut aws_mqtt_client_connection,
 ) -> *mut aws_mqtt_client_connection {
     // SAFETY: the caller holds a reference, or passes NULL.
-    guard::ptr(|| unsafe { handle::acquire(connection) })
+    guard::ptr(|| unsafe { handle::acquire(connection, |c| &c.life) })
 }
 
 /// Drops a reference (NULL does nothing). After the last one the connection disconnects if
@@ -423,7 +410,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_release(
 ) {
     guard::guard((), || {
         // SAFETY: the caller gives up a reference it holds, or passes NULL.
-        let Some(c) = (unsafe { handle::release(connection) })? else {
+        let Some(c) = (unsafe { handle::release(connection, |c| &c.life) })? else {
             return Ok(());
         };
         let mut s = c.synced();
@@ -548,9 +535,9 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_connect(
                 function: o.on_connection_complete,
                 user_data: o.user_data,
             };
-            c.push(&mut s, Command::Endpoint(Box::new(endpoint)));
+            s.commands.push(Command::Endpoint(Box::new(endpoint)));
             let connect = Mqtt311Command::Connect(Box::new(settings));
-            c.push(&mut s, Command::Protocol(connect));
+            s.commands.push(Command::Protocol(connect));
             drop(s);
             c.wake();
             Ok(())
@@ -594,7 +581,8 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_disconnect(
             function: on_disconnect,
             user_data: userdata,
         };
-        c.push(&mut s, Command::Protocol(Mqtt311Command::Disconnect));
+        s.commands
+            .push(Command::Protocol(Mqtt311Command::Disconnect));
         drop(s);
         c.wake();
         Ok(())

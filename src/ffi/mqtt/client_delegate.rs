@@ -299,6 +299,7 @@ impl Delegate<CEngine> for CDelegate {
         self.connection().take_commands(into);
     }
 
+    #[inline]
     fn prepare(&mut self, event: &Event<OpToken>, engine: &CEngine, prepared: &mut Prepared) {
         match event {
             Event::Message(publish) => {

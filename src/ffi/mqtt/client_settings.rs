@@ -19,6 +19,7 @@ use crate::ffi::mqtt::client_connection::{
 };
 use crate::ffi::mqtt::client_delegate::Callback;
 use crate::ffi::mqtt::client_types::*;
+use crate::ffi::mqtt::handle::Termination;
 use crate::ffi::mqtt::mqtt::{aws_mqtt_iot_metrics, aws_mqtt_qos_raw, iot_metrics};
 use crate::ffi::mqtt::websocket_hooks::CHooks;
 use bytes::Bytes;
@@ -197,11 +198,9 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_connection_termination_h
     guard::op(|| {
         // SAFETY: the caller holds a reference to the connection.
         let c = unsafe { connection_of(connection) }?;
-        c.set_callbacks(|cb| {
-            cb.on_termination = Callback {
-                function: on_termination,
-                user_data: on_termination_ud,
-            }
+        c.set_termination(Termination {
+            function: on_termination,
+            user_data: on_termination_ud,
         })
     })
 }

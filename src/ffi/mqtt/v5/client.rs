@@ -19,7 +19,7 @@ use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::guard::{self, Error, Result};
 use crate::ffi::io::channel_bootstrap::connector_of;
 use crate::ffi::mqtt::client_delegate::Callback;
-use crate::ffi::mqtt::handle::{self, Life, Object, Termination};
+use crate::ffi::mqtt::handle::{self, Life, Termination};
 use crate::ffi::mqtt::v5::client_delegate::{
     C5Command, C5Delegate, C5Engine, ListenerCallbacks, OpToken,
 };
@@ -50,32 +50,13 @@ pub struct Delivery {
 
 /// An MQTT 5 client. Opaque.
 pub struct aws_mqtt5_client {
-    life: Life<aws_mqtt5_client>,
+    /// Shares with the loop the listeners: id and callback set, most recent first.
+    life: Life<C5Engine, C5Delegate, Vec<(u64, ListenerCallbacks)>>,
     options: ClientOptions,
-    /// Listener id and callback set, most recent first.
-    listeners: Mutex<Vec<(u64, ListenerCallbacks)>>,
     listeners_version: AtomicU64,
     stats: [AtomicU64; 4],
     next_control_id: AtomicU64,
     delivery: Mutex<Option<Delivery>>,
-}
-
-impl Object for aws_mqtt5_client {
-    type Engine = C5Engine;
-    type Delegate = C5Delegate;
-    const LOG_SUBJECT: u32 = AWS_LS_MQTT5_CLIENT as u32;
-
-    fn life(&self) -> &Life<Self> {
-        &self.life
-    }
-
-    fn termination(&self) -> Termination {
-        // The options release the bootstrap as the client's memory goes.
-        Termination {
-            function: self.options.termination.function,
-            user_data: self.options.termination.user_data,
-        }
-    }
 }
 
 // SAFETY: the raw pointers inside (bootstrap, user data) are only handed to thread-safe
@@ -86,13 +67,14 @@ unsafe impl Sync for aws_mqtt5_client {}
 
 impl aws_mqtt5_client {
     /// Queues `command` and makes sure the loop runs it soon.
+    #[inline(always)]
     pub(crate) fn send(&self, command: Mqtt5Command<OpToken>) {
         self.life.send(Command::Protocol(command));
     }
 
     /// The loop takes the queued commands.
     pub(crate) fn take_commands(&self, into: &mut Vec<C5Command>) {
-        self.life.take_commands(into);
+        self.life.take_commands(into, |_| ());
     }
 
     /// Whether AWS IoT Core's limits apply to what is submitted.
@@ -114,20 +96,20 @@ impl aws_mqtt5_client {
     pub(crate) fn listeners(&self, cache: &mut (u64, Vec<ListenerCallbacks>)) {
         let version = self.listeners_version.load(Acquire);
         if version != cache.0 {
-            let listeners = lock(&self.listeners);
+            let listeners = self.life.lock();
             *cache = (version, listeners.iter().map(|(_, set)| *set).collect());
         }
     }
 
     /// Adds a listener's callbacks (on the loop thread).
     pub(crate) fn add_listener(&self, id: u64, set: ListenerCallbacks) {
-        lock(&self.listeners).insert(0, (id, set));
+        self.life.lock().insert(0, (id, set));
         self.listeners_version.fetch_add(1, Release);
     }
 
     /// Removes a listener's callbacks (on the loop thread).
     pub(crate) fn remove_listener(&self, id: u64) {
-        lock(&self.listeners).retain(|(i, _)| *i != id);
+        self.life.lock().retain(|(i, _)| *i != id);
         self.listeners_version.fetch_add(1, Release);
     }
 
@@ -217,15 +199,21 @@ pub unsafe extern "C" fn aws_mqtt5_client_new(
                 life: Life::new(
                     event_loop,
                     driver,
+                    Vec::new(),
                     vec![Command::Endpoint(Box::new(endpoint))],
+                    AWS_LS_MQTT5_CLIENT as u32,
                 ),
-                listeners: Mutex::new(Vec::new()),
                 listeners_version: AtomicU64::new(0),
                 stats: Default::default(),
                 next_control_id: AtomicU64::new(1),
                 delivery: Mutex::new(None),
                 options,
             }
+        });
+        // The options release the bootstrap as the client's memory goes; then the user hears.
+        client.life.set_termination(Termination {
+            function: client.options.termination.function,
+            user_data: client.options.termination.user_data,
         });
         let pointer = Arc::into_raw(client).cast_mut();
         crate::aws_log!(
@@ -244,7 +232,7 @@ pub unsafe extern "C" fn aws_mqtt5_client_acquire(
     client: *mut aws_mqtt5_client,
 ) -> *mut aws_mqtt5_client {
     // SAFETY: the caller holds a reference, or passes NULL.
-    guard::ptr(|| unsafe { handle::acquire(client) })
+    guard::ptr(|| unsafe { handle::acquire(client, |c| &c.life) })
 }
 
 /// Drops a reference; the last one stops the client (a DISCONNECTION and STOPPED follow if it
@@ -255,7 +243,7 @@ pub unsafe extern "C" fn aws_mqtt5_client_release(
 ) -> *mut aws_mqtt5_client {
     guard::guard(std::ptr::null_mut(), || {
         // SAFETY: the caller gives up a reference it held, or passes NULL.
-        if let Some(last) = unsafe { handle::release(client) }? {
+        if let Some(last) = unsafe { handle::release(client, |c| &c.life) }? {
             last.send(Mqtt5Command::Terminate);
         }
         Ok(std::ptr::null_mut())

@@ -321,6 +321,7 @@ impl Delegate<C5Engine> for C5Delegate {
         self.client().take_commands(into);
     }
 
+    #[inline]
     fn prepare(&mut self, event: &Event<OpToken>, engine: &C5Engine, held: &mut Self::Context) {
         if let Event::Publish(publish) = event {
             held.push_back(engine.held_ack(publish.packet_id));

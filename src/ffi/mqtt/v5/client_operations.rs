@@ -79,11 +79,16 @@ unsafe fn submit<V, O: CompletionOptions>(
         // SAFETY: forwarded caller contract.
         unsafe {
             let c = client_of(client)?;
-            let request = convert(guard::reference(view)?, c.iot_core()).map_err(Error)?;
+            let view = guard::reference(view)?;
             let (cb, timeout) = options
                 .as_ref()
                 .map_or_else(|| (Callback::default(), 0), O::parts);
-            c.send(Mqtt5Command::Submit(request, token(cb), timeout));
+            // Matched rather than `map_err(..)?`: a request is a few hundred bytes, and each
+            // combinator it passes through may copy it once more on the publish path.
+            match convert(view, c.iot_core()) {
+                Ok(request) => c.send(Mqtt5Command::Submit(request, token(cb), timeout)),
+                Err(code) => return Err(Error(code)),
+            }
         }
         Ok(())
     })
