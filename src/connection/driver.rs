@@ -26,6 +26,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 const WRITE_CHUNK: usize = 64 * 1024;
 /// How much one read takes.
 const READ_CHUNK: usize = 64 * 1024;
+/// The most one turn reads, and the most it writes, before it lets the loop run timers and
+/// its other connections: a connection that always has bytes to read (a broker flooding it)
+/// or to write (a burst of publishes) must not keep its keep-alive timer, or its neighbours,
+/// from running. The rest waits for the next turn, a task queued behind them.
+const TURN_BUDGET: usize = 4 * 64 * 1024;
 
 /// What delivers events: the delegate with its buffers. It leaves the driver while it runs the
 /// user's callbacks (the driver is unlocked then) and comes back afterwards.
@@ -52,6 +57,10 @@ struct Driver<P: Protocol, D: Delegate<P>> {
     read_buf: Vec<u8>,
     timer: Option<(TimerId, u64)>,
     commands: Vec<Command<P::Command>>,
+    /// A turn ran out of budget: it left bytes to read or to write.
+    budget_spent: bool,
+    /// The next turn is queued.
+    turn_scheduled: bool,
     destroyed: bool,
 }
 
@@ -88,6 +97,8 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             read_buf: vec![0; READ_CHUNK],
             timer: None,
             commands: Vec::new(),
+            budget_spent: false,
+            turn_scheduled: false,
             destroyed: false,
         })))
     }
@@ -178,6 +189,9 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
         }
         self.arm_timer(&mut d);
         self.update_interest(&mut d);
+        if std::mem::take(&mut d.budget_spent) {
+            self.schedule_turn(&mut d);
+        }
         let Driver {
             engine, courier, ..
         } = &mut *d;
@@ -235,7 +249,12 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
         let Some(transport) = d.transport.as_mut() else {
             return Ok(());
         };
+        let mut budget = TURN_BUDGET;
         loop {
+            if budget == 0 {
+                d.budget_spent = true;
+                break;
+            }
             if d.written == d.out.len() {
                 d.out.clear();
                 d.written = 0;
@@ -246,7 +265,10 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             }
             match transport.write(&d.out[d.written..]) {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => d.written += n,
+                Ok(n) => {
+                    d.written += n;
+                    budget = budget.saturating_sub(n);
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
@@ -363,7 +385,12 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
     /// write.
     fn on_ready(&self) {
         let mut d = lock(&self.0);
+        let mut budget = TURN_BUDGET;
         loop {
+            if budget == 0 {
+                d.budget_spent = true;
+                break;
+            }
             let now = d.event_loop.now_ns();
             let Driver {
                 engine,
@@ -381,6 +408,7 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
                     break;
                 }
                 Ok(n) => {
+                    budget = budget.saturating_sub(n);
                     engine.receive(now, &read_buf[..n]);
                     // Deliver as we go: a burst of messages must not pile up as events.
                     d = self.deliver_events(d);
@@ -398,6 +426,23 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             }
         }
         self.pump(d);
+    }
+
+    /// Queues another turn (read, then write) behind the loop's timers and other tasks: the
+    /// transport is edge-triggered, so bytes left unread or unwritten raise no new event.
+    fn schedule_turn(&self, d: &mut Driver<P, D>) {
+        if d.turn_scheduled || d.transport.is_none() {
+            return;
+        }
+        d.turn_scheduled = true;
+        let weak = Arc::downgrade(&self.0);
+        d.event_loop.schedule_now(Box::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                let this = Handle(inner);
+                lock(&this.0).turn_scheduled = false;
+                this.on_ready();
+            }
+        }));
     }
 
     fn on_timer(&self) {

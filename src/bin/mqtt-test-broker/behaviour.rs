@@ -53,6 +53,9 @@ pub enum Action {
     Disconnect,
     /// After handling the packet, write these bytes as they are.
     SendRaw(Vec<u8>),
+    /// After handling the packet, send QoS 0 PUBLISHes to `flood` as fast as the client takes
+    /// them, for this long, while still reading and answering what the client sends.
+    Flood(Duration),
 }
 
 /// One piece of misbehaviour: an action and when it happens.
@@ -255,6 +258,14 @@ impl Setting {
             "send-raw-on" => {
                 let t = parse_type(&arg()?)?;
                 rule(Trigger::OnType(t), Action::SendRaw(parse_hex(&arg()?)?))
+            }
+            "flood-after" => {
+                let n = parse_number(&arg()?)?;
+                rule(Trigger::AfterPackets(n), Action::Flood(millis(&arg()?)?))
+            }
+            "flood-on" => {
+                let t = parse_type(&arg()?)?;
+                rule(Trigger::OnType(t), Action::Flood(millis(&arg()?)?))
             }
             _ => return Ok(None),
         }))

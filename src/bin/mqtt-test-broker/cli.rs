@@ -81,6 +81,11 @@ SETTINGS (command line or scenario; numbers in decimal or 0x hex)
     --send-raw-after N HEX    after handling packet N, write the bytes HEX as they are
     --send-raw-on TYPE HEX    after handling the first TYPE packet, write HEX
                               (HEX: hex digits; ' ', ':' and '_' between them are ignored)
+    --flood-after N MS        after handling packet N, send QoS 0 PUBLISHes to topic flood
+                              (16-byte payload) as fast as the client reads them for MS ms,
+                              still reading, answering and logging what the client sends;
+                              the flood is logged as one event (flood: count, ms)
+    --flood-on TYPE MS        the same after handling the first TYPE packet
   Settings may be repeated: a later value replaces an earlier one; triggers add up.
 
 SCENARIO (--scenario FILE)

@@ -18,6 +18,9 @@ use std::time::{Duration, Instant};
 /// How long a read waits before the connection runs its timers and delivers queued messages.
 const TICK: Duration = Duration::from_millis(5);
 
+/// The socket's send buffer during a `--flood-*`.
+const FLOOD_BUFFER: usize = 64 * 1024;
+
 /// Why a connection ends, and whether that publishes its will (every end but a DISCONNECT
 /// from the client with reason 0x00 does, once connected [MQTT-3.1.2-8]).
 #[derive(Debug)]
@@ -95,6 +98,8 @@ pub struct Connection<S: Transport> {
     fired: Vec<Rule>,
     delayed: VecDeque<(Instant, Packet)>,
     last_received: Instant,
+    /// A `--flood-*` under way: until when, and how many PUBLISHes it has sent.
+    flood: Option<(Instant, u64)>,
 }
 
 impl<S: Transport> Connection<S> {
@@ -116,6 +121,7 @@ impl<S: Transport> Connection<S> {
             fired: Vec::new(),
             delayed: VecDeque::new(),
             last_received: Instant::now(),
+            flood: None,
         }
     }
 
@@ -206,6 +212,13 @@ impl<S: Transport> Connection<S> {
         for action in self.fire(self.received, t, |a| !matches!(a, Action::HangUp)) {
             match action {
                 Action::SendRaw(bytes) => self.send_raw(&bytes)?,
+                Action::Flood(time) => {
+                    // A small send buffer keeps what is sent and not yet read small, so what
+                    // the broker answers during the flood (PINGRESP) reaches the client soon.
+                    let _ = socket2::SockRef::from(self.stream.tcp())
+                        .set_send_buffer_size(FLOOD_BUFFER);
+                    self.flood = Some((Instant::now() + time, 0));
+                }
                 Action::Disconnect => {
                     let code = self.behaviour.disconnect_code;
                     self.send(&Packet::Disconnect(Disconnect {
@@ -253,11 +266,41 @@ impl<S: Transport> Connection<S> {
         if self.state != State::Connected {
             return Ok(());
         }
+        self.flood_some()?;
         let limit = self.peer.as_ref().and_then(|p| p.keep_alive);
         if limit.is_some_and(|l| now.duration_since(self.last_received) > l) {
             return Err(self.violation(0x8D, "keep alive timeout"));
         }
         self.sync()
+    }
+
+    /// One batch of a flood (about 64 KiB of QoS 0 PUBLISHes), between reads so the client's
+    /// packets are still read and answered; the end of the flood is logged as one event.
+    fn flood_some(&mut self) -> Flow {
+        let Some((until, sent)) = self.flood else {
+            return Ok(());
+        };
+        if Instant::now() >= until {
+            self.flood = None;
+            self.shared.log.event(self.origin(), "flood", |o| {
+                o.num("count", sent);
+            });
+            return Ok(());
+        }
+        let publish = Packet::Publish(aws_c_mqtt::codec::Publish {
+            topic: "flood".into(),
+            payload: vec![0x46; 16].into(),
+            ..Default::default()
+        });
+        let one = encode_to_vec(&publish, self.version)
+            .map_err(|e| Close::abnormal(format!("encode failed: {e}")))?;
+        let count = 64 * 1024 / one.len();
+        let batch = one.repeat(count);
+        self.stream
+            .write_all(&batch)
+            .map_err(|e| Close::abnormal(format!("write failed: {e}")))?;
+        self.flood = Some((until, sent + count as u64));
+        Ok(())
     }
 
     /// Sends what the session has queued for the client, or ends the connection when another

@@ -17,6 +17,9 @@ pub trait Transport: Read + Write + Send + 'static {
 
     /// Closes both directions now: the peer sees the end of the stream.
     fn shutdown(&mut self);
+
+    /// The TCP socket beneath.
+    fn tcp(&self) -> &TcpStream;
 }
 
 impl Transport for TcpStream {
@@ -26,6 +29,10 @@ impl Transport for TcpStream {
 
     fn shutdown(&mut self) {
         let _ = TcpStream::shutdown(self, Shutdown::Both);
+    }
+
+    fn tcp(&self) -> &TcpStream {
+        self
     }
 }
 
@@ -45,5 +52,9 @@ impl Transport for StreamOwned<ServerConnection, TcpStream> {
             }
         }
         let _ = self.sock.shutdown(Shutdown::Both);
+    }
+
+    fn tcp(&self) -> &TcpStream {
+        &self.sock
     }
 }
