@@ -52,7 +52,7 @@
  *
  * Not called: aws_mqtt_client_connection_subscribe_local, which v0.16.2's client.h no longer
  * has (nor does this library's). */
-#include "mqtt_fixture.h"
+#include "reentry_support.h"
 
 #include <aws/common/array_list.h>
 #include <aws/http/proxy.h>
@@ -60,8 +60,7 @@
 static struct aws_allocator *s_alloc;
 static struct fx_io s_io;
 static struct aws_mqtt_client *s_client;
-static char s_dir[64];
-static char s_scenario[128];
+static struct rs_scenario s_scenario;
 
 /* ------------------------------------------------------------------------------------------ */
 /* The callbacks of the tour, in the order the tour meets them                                */
@@ -111,11 +110,11 @@ static const char *const s_kind_name[K_COUNT] = {
 #define K_LAST_OPERATIONAL K_UNSUBACK
 
 /* The lifecycle callbacks of a whole tour, in order (the last three only when the variant
- * goes that far). */
-static const enum kind s_tour_sequence[] = {K_COMPLETE_ERR,  K_FAILURE,     K_COMPLETE_OK,
-                                            K_SUCCESS,       K_INTERRUPTED, K_RESUMED,
-                                            K_SUCCESS,       K_ON_DISCONNECT, K_ON_CLOSED,
-                                            K_COMPLETE_AFTER_CLOSED, K_SUCCESS};
+ * goes that far); ints, as rs_check_record compares them. */
+static const int s_tour_sequence[] = {K_COMPLETE_ERR,  K_FAILURE,     K_COMPLETE_OK,
+                                      K_SUCCESS,       K_INTERRUPTED, K_RESUMED,
+                                      K_SUCCESS,       K_ON_DISCONNECT, K_ON_CLOSED,
+                                      K_COMPLETE_AFTER_CLOSED, K_SUCCESS};
 
 /* What a callback knows about the connection's state when it runs. */
 enum state {
@@ -130,7 +129,6 @@ enum state {
 
 #define MAX_OPS 2048
 #define MAX_SUBS 1024
-#define MAX_SEQ 64
 
 struct tour;
 
@@ -155,32 +153,20 @@ struct sub {
 };
 
 struct tour {
-    struct aws_mutex lock;
-    struct aws_condition_variable signal;
+    /* Lock, broker, release, termination, failures, per-kind counts and probes, and the
+     * lifecycle callbacks (rs.seq, as kinds): see reentry_support.h. */
+    struct rs_tour rs;
+    _Static_assert(K_COUNT <= RS_MAX_KINDS, "rs counts and probes every kind");
     enum kind release_at;
-    const char *name;
-    struct fx_broker broker;
     char client_id[64];
     struct aws_socket_options socket;
     struct aws_mqtt_connection_options options;
 
-    bool main_released; /* the main thread dropped its temporary reference */
-    bool released;      /* the last reference is gone: callbacks no longer call the API */
-    int seq_at_release; /* lifecycle entries recorded when it went */
-    int terminated;
-    int late;           /* callbacks after the termination handler */
-
     int completes;      /* on_connection_complete calls */
-    int counts[K_COUNT];
-    bool probed[K_COUNT];
     int probes;
     bool triggered;
     bool disconnect_called;
-    enum kind seq[MAX_SEQ];
-    int seq_len;
     int interrupted_error;
-
-    int failures;
 
     struct op ops[MAX_OPS];
     int op_count;
@@ -193,21 +179,6 @@ struct tour {
 
 static struct tour s_tours[K_COUNT];
 
-static void s_fail(struct tour *t, int line, const char *what, const char *detail) {
-    fprintf(stderr, "[release inside %s] line %d: %s %s\n", t->name, line, what, detail ? detail : "");
-    aws_mutex_lock(&t->lock);
-    t->failures += 1;
-    aws_mutex_unlock(&t->lock);
-}
-
-/* A check inside a callback: records the failure (callbacks cannot return it). */
-#define EXPECT(t, cond)                                                                            \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            s_fail((t), __LINE__, "expected", #cond);                                              \
-        }                                                                                          \
-    } while (0)
-
 #define WANT_OK (-1)  /* the call must succeed */
 #define WANT_ANY (-2) /* success, or a failure with one of the call's allowed codes */
 
@@ -218,11 +189,11 @@ static void s_outcome(struct tour *t, const char *where, int line, const char *c
     char detail[256];
     if (want == WANT_OK && !ok) {
         snprintf(detail, sizeof(detail), "%s inside %s failed with %s", call, where, aws_error_name(error));
-        s_fail(t, line, "unexpected failure:", detail);
+        rs_fail(&t->rs, line, "unexpected failure:", detail);
     } else if (want >= 0 && (ok || error != want)) {
         snprintf(detail, sizeof(detail), "%s inside %s: %s, expected failure with %s", call, where,
                  ok ? "succeeded" : aws_error_name(error), aws_error_name(want));
-        s_fail(t, line, "wrong outcome:", detail);
+        rs_fail(&t->rs, line, "wrong outcome:", detail);
     } else if (want == WANT_ANY && !ok) {
         bool known = false;
         for (int i = 0; allowed && allowed[i]; ++i) {
@@ -230,7 +201,7 @@ static void s_outcome(struct tour *t, const char *where, int line, const char *c
         }
         if (!known) {
             snprintf(detail, sizeof(detail), "%s inside %s failed with %s", call, where, aws_error_name(error));
-            s_fail(t, line, "unexpected error:", detail);
+            rs_fail(&t->rs, line, "unexpected error:", detail);
         }
     }
 }
@@ -240,7 +211,7 @@ static void s_outcome(struct tour *t, const char *where, int line, const char *c
         aws_reset_error();                                                                         \
         int rc_ = (call);                                                                          \
         if (rc_ != AWS_OP_SUCCESS && rc_ != AWS_OP_ERR) {                                          \
-            s_fail((t), __LINE__, "neither AWS_OP_SUCCESS nor AWS_OP_ERR:", #call);                \
+            rs_fail(&(t)->rs, __LINE__, "neither AWS_OP_SUCCESS nor AWS_OP_ERR:", #call);          \
         }                                                                                          \
         s_outcome((t), (where), __LINE__, #call, rc_ == AWS_OP_SUCCESS, (want), (allowed));        \
     } while (0)
@@ -254,88 +225,43 @@ static void s_outcome(struct tour *t, const char *where, int line, const char *c
         s_outcome((t), (where), __LINE__, #call, id_ != 0, (want), (allowed));                     \
     } while (0)
 
+/* A slot is filled in before its address goes to any call, so no callback reads it earlier. */
 static struct op *s_op_new(struct tour *t, enum kind kind, bool trigger) {
-    aws_mutex_lock(&t->lock);
-    if (t->op_count == MAX_OPS) {
-        fprintf(stderr, "[%s] out of operation slots\n", t->name);
-        abort();
-    }
-    struct op *op = &t->ops[t->op_count++];
+    struct op *op = &t->ops[rs_take_slot(&t->rs, &t->op_count, MAX_OPS, "operation")];
     op->t = t;
     op->kind = kind;
     op->trigger = trigger;
-    aws_mutex_unlock(&t->lock);
     return op;
 }
 
 static struct sub *s_sub_new(struct tour *t, bool base, bool has_cleanup) {
-    aws_mutex_lock(&t->lock);
-    if (t->sub_count == MAX_SUBS) {
-        fprintf(stderr, "[%s] out of subscription slots\n", t->name);
-        abort();
-    }
-    struct sub *sub = &t->subs[t->sub_count++];
+    struct sub *sub = &t->subs[rs_take_slot(&t->rs, &t->sub_count, MAX_SUBS, "subscription")];
     sub->t = t;
     sub->base = base;
     sub->has_cleanup = has_cleanup;
-    aws_mutex_unlock(&t->lock);
     return sub;
 }
 
 /* Records the packet id a call returned for `op` (and for the subscriptions it carries). */
 static void s_submitted(struct tour *t, struct op *op, uint16_t id) {
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     if (op) {
         op->submitted = id != 0;
         op->packet_id = id;
     }
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
 }
 
 static void s_accept(struct tour *t, struct sub *sub, uint16_t id) {
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     sub->accepted = id != 0;
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
 }
 
-/* Every callback starts here: counts it, notes one that comes after the termination handler,
- * and says whether the test still holds its reference (false: record only, no API calls). */
-static bool s_enter(struct tour *t, enum kind kind, bool lifecycle) {
-    aws_mutex_lock(&t->lock);
-    if (t->terminated) {
-        t->late += 1;
-    }
-    t->counts[kind] += 1;
-    if (lifecycle && t->seq_len < MAX_SEQ) {
-        t->seq[t->seq_len++] = kind;
-    }
-    bool live = !t->released;
-    aws_condition_variable_notify_all(&t->signal);
-    aws_mutex_unlock(&t->lock);
-    return live;
-}
-
-/* True the first time a callback of `kind` asks: it runs the probe. */
-static bool s_first(struct tour *t, enum kind kind) {
-    aws_mutex_lock(&t->lock);
-    bool first = !t->probed[kind];
-    t->probed[kind] = true;
-    aws_mutex_unlock(&t->lock);
-    return first;
-}
-
-/* Releases the connection's only reference from inside the callback `kind`. The main thread
- * dropped its own (it held one across connect) while holding t->lock, so this one is the last. */
-static void s_release_here(struct tour *t, struct aws_mqtt_client_connection *c, enum kind kind) {
-    aws_mutex_lock(&t->lock);
-    bool main_released = t->main_released;
-    bool released = t->released;
-    t->released = true;
-    t->seq_at_release = t->seq_len;
-    (void)kind;
-    aws_mutex_unlock(&t->lock);
-    EXPECT(t, main_released);
-    EXPECT(t, !released);
+/* Releases the connection's only reference from inside a callback. The main thread dropped its
+ * own (it held one across connect) while holding t->rs.lock, so this one is the last. */
+static void s_release_here(struct tour *t, struct aws_mqtt_client_connection *c) {
+    rs_mark_released(&t->rs);
     aws_mqtt_client_connection_release(c);
 }
 
@@ -406,10 +332,10 @@ static const int s_connected_only_errors[] = {AWS_ERROR_MQTT_NOT_CONNECTED, AWS_
 static void s_probe(struct tour *t, struct aws_mqtt_client_connection *c, enum kind where, enum state st,
                     bool terminal, bool connect_here) {
     const char *w = s_kind_name[where];
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     int i = t->probes++;
-    t->probed[where] = true;
-    aws_mutex_unlock(&t->lock);
+    t->rs.probed[where] = true;
+    aws_mutex_unlock(&t->rs.lock);
     char text[128];
 
     /* References: acquire returns the connection; the matching release is not the last. */
@@ -584,9 +510,9 @@ static void s_probe(struct tour *t, struct aws_mqtt_client_connection *c, enum k
     if (nested) {
         CALL_RC(t, w, WANT_OK, NULL,
                 aws_mqtt_client_connection_set_connection_termination_handler(nested, s_on_nested_termination, t));
-        aws_mutex_lock(&t->lock);
+        aws_mutex_lock(&t->rs.lock);
         t->nested_created += 1;
-        aws_mutex_unlock(&t->lock);
+        aws_mutex_unlock(&t->rs.lock);
         aws_mqtt_client_connection_destroy(nested);
     }
 }
@@ -595,15 +521,15 @@ static void s_probe(struct tour *t, struct aws_mqtt_client_connection *c, enum k
  * completed the set sends the variant's trigger (once). Triggers are sent from inside callbacks
  * too, so no API call of the main thread can race with the release they cause. */
 static void s_maybe_trigger(struct tour *t, struct aws_mqtt_client_connection *c) {
-    aws_mutex_lock(&t->lock);
-    bool ready = !t->triggered && t->counts[K_RESUMED] >= 1;
+    aws_mutex_lock(&t->rs.lock);
+    bool ready = !t->triggered && t->rs.counts[K_RESUMED] >= 1;
     for (int k = K_FIRST_OPERATIONAL; k <= K_LAST_OPERATIONAL; ++k) {
-        ready = ready && t->probed[k];
+        ready = ready && t->rs.probed[k];
     }
     if (ready) {
         t->triggered = true;
     }
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
     if (!ready) {
         return;
     }
@@ -687,11 +613,11 @@ static void s_maybe_trigger(struct tour *t, struct aws_mqtt_client_connection *c
 static void s_visit(struct tour *t, struct aws_mqtt_client_connection *c, enum kind kind, enum state st,
                     bool connect_here) {
     bool release = t->release_at == kind;
-    if (s_first(t, kind) || release) {
+    if (rs_first(&t->rs, kind) || release) {
         s_probe(t, c, kind, st, release, connect_here && !release);
     }
     if (release) {
-        s_release_here(t, c, kind);
+        s_release_here(t, c);
     } else {
         s_maybe_trigger(t, c);
     }
@@ -700,11 +626,11 @@ static void s_visit(struct tour *t, struct aws_mqtt_client_connection *c, enum k
 static void s_on_complete(struct aws_mqtt_client_connection *c, int error_code,
                           enum aws_mqtt_connect_return_code return_code, bool session_present, void *ud) {
     struct tour *t = ud;
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     int n = ++t->completes;
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
     enum kind kind = error_code ? K_COMPLETE_ERR : n <= 2 ? K_COMPLETE_OK : K_COMPLETE_AFTER_CLOSED;
-    if (!s_enter(t, kind, true)) {
+    if (!rs_enter(&t->rs, kind, true)) {
         return;
     }
     if (kind == K_COMPLETE_ERR) {
@@ -740,10 +666,10 @@ static void s_on_success(struct aws_mqtt_client_connection *c, enum aws_mqtt_con
                          bool session_present, void *ud) {
     struct tour *t = ud;
     (void)session_present;
-    aws_mutex_lock(&t->lock);
-    bool first = t->counts[K_SUCCESS] == 0;
-    aws_mutex_unlock(&t->lock);
-    if (!s_enter(t, K_SUCCESS, true)) {
+    aws_mutex_lock(&t->rs.lock);
+    bool first = t->rs.counts[K_SUCCESS] == 0;
+    aws_mutex_unlock(&t->rs.lock);
+    if (!rs_enter(&t->rs, K_SUCCESS, true)) {
         return;
     }
     EXPECT(t, return_code == AWS_MQTT_CONNECT_ACCEPTED);
@@ -756,7 +682,7 @@ static void s_on_success(struct aws_mqtt_client_connection *c, enum aws_mqtt_con
 
 static void s_on_failure(struct aws_mqtt_client_connection *c, int error_code, void *ud) {
     struct tour *t = ud;
-    if (!s_enter(t, K_FAILURE, true)) {
+    if (!rs_enter(&t->rs, K_FAILURE, true)) {
         return;
     }
     EXPECT(t, error_code == AWS_ERROR_MQTT_PROTOCOL_ERROR);
@@ -766,12 +692,12 @@ static void s_on_failure(struct aws_mqtt_client_connection *c, int error_code, v
 
 static void s_on_interrupted(struct aws_mqtt_client_connection *c, int error_code, void *ud) {
     struct tour *t = ud;
-    if (!s_enter(t, K_INTERRUPTED, true)) {
+    if (!rs_enter(&t->rs, K_INTERRUPTED, true)) {
         return;
     }
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     t->interrupted_error = error_code;
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
     EXPECT(t, error_code != AWS_ERROR_SUCCESS);
     s_visit(t, c, K_INTERRUPTED, S_RECONNECTING, false);
 }
@@ -779,7 +705,7 @@ static void s_on_interrupted(struct aws_mqtt_client_connection *c, int error_cod
 static void s_on_resumed(struct aws_mqtt_client_connection *c, enum aws_mqtt_connect_return_code return_code,
                          bool session_present, void *ud) {
     struct tour *t = ud;
-    if (!s_enter(t, K_RESUMED, true)) {
+    if (!rs_enter(&t->rs, K_RESUMED, true)) {
         return;
     }
     EXPECT(t, return_code == AWS_MQTT_CONNECT_ACCEPTED);
@@ -797,20 +723,20 @@ static void s_on_publish(struct aws_mqtt_client_connection *c, const struct aws_
     (void)dup;
     (void)qos;
     (void)retain;
-    if (!s_enter(t, K_ON_PUBLISH, false)) {
+    if (!rs_enter(&t->rs, K_ON_PUBLISH, false)) {
         return;
     }
     if (sub->base && aws_byte_cursor_eq_c_str(topic, "tour/trigger/release")) {
         EXPECT(t, t->release_at == K_ON_PUBLISH);
         s_probe(t, c, K_ON_PUBLISH, S_UNKNOWN, true, false);
-        s_release_here(t, c, K_ON_PUBLISH);
+        s_release_here(t, c);
         return;
     }
     if (sub->base && aws_byte_cursor_eq_c_str(topic, "tour/trigger/disconnect")) {
-        aws_mutex_lock(&t->lock);
+        aws_mutex_lock(&t->rs.lock);
         bool first = !t->disconnect_called;
         t->disconnect_called = true;
-        aws_mutex_unlock(&t->lock);
+        aws_mutex_unlock(&t->rs.lock);
         if (first) {
             /* Connected: disconnect from inside on_publish succeeds; on_disconnect and on_closed
              * follow. */
@@ -821,7 +747,7 @@ static void s_on_publish(struct aws_mqtt_client_connection *c, const struct aws_
     if (aws_byte_cursor_eq_c_str(topic, "tour/trigger/release-any")) {
         return; /* for on_any_publish */
     }
-    if (s_first(t, K_ON_PUBLISH)) {
+    if (rs_first(&t->rs, K_ON_PUBLISH)) {
         s_probe(t, c, K_ON_PUBLISH, S_UNKNOWN, false, false);
     }
     s_maybe_trigger(t, c);
@@ -835,16 +761,16 @@ static void s_on_any_publish(struct aws_mqtt_client_connection *c, const struct 
     (void)dup;
     (void)qos;
     (void)retain;
-    if (!s_enter(t, K_ON_ANY_PUBLISH, false)) {
+    if (!rs_enter(&t->rs, K_ON_ANY_PUBLISH, false)) {
         return;
     }
     if (aws_byte_cursor_eq_c_str(topic, "tour/trigger/release-any")) {
         EXPECT(t, t->release_at == K_ON_ANY_PUBLISH);
         s_probe(t, c, K_ON_ANY_PUBLISH, S_UNKNOWN, true, false);
-        s_release_here(t, c, K_ON_ANY_PUBLISH);
+        s_release_here(t, c);
         return;
     }
-    if (s_first(t, K_ON_ANY_PUBLISH)) {
+    if (rs_first(&t->rs, K_ON_ANY_PUBLISH)) {
         s_probe(t, c, K_ON_ANY_PUBLISH, S_UNKNOWN, false, false);
     }
     s_maybe_trigger(t, c);
@@ -853,28 +779,28 @@ static void s_on_any_publish(struct aws_mqtt_client_connection *c, const struct 
 static void s_on_cleanup(void *ud) {
     struct sub *sub = ud;
     struct tour *t = sub->t;
-    aws_mutex_lock(&t->lock);
-    if (t->terminated) {
-        t->late += 1;
+    aws_mutex_lock(&t->rs.lock);
+    if (t->rs.terminated) {
+        t->rs.late += 1;
     }
     sub->cleanups += 1;
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
 }
 
 /* Records a completion; true when the test may still call the API. */
 static bool s_completed(struct op *op, uint16_t packet_id, int error_code) {
     struct tour *t = op->t;
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     op->completions += 1;
     op->error_code = error_code;
     bool same_id = !op->submitted || op->packet_id == packet_id;
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
     EXPECT(t, same_id);
     /* Acked, or failed because the connection went away. */
     EXPECT(t, error_code == AWS_ERROR_SUCCESS || error_code == AWS_ERROR_MQTT_CONNECTION_DESTROYED ||
                   error_code == AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION ||
                   error_code == AWS_ERROR_MQTT_NOT_CONNECTED);
-    return s_enter(t, op->kind, false);
+    return rs_enter(&t->rs, op->kind, false);
 }
 
 static void s_completion(struct op *op, struct aws_mqtt_client_connection *c) {
@@ -882,10 +808,10 @@ static void s_completion(struct op *op, struct aws_mqtt_client_connection *c) {
     if (op->trigger) {
         EXPECT(t, t->release_at == op->kind);
         s_probe(t, c, op->kind, S_UNKNOWN, true, false);
-        s_release_here(t, c, op->kind);
+        s_release_here(t, c);
         return;
     }
-    if (s_first(t, op->kind)) {
+    if (rs_first(&t->rs, op->kind)) {
         s_probe(t, c, op->kind, S_UNKNOWN, false, false);
     }
     s_maybe_trigger(t, c);
@@ -919,7 +845,7 @@ static void s_on_suback_multi(struct aws_mqtt_client_connection *c, uint16_t pac
 
 static void s_on_disconnect(struct aws_mqtt_client_connection *c, void *ud) {
     struct tour *t = ud;
-    if (!s_enter(t, K_ON_DISCONNECT, true)) {
+    if (!rs_enter(&t->rs, K_ON_DISCONNECT, true)) {
         return;
     }
     s_visit(t, c, K_ON_DISCONNECT, S_DISCONNECTED, false);
@@ -927,7 +853,7 @@ static void s_on_disconnect(struct aws_mqtt_client_connection *c, void *ud) {
 
 static void s_on_closed(struct aws_mqtt_client_connection *c, struct on_connection_closed_data *data, void *ud) {
     struct tour *t = ud;
-    if (!s_enter(t, K_ON_CLOSED, true)) {
+    if (!rs_enter(&t->rs, K_ON_CLOSED, true)) {
         return;
     }
     EXPECT(t, data == NULL);
@@ -938,37 +864,28 @@ static void s_on_closed(struct aws_mqtt_client_connection *c, struct on_connecti
 
 static void s_on_termination(void *ud) {
     struct tour *t = ud;
-    aws_mutex_lock(&t->lock);
-    t->terminated += 1;
-    aws_condition_variable_notify_all(&t->signal);
-    aws_mutex_unlock(&t->lock);
+    rs_count_and_signal(&t->rs, &t->rs.terminated);
 }
 
 static void s_on_nested_termination(void *ud) {
     struct tour *t = ud;
-    aws_mutex_lock(&t->lock);
-    t->nested_terminated += 1;
-    aws_condition_variable_notify_all(&t->signal);
-    aws_mutex_unlock(&t->lock);
+    rs_count_and_signal(&t->rs, &t->nested_terminated);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* One variant                                                                                */
 
+/* The record, for a failed variant's log (rs_variant_end adds the broker's). */
 static void s_dump(struct tour *t) {
-    aws_mutex_lock(&t->lock);
-    fprintf(stderr, "[release inside %s] lifecycle:", t->name);
-    for (int i = 0; i < t->seq_len; ++i) {
-        fprintf(stderr, " %s", s_kind_name[t->seq[i]]);
+    aws_mutex_lock(&t->rs.lock);
+    fprintf(stderr, "[release inside %s] lifecycle:", t->rs.name);
+    for (int i = 0; i < t->rs.seq_len; ++i) {
+        fprintf(stderr, " %s", s_kind_name[t->rs.seq[i]]);
     }
-    fprintf(stderr, "\n  released=%d terminated=%d probes=%d triggered=%d interrupted_error=%s\n  counts:",
-            t->released, t->terminated, t->probes, t->triggered, aws_error_name(t->interrupted_error));
-    for (int k = 0; k < K_COUNT; ++k) {
-        fprintf(stderr, " %d%s", t->counts[k], t->probed[k] ? "p" : "");
-    }
-    fprintf(stderr, "\n");
-    aws_mutex_unlock(&t->lock);
-    fx_broker_dump_log(&t->broker);
+    fprintf(stderr, "\n  released=%d terminated=%d probes=%d triggered=%d interrupted_error=%s", t->rs.released,
+            t->rs.terminated, t->probes, t->triggered, aws_error_name(t->interrupted_error));
+    rs_dump_counts(&t->rs, K_COUNT);
+    aws_mutex_unlock(&t->rs.lock);
 }
 
 /* How many lifecycle entries of s_tour_sequence come up to and including the release point. */
@@ -985,51 +902,36 @@ static int s_prefix_length(enum kind release_at) {
 }
 
 static int s_check_tour(struct tour *t) {
-    aws_mutex_lock(&t->lock);
-    int failures = t->failures;
-    int late = t->late;
-    int terminated = t->terminated;
-    aws_mutex_unlock(&t->lock);
-    CHECK_INT_EQ(failures, 0);
-    CHECK_INT_EQ(terminated, 1);
-    CHECK_INT_EQ(late, 0);
-
-    /* The lifecycle callbacks: the tour's order up to the release... */
+    /* No failed EXPECT, one termination and nothing after it; the lifecycle callbacks: the
+     * tour's order up to the release... */
     int prefix = s_prefix_length(t->release_at);
-    CHECK_INT_EQ(t->seq_at_release, prefix);
-    for (int i = 0; i < prefix; ++i) {
-        if (t->seq[i] != s_tour_sequence[i]) {
-            fprintf(stderr, "lifecycle entry %d: %s, expected %s\n", i, s_kind_name[t->seq[i]],
-                    s_kind_name[s_tour_sequence[i]]);
-            return 1;
-        }
-    }
+    CHECK_INT_EQ(rs_check_record(&t->rs, s_tour_sequence, prefix, s_kind_name), 0);
     /* ...then only what the release may still cause, in order: the on_connection_failure that
      * follows a refused on_connection_complete, the on_connection_success that follows an
      * accepted one or on_resumed, and the on_closed of the disconnect the release makes (or of
      * the disconnect on_disconnect reported). */
     int i = prefix;
-    if (i < t->seq_len && t->seq[i] == K_FAILURE) {
+    if (i < t->rs.seq_len && t->rs.seq[i] == K_FAILURE) {
         CHECK_INT_EQ(t->release_at, K_COMPLETE_ERR);
         ++i;
     }
-    if (i < t->seq_len && t->seq[i] == K_SUCCESS) {
+    if (i < t->rs.seq_len && t->rs.seq[i] == K_SUCCESS) {
         CHECK(t->release_at == K_COMPLETE_OK || t->release_at == K_RESUMED ||
               t->release_at == K_COMPLETE_AFTER_CLOSED);
         ++i;
     }
-    if (i < t->seq_len && t->seq[i] == K_ON_CLOSED) {
+    if (i < t->rs.seq_len && t->rs.seq[i] == K_ON_CLOSED) {
         ++i;
     }
-    if (i != t->seq_len) {
-        fprintf(stderr, "after the release: %s\n", s_kind_name[t->seq[i]]);
+    if (i != t->rs.seq_len) {
+        fprintf(stderr, "after the release: %s\n", s_kind_name[t->rs.seq[i]]);
         return 1;
     }
     /* Every callback kind the tour passed before the release ran its probe there. */
     for (int k = 0; k < K_COUNT; ++k) {
         bool passed = false;
         for (int j = 0; j < prefix; ++j) {
-            passed |= s_tour_sequence[j] == (enum kind)k;
+            passed |= s_tour_sequence[j] == k;
         }
         if (t->release_at >= K_FIRST_OPERATIONAL && k >= K_FIRST_OPERATIONAL && k <= K_LAST_OPERATIONAL) {
             passed = true;
@@ -1037,29 +939,23 @@ static int s_check_tour(struct tour *t) {
         if (t->release_at > K_LAST_OPERATIONAL && k >= K_FIRST_OPERATIONAL && k <= K_LAST_OPERATIONAL) {
             passed = true;
         }
-        if (passed && !t->probed[k]) {
+        if (passed && !t->rs.probed[k]) {
             fprintf(stderr, "no probe ran inside %s\n", s_kind_name[k]);
             return 1;
         }
     }
-    CHECK(t->probed[t->release_at]);
+    CHECK(t->rs.probed[t->release_at]);
 
     /* Every operation completed exactly once; every refused one never. */
-    int submitted = 0;
-    int acked = 0;
-    int wrong = 0;
+    struct rs_tally ops = {0};
     for (int k = 0; k < t->op_count; ++k) {
         const struct op *op = &t->ops[k];
-        int expected = op->submitted ? 1 : 0;
-        submitted += op->submitted;
-        acked += op->submitted && op->error_code == AWS_ERROR_SUCCESS;
-        if (op->completions != expected) {
+        if (!rs_tally(&ops, op->submitted, op->error_code == AWS_ERROR_SUCCESS, op->completions)) {
             fprintf(stderr, "operation %d (%s, packet id %u) completed %d times, expected %d\n", k,
-                    s_kind_name[op->kind], (unsigned)op->packet_id, op->completions, expected);
-            wrong += 1;
+                    s_kind_name[op->kind], (unsigned)op->packet_id, op->completions, op->submitted ? 1 : 0);
         }
     }
-    CHECK_INT_EQ(wrong, 0);
+    CHECK_INT_EQ(ops.wrong, 0);
     /* Each subscription's cleanup ran exactly once (none without a cleanup or a packet id). */
     for (int k = 0; k < t->sub_count; ++k) {
         const struct sub *sub = &t->subs[k];
@@ -1072,26 +968,28 @@ static int s_check_tour(struct tour *t) {
     CHECK_INT_EQ(t->nested_terminated, t->nested_created);
     printf("  %d probes, %d operations submitted (%d succeeded, the others failed when the connection went), "
            "%d subscriptions, %d lifecycle callbacks\n",
-           t->probes, submitted, acked, t->sub_count, t->seq_len);
+           t->probes, ops.submitted, ops.succeeded, t->sub_count, t->rs.seq_len);
     return 0;
 }
 
+/* The variant's connection and the nested ones made inside callbacks all terminated (lock held). */
+static bool s_all_terminated(struct tour *t) {
+    return t->rs.terminated >= 1 && t->nested_terminated == t->nested_created;
+}
+
 /* The tour of one variant: release inside the first `release_at` callback. */
-static int s_tour(enum kind release_at) {
+static int s_tour(int release_at) {
     struct tour *t = &s_tours[release_at];
     memset(t, 0, sizeof(*t));
-    aws_mutex_init(&t->lock);
-    aws_condition_variable_init(&t->signal);
-    t->release_at = release_at;
-    t->name = s_kind_name[release_at];
-    CHECK_INT_EQ(fx_broker_start(&t->broker, FX_FRAGMENTS("--scenario", s_scenario)), 0);
+    t->release_at = (enum kind)release_at;
+    CHECK_INT_EQ(rs_variant_begin(&t->rs, s_kind_name[release_at], s_scenario.path), 0);
     snprintf(t->client_id, sizeof(t->client_id), "reentry311-%d", (int)release_at);
     t->socket.type = AWS_SOCKET_STREAM;
     t->socket.domain = AWS_SOCKET_IPV4;
     t->socket.connect_timeout_ms = 3000;
     t->options = (struct aws_mqtt_connection_options){
         .host_name = fx_cur("127.0.0.1"),
-        .port = (uint32_t)t->broker.port,
+        .port = (uint32_t)t->rs.broker.port,
         .socket_options = &t->socket,
         .client_id = fx_cur(t->client_id),
         .keep_alive_time_secs = 30,
@@ -1117,59 +1015,24 @@ static int s_tour(enum kind release_at) {
     CHECK_INT_EQ(aws_mqtt_client_connection_set_reconnect_timeout(c, 1, 1), AWS_OP_SUCCESS);
 
     /* The main thread holds a second reference across its only API call, connect, and drops
-     * it before any callback can get going: every callback takes t->lock first, which the main
+     * it before any callback can get going: every callback takes t->rs.lock first, which the main
      * thread holds until then (connect and release never wait for the loop, so this cannot
      * deadlock). The callback's release is then always the last. */
     uint64_t start = fx_now_ns();
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     struct aws_mqtt_client_connection *held = aws_mqtt_client_connection_acquire(c);
     int connected = aws_mqtt_client_connection_connect(c, &t->options);
     aws_mqtt_client_connection_release(c);
-    t->main_released = true;
-    aws_mutex_unlock(&t->lock);
+    t->rs.main_released = true;
+    aws_mutex_unlock(&t->rs.lock);
     CHECK(held == c);
     CHECK_INT_EQ(connected, AWS_OP_SUCCESS);
     /* From here on only callbacks touch the connection. */
-
-    bool done = false;
-    uint64_t deadline = fx_now_ns() + 30000000000ULL;
-    aws_mutex_lock(&t->lock);
-    while (!(done = t->terminated >= 1 && t->nested_terminated == t->nested_created)) {
-        uint64_t now = fx_now_ns();
-        if (now >= deadline) {
-            break;
-        }
-        aws_condition_variable_wait_for(&t->signal, &t->lock, (int64_t)(deadline - now));
-    }
-    aws_mutex_unlock(&t->lock);
-    if (!done) {
-        fprintf(stderr, "[release inside %s] no termination within 30 s\n", t->name);
-        s_dump(t);
-        return 2;
-    }
-    printf("  release inside %s: terminated after %.2f s\n", t->name, (double)(fx_now_ns() - start) / 1e9);
-    int failed = s_check_tour(t);
-    if (failed) {
-        s_dump(t);
-    }
-    fx_broker_stop(&t->broker);
-    return failed ? 1 : 0;
+    return rs_variant_end(&t->rs, t, start, s_all_terminated, s_check_tour, s_dump);
 }
 
-/* Every variant runs, also after one failed its checks (each has its own record), so the log
- * shows all that fail; one that does not terminate ends the test. */
 static int test_every_api_call_from_every_callback_and_the_last_release_from_each(void) {
-    int failed = 0;
-    for (int k = 0; k < K_COUNT; ++k) {
-        int result = s_tour((enum kind)k);
-        if (result != 0) {
-            fprintf(stderr, "FAILED: release inside %s\n", s_kind_name[k]);
-            failed += 1;
-        }
-        CHECK(result != 2);
-    }
-    CHECK_INT_EQ(failed, 0);
-    return 0;
+    return rs_run_variants(K_COUNT, s_kind_name, s_tour);
 }
 
 int main(void) {
@@ -1178,29 +1041,24 @@ int main(void) {
     CHECK(s_client != NULL);
     /* The broker's script: connection 1 refused, connection 2 hung up on its first PINGREQ,
      * later connections served normally. */
-    snprintf(s_dir, sizeof(s_dir), "/tmp/mqtt311-reentry-XXXXXX");
-    CHECK(mkdtemp(s_dir) != NULL);
-    fx_track(0, s_dir);
-    snprintf(s_scenario, sizeof(s_scenario), "%s/scenario", s_dir);
-    CHECK_INT_EQ(fx_write_file(s_scenario, "[connection 1]\n"
-                                           "connack-code 5\n"
-                                           "[connection 2]\n"
-                                           "hangup-on pingreq\n"),
+    CHECK_INT_EQ(rs_scenario_write(&s_scenario, "/tmp/mqtt311-reentry-XXXXXX",
+                                   "[connection 1]\n"
+                                   "connack-code 5\n"
+                                   "[connection 2]\n"
+                                   "hangup-on pingreq\n"),
                  0);
 
     RUN(test_every_api_call_from_every_callback_and_the_last_release_from_each);
 
-    fx_remove_dir(s_dir);
+    rs_scenario_remove(&s_scenario);
     aws_mqtt_client_release(s_client);
     CHECK_INT_EQ(fx_suite_end(s_alloc, &s_io), 0);
     /* Every loop thread is joined: no callback can come any more. None came after its
-     * connection's termination handler, which ran exactly once. */
+     * connection's termination handler, which ran exactly once, and the nested connections
+     * all terminated. */
     for (int k = 0; k < K_COUNT; ++k) {
-        CHECK_INT_EQ(s_tours[k].terminated, 1);
-        CHECK_INT_EQ(s_tours[k].late, 0);
         CHECK_INT_EQ(s_tours[k].nested_terminated, s_tours[k].nested_created);
-        aws_condition_variable_clean_up(&s_tours[k].signal);
-        aws_mutex_clean_up(&s_tours[k].lock);
+        CHECK_INT_EQ(rs_variant_joined(&s_tours[k].rs), 0);
     }
     return 0;
 }

@@ -69,11 +69,11 @@
  * the client's, and no callback came after its object's termination (checked again once every
  * loop thread is joined); nothing leaked (the suite's tracing allocator ends at 0). */
 #include "mqtt5_fixture.h"
+#include "reentry_support.h"
 
 static struct aws_allocator *s_alloc;
 static struct fx_io s_io;
-static char s_dir[64];
-static char s_scenario[128];
+static struct rs_scenario s_scenario;
 
 /* ------------------------------------------------------------------------------------------ */
 /* The callbacks of the tour                                                                  */
@@ -131,8 +131,9 @@ static bool s_has_listener(enum kind release_at) {
     return release_at >= K_PUBLISH_RECEIVED;
 }
 
-/* The client's lifecycle events of a whole tour, as kinds. */
-static const enum kind s_tour_sequence[] = {
+/* The client's lifecycle events of a whole tour, as kinds (ints, as rs_check_record compares
+ * them). */
+static const int s_tour_sequence[] = {
     K_ATTEMPTING, K_FAILURE,       K_ATTEMPTING,         K_SUCCESS, K_DISCONNECTION, K_ATTEMPTING,
     K_SUCCESS,    K_STOP_DISCONNECTION, K_STOPPED,        K_ATTEMPTING, K_SUCCESS_AFTER_RESTART,
 };
@@ -168,7 +169,6 @@ static int s_prefix_length(enum kind release_at) {
 /* The record                                                                                 */
 
 #define MAX_OPS 2048
-#define MAX_SEQ 64
 #define MAX_PENDING 16
 
 struct tour;
@@ -187,29 +187,23 @@ struct op {
 };
 
 struct tour {
-    struct aws_mutex lock;
-    struct aws_condition_variable signal;
+    /* Lock, broker, the client's release and termination (rs.late: callbacks after it),
+     * failures, per-kind counts and probes, and the client's lifecycle events as kinds (rs.seq):
+     * see reentry_support.h. */
+    struct rs_tour rs;
+    _Static_assert(K_KINDS <= RS_MAX_KINDS, "rs counts and probes every kind");
     enum kind release_at;
-    const char *name;
-    struct fx_broker broker;
     struct fx5_config cfg;
     struct aws_mqtt5_client *client;
     struct aws_mqtt5_listener *listener;
 
-    bool main_released;    /* the main thread dropped its temporary reference */
-    bool released;         /* the test's client reference is gone: no more API calls */
     bool listener_released;
-    int seq_at_release;
-    int terminated;
     int listener_terminated;
     int order;             /* termination order: listener, then client */
     int listener_order;
     int client_order;
-    int late;              /* callbacks after the client's termination */
     int listener_late;     /* listener callbacks after the listener's termination */
 
-    int counts[K_KINDS];
-    bool probed[K_KINDS];
     bool listener_event_probed[AWS_MQTT5_CLET_STOPPED + 1];
     int probes;
     enum kind current; /* the callback running, or the last one (diagnostics) */
@@ -218,10 +212,8 @@ struct tour {
     bool restarted;        /* start inside STOPPED */
     int attempts;          /* ATTEMPTING_CONNECT events */
     int successes;         /* CONNECTION_SUCCESS events */
-    enum kind seq[MAX_SEQ]; /* the client's lifecycle events, as kinds */
-    int types[MAX_SEQ];    /* the same, as event types */
-    int seq_len;
-    int listener_types[MAX_SEQ];
+    int types[RS_MAX_SEQ]; /* the client's lifecycle events (rs.seq), as event types */
+    int listener_types[RS_MAX_SEQ];
     int listener_seq_len;
 
     /* Manual PUBACKs. */
@@ -230,7 +222,6 @@ struct tour {
     int pending_count;
     uint64_t listener_acquired; /* the id L's probe acquired for the publish being delivered */
 
-    int failures;
     struct op ops[MAX_OPS];
     int op_count;
 
@@ -242,21 +233,6 @@ struct tour {
 
 static struct tour s_tours[K_COUNT];
 
-static void s_fail(struct tour *t, int line, const char *what, const char *detail) {
-    fprintf(stderr, "[release inside %s] line %d: %s %s\n", t->name, line, what, detail ? detail : "");
-    aws_mutex_lock(&t->lock);
-    t->failures += 1;
-    aws_mutex_unlock(&t->lock);
-}
-
-/* A check inside a callback: records the failure (callbacks cannot return it). */
-#define EXPECT(t, cond)                                                                            \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            s_fail((t), __LINE__, "expected", #cond);                                              \
-        }                                                                                          \
-    } while (0)
-
 #define WANT_OK (-1)
 
 /* Checks one call's outcome: success, or failure with `want`. */
@@ -265,14 +241,14 @@ static void s_outcome(struct tour *t, const char *where, int line, const char *c
     char detail[256];
     if (rc != AWS_OP_SUCCESS && rc != AWS_OP_ERR) {
         snprintf(detail, sizeof(detail), "%s inside %s returned %d", call, where, rc);
-        s_fail(t, line, "neither AWS_OP_SUCCESS nor AWS_OP_ERR:", detail);
+        rs_fail(&t->rs, line, "neither AWS_OP_SUCCESS nor AWS_OP_ERR:", detail);
     } else if (want == WANT_OK && rc != AWS_OP_SUCCESS) {
         snprintf(detail, sizeof(detail), "%s inside %s failed with %s", call, where, aws_error_name(error));
-        s_fail(t, line, "unexpected failure:", detail);
+        rs_fail(&t->rs, line, "unexpected failure:", detail);
     } else if (want >= 0 && (rc == AWS_OP_SUCCESS || error != want)) {
         snprintf(detail, sizeof(detail), "%s inside %s: %s, expected failure with %s", call, where,
                  rc == AWS_OP_SUCCESS ? "succeeded" : aws_error_name(error), aws_error_name(want));
-        s_fail(t, line, "wrong outcome:", detail);
+        rs_fail(&t->rs, line, "wrong outcome:", detail);
     }
 }
 
@@ -292,69 +268,41 @@ static void s_outcome(struct tour *t, const char *where, int line, const char *c
     } while (0)
 
 static struct op *s_op_new(struct tour *t, enum kind kind, bool trigger) {
-    aws_mutex_lock(&t->lock);
-    if (t->op_count == MAX_OPS) {
-        fprintf(stderr, "[%s] out of operation slots\n", t->name);
-        abort();
-    }
-    struct op *op = &t->ops[t->op_count++];
-    op->t = t;
-    op->kind = kind;
-    op->trigger = trigger;
-    op->result = -1;
-    op->made_in = t->current;
-    aws_mutex_unlock(&t->lock);
+    struct op *op = &t->ops[rs_take_slot(&t->rs, &t->op_count, MAX_OPS, "operation")];
+    aws_mutex_lock(&t->rs.lock);
+    *op = (struct op){.t = t, .kind = kind, .trigger = trigger, .result = -1, .made_in = t->current};
+    aws_mutex_unlock(&t->rs.lock);
     return op;
 }
 
 static void s_submitted(struct tour *t, struct op *op, bool submitted) {
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     op->submitted = submitted;
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
 }
 
-/* Every client callback starts here: counts it, notes one after the termination handler, and
- * says whether the test still holds its reference (false: record only, no API calls). */
+/* Every client callback starts here: notes it as the one running, then rs_enter (counted; the
+ * lifecycle events are recorded by s_record_event, with their types). False: record only. */
 static bool s_enter(struct tour *t, enum kind kind) {
-    aws_mutex_lock(&t->lock);
-    if (t->terminated) {
-        t->late += 1;
-    }
-    t->counts[kind] += 1;
+    aws_mutex_lock(&t->rs.lock);
     t->current = kind;
-    bool live = !t->released;
-    aws_condition_variable_notify_all(&t->signal);
-    aws_mutex_unlock(&t->lock);
-    return live;
-}
-
-/* True the first time a callback of `kind` asks: it runs the probe. */
-static bool s_first(struct tour *t, enum kind kind) {
-    aws_mutex_lock(&t->lock);
-    bool first = !t->probed[kind];
-    t->probed[kind] = true;
-    aws_mutex_unlock(&t->lock);
-    return first;
+    aws_mutex_unlock(&t->rs.lock);
+    return rs_enter(&t->rs, kind, false);
 }
 
 /* Releases the test's client reference from inside a callback (and L's, when `with_listener`:
  * the two go together inside L's own callbacks). The main thread dropped its temporary
- * reference under t->lock, so this callback always sees main_released. */
+ * reference under t->rs.lock, so this callback always sees main_released. */
 static void s_release_here(struct tour *t, struct aws_mqtt5_client *c, bool with_listener) {
-    aws_mutex_lock(&t->lock);
-    bool main_released = t->main_released;
-    bool released = t->released;
+    rs_mark_released(&t->rs);
+    aws_mutex_lock(&t->rs.lock);
     bool listener_ok = with_listener ? !t->listener_released : (t->listener == NULL || t->listener_terminated == 1);
     int nested_pending = t->nested_listeners - t->nested_listeners_terminated;
-    t->released = true;
-    t->seq_at_release = t->seq_len;
     struct aws_mqtt5_listener *listener = with_listener ? t->listener : NULL;
     if (with_listener) {
         t->listener_released = true;
     }
-    aws_mutex_unlock(&t->lock);
-    EXPECT(t, main_released);
-    EXPECT(t, !released);
+    aws_mutex_unlock(&t->rs.lock);
     EXPECT(t, listener_ok);
     /* Every listener the probes made was released by them, and its release completed (probes
      * make none where that could still be under way now, see s_may_make_listener): the test's
@@ -363,7 +311,7 @@ static void s_release_here(struct tour *t, struct aws_mqtt5_client *c, bool with
     if (!with_listener && nested_pending != 0) {
         char detail[64];
         snprintf(detail, sizeof(detail), "%d listeners made inside callbacks", nested_pending);
-        s_fail(t, __LINE__, "still detaching at the release:", detail);
+        rs_fail(&t->rs, __LINE__, "still detaching at the release:", detail);
     }
     if (listener) {
         EXPECT(t, aws_mqtt5_listener_release(listener) == NULL);
@@ -390,7 +338,7 @@ static int s_publish(struct tour *t, struct aws_mqtt5_client *c, const char *top
     struct aws_mqtt5_packet_publish_view publish = {
         .qos = qos,
         .topic = fx_cur(topic),
-        .payload = fx_cur(t->name),
+        .payload = fx_cur(t->rs.name),
     };
     struct aws_mqtt5_publish_completion_options completion = {
         .completion_callback = s_on_publish_complete,
@@ -452,10 +400,10 @@ static int s_stop_with_disconnect(struct aws_mqtt5_client *c, struct op *op) {
  * callback that asks for the stop or after it. Every probe kind still makes one in the other
  * variants. */
 static bool s_may_make_listener(struct tour *t, enum kind where) {
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     bool connection_2 = t->successes == 1;
     bool stopping = t->stop_requested;
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
     bool lifecycle = where == K_ATTEMPTING || where == K_FAILURE || where == K_SUCCESS ||
                      where == K_DISCONNECTION || where == K_LISTENER_LIFECYCLE;
     switch (t->release_at) {
@@ -480,16 +428,16 @@ static void s_probe(struct tour *t, struct aws_mqtt5_client *c, enum kind where,
                     const struct aws_mqtt5_packet_publish_view *publish,
                     const struct aws_mqtt5_negotiated_settings *settings, bool terminal) {
     const char *w = s_kind_name[where];
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     int i = t->probes++;
-    t->probed[where] = true;
+    t->rs.probed[where] = true;
     t->current = where;
     bool stopping = t->stop_requested;
     uint64_t pending[MAX_PENDING];
     int pending_count = t->pending_count;
     memcpy(pending, t->pending, sizeof(pending));
     t->pending_count = 0;
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
     char text[128];
 
     /* References: acquire returns the client, release NULL; the pair leaves the count as it was. */
@@ -609,9 +557,9 @@ static void s_probe(struct tour *t, struct aws_mqtt5_client *c, enum kind where,
     struct aws_mqtt5_listener *listener = make_listener ? aws_mqtt5_listener_new(s_alloc, &listener_config) : NULL;
     EXPECT(t, !make_listener || listener != NULL);
     if (listener) {
-        aws_mutex_lock(&t->lock);
+        aws_mutex_lock(&t->rs.lock);
         t->nested_listeners += 1;
-        aws_mutex_unlock(&t->lock);
+        aws_mutex_unlock(&t->rs.lock);
         EXPECT(t, aws_mqtt5_listener_acquire(listener) == listener);
         EXPECT(t, aws_mqtt5_listener_release(listener) == NULL);
         EXPECT(t, aws_mqtt5_listener_release(listener) == NULL);
@@ -619,7 +567,7 @@ static void s_probe(struct tour *t, struct aws_mqtt5_client *c, enum kind where,
 
     /* A second client made and released inside the callback (never started): it terminates. */
     struct fx5_config nested;
-    fx5_config_init(&nested, s_io.bootstrap, t->broker.port, "reentry5-nested", NULL);
+    fx5_config_init(&nested, s_io.bootstrap, t->rs.broker.port, "reentry5-nested", NULL);
     /* Both handlers are required (upstream's validation); these record nothing. */
     nested.options.publish_received_handler = s_on_nested_client_publish;
     nested.options.lifecycle_event_handler = s_on_nested_listener_lifecycle;
@@ -628,12 +576,12 @@ static void s_probe(struct tour *t, struct aws_mqtt5_client *c, enum kind where,
     aws_reset_error();
     struct aws_mqtt5_client *second = aws_mqtt5_client_new(s_alloc, &nested.options);
     if (!second) {
-        s_fail(t, __LINE__, "aws_mqtt5_client_new failed with", aws_error_name(aws_last_error()));
+        rs_fail(&t->rs, __LINE__, "aws_mqtt5_client_new failed with", aws_error_name(aws_last_error()));
     }
     if (second) {
-        aws_mutex_lock(&t->lock);
+        aws_mutex_lock(&t->rs.lock);
         t->nested_clients += 1;
-        aws_mutex_unlock(&t->lock);
+        aws_mutex_unlock(&t->rs.lock);
         EXPECT(t, aws_mqtt5_client_release(second) == NULL);
     }
 }
@@ -644,18 +592,18 @@ static void s_probe(struct tour *t, struct aws_mqtt5_client *c, enum kind where,
 static void s_trigger(struct tour *t, struct aws_mqtt5_client *c);
 
 static void s_maybe_trigger(struct tour *t, struct aws_mqtt5_client *c) {
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     bool ready = !t->triggered && t->successes >= 2 && !t->stop_requested;
     for (size_t k = 0; k < OPERATIONAL_COUNT; ++k) {
         if (s_operational[k] != K_LISTENER_PUBLISH || t->listener) {
-            ready = ready && t->probed[s_operational[k]];
+            ready = ready && t->rs.probed[s_operational[k]];
         }
     }
     if (ready) {
         t->triggered = true;
     }
     bool listener = t->listener != NULL;
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
     if (!ready) {
         return;
     }
@@ -710,9 +658,9 @@ static void s_trigger(struct tour *t, struct aws_mqtt5_client *c) {
         default: {
             /* K_DISCONNECT_DONE, K_STOP_DISCONNECTION, K_STOPPED, K_LISTENER_STOPPED,
              * K_SUCCESS_AFTER_RESTART: stop, sending DISCONNECT. */
-            aws_mutex_lock(&t->lock);
+            aws_mutex_lock(&t->rs.lock);
             t->stop_requested = true;
-            aws_mutex_unlock(&t->lock);
+            aws_mutex_unlock(&t->rs.lock);
             op = s_op_new(t, K_DISCONNECT_DONE, t->release_at == K_DISCONNECT_DONE);
             CALL_OP(t, w, WANT_OK, op, s_stop_with_disconnect(c, op));
             break;
@@ -724,19 +672,19 @@ static void s_trigger(struct tour *t, struct aws_mqtt5_client *c) {
 /* The client's callbacks                                                                     */
 
 static void s_record_event(struct tour *t, const struct aws_mqtt5_client_lifecycle_event *event, enum kind kind) {
-    aws_mutex_lock(&t->lock);
-    if (t->seq_len < MAX_SEQ) {
-        t->seq[t->seq_len] = kind;
-        t->types[t->seq_len] = (int)event->event_type;
-        t->seq_len += 1;
+    aws_mutex_lock(&t->rs.lock);
+    if (t->rs.seq_len < RS_MAX_SEQ) {
+        t->rs.seq[t->rs.seq_len] = kind;
+        t->types[t->rs.seq_len] = (int)event->event_type;
+        t->rs.seq_len += 1;
     }
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
 }
 
 static void s_on_lifecycle(const struct aws_mqtt5_client_lifecycle_event *event) {
     struct tour *t = event->user_data;
     struct aws_mqtt5_client *c = event->client;
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     enum kind kind = K_ATTEMPTING;
     int nth = 0;
     switch (event->event_type) {
@@ -758,14 +706,14 @@ static void s_on_lifecycle(const struct aws_mqtt5_client_lifecycle_event *event)
             kind = K_STOPPED;
             break;
     }
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
     s_record_event(t, event, kind);
     EXPECT(t, c == t->client);
     if (!s_enter(t, kind)) {
         return;
     }
     bool release = t->release_at == kind;
-    bool probe = s_first(t, kind);
+    bool probe = rs_first(&t->rs, kind);
     switch (event->event_type) {
         case AWS_MQTT5_CLET_ATTEMPTING_CONNECT:
             EXPECT(t, event->error_code == AWS_ERROR_SUCCESS);
@@ -810,10 +758,10 @@ static void s_on_lifecycle(const struct aws_mqtt5_client_lifecycle_event *event)
     }
     if (event->event_type == AWS_MQTT5_CLET_STOPPED && t->release_at == K_SUCCESS_AFTER_RESTART) {
         /* Start again from inside STOPPED. */
-        aws_mutex_lock(&t->lock);
+        aws_mutex_lock(&t->rs.lock);
         t->stop_requested = false;
         t->restarted = true;
-        aws_mutex_unlock(&t->lock);
+        aws_mutex_unlock(&t->rs.lock);
         CALL(t, "STOPPED", WANT_OK, aws_mqtt5_client_start(c));
         return;
     }
@@ -824,11 +772,11 @@ static void s_on_lifecycle(const struct aws_mqtt5_client_lifecycle_event *event)
  * the next probe; the message "tour5/trigger/manual" gets the trigger's completion. */
 static void s_manual_ack(struct tour *t, struct aws_mqtt5_client *c,
                          const struct aws_mqtt5_packet_publish_view *publish, bool trigger) {
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     uint64_t listener_id = t->listener_acquired;
     t->listener_acquired = 0;
     bool take = trigger || (publish->qos != AWS_MQTT5_QOS_AT_MOST_ONCE && t->acquired < 8);
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
     if (!take) {
         return;
     }
@@ -839,13 +787,13 @@ static void s_manual_ack(struct tour *t, struct aws_mqtt5_client *c,
     if (id == 0) {
         return;
     }
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     int n = t->acquired++;
     bool defer = !trigger && n % 2 == 1 && t->pending_count < MAX_PENDING;
     if (defer) {
         t->pending[t->pending_count++] = id;
     }
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
     if (!defer) {
         struct op *op = s_op_new(t, K_MANUAL_ACK_DONE, trigger);
         CALL_OP(t, "publish_received_handler", WANT_OK, op, s_invoke_ack(c, id, op));
@@ -874,7 +822,7 @@ static void s_on_publish_received(const struct aws_mqtt5_packet_publish_view *pu
     }
     /* Inside the handler, acquire hands out the message's acknowledgement (QoS 1/2), 0 at QoS 0;
      * the probe runs before, so its calls see the message still unacknowledged. */
-    if (s_first(t, K_PUBLISH_RECEIVED)) {
+    if (rs_first(&t->rs, K_PUBLISH_RECEIVED)) {
         s_probe(t, c, K_PUBLISH_RECEIVED, publish, NULL, false);
     }
     if (publish->qos == AWS_MQTT5_QOS_AT_MOST_ONCE) {
@@ -888,11 +836,11 @@ static void s_on_publish_received(const struct aws_mqtt5_packet_publish_view *pu
 /* Records a completion; true when the test may still call the API. */
 static bool s_completed(struct op *op, int error_code, int result) {
     struct tour *t = op->t;
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     op->completions += 1;
     op->error_code = error_code;
     op->result = result;
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
     return s_enter(t, op->kind);
 }
 
@@ -905,7 +853,7 @@ static void s_completion(struct op *op) {
         s_release_here(t, c, false);
         return;
     }
-    if (s_first(t, op->kind)) {
+    if (rs_first(&t->rs, op->kind)) {
         s_probe(t, c, op->kind, NULL, NULL, false);
     }
     s_maybe_trigger(t, c);
@@ -953,13 +901,15 @@ static void s_on_disconnect_complete(int error_code, void *ud) {
     }
 }
 
+/* Not rs_count_and_signal: the termination order is set before the main thread, woken, checks
+ * it. */
 static void s_on_termination(void *ud) {
     struct tour *t = ud;
-    aws_mutex_lock(&t->lock);
-    t->terminated += 1;
+    aws_mutex_lock(&t->rs.lock);
+    t->rs.terminated += 1;
     t->client_order = ++t->order;
-    aws_condition_variable_notify_all(&t->signal);
-    aws_mutex_unlock(&t->lock);
+    aws_condition_variable_notify_all(&t->rs.signal);
+    aws_mutex_unlock(&t->rs.lock);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -968,25 +918,25 @@ static void s_on_termination(void *ud) {
 /* Every callback of L starts here: notes one after L's termination; false when L's reference
  * (or the client's) is gone: record only. */
 static bool s_listener_enter(struct tour *t) {
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     if (t->listener_terminated) {
         t->listener_late += 1;
     }
-    if (t->terminated) {
-        t->late += 1;
+    if (t->rs.terminated) {
+        t->rs.late += 1;
     }
-    bool live = !t->released && !t->listener_released;
-    aws_mutex_unlock(&t->lock);
+    bool live = !t->rs.released && !t->listener_released;
+    aws_mutex_unlock(&t->rs.lock);
     return live;
 }
 
 static bool s_on_listener_publish(const struct aws_mqtt5_packet_publish_view *publish, void *ud) {
     struct tour *t = ud;
     struct aws_mqtt5_client *c = t->client;
-    aws_mutex_lock(&t->lock);
-    t->counts[K_LISTENER_PUBLISH] += 1;
+    aws_mutex_lock(&t->rs.lock);
+    t->rs.counts[K_LISTENER_PUBLISH] += 1;
     t->current = K_LISTENER_PUBLISH;
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
     if (!s_listener_enter(t)) {
         return false;
     }
@@ -1000,34 +950,34 @@ static bool s_on_listener_publish(const struct aws_mqtt5_packet_publish_view *pu
     if (aws_byte_cursor_eq_c_str(&publish->topic, "tour5/trigger/listener-release")) {
         /* L releases itself from inside its own publish handler; its termination callback
          * goes on with the tour. */
-        aws_mutex_lock(&t->lock);
+        aws_mutex_lock(&t->rs.lock);
         struct aws_mqtt5_listener *listener = t->listener;
         t->listener_released = true;
-        aws_mutex_unlock(&t->lock);
+        aws_mutex_unlock(&t->rs.lock);
         EXPECT(t, aws_mqtt5_listener_release(listener) == NULL);
         return false;
     }
-    if (s_first(t, K_LISTENER_PUBLISH)) {
+    if (rs_first(&t->rs, K_LISTENER_PUBLISH)) {
         s_probe(t, c, K_LISTENER_PUBLISH, publish, NULL, false);
         /* A listener's handler is inside the delivery too: QoS 1/2 hand out an id, which the
          * client's handler, next, must get again (s_manual_ack). */
         uint64_t id = aws_mqtt5_client_acquire_publish_acknowledgement(c, publish);
         EXPECT(t, (publish->qos == AWS_MQTT5_QOS_AT_MOST_ONCE) == (id == 0));
-        aws_mutex_lock(&t->lock);
+        aws_mutex_lock(&t->rs.lock);
         t->listener_acquired = id;
-        aws_mutex_unlock(&t->lock);
+        aws_mutex_unlock(&t->rs.lock);
         if (id != 0) {
             /* The client's handler then owns it: it is among its first 8 only when counted
              * there; if it is not taken there, send it here. */
-            aws_mutex_lock(&t->lock);
+            aws_mutex_lock(&t->rs.lock);
             bool taken = t->acquired < 8;
-            aws_mutex_unlock(&t->lock);
+            aws_mutex_unlock(&t->rs.lock);
             if (!taken) {
                 struct op *op = s_op_new(t, K_MANUAL_ACK_DONE, false);
                 CALL_OP(t, "listener publish handler", WANT_OK, op, s_invoke_ack(c, id, op));
-                aws_mutex_lock(&t->lock);
+                aws_mutex_lock(&t->rs.lock);
                 t->listener_acquired = 0;
-                aws_mutex_unlock(&t->lock);
+                aws_mutex_unlock(&t->rs.lock);
             }
         }
     }
@@ -1038,13 +988,13 @@ static bool s_on_listener_publish(const struct aws_mqtt5_packet_publish_view *pu
 static void s_on_listener_lifecycle(const struct aws_mqtt5_client_lifecycle_event *event) {
     struct tour *t = event->user_data;
     struct aws_mqtt5_client *c = event->client;
-    aws_mutex_lock(&t->lock);
-    if (t->listener_seq_len < MAX_SEQ) {
+    aws_mutex_lock(&t->rs.lock);
+    if (t->listener_seq_len < RS_MAX_SEQ) {
         t->listener_types[t->listener_seq_len++] = (int)event->event_type;
     }
-    t->counts[K_LISTENER_LIFECYCLE] += 1;
+    t->rs.counts[K_LISTENER_LIFECYCLE] += 1;
     t->current = K_LISTENER_LIFECYCLE;
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
     EXPECT(t, c == t->client);
     if (!s_listener_enter(t)) {
         return;
@@ -1056,10 +1006,10 @@ static void s_on_listener_lifecycle(const struct aws_mqtt5_client_lifecycle_even
         s_release_here(t, c, true);
         return;
     }
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     bool first = !t->listener_event_probed[type];
     t->listener_event_probed[type] = true;
-    aws_mutex_unlock(&t->lock);
+    aws_mutex_unlock(&t->rs.lock);
     if (first) {
         s_probe(t, c, K_LISTENER_LIFECYCLE, NULL, event->settings, false);
     }
@@ -1067,17 +1017,17 @@ static void s_on_listener_lifecycle(const struct aws_mqtt5_client_lifecycle_even
 
 static void s_on_listener_termination(void *ud) {
     struct tour *t = ud;
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     t->listener_terminated += 1;
     t->listener_order = ++t->order;
-    if (t->terminated) {
-        t->late += 1;
+    if (t->rs.terminated) {
+        t->rs.late += 1;
     }
-    t->counts[K_LISTENER_TERMINATION] += 1;
+    t->rs.counts[K_LISTENER_TERMINATION] += 1;
     t->current = K_LISTENER_TERMINATION;
-    bool live = !t->released;
-    aws_condition_variable_notify_all(&t->signal);
-    aws_mutex_unlock(&t->lock);
+    bool live = !t->rs.released;
+    aws_condition_variable_notify_all(&t->rs.signal);
+    aws_mutex_unlock(&t->rs.lock);
     if (!live) {
         return;
     }
@@ -1110,18 +1060,12 @@ static void s_on_nested_client_publish(const struct aws_mqtt5_packet_publish_vie
 
 static void s_on_nested_listener_termination(void *ud) {
     struct tour *t = ud;
-    aws_mutex_lock(&t->lock);
-    t->nested_listeners_terminated += 1;
-    aws_condition_variable_notify_all(&t->signal);
-    aws_mutex_unlock(&t->lock);
+    rs_count_and_signal(&t->rs, &t->nested_listeners_terminated);
 }
 
 static void s_on_nested_client_termination(void *ud) {
     struct tour *t = ud;
-    aws_mutex_lock(&t->lock);
-    t->nested_clients_terminated += 1;
-    aws_condition_variable_notify_all(&t->signal);
-    aws_mutex_unlock(&t->lock);
+    rs_count_and_signal(&t->rs, &t->nested_clients_terminated);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1133,10 +1077,11 @@ static const char *s_type_name(int type) {
     return type >= 0 && type <= 4 ? names[type] : "?";
 }
 
+/* The record, for a failed variant's log (rs_variant_end adds the broker's). */
 static void s_dump(struct tour *t) {
-    aws_mutex_lock(&t->lock);
-    fprintf(stderr, "[release inside %s] client events:", t->name);
-    for (int i = 0; i < t->seq_len; ++i) {
+    aws_mutex_lock(&t->rs.lock);
+    fprintf(stderr, "[release inside %s] client events:", t->rs.name);
+    for (int i = 0; i < t->rs.seq_len; ++i) {
         fprintf(stderr, " %s", s_type_name(t->types[i]));
     }
     fprintf(stderr, "\n  listener events:");
@@ -1145,16 +1090,12 @@ static void s_dump(struct tour *t) {
     }
     fprintf(stderr,
             "\n  released=%d listener_released=%d terminated=%d listener_terminated=%d probes=%d triggered=%d "
-            "stop_requested=%d nested listeners %d/%d clients %d/%d\n  counts:",
-            t->released, t->listener_released, t->terminated, t->listener_terminated, t->probes, t->triggered,
+            "stop_requested=%d nested listeners %d/%d clients %d/%d",
+            t->rs.released, t->listener_released, t->rs.terminated, t->listener_terminated, t->probes, t->triggered,
             t->stop_requested, t->nested_listeners_terminated, t->nested_listeners, t->nested_clients_terminated,
             t->nested_clients);
-    for (int k = 0; k < K_KINDS; ++k) {
-        fprintf(stderr, " %d%s", t->counts[k], t->probed[k] ? "p" : "");
-    }
-    fprintf(stderr, "\n");
-    aws_mutex_unlock(&t->lock);
-    fx_broker_dump_log(&t->broker);
+    rs_dump_counts(&t->rs, K_KINDS);
+    aws_mutex_unlock(&t->rs.lock);
 }
 
 /* The events form a valid life: ATTEMPTING_CONNECT, then CONNECTION_FAILURE or
@@ -1197,24 +1138,11 @@ static int s_check_life(const int *types, int count) {
 }
 
 static int s_check_tour(struct tour *t) {
-    aws_mutex_lock(&t->lock);
-    int failures = t->failures;
-    aws_mutex_unlock(&t->lock);
-    CHECK_INT_EQ(failures, 0);
-    CHECK_INT_EQ(t->terminated, 1);
-    CHECK_INT_EQ(t->late, 0);
-
-    /* The tour's events up to the release, then a valid life to the end. */
+    /* No failed EXPECT, one termination of the client and nothing after it; the tour's events
+     * up to the release, then a valid life to the end. */
     int prefix = s_prefix_length(t->release_at);
-    CHECK_INT_EQ(t->seq_at_release, prefix);
-    for (int i = 0; i < prefix; ++i) {
-        if (t->seq[i] != s_tour_sequence[i]) {
-            fprintf(stderr, "lifecycle entry %d: %s, expected %s\n", i, s_kind_name[t->seq[i]],
-                    s_kind_name[s_tour_sequence[i]]);
-            return 1;
-        }
-    }
-    CHECK_INT_EQ(s_check_life(t->types, t->seq_len), 0);
+    CHECK_INT_EQ(rs_check_record(&t->rs, s_tour_sequence, prefix, s_kind_name), 0);
+    CHECK_INT_EQ(s_check_life(t->types, t->rs.seq_len), 0);
 
     if (t->listener) {
         /* L: terminated once, before the client, nothing after; it saw the client's events,
@@ -1223,7 +1151,7 @@ static int s_check_tour(struct tour *t) {
         CHECK_INT_EQ(t->listener_late, 0);
         CHECK(t->listener_order < t->client_order);
         CHECK(t->listener_seq_len >= 4);
-        CHECK(t->listener_seq_len <= t->seq_len);
+        CHECK(t->listener_seq_len <= t->rs.seq_len);
         for (int i = 0; i < t->listener_seq_len; ++i) {
             CHECK_INT_EQ(t->listener_types[i], t->types[i]);
         }
@@ -1237,66 +1165,60 @@ static int s_check_tour(struct tour *t) {
 
     /* Every kind the tour passed before the release ran its probe there. */
     for (int j = 0; j < prefix; ++j) {
-        if (!t->probed[s_tour_sequence[j]]) {
+        if (!t->rs.probed[s_tour_sequence[j]]) {
             fprintf(stderr, "no probe ran inside %s\n", s_kind_name[s_tour_sequence[j]]);
             return 1;
         }
     }
     if (prefix >= 7) {
         for (size_t k = 0; k < OPERATIONAL_COUNT; ++k) {
-            if ((s_operational[k] != K_LISTENER_PUBLISH || t->listener) && !t->probed[s_operational[k]]) {
+            if ((s_operational[k] != K_LISTENER_PUBLISH || t->listener) && !t->rs.probed[s_operational[k]]) {
                 fprintf(stderr, "no probe ran inside %s\n", s_kind_name[s_operational[k]]);
                 return 1;
             }
         }
     }
-    CHECK(t->probed[t->release_at]);
+    CHECK(t->rs.probed[t->release_at]);
 
     /* Every accepted operation completed exactly once, every refused one never. */
-    int submitted = 0;
-    int succeeded = 0;
-    int wrong = 0;
+    struct rs_tally ops = {0};
     for (int k = 0; k < t->op_count; ++k) {
         const struct op *op = &t->ops[k];
-        int expected = op->submitted ? 1 : 0;
-        submitted += op->submitted;
-        succeeded += op->submitted && op->error_code == 0 && (op->kind != K_MANUAL_ACK_DONE || op->result == 0);
-        if (op->completions != expected) {
+        bool succeeded = op->error_code == 0 && (op->kind != K_MANUAL_ACK_DONE || op->result == 0);
+        if (!rs_tally(&ops, op->submitted, succeeded, op->completions)) {
             fprintf(stderr,
                     "operation %d (%s, submitted from inside %s%s) completed %d times, expected %d (error %s)\n", k,
                     s_kind_name[op->kind], s_kind_name[op->made_in],
                     op->kind == K_MANUAL_ACK_DONE && op->control_id < (1ULL << 60) ? ", an acquired PUBACK" : "",
-                    op->completions, expected, aws_error_name(op->error_code));
-            wrong += 1;
+                    op->completions, op->submitted ? 1 : 0, aws_error_name(op->error_code));
         }
     }
-    CHECK_INT_EQ(wrong, 0);
+    CHECK_INT_EQ(ops.wrong, 0);
     CHECK_INT_EQ(t->nested_listeners_terminated, t->nested_listeners);
     CHECK_INT_EQ(t->nested_clients_terminated, t->nested_clients);
     printf("  %d probes, %d operations submitted (%d succeeded, the others failed or were cancelled as the client "
            "went), %d client events, %d listener events; %d listeners and %d clients made inside callbacks\n",
-           t->probes, submitted, succeeded, t->seq_len, t->listener_seq_len, t->nested_listeners, t->nested_clients);
+           t->probes, ops.submitted, ops.succeeded, t->rs.seq_len, t->listener_seq_len, t->nested_listeners,
+           t->nested_clients);
     return 0;
 }
 
+/* The client, L and every listener and client made inside callbacks terminated (lock held). */
 static bool s_all_terminated(struct tour *t) {
-    return t->terminated >= 1 && (!t->listener || t->listener_terminated >= 1) &&
+    return t->rs.terminated >= 1 && (!t->listener || t->listener_terminated >= 1) &&
            t->nested_listeners_terminated == t->nested_listeners && t->nested_clients_terminated == t->nested_clients;
 }
 
 /* The tour of one variant: release inside the first `release_at` callback. */
-static int s_tour(enum kind release_at) {
+static int s_tour(int release_at) {
     struct tour *t = &s_tours[release_at];
     memset(t, 0, sizeof(*t));
-    aws_mutex_init(&t->lock);
-    aws_condition_variable_init(&t->signal);
-    t->release_at = release_at;
-    t->name = s_kind_name[release_at];
-    CHECK_INT_EQ(fx_broker_start(&t->broker, FX_FRAGMENTS("--scenario", s_scenario)), 0);
+    t->release_at = (enum kind)release_at;
+    CHECK_INT_EQ(rs_variant_begin(&t->rs, s_kind_name[release_at], s_scenario.path), 0);
     char client_id[64];
     snprintf(client_id, sizeof(client_id), "reentry5-%d", (int)release_at);
     /* Clean sessions, reconnects after 100-500 ms, no jitter (see fx5_config_init). */
-    fx5_config_init(&t->cfg, s_io.bootstrap, t->broker.port, client_id, NULL);
+    fx5_config_init(&t->cfg, s_io.bootstrap, t->rs.broker.port, client_id, NULL);
     t->cfg.options.publish_received_handler = s_on_publish_received;
     t->cfg.options.publish_received_handler_user_data = t;
     t->cfg.options.lifecycle_event_handler = s_on_lifecycle;
@@ -1325,92 +1247,51 @@ static int s_tour(enum kind release_at) {
     }
 
     /* The main thread holds a second reference across its only API call, start, and drops it
-     * before any callback can get going: every callback takes t->lock first, which the main
+     * before any callback can get going: every callback takes t->rs.lock first, which the main
      * thread holds until then (start and release never wait for the loop, so this cannot
      * deadlock). The callback's release is then always the test's last. */
     uint64_t begin = fx_now_ns();
-    aws_mutex_lock(&t->lock);
+    aws_mutex_lock(&t->rs.lock);
     struct aws_mqtt5_client *held = aws_mqtt5_client_acquire(c);
     int started = aws_mqtt5_client_start(c);
     struct aws_mqtt5_client *dropped = aws_mqtt5_client_release(c);
-    t->main_released = true;
-    aws_mutex_unlock(&t->lock);
+    t->rs.main_released = true;
+    aws_mutex_unlock(&t->rs.lock);
     CHECK(held == c);
     CHECK_INT_EQ(started, AWS_OP_SUCCESS);
     CHECK(dropped == NULL);
     /* From here on only callbacks touch the client. */
-
-    bool done = false;
-    uint64_t deadline = fx_now_ns() + 30000000000ULL;
-    aws_mutex_lock(&t->lock);
-    while (!(done = s_all_terminated(t))) {
-        uint64_t now = fx_now_ns();
-        if (now >= deadline) {
-            break;
-        }
-        aws_condition_variable_wait_for(&t->signal, &t->lock, (int64_t)(deadline - now));
-    }
-    aws_mutex_unlock(&t->lock);
-    if (!done) {
-        fprintf(stderr, "[release inside %s] no termination within 30 s\n", t->name);
-        s_dump(t);
-        return 2;
-    }
-    printf("  release inside %s: terminated after %.2f s\n", t->name, (double)(fx_now_ns() - begin) / 1e9);
-    int failed = s_check_tour(t);
-    if (failed) {
-        s_dump(t);
-    }
-    fx_broker_stop(&t->broker);
-    return failed ? 1 : 0;
+    return rs_variant_end(&t->rs, t, begin, s_all_terminated, s_check_tour, s_dump);
 }
 
-/* Every variant runs, also after one failed its checks (each has its own record), so the log
- * shows all that fail; one that does not terminate ends the test. */
 static int test_every_api_call_from_every_callback_and_the_last_release_from_each(void) {
-    int failed = 0;
-    for (int k = 0; k < K_COUNT; ++k) {
-        int result = s_tour((enum kind)k);
-        if (result != 0) {
-            fprintf(stderr, "FAILED: release inside %s\n", s_kind_name[k]);
-            failed += 1;
-        }
-        CHECK(result != 2);
-    }
-    CHECK_INT_EQ(failed, 0);
-    return 0;
+    return rs_run_variants(K_COUNT, s_kind_name, s_tour);
 }
 
 int main(void) {
     CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
     /* The broker's script: connection 1 refused (0x87), connection 2 ended by a server
      * DISCONNECT (0x89) after its first SUBSCRIBE, later connections served normally. */
-    snprintf(s_dir, sizeof(s_dir), "/tmp/mqtt5-reentry-XXXXXX");
-    CHECK(mkdtemp(s_dir) != NULL);
-    fx_track(0, s_dir);
-    snprintf(s_scenario, sizeof(s_scenario), "%s/scenario", s_dir);
-    CHECK_INT_EQ(fx_write_file(s_scenario, "[connection 1]\n"
-                                           "connack-code 0x87\n"
-                                           "[connection 2]\n"
-                                           "disconnect-on subscribe\n"
-                                           "disconnect-code 0x89\n"),
+    CHECK_INT_EQ(rs_scenario_write(&s_scenario, "/tmp/mqtt5-reentry-XXXXXX",
+                                   "[connection 1]\n"
+                                   "connack-code 0x87\n"
+                                   "[connection 2]\n"
+                                   "disconnect-on subscribe\n"
+                                   "disconnect-code 0x89\n"),
                  0);
 
     RUN(test_every_api_call_from_every_callback_and_the_last_release_from_each);
 
-    fx_remove_dir(s_dir);
+    rs_scenario_remove(&s_scenario);
     CHECK_INT_EQ(fx_suite_end(s_alloc, &s_io), 0);
     /* Every loop thread is joined: no callback can come any more. None came after its
-     * object's termination, which ran exactly once. */
+     * object's termination, which ran exactly once (the client's: rs_variant_joined). */
     for (int k = 0; k < K_COUNT; ++k) {
-        CHECK_INT_EQ(s_tours[k].terminated, 1);
-        CHECK_INT_EQ(s_tours[k].late, 0);
         CHECK_INT_EQ(s_tours[k].listener_late, 0);
         CHECK_INT_EQ(s_tours[k].listener_terminated, s_tours[k].listener ? 1 : 0);
         CHECK_INT_EQ(s_tours[k].nested_listeners_terminated, s_tours[k].nested_listeners);
         CHECK_INT_EQ(s_tours[k].nested_clients_terminated, s_tours[k].nested_clients);
-        aws_condition_variable_clean_up(&s_tours[k].signal);
-        aws_mutex_clean_up(&s_tours[k].lock);
+        CHECK_INT_EQ(rs_variant_joined(&s_tours[k].rs), 0);
     }
     return 0;
 }
