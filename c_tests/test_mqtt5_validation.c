@@ -3,8 +3,11 @@
  * with NULL; publish, subscribe, unsubscribe and stop refuse invalid views synchronously and
  * change nothing; and what only the negotiated settings rule out fails at send time without
  * ending the connection (against mqtt-test-broker, env MQTT_TEST_BROKER). IoT Core's limits:
- * test_mqtt5_iot_core.c. */
+ * test_mqtt5_iot_core.c. aws_mqtt5_disconnect_reason_code_to_c_string tells, as upstream, which
+ * reason codes a DISCONNECT may carry. */
 #include "mqtt5_fixture.h"
+
+#include <aws/mqtt/private/v5/mqtt5_utils.h>
 
 static struct aws_allocator *s_alloc;
 static struct fx_io s_io;
@@ -272,6 +275,29 @@ static int test_stop_refuses_an_invalid_disconnect_view(void) {
     return 0;
 }
 
+/* Upstream's signature, (reason_code, bool *is_valid): a program compiled against upstream passes
+ * both, and is_valid may be NULL. */
+static int test_disconnect_reason_code_names_tell_which_codes_are_valid(void) {
+    bool is_valid = false;
+    CHECK(strcmp(aws_mqtt5_disconnect_reason_code_to_c_string(AWS_MQTT5_DRC_SESSION_TAKEN_OVER, &is_valid),
+                 "Session Taken Over") == 0);
+    CHECK(is_valid);
+    CHECK(strcmp(aws_mqtt5_disconnect_reason_code_to_c_string(AWS_MQTT5_DRC_NORMAL_DISCONNECTION, NULL),
+                 "Normal Disconnection") == 0);
+    /* 0x86 (Bad Username Or Password) is a CONNACK code; 5 and 0xA3 are no code at all. */
+    const int invalid[] = {0x86, 5, 0xA3, -1};
+    for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+        is_valid = true;
+        const char *name =
+            aws_mqtt5_disconnect_reason_code_to_c_string((enum aws_mqtt5_disconnect_reason_code)invalid[i], &is_valid);
+        CHECK(strcmp(name, "Unknown Reason") == 0);
+        CHECK(!is_valid);
+    }
+    CHECK(strcmp(aws_mqtt5_disconnect_reason_code_to_c_string((enum aws_mqtt5_disconnect_reason_code)5, NULL),
+                 "Unknown Reason") == 0);
+    return 0;
+}
+
 static int test_what_the_server_disallows_fails_at_send_time_and_the_connection_stays(void) {
     struct fx_broker b;
     CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--retain-available", "0", "--maximum-qos", "0")), 0);
@@ -327,6 +353,7 @@ int main(void) {
     RUN(test_publish_refuses_an_invalid_view);
     RUN(test_subscribe_and_unsubscribe_refuse_invalid_views);
     RUN(test_stop_refuses_an_invalid_disconnect_view);
+    RUN(test_disconnect_reason_code_names_tell_which_codes_are_valid);
     RUN(test_what_the_server_disallows_fails_at_send_time_and_the_connection_stays);
 
     fx5_events_clean_up(&s_ev);

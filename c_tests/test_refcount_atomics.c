@@ -184,6 +184,28 @@ static int test_atomic_compare_exchange_writes_only_on_a_match(void) {
     return 0;
 }
 
+/* Upstream declares every operation on a `volatile struct aws_atomic_var *` (a `const volatile`
+ * one for loads): a program's volatile variable goes in without a cast (under -Werror, a header
+ * without the qualifier fails to compile this: "discards 'volatile' qualifier"). */
+static int test_atomic_calls_take_a_volatile_variable(void) {
+    static volatile struct aws_atomic_var var;
+    const volatile struct aws_atomic_var *read_only = &var;
+    int target = 0;
+    aws_atomic_init_int(&var, 1);
+    CHECK_INT_EQ(aws_atomic_load_int(read_only), 1);
+    aws_atomic_store_int(&var, 2);
+    CHECK_INT_EQ(aws_atomic_fetch_add(&var, 3), 2);
+    CHECK_INT_EQ(aws_atomic_fetch_sub(&var, 1), 5);
+    CHECK_INT_EQ(aws_atomic_exchange_int(&var, 7), 4);
+    size_t expected = 7;
+    CHECK(aws_atomic_compare_exchange_int(&var, &expected, 8));
+    CHECK_INT_EQ(aws_atomic_load_int(&var), 8);
+    aws_atomic_init_ptr(&var, NULL);
+    aws_atomic_store_ptr(&var, &target);
+    CHECK(aws_atomic_load_ptr(read_only) == &target);
+    return 0;
+}
+
 static void *s_add_many(void *arg) {
     for (int i = 0; i < ROUNDS; ++i) {
         aws_atomic_fetch_add(arg, 1);
@@ -247,6 +269,7 @@ int main(void) {
     RUN(test_atomic_fetch_add_and_sub_return_the_previous_value_and_wrap);
     RUN(test_atomic_exchange_returns_the_previous_value);
     RUN(test_atomic_compare_exchange_writes_only_on_a_match);
+    RUN(test_atomic_calls_take_a_volatile_variable);
     RUN(test_atomic_fetch_add_loses_no_update_across_threads);
     RUN(test_atomic_calls_refuse_null);
     return 0;

@@ -568,6 +568,22 @@ static int test_pkcs11_without_a_library_and_bad_pkcs12_input_are_refused(void) 
     return 0;
 }
 
+/* Upstream exports aws_tls_ctx_options_init_client_mtls_from_system_path on every system; off
+ * Windows it zeroes the options and fails with AWS_ERROR_PLATFORM_NOT_SUPPORTED. */
+static int test_mtls_from_a_system_path_is_windows_only(void) {
+    struct aws_tls_ctx_options options;
+    memset(&options, 0xab, sizeof(options));
+    CHECK_FAILS_WITH(
+        aws_tls_ctx_options_init_client_mtls_from_system_path(&options, &s_counting, "CurrentUser\\MY\\0123abcd"),
+        AWS_ERROR_PLATFORM_NOT_SUPPORTED);
+    CHECK(s_is_zeroed(&options, sizeof(options)));
+    aws_tls_ctx_options_clean_up(&options);
+    CHECK_FAILS_WITH(aws_tls_ctx_options_init_client_mtls_from_system_path(NULL, &s_counting, "CurrentUser\\MY\\x"),
+                     AWS_ERROR_INVALID_ARGUMENT);
+    CHECK_INT_EQ(s_live_blocks, 0);
+    return 0;
+}
+
 static int s_run_all(void) {
     RUN(test_layouts_match_upstream);
     RUN(test_default_client_options_are_upstreams);
@@ -583,6 +599,7 @@ static int s_run_all(void) {
     RUN(test_connection_options_hold_their_context_and_strings);
     RUN(test_null_and_invalid_arguments_raise_errors);
     RUN(test_pkcs11_without_a_library_and_bad_pkcs12_input_are_refused);
+    RUN(test_mtls_from_a_system_path_is_windows_only);
     return 0;
 }
 

@@ -2,7 +2,11 @@
 # Compares our headers and library with upstream's ABI (../shared/tools/abi-check):
 # - every struct and enum our headers define must match upstream's layout exactly;
 # - every type listed in scripts/abi-done.txt must be defined (it landed: it cannot go missing);
-# - every function of the tiers listed below must be exported.
+# - every function of the tiers listed below must be exported;
+# - every function our headers declare that upstream declares too must have upstream's C
+#   prototype, every function of those tiers must be declared, and every header, fragments
+#   included, must compile on its own (signatures, which parses the headers with clang:
+#   scripts/ensure-tools.sh installs it).
 # usage: scripts/abi-check.sh LIBRARY.so
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,4 +35,11 @@ done < scripts/abi-done.txt
 
 "$tool" symbols --lib "$lib" --tier "$done_tiers" || status=1
 "$tool" symbols --lib "$lib" | tail -n 1 || true
+
+signatures=$("$tool" signatures --include include --tier "$done_tiers" 2>&1) || status=1
+echo "$signatures"
+if echo "$signatures" | grep -q 'does not compile on its own'; then
+    echo "a header does not compile on its own (above)" >&2
+    status=1
+fi
 exit $status

@@ -21,6 +21,8 @@ command -v softhsm2-util >/dev/null || need+=(softhsm2)
 dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
 # The system trust store, which a default TLS client context loads.
 [ -s /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
+# clang, which scripts/abi-check.sh's signatures check parses the headers with.
+command -v clang-14 >/dev/null || command -v clang >/dev/null || need+=(clang)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing: ${need[*]}"
     sudo=""

@@ -27,53 +27,55 @@ extern "C" {
 /**
  * Sets the integer value without ordering other memory (nothing else can see it yet).
  */
-void aws_atomic_init_int(struct aws_atomic_var *var, size_t n);
+void aws_atomic_init_int(volatile struct aws_atomic_var *var, size_t n);
 
 /**
  * Sets the pointer value without ordering other memory (nothing else can see it yet).
  */
-void aws_atomic_init_ptr(struct aws_atomic_var *var, void *p);
+void aws_atomic_init_ptr(volatile struct aws_atomic_var *var, void *p);
 
 /**
  * Reads the integer value; 0 for NULL.
  */
-size_t aws_atomic_load_int(const struct aws_atomic_var *var);
+size_t aws_atomic_load_int(const volatile struct aws_atomic_var *var);
 
 /**
  * Reads the pointer value; NULL for NULL.
  */
-void *aws_atomic_load_ptr(const struct aws_atomic_var *var);
+void *aws_atomic_load_ptr(const volatile struct aws_atomic_var *var);
 
 /**
  * Writes the integer value.
  */
-void aws_atomic_store_int(struct aws_atomic_var *var, size_t n);
+void aws_atomic_store_int(volatile struct aws_atomic_var *var, size_t n);
 
 /**
  * Writes the pointer value.
  */
-void aws_atomic_store_ptr(struct aws_atomic_var *var, void *p);
+void aws_atomic_store_ptr(volatile struct aws_atomic_var *var, void *p);
 
 /**
  * Adds `n` (wrapping) and returns the previous value.
  */
-size_t aws_atomic_fetch_add(struct aws_atomic_var *var, size_t n);
+size_t aws_atomic_fetch_add(volatile struct aws_atomic_var *var, size_t n);
 
 /**
  * Subtracts `n` (wrapping) and returns the previous value.
  */
-size_t aws_atomic_fetch_sub(struct aws_atomic_var *var, size_t n);
+size_t aws_atomic_fetch_sub(volatile struct aws_atomic_var *var, size_t n);
 
 /**
  * Writes `n` and returns the previous value.
  */
-size_t aws_atomic_exchange_int(struct aws_atomic_var *var, size_t n);
+size_t aws_atomic_exchange_int(volatile struct aws_atomic_var *var, size_t n);
 
 /**
  * Writes `desired` if the value is `*expected`, returning true; otherwise stores the value
  * found in `*expected` and returns false.
  */
-bool aws_atomic_compare_exchange_int(struct aws_atomic_var *var, size_t *expected, size_t desired);
+bool aws_atomic_compare_exchange_int(volatile struct aws_atomic_var *var,
+                                     size_t *expected,
+                                     size_t desired);
 
 #ifdef __cplusplus
 }  // extern "C"

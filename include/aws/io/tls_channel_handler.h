@@ -536,6 +536,15 @@ int aws_tls_ctx_options_init_client_mtls(struct aws_tls_ctx_options *options,
                                          const struct aws_byte_cursor *pkey);
 
 /**
+ * Windows only, as upstream: mutual TLS with a certificate and key of the Windows certificate
+ * store (`CurrentUser\\MY\\<thumbprint>`). Everywhere else upstream exports it too, zeroes the
+ * options and fails with `AWS_ERROR_PLATFORM_NOT_SUPPORTED`; so does this library.
+ */
+int aws_tls_ctx_options_init_client_mtls_from_system_path(struct aws_tls_ctx_options *options,
+                                                          struct aws_allocator *allocator,
+                                                          const char *cert_reg_path);
+
+/**
  * Mutual TLS with a private key on a PKCS#11 token (upstream's order and codes): the token is
  * found (by slot id and/or label, else the only one: `AWS_ERROR_PKCS11_TOKEN_NOT_FOUND`), the
  * user logs in (a wrong PIN is `AWS_ERROR_PKCS11_CKR_PIN_INCORRECT`), the private key is found

@@ -28,6 +28,10 @@ impl aws_atomic_var {
     }
 }
 
+/// `volatile struct aws_atomic_var`, as upstream's functions take it (C code may pass a pointer
+/// to a volatile variable without a cast); the header spells it so (tools/headergen).
+pub type aws_atomic_var_volatile = aws_atomic_var;
+
 /// The variable behind a caller's pointer; NULL is `AWS_ERROR_INVALID_ARGUMENT`.
 ///
 /// # Safety
@@ -39,7 +43,7 @@ unsafe fn variable<'a>(var: *const aws_atomic_var) -> Result<&'a aws_atomic_var>
 
 /// Sets the integer value without ordering other memory (nothing else can see it yet).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_atomic_init_int(var: *mut aws_atomic_var, n: usize) {
+pub unsafe extern "C" fn aws_atomic_init_int(var: *mut aws_atomic_var_volatile, n: usize) {
     // SAFETY: the caller lends a valid variable or NULL.
     guard::guard((), || {
         unsafe { variable(var) }?.as_int().store(n, SeqCst);
@@ -49,7 +53,7 @@ pub unsafe extern "C" fn aws_atomic_init_int(var: *mut aws_atomic_var, n: usize)
 
 /// Sets the pointer value without ordering other memory (nothing else can see it yet).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_atomic_init_ptr(var: *mut aws_atomic_var, p: *mut c_void) {
+pub unsafe extern "C" fn aws_atomic_init_ptr(var: *mut aws_atomic_var_volatile, p: *mut c_void) {
     // SAFETY: the caller lends a valid variable or NULL.
     guard::guard((), || {
         unsafe { variable(var) }?.as_ptr().store(p, SeqCst);
@@ -59,14 +63,14 @@ pub unsafe extern "C" fn aws_atomic_init_ptr(var: *mut aws_atomic_var, p: *mut c
 
 /// Reads the integer value; 0 for NULL.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_atomic_load_int(var: *const aws_atomic_var) -> usize {
+pub unsafe extern "C" fn aws_atomic_load_int(var: *const aws_atomic_var_volatile) -> usize {
     // SAFETY: the caller lends a valid variable or NULL.
     guard::guard(0, || Ok(unsafe { variable(var) }?.as_int().load(SeqCst)))
 }
 
 /// Reads the pointer value; NULL for NULL.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_atomic_load_ptr(var: *const aws_atomic_var) -> *mut c_void {
+pub unsafe extern "C" fn aws_atomic_load_ptr(var: *const aws_atomic_var_volatile) -> *mut c_void {
     // SAFETY: the caller lends a valid variable or NULL.
     guard::guard(std::ptr::null_mut(), || {
         Ok(unsafe { variable(var) }?.as_ptr().load(SeqCst))
@@ -75,7 +79,7 @@ pub unsafe extern "C" fn aws_atomic_load_ptr(var: *const aws_atomic_var) -> *mut
 
 /// Writes the integer value.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_atomic_store_int(var: *mut aws_atomic_var, n: usize) {
+pub unsafe extern "C" fn aws_atomic_store_int(var: *mut aws_atomic_var_volatile, n: usize) {
     // SAFETY: the caller lends a valid variable or NULL.
     guard::guard((), || {
         unsafe { variable(var) }?.as_int().store(n, SeqCst);
@@ -85,7 +89,7 @@ pub unsafe extern "C" fn aws_atomic_store_int(var: *mut aws_atomic_var, n: usize
 
 /// Writes the pointer value.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_atomic_store_ptr(var: *mut aws_atomic_var, p: *mut c_void) {
+pub unsafe extern "C" fn aws_atomic_store_ptr(var: *mut aws_atomic_var_volatile, p: *mut c_void) {
     // SAFETY: the caller lends a valid variable or NULL.
     guard::guard((), || {
         unsafe { variable(var) }?.as_ptr().store(p, SeqCst);
@@ -95,7 +99,10 @@ pub unsafe extern "C" fn aws_atomic_store_ptr(var: *mut aws_atomic_var, p: *mut 
 
 /// Adds `n` (wrapping) and returns the previous value.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_atomic_fetch_add(var: *mut aws_atomic_var, n: usize) -> usize {
+pub unsafe extern "C" fn aws_atomic_fetch_add(
+    var: *mut aws_atomic_var_volatile,
+    n: usize,
+) -> usize {
     // SAFETY: the caller lends a valid variable or NULL.
     guard::guard(0, || {
         Ok(unsafe { variable(var) }?.as_int().fetch_add(n, SeqCst))
@@ -104,7 +111,10 @@ pub unsafe extern "C" fn aws_atomic_fetch_add(var: *mut aws_atomic_var, n: usize
 
 /// Subtracts `n` (wrapping) and returns the previous value.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_atomic_fetch_sub(var: *mut aws_atomic_var, n: usize) -> usize {
+pub unsafe extern "C" fn aws_atomic_fetch_sub(
+    var: *mut aws_atomic_var_volatile,
+    n: usize,
+) -> usize {
     // SAFETY: the caller lends a valid variable or NULL.
     guard::guard(0, || {
         Ok(unsafe { variable(var) }?.as_int().fetch_sub(n, SeqCst))
@@ -113,7 +123,10 @@ pub unsafe extern "C" fn aws_atomic_fetch_sub(var: *mut aws_atomic_var, n: usize
 
 /// Writes `n` and returns the previous value.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_atomic_exchange_int(var: *mut aws_atomic_var, n: usize) -> usize {
+pub unsafe extern "C" fn aws_atomic_exchange_int(
+    var: *mut aws_atomic_var_volatile,
+    n: usize,
+) -> usize {
     // SAFETY: the caller lends a valid variable or NULL.
     guard::guard(0, || Ok(unsafe { variable(var) }?.as_int().swap(n, SeqCst)))
 }
@@ -122,7 +135,7 @@ pub unsafe extern "C" fn aws_atomic_exchange_int(var: *mut aws_atomic_var, n: us
 /// found in `*expected` and returns false.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_atomic_compare_exchange_int(
-    var: *mut aws_atomic_var,
+    var: *mut aws_atomic_var_volatile,
     expected: *mut usize,
     desired: usize,
 ) -> bool {

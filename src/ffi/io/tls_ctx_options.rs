@@ -18,7 +18,7 @@
 use crate::ffi::common::allocator::{self, aws_allocator};
 use crate::ffi::common::byte_buf::{self, aws_byte_buf, aws_byte_cursor, cursor_bytes};
 use crate::ffi::common::error::aws_common_error::{
-    AWS_ERROR_FILE_INVALID_PATH, AWS_ERROR_INVALID_STATE,
+    AWS_ERROR_FILE_INVALID_PATH, AWS_ERROR_INVALID_STATE, AWS_ERROR_PLATFORM_NOT_SUPPORTED,
 };
 use crate::ffi::common::string::{aws_string, aws_string_destroy, new_string, string_bytes};
 use crate::ffi::guard::{self, Error, Result};
@@ -175,6 +175,28 @@ pub unsafe extern "C" fn aws_tls_ctx_options_init_client_mtls(
             Ok(())
         })
     }
+}
+
+/// Windows only, as upstream: mutual TLS with a certificate and key of the Windows certificate
+/// store (`CurrentUser\\MY\\<thumbprint>`). Everywhere else upstream exports it too, zeroes the
+/// options and fails with `AWS_ERROR_PLATFORM_NOT_SUPPORTED`; so does this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_tls_ctx_options_init_client_mtls_from_system_path(
+    options: *mut aws_tls_ctx_options,
+    allocator: *mut aws_allocator,
+    cert_reg_path: *const c_char,
+) -> c_int {
+    guard::op(|| {
+        let _ = (allocator, cert_reg_path);
+        // SAFETY: the caller lends writable options (NULL is refused).
+        *unsafe { guard::mutable(options) }? = ZEROED;
+        crate::aws_log!(
+            AWS_LL_ERROR,
+            AWS_LS_IO_TLS,
+            "static: System certificate path can only be set on Windows."
+        );
+        Err(AWS_ERROR_PLATFORM_NOT_SUPPORTED.into())
+    })
 }
 
 /// The bytes of an optional cursor: `None` when its pointer is NULL (upstream's "zeroed").

@@ -13,6 +13,10 @@
 //!   hand-written fragment; Rust uses `Option<X>`, printed as `X *`.
 //! - `pub type X_raw = c_int` is a C `enum X` received from C. Rust reads it as an integer, so
 //!   an out-of-range value from a caller is an error to report rather than undefined behaviour.
+//! - `pub type X_volatile = X` is upstream's `volatile struct X` (the atomics take
+//!   `volatile struct aws_atomic_var *`), a qualifier cbindgen cannot write: a parameter
+//!   `*mut X_volatile` is printed `volatile struct X *`, `*const X_volatile` `const volatile
+//!   struct X *`. Rust sees `X` itself.
 //! - Hand-written fragments: `include/aws/<lib>/private/<stem>_fragment.h` is included before the
 //!   generated declarations (macros, function-type typedefs), `include/aws/<lib>/<stem>.inl`
 //!   after them (inline helpers). A header in a subfolder, `aws/<lib>/<sub>/<stem>.h`, finds its
@@ -33,6 +37,7 @@ enum Kind {
     Enum,
     FnType,
     EnumRaw,
+    Volatile,
     Alias,
 }
 
@@ -138,6 +143,7 @@ fn collect_items(units: &[Unit]) -> BTreeMap<String, Item> {
                 "enum" => Kind::Enum,
                 _ if cap.get(3).is_some() => Kind::FnType,
                 _ if name.ends_with("_raw") => Kind::EnumRaw,
+                _ if name.ends_with("_volatile") => Kind::Volatile,
                 _ => Kind::Alias,
             };
             items.insert(
@@ -175,6 +181,11 @@ fn spell(config: &mut cbindgen::Config, name: &str, kind: Kind, own: bool) {
         Kind::EnumRaw => {
             let c_enum = name.trim_end_matches("_raw");
             rename.insert(name.to_string(), format!("enum {c_enum}"));
+            exclude.push(name.to_string());
+        }
+        Kind::Volatile => {
+            let c_struct = name.trim_end_matches("_volatile");
+            rename.insert(name.to_string(), format!("volatile struct {c_struct}"));
             exclude.push(name.to_string());
         }
         Kind::Struct if !own => {

@@ -1,5 +1,6 @@
 /* Hand-written fragment of aws/common/condition_variable.h: its typedef and static initializer. */
 #include <pthread.h>
+#include <stdbool.h>
 
 typedef bool(aws_condition_predicate_fn)(void *);
 

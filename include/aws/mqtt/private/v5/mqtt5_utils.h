@@ -20,9 +20,12 @@ extern "C" {
 const char *aws_mqtt5_connect_reason_code_to_c_string(enum aws_mqtt5_connect_reason_code reason_code);
 
 /**
- * The name of a DISCONNECT reason code, such as "Normal Disconnection".
+ * The name of a DISCONNECT reason code, such as "Normal Disconnection". As upstream, it also
+ * sets `*is_valid` (unless `is_valid` is NULL) to whether the code is one a DISCONNECT may
+ * carry; upstream validates the reason code of a DISCONNECT to send with it.
  */
-const char *aws_mqtt5_disconnect_reason_code_to_c_string(enum aws_mqtt5_disconnect_reason_code reason_code);
+const char *aws_mqtt5_disconnect_reason_code_to_c_string(enum aws_mqtt5_disconnect_reason_code reason_code,
+                                                         bool *is_valid);
 
 /**
  * The name of a PUBACK reason code, such as "No Matching Subscribers".
