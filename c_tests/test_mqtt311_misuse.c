@@ -117,6 +117,17 @@ static int test_null_and_invalid_arguments(void) {
     CHECK_INT_EQ(aws_array_list_push_back(&empty, &bad_sub), AWS_OP_SUCCESS);
     CHECK_ID_FAILS_WITH(aws_mqtt_client_connection_subscribe_multiple(c, &empty, NULL, NULL),
                         AWS_ERROR_MQTT_INVALID_TOPIC);
+    /* Each topic's QoS is read as an integer and must be 0-2: a value outside the enum, or
+     * AWS_MQTT_QOS_FAILURE (a SUBACK's answer, not a request), is AWS_ERROR_MQTT_INVALID_QOS. */
+    struct aws_mqtt_topic_subscription *item = NULL;
+    CHECK_INT_EQ(aws_array_list_get_at_ptr(&empty, (void **)&item, 0), AWS_OP_SUCCESS);
+    const int bad_qos[] = {3, AWS_MQTT_QOS_FAILURE, -1, 0x7fffffff, 0x100};
+    for (size_t i = 0; i < sizeof(bad_qos) / sizeof(bad_qos[0]); ++i) {
+        item->topic = good;
+        item->qos = (enum aws_mqtt_qos)bad_qos[i];
+        CHECK_ID_FAILS_WITH(aws_mqtt_client_connection_subscribe_multiple(c, &empty, NULL, NULL),
+                            AWS_ERROR_MQTT_INVALID_QOS);
+    }
     aws_array_list_clean_up(&empty);
 
     /* get_stats */

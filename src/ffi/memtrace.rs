@@ -3,6 +3,7 @@
 //! that allocated it, so tests can assert that nothing leaked and show where a leak came from.
 
 use crate::ffi::common::allocator::{aws_allocator, aws_mem_trace_level, reallocate};
+use crate::ffi::guard;
 use crate::runtime::lock::lock;
 use std::backtrace::Backtrace;
 use std::collections::{BTreeSet, HashMap};
@@ -157,23 +158,28 @@ unsafe fn tracer<'a>(allocator: *mut aws_allocator) -> &'a Tracer {
 }
 
 unsafe extern "C" fn acquire(allocator: *mut aws_allocator, size: usize) -> *mut c_void {
-    // SAFETY: only installed in a Tracer's base; the traced allocator is valid while it lives.
-    let t = unsafe { tracer(allocator) };
-    let inner = unsafe { &*t.traced };
-    let block = inner
-        .mem_acquire
-        .map_or(ptr::null_mut(), |f| unsafe { f(t.traced, size) });
-    t.track(block, size);
-    block
+    guard::ptr(|| {
+        // SAFETY: only installed in a Tracer's base; the traced allocator is valid while it lives.
+        let t = unsafe { tracer(allocator) };
+        let inner = unsafe { &*t.traced };
+        let block = inner
+            .mem_acquire
+            .map_or(ptr::null_mut(), |f| unsafe { f(t.traced, size) });
+        t.track(block, size);
+        Ok(block)
+    })
 }
 
 unsafe extern "C" fn release(allocator: *mut aws_allocator, block: *mut c_void) {
-    // SAFETY: as for `acquire`.
-    let t = unsafe { tracer(allocator) };
-    t.untrack(block);
-    if let Some(f) = unsafe { &*t.traced }.mem_release {
-        unsafe { f(t.traced, block) };
-    }
+    guard::guard((), || {
+        // SAFETY: as for `acquire`.
+        let t = unsafe { tracer(allocator) };
+        t.untrack(block);
+        if let Some(f) = unsafe { &*t.traced }.mem_release {
+            unsafe { f(t.traced, block) };
+        }
+        Ok(())
+    })
 }
 
 unsafe extern "C" fn realloc(
@@ -182,21 +188,23 @@ unsafe extern "C" fn realloc(
     old: usize,
     new: usize,
 ) -> *mut c_void {
-    // SAFETY: as for `acquire`; the block came from the traced allocator.
-    let t = unsafe { tracer(allocator) };
-    // Untracked before the block can be freed: once it is, another thread may be handed the same
-    // address and track it, and a later untrack would drop that other block's entry.
-    let size = t.untrack(block);
-    match unsafe { reallocate(t.traced, block, old, new) } {
-        Ok(moved) => {
-            t.track(moved, new);
-            moved
-        }
-        Err(_) => {
-            if let Some(size) = size {
-                t.track(block, size);
+    guard::ptr(|| {
+        // SAFETY: as for `acquire`; the block came from the traced allocator.
+        let t = unsafe { tracer(allocator) };
+        // Untracked before the block can be freed: once it is, another thread may be handed the
+        // same address and track it, and a later untrack would drop that other block's entry.
+        let size = t.untrack(block);
+        Ok(match unsafe { reallocate(t.traced, block, old, new) } {
+            Ok(moved) => {
+                t.track(moved, new);
+                moved
             }
-            ptr::null_mut()
-        }
-    }
+            Err(_) => {
+                if let Some(size) = size {
+                    t.track(block, size);
+                }
+                ptr::null_mut()
+            }
+        })
+    })
 }

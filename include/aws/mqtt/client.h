@@ -127,7 +127,8 @@ struct aws_mqtt_topic_subscription {
    */
   struct aws_byte_cursor topic;
   /**
-   * The QoS asked for; in a SUBACK, the QoS granted or `AWS_MQTT_QOS_FAILURE`.
+   * The QoS asked for; in a SUBACK, the QoS granted or `AWS_MQTT_QOS_FAILURE`. Read as an
+   * integer: a caller's value outside the enum is `AWS_ERROR_MQTT_INVALID_QOS`.
    */
   enum aws_mqtt_qos qos;
   /**

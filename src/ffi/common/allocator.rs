@@ -39,13 +39,18 @@ pub struct aws_allocator {
 }
 
 unsafe extern "C" fn default_acquire(_: *mut aws_allocator, size: usize) -> *mut c_void {
-    // SAFETY: plain malloc.
-    unsafe { libc::malloc(size) }
+    guard::ptr(|| {
+        // SAFETY: plain malloc.
+        Ok(unsafe { libc::malloc(size) })
+    })
 }
 
 unsafe extern "C" fn default_release(_: *mut aws_allocator, ptr: *mut c_void) {
-    // SAFETY: ptr came from this allocator's malloc/realloc/calloc.
-    unsafe { libc::free(ptr) }
+    guard::guard((), || {
+        // SAFETY: ptr came from this allocator's malloc/realloc/calloc.
+        unsafe { libc::free(ptr) };
+        Ok(())
+    })
 }
 
 unsafe extern "C" fn default_realloc(
@@ -54,13 +59,17 @@ unsafe extern "C" fn default_realloc(
     _: usize,
     newsize: usize,
 ) -> *mut c_void {
-    // SAFETY: ptr came from this allocator (or is NULL).
-    unsafe { libc::realloc(ptr, newsize) }
+    guard::ptr(|| {
+        // SAFETY: ptr came from this allocator (or is NULL).
+        Ok(unsafe { libc::realloc(ptr, newsize) })
+    })
 }
 
 unsafe extern "C" fn default_calloc(_: *mut aws_allocator, num: usize, size: usize) -> *mut c_void {
-    // SAFETY: plain calloc.
-    unsafe { libc::calloc(num, size) }
+    guard::ptr(|| {
+        // SAFETY: plain calloc.
+        Ok(unsafe { libc::calloc(num, size) })
+    })
 }
 
 /// The default allocator lives in a static that C sees as a mutable struct; nothing writes it.
@@ -81,14 +90,17 @@ static DEFAULT: SharedAllocator = SharedAllocator(UnsafeCell::new(aws_allocator 
 /// The process-wide allocator backed by malloc, realloc, calloc and free.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_default_allocator() -> *mut aws_allocator {
-    DEFAULT.0.get()
+    guard::ptr(|| Ok(DEFAULT.0.get()))
 }
 
 /// True when `alloc` is non-NULL and has the two functions every allocator needs.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_allocator_is_valid(alloc: *const aws_allocator) -> bool {
-    // SAFETY: the caller lends a valid allocator or NULL.
-    unsafe { alloc.as_ref() }.is_some_and(|a| a.mem_acquire.is_some() && a.mem_release.is_some())
+    guard::guard(false, || {
+        // SAFETY: the caller lends a valid allocator or NULL.
+        let alloc = unsafe { alloc.as_ref() };
+        Ok(alloc.is_some_and(|a| a.mem_acquire.is_some() && a.mem_release.is_some()))
+    })
 }
 
 /// Allocates `size` (non-zero) bytes from `allocator`. NULL with `AWS_ERROR_INVALID_ARGUMENT`
@@ -280,8 +292,8 @@ pub unsafe extern "C" fn aws_mem_tracer_new(
     level: aws_mem_trace_level_raw,
     frames_per_stack: usize,
 ) -> *mut aws_allocator {
-    let _ = deprecated;
     guard::ptr(|| {
+        let _ = deprecated;
         let level: aws_mem_trace_level = guard::enum_value(level)?;
         // SAFETY: forwarded caller contract.
         unsafe { checked(allocator) }?;

@@ -356,10 +356,12 @@ pub unsafe extern "C" fn aws_byte_buf_from_c_str(c_str: *const c_char) -> aws_by
 /// NULL with a non-zero length gives the empty buffer and `AWS_ERROR_INVALID_ARGUMENT`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_byte_buf_from_array(bytes: *const c_void, len: usize) -> aws_byte_buf {
-    // SAFETY: forwarded caller contract.
-    let mut buf = unsafe { aws_byte_buf_from_empty_array(bytes, len) };
-    buf.len = buf.capacity;
-    buf
+    guard::guard(aws_byte_buf::EMPTY, || {
+        // SAFETY: forwarded caller contract.
+        let mut buf = unsafe { aws_byte_buf_from_empty_array(bytes, len) };
+        buf.len = buf.capacity;
+        Ok(buf)
+    })
 }
 
 /// A buffer without an allocator over `capacity` bytes of the caller's, none in use.

@@ -208,9 +208,11 @@ pub unsafe extern "C" fn aws_byte_buf_append_byte_dynamic(
     buffer: *mut aws_byte_buf,
     value: u8,
 ) -> c_int {
-    let byte = [value];
-    // SAFETY: the caller lends a valid owning buffer; the cursor covers `byte`.
-    unsafe { append_dynamic_checked(buffer, &aws_byte_cursor::from_slice(&byte), false) }
+    guard::op(|| {
+        let byte = [value];
+        // SAFETY: the caller lends a valid owning buffer; the cursor covers `byte`.
+        unsafe { append_dynamic(buf_mut(buffer)?, aws_byte_cursor::from_slice(&byte), false) }
+    })
 }
 
 /// As [`aws_byte_buf_append_byte_dynamic`], zeroing the old storage before giving it back.
@@ -219,9 +221,11 @@ pub unsafe extern "C" fn aws_byte_buf_append_byte_dynamic_secure(
     buffer: *mut aws_byte_buf,
     value: u8,
 ) -> c_int {
-    let byte = [value];
-    // SAFETY: the caller lends a valid owning buffer; the cursor covers `byte`.
-    unsafe { append_dynamic_checked(buffer, &aws_byte_cursor::from_slice(&byte), true) }
+    guard::op(|| {
+        let byte = [value];
+        // SAFETY: the caller lends a valid owning buffer; the cursor covers `byte`.
+        unsafe { append_dynamic(buf_mut(buffer)?, aws_byte_cursor::from_slice(&byte), true) }
+    })
 }
 
 /// Appends a NUL byte (counted in the length), growing the buffer if needed.

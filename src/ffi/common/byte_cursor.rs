@@ -176,10 +176,10 @@ pub unsafe extern "C" fn aws_byte_cursor_next_split(
     split_on: c_char,
     substr: *mut aws_byte_cursor,
 ) -> bool {
-    let separator = [split_on as u8];
-    // SAFETY: the caller lends a valid input and the previous step's piece.
-    guard::guard(false, || unsafe {
-        next_split(cursor_arg(input_str)?, &separator, guard::mutable(substr)?)
+    guard::guard(false, || {
+        let separator = [split_on as u8];
+        // SAFETY: the caller lends a valid input and the previous step's piece.
+        unsafe { next_split(cursor_arg(input_str)?, &separator, guard::mutable(substr)?) }
     })
 }
 

@@ -2,6 +2,7 @@
 //! headers (allocator, errors, macros) as upstream's does.
 
 use crate::ffi::common::allocator::aws_allocator;
+use crate::ffi::guard;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static INITIALIZED: AtomicBool = AtomicBool::new(false);
@@ -10,23 +11,32 @@ static INITIALIZED: AtomicBool = AtomicBool::new(false);
 /// call that allocates takes its own.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_common_library_init(allocator: *mut aws_allocator) {
-    let _ = allocator;
-    INITIALIZED.store(true, Ordering::Release);
+    guard::guard((), || {
+        let _ = allocator;
+        INITIALIZED.store(true, Ordering::Release);
+        Ok(())
+    })
 }
 
 /// Undoes [`aws_common_library_init`].
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_common_library_clean_up() {
-    INITIALIZED.store(false, Ordering::Release);
+    guard::guard((), || {
+        INITIALIZED.store(false, Ordering::Release);
+        Ok(())
+    })
 }
 
 /// Aborts the process, after saying why on stderr, unless [`aws_common_library_init`] was called.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_common_fatal_assert_library_initialized() {
-    if !INITIALIZED.load(Ordering::Acquire) {
-        eprintln!(
-            "aws_common_library_init() must be called before using any functionality in aws-c-common."
-        );
-        std::process::abort();
-    }
+    guard::guard((), || {
+        if !INITIALIZED.load(Ordering::Acquire) {
+            eprintln!(
+                "aws_common_library_init() must be called before using any functionality in aws-c-common."
+            );
+            std::process::abort();
+        }
+        Ok(())
+    })
 }

@@ -3,6 +3,7 @@
 
 pub use crate::error::aws_common_error;
 use crate::error::table as error_table;
+use crate::ffi::guard;
 use crate::runtime::lock::lock;
 use std::cell::Cell;
 use std::ffi::{c_char, c_int, c_void};
@@ -52,50 +53,69 @@ pub fn raise(err: c_int) {
 /// The last error raised on the calling thread (0 when none since the last reset).
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_last_error() -> c_int {
-    LAST_ERROR.with(Cell::get)
+    guard::guard(0, || Ok(LAST_ERROR.with(Cell::get)))
 }
 
 /// Raises `err` on the calling thread. C code calls it through the inline `aws_raise_error`,
 /// which returns `AWS_OP_ERR`.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_raise_error_private(err: c_int) {
-    raise(err);
+    guard::guard((), || {
+        raise(err);
+        Ok(())
+    })
 }
 
 /// Sets the calling thread's last error back to 0 (`AWS_ERROR_SUCCESS`).
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_reset_error() {
-    LAST_ERROR.with(|e| e.set(0));
+    guard::guard((), || {
+        LAST_ERROR.with(|e| e.set(0));
+        Ok(())
+    })
 }
 
 /// Sets the calling thread's last error to `err` without calling any handler.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_restore_error(err: c_int) {
-    LAST_ERROR.with(|e| e.set(err));
+    guard::guard((), || {
+        LAST_ERROR.with(|e| e.set(err));
+        Ok(())
+    })
 }
 
 /// The description of `err`, or "Unknown Error Code".
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_error_str(err: c_int) -> *const c_char {
-    error_table::lookup(err).map_or(error_table::UNKNOWN.as_ptr(), |e| e.description.as_ptr())
+    describe(err, |e| e.description.as_ptr())
 }
 
 /// The enumerator's name of `err` (such as "AWS_ERROR_OOM"), or "Unknown Error Code".
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_error_name(err: c_int) -> *const c_char {
-    error_table::lookup(err).map_or(error_table::UNKNOWN.as_ptr(), |e| e.name.as_ptr())
+    describe(err, |e| e.name.as_ptr())
 }
 
 /// The library `err` belongs to (such as "aws-c-common"), or "Unknown Error Code".
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_error_lib_name(err: c_int) -> *const c_char {
-    error_table::lookup(err).map_or(error_table::UNKNOWN.as_ptr(), |e| e.lib_name.as_ptr())
+    describe(err, |e| e.lib_name.as_ptr())
 }
 
 /// "library: NAME, description" for `err`, or "Unknown Error Code".
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_error_debug_str(err: c_int) -> *const c_char {
-    error_table::lookup(err).map_or(error_table::UNKNOWN.as_ptr(), |e| e.debug.as_ptr())
+    describe(err, |e| e.debug.as_ptr())
+}
+
+/// One text of `err`'s table entry, "Unknown Error Code" for a code without one.
+fn describe(
+    err: c_int,
+    text: impl FnOnce(&'static error_table::Entry) -> *const c_char,
+) -> *const c_char {
+    guard::guard(error_table::UNKNOWN.as_ptr(), || {
+        Ok(error_table::lookup(err).map_or(error_table::UNKNOWN.as_ptr(), text))
+    })
 }
 
 /// Installs the handler called for every error raised on any thread without a thread-local
@@ -105,8 +125,10 @@ pub extern "C" fn aws_set_global_error_handler_fn(
     handler: Option<aws_error_handler_fn>,
     ctx: *mut c_void,
 ) -> Option<aws_error_handler_fn> {
-    let mut global = lock(&GLOBAL_HANDLER);
-    std::mem::replace(&mut *global, Handler { handler, ctx }).handler
+    guard::guard(None, || {
+        let mut global = lock(&GLOBAL_HANDLER);
+        Ok(std::mem::replace(&mut *global, Handler { handler, ctx }).handler)
+    })
 }
 
 /// Installs the handler called for every error raised on the calling thread; returns the
@@ -116,5 +138,7 @@ pub extern "C" fn aws_set_thread_local_error_handler_fn(
     handler: Option<aws_error_handler_fn>,
     ctx: *mut c_void,
 ) -> Option<aws_error_handler_fn> {
-    THREAD_HANDLER.with(|h| h.replace(Handler { handler, ctx }).handler)
+    guard::guard(None, || {
+        Ok(THREAD_HANDLER.with(|h| h.replace(Handler { handler, ctx }).handler))
+    })
 }

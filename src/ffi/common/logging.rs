@@ -96,14 +96,19 @@ struct NullLogger(UnsafeCell<aws_logger_vtable>, UnsafeCell<aws_logger>);
 // SAFETY: nothing ever writes the null logger or its vtable; C only reads them.
 unsafe impl Sync for NullLogger {}
 
+/// `AWS_LL_NONE`, as C receives it.
+const LEVEL_NONE: aws_log_level_raw = aws_log_level::AWS_LL_NONE as aws_log_level_raw;
+
 unsafe extern "C" fn null_get_log_level(
     _: *mut aws_logger,
     _: aws_log_subject_t,
 ) -> aws_log_level_raw {
-    aws_log_level::AWS_LL_NONE as aws_log_level_raw
+    guard::guard(LEVEL_NONE, || Ok(LEVEL_NONE))
 }
 
-unsafe extern "C" fn null_clean_up(_: *mut aws_logger) {}
+unsafe extern "C" fn null_clean_up(_: *mut aws_logger) {
+    guard::guard((), || Ok(()))
+}
 
 static NULL_LOGGER: NullLogger = NullLogger(
     UnsafeCell::new(aws_logger_vtable {
@@ -126,25 +131,30 @@ static ROOT: AtomicPtr<aws_logger> = AtomicPtr::new(ptr::null_mut());
 /// The logger must stay valid until another is set.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_logger_set(logger: *mut aws_logger) {
-    let logger = if logger == NULL_LOGGER.1.get() {
-        ptr::null_mut()
-    } else {
-        logger
-    };
-    ROOT.store(logger, Ordering::Release);
-    // The rest of the crate logs through `crate::log`, which reaches this logger from here on.
-    crate::log::install(crate::log::Sink { enabled, log });
+    guard::guard((), || {
+        let logger = if logger == NULL_LOGGER.1.get() {
+            ptr::null_mut()
+        } else {
+            logger
+        };
+        ROOT.store(logger, Ordering::Release);
+        // The rest of the crate logs through `crate::log`, which reaches this logger from here on.
+        crate::log::install(crate::log::Sink { enabled, log });
+        Ok(())
+    })
 }
 
 /// The process-wide logger; while none is set, a logger that lets nothing through (never NULL).
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_logger_get() -> *mut aws_logger {
-    let logger = ROOT.load(Ordering::Acquire);
-    if logger.is_null() {
-        NULL_LOGGER.1.get()
-    } else {
-        logger
-    }
+    guard::guard(NULL_LOGGER.1.get(), || {
+        let logger = ROOT.load(Ordering::Acquire);
+        Ok(if logger.is_null() {
+            NULL_LOGGER.1.get()
+        } else {
+            logger
+        })
+    })
 }
 
 /// The process-wide logger if it lets `level` through for `subject`, otherwise NULL.
@@ -153,12 +163,14 @@ pub extern "C" fn aws_logger_get_conditional(
     subject: aws_log_subject_t,
     level: aws_log_level_raw,
 ) -> *mut aws_logger {
-    let logger = aws_logger_get();
-    // SAFETY: a set logger stays valid while it is set (the contract of `aws_logger_set`).
-    match unsafe { level_of(logger, subject) } {
-        Some(current) if current >= level => logger,
-        _ => ptr::null_mut(),
-    }
+    guard::ptr(|| {
+        let logger = aws_logger_get();
+        // SAFETY: a set logger stays valid while it is set (the contract of `aws_logger_set`).
+        Ok(match unsafe { level_of(logger, subject) } {
+            Some(current) if current >= level => logger,
+            _ => ptr::null_mut(),
+        })
+    })
 }
 
 /// Cleans up `logger` through its vtable; NULL does nothing. A logger cleaned up while it is the
@@ -237,7 +249,7 @@ pub unsafe extern "C" fn aws_string_to_log_level(
 /// The name of `subject` in log lines ("mqtt-client"), or "Unknown".
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_log_subject_name(subject: aws_log_subject_t) -> *const c_char {
-    log_subjects::name(subject)
+    guard::guard(c"Unknown".as_ptr(), || Ok(log_subjects::name(subject)))
 }
 
 /// Makes the names in `log_subject_list` the ones used for its library's subjects (the library

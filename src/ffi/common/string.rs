@@ -405,7 +405,7 @@ pub unsafe extern "C" fn aws_string_bytes(str: *const aws_string) -> *const u8 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_string_c_str(str: *const aws_string) -> *const c_char {
     // SAFETY: forwarded caller contract.
-    unsafe { aws_string_bytes(str) }.cast()
+    guard::guard(ptr::null(), || Ok(unsafe { aws_string_bytes(str) }.cast()))
 }
 
 /// True when `str` is non-NULL and a NUL follows its `len` bytes.
@@ -424,7 +424,7 @@ pub extern "C" fn aws_c_string_is_valid(str: *const c_char) -> bool {
 /// True for the ASCII white-space bytes, as `aws_isspace`.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_char_is_space(c: u8) -> bool {
-    byte_buf::aws_isspace(c)
+    guard::guard(false, || Ok(byte_buf::aws_isspace(c)))
 }
 
 #[cfg(test)]

@@ -117,12 +117,14 @@ pub unsafe extern "C" fn aws_task_run(task: *mut aws_task, status: aws_task_stat
 /// A printable name for a status: `"<Running>"`, `"<Canceled>"` or `"<Unknown>"`.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_task_status_to_c_str(status: aws_task_status_raw) -> *const c_char {
-    let name: &CStr = match status {
-        AWS_TASK_STATUS_RUN_READY => c"<Running>",
-        AWS_TASK_STATUS_CANCELED => c"<Canceled>",
-        _ => c"<Unknown>",
-    };
-    name.as_ptr()
+    guard::guard(c"<Unknown>".as_ptr(), || {
+        let name: &CStr = match status {
+            AWS_TASK_STATUS_RUN_READY => c"<Running>",
+            AWS_TASK_STATUS_CANCELED => c"<Canceled>",
+            _ => c"<Unknown>",
+        };
+        Ok(name.as_ptr())
+    })
 }
 
 /// True while the task is marked scheduled. Read as a byte: the caller may have left any value.

@@ -14,26 +14,32 @@ pub type aws_thread_id_t = libc::pthread_t;
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_thread_current_thread_id() -> aws_thread_id_t {
     // SAFETY: always safe to call.
-    unsafe { libc::pthread_self() }
+    guard::guard(0, || Ok(unsafe { libc::pthread_self() }))
 }
 
 /// True when the two ids name the same thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_thread_thread_id_equal(t1: aws_thread_id_t, t2: aws_thread_id_t) -> bool {
     // SAFETY: always safe to call.
-    unsafe { libc::pthread_equal(t1, t2) != 0 }
+    guard::guard(false, || Ok(unsafe { libc::pthread_equal(t1, t2) } != 0))
 }
 
 /// Sleeps the calling thread for `nanos` nanoseconds.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_thread_current_sleep(nanos: u64) {
-    std::thread::sleep(Duration::from_nanos(nanos));
+    guard::guard((), || {
+        std::thread::sleep(Duration::from_nanos(nanos));
+        Ok(())
+    })
 }
 
 /// Sets how long [`aws_thread_join_all_managed`] waits; 0 (the default) waits without limit.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_thread_set_managed_join_timeout_ns(timeout_in_ns: u64) {
-    managed_threads::set_join_timeout(Duration::from_nanos(timeout_in_ns));
+    guard::guard((), || {
+        managed_threads::set_join_timeout(Duration::from_nanos(timeout_in_ns));
+        Ok(())
+    })
 }
 
 /// Waits for every thread the library started (event loops, clean-up threads) to finish and

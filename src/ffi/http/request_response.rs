@@ -113,22 +113,28 @@ pub unsafe extern "C" fn aws_http_headers_new(
 /// Adds a reference to `headers` (NULL is ignored).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_http_headers_acquire(headers: *mut aws_http_headers) {
-    // SAFETY: the caller holds a reference.
-    if let Ok(h) = unsafe { headers_of(headers) } {
-        h.refs.fetch_add(1, Ordering::Relaxed);
-    }
+    guard::guard((), || {
+        // SAFETY: the caller holds a reference.
+        if let Ok(h) = unsafe { headers_of(headers) } {
+            h.refs.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    })
 }
 
 /// Drops a reference to `headers`; the last one frees the list. NULL is ignored.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_http_headers_release(headers: *mut aws_http_headers) {
-    // SAFETY: the caller gives up a reference it holds.
-    if let Ok(h) = unsafe { headers_of(headers) }
-        && h.refs.fetch_sub(1, Ordering::AcqRel) == 1
-    {
-        // SAFETY: the last reference: nobody else sees the list.
-        drop(unsafe { Box::from_raw(headers as *mut Headers) });
-    }
+    guard::guard((), || {
+        // SAFETY: the caller gives up a reference it holds.
+        if let Ok(h) = unsafe { headers_of(headers) }
+            && h.refs.fetch_sub(1, Ordering::AcqRel) == 1
+        {
+            // SAFETY: the last reference: nobody else sees the list.
+            drop(unsafe { Box::from_raw(headers as *mut Headers) });
+        }
+        Ok(())
+    })
 }
 
 /// Appends a field (copied; whitespace around the value dropped).
@@ -271,11 +277,13 @@ pub unsafe extern "C" fn aws_http_message_new_request(
 pub unsafe extern "C" fn aws_http_message_acquire(
     message: *mut aws_http_message,
 ) -> *mut aws_http_message {
-    // SAFETY: the caller holds a reference.
-    if let Ok(m) = unsafe { message_of(message) } {
-        m.refs.fetch_add(1, Ordering::Relaxed);
-    }
-    message
+    guard::ptr(|| {
+        // SAFETY: the caller holds a reference.
+        if let Ok(m) = unsafe { message_of(message) } {
+            m.refs.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(message)
+    })
 }
 
 /// Drops a reference to `message`; the last one frees it. Returns NULL.
@@ -283,16 +291,18 @@ pub unsafe extern "C" fn aws_http_message_acquire(
 pub unsafe extern "C" fn aws_http_message_release(
     message: *mut aws_http_message,
 ) -> *mut aws_http_message {
-    // SAFETY: the caller gives up a reference it holds.
-    if let Ok(m) = unsafe { message_of(message) }
-        && m.refs.fetch_sub(1, Ordering::AcqRel) == 1
-    {
-        // SAFETY: the last reference: nobody else sees the message.
-        let m = unsafe { Box::from_raw(message as *mut Message) };
-        // SAFETY: the message held one reference to its list.
-        unsafe { aws_http_headers_release(m.headers) };
-    }
-    std::ptr::null_mut()
+    guard::ptr(|| {
+        // SAFETY: the caller gives up a reference it holds.
+        if let Ok(m) = unsafe { message_of(message) }
+            && m.refs.fetch_sub(1, Ordering::AcqRel) == 1
+        {
+            // SAFETY: the last reference: nobody else sees the message.
+            let m = unsafe { Box::from_raw(message as *mut Message) };
+            // SAFETY: the message held one reference to its list.
+            unsafe { aws_http_headers_release(m.headers) };
+        }
+        Ok(std::ptr::null_mut())
+    })
 }
 
 /// Copies `bytes` into `slot` (a method or path).

@@ -294,15 +294,17 @@ pub unsafe extern "C" fn aws_event_loop_group_new_default(
     max_threads: u16,
     shutdown_options: *const aws_shutdown_callback_options,
 ) -> *mut aws_event_loop_group {
-    let options = aws_event_loop_group_options {
-        loop_count: max_threads,
-        r#type: aws_event_loop_type::AWS_EVENT_LOOP_PLATFORM_DEFAULT as c_int,
-        shutdown_options,
-        cpu_group: ptr::null(),
-        clock_override: None,
-    };
-    // SAFETY: forwarded caller contract; the options live through the call.
-    unsafe { aws_event_loop_group_new(alloc, &options) }
+    guard::ptr(|| {
+        let options = aws_event_loop_group_options {
+            loop_count: max_threads,
+            r#type: aws_event_loop_type::AWS_EVENT_LOOP_PLATFORM_DEFAULT as c_int,
+            shutdown_options,
+            cpu_group: ptr::null(),
+            clock_override: None,
+        };
+        // SAFETY: forwarded caller contract; the options live through the call.
+        Ok(unsafe { aws_event_loop_group_new(alloc, &options) })
+    })
 }
 
 /// As [`aws_event_loop_group_new_default`], with the loops pinned to the CPUs of `cpu_group`.
@@ -313,15 +315,17 @@ pub unsafe extern "C" fn aws_event_loop_group_new_default_pinned_to_cpu_group(
     cpu_group: u16,
     shutdown_options: *const aws_shutdown_callback_options,
 ) -> *mut aws_event_loop_group {
-    let options = aws_event_loop_group_options {
-        loop_count: max_threads,
-        r#type: aws_event_loop_type::AWS_EVENT_LOOP_PLATFORM_DEFAULT as c_int,
-        shutdown_options,
-        cpu_group: &cpu_group,
-        clock_override: None,
-    };
-    // SAFETY: forwarded caller contract; the options live through the call.
-    unsafe { aws_event_loop_group_new(alloc, &options) }
+    guard::ptr(|| {
+        let options = aws_event_loop_group_options {
+            loop_count: max_threads,
+            r#type: aws_event_loop_type::AWS_EVENT_LOOP_PLATFORM_DEFAULT as c_int,
+            shutdown_options,
+            cpu_group: &cpu_group,
+            clock_override: None,
+        };
+        // SAFETY: forwarded caller contract; the options live through the call.
+        Ok(unsafe { aws_event_loop_group_new(alloc, &options) })
+    })
 }
 
 /// Adds a reference and returns the group; NULL with `AWS_ERROR_INVALID_ARGUMENT` for NULL,
@@ -372,12 +376,12 @@ pub unsafe extern "C" fn aws_event_loop_group_release(el_group: *mut aws_event_l
 pub unsafe extern "C" fn aws_event_loop_group_acquire_from_event_loop(
     event_loop: *mut aws_event_loop,
 ) -> *mut aws_event_loop_group {
-    // SAFETY: the caller lends a loop of a live group, or NULL.
-    match unsafe { event_loop.as_ref() } {
+    guard::ptr(|| {
+        // SAFETY: the caller lends a loop of a live group, or NULL.
+        let l = unsafe { guard::reference(event_loop) }?;
         // SAFETY: as above.
-        Some(l) => unsafe { aws_event_loop_group_acquire(l.group) },
-        None => guard::ptr(|| Err(guard::INVALID_ARGUMENT)),
-    }
+        Ok(unsafe { aws_event_loop_group_acquire(l.group) })
+    })
 }
 
 /// Drops a reference to the group `event_loop` belongs to. NULL does nothing.
@@ -385,11 +389,14 @@ pub unsafe extern "C" fn aws_event_loop_group_acquire_from_event_loop(
 pub unsafe extern "C" fn aws_event_loop_group_release_from_event_loop(
     event_loop: *mut aws_event_loop,
 ) {
-    // SAFETY: the caller lends a loop of a live group, or NULL.
-    if let Some(l) = unsafe { event_loop.as_ref() } {
-        // SAFETY: as above.
-        unsafe { aws_event_loop_group_release(l.group) }
-    }
+    guard::guard((), || {
+        // SAFETY: the caller lends a loop of a live group, or NULL.
+        if let Some(l) = unsafe { event_loop.as_ref() } {
+            // SAFETY: as above.
+            unsafe { aws_event_loop_group_release(l.group) }
+        }
+        Ok(())
+    })
 }
 
 /// How many loops the group has; 0 with `AWS_ERROR_INVALID_ARGUMENT` for NULL.

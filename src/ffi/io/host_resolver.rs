@@ -264,13 +264,16 @@ pub unsafe extern "C" fn aws_host_resolver_release(resolver: *mut aws_host_resol
 /// (upstream's values: `impl` is `aws_default_dns_resolve`, `resolve_frequency_ns` one second).
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_host_resolver_init_default_resolution_config() -> aws_host_resolution_config {
-    aws_host_resolution_config {
-        r#impl: Some(aws_default_dns_resolve),
-        max_ttl: ResolutionConfig::DEFAULT_MAX_TTL.as_secs() as usize,
-        impl_data: ptr::null_mut(),
-        resolve_frequency_ns: 1_000_000_000,
-    }
+    guard::guard(DEFAULT_RESOLUTION_CONFIG, || Ok(DEFAULT_RESOLUTION_CONFIG))
 }
+
+/// What [`aws_host_resolver_init_default_resolution_config`] returns.
+const DEFAULT_RESOLUTION_CONFIG: aws_host_resolution_config = aws_host_resolution_config {
+    r#impl: Some(aws_default_dns_resolve),
+    max_ttl: ResolutionConfig::DEFAULT_MAX_TTL.as_secs() as usize,
+    impl_data: ptr::null_mut(),
+    resolve_frequency_ns: 1_000_000_000,
+};
 
 /// The Rust form of a caller's config (NULL: the default).
 ///

@@ -241,8 +241,8 @@ pub unsafe extern "C" fn aws_default_dns_resolve(
     output_addresses: *mut aws_array_list,
     user_data: *mut c_void,
 ) -> c_int {
-    let _ = user_data;
     guard::op(|| {
+        let _ = user_data;
         // SAFETY: the caller lends an allocator, the name and a list of host addresses.
         unsafe { allocator::checked(allocator) }?;
         let host = unsafe { host_name_arg(host_name) }?;

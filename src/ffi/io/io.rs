@@ -3,6 +3,7 @@
 pub use crate::error::aws_io_errors;
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::common::{aws_common_library_clean_up, aws_common_library_init};
+use crate::ffi::guard;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static INITIALIZED: AtomicBool = AtomicBool::new(false);
@@ -10,15 +11,21 @@ static INITIALIZED: AtomicBool = AtomicBool::new(false);
 /// Initialises aws-c-io and the libraries beneath it. Calls after the first do nothing.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_io_library_init(allocator: *mut aws_allocator) {
-    if !INITIALIZED.swap(true, Ordering::AcqRel) {
-        aws_common_library_init(allocator);
-    }
+    guard::guard((), || {
+        if !INITIALIZED.swap(true, Ordering::AcqRel) {
+            aws_common_library_init(allocator);
+        }
+        Ok(())
+    })
 }
 
 /// Undoes [`aws_io_library_init`].
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_io_library_clean_up() {
-    if INITIALIZED.swap(false, Ordering::AcqRel) {
-        aws_common_library_clean_up();
-    }
+    guard::guard((), || {
+        if INITIALIZED.swap(false, Ordering::AcqRel) {
+            aws_common_library_clean_up();
+        }
+        Ok(())
+    })
 }

@@ -106,26 +106,31 @@ pub unsafe extern "C" fn aws_pkcs11_lib_new(
 pub unsafe extern "C" fn aws_pkcs11_lib_acquire(
     pkcs11_lib: *mut aws_pkcs11_lib,
 ) -> *mut aws_pkcs11_lib {
-    if !pkcs11_lib.is_null() {
-        // SAFETY: the caller holds a reference.
-        unsafe { &*(pkcs11_lib as *const Handle) }
-            .refs
-            .fetch_add(1, Ordering::Relaxed);
-    }
-    pkcs11_lib
+    guard::ptr(|| {
+        if !pkcs11_lib.is_null() {
+            // SAFETY: the caller holds a reference.
+            unsafe { &*(pkcs11_lib as *const Handle) }
+                .refs
+                .fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(pkcs11_lib)
+    })
 }
 
 /// Drops a reference; with the last one the module is let go (finalised under STRICT) once no
 /// TLS context uses a key of it any more. NULL is ignored.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_pkcs11_lib_release(pkcs11_lib: *mut aws_pkcs11_lib) {
-    if pkcs11_lib.is_null() {
-        return;
-    }
-    // SAFETY: the caller gives up a reference it holds.
-    let handle = unsafe { &*(pkcs11_lib as *const Handle) };
-    if handle.refs.fetch_sub(1, Ordering::AcqRel) == 1 {
-        // SAFETY: the last reference; nobody else sees the handle.
-        drop(unsafe { Box::from_raw(pkcs11_lib as *mut Handle) });
-    }
+    guard::guard((), || {
+        if pkcs11_lib.is_null() {
+            return Ok(());
+        }
+        // SAFETY: the caller gives up a reference it holds.
+        let handle = unsafe { &*(pkcs11_lib as *const Handle) };
+        if handle.refs.fetch_sub(1, Ordering::AcqRel) == 1 {
+            // SAFETY: the last reference; nobody else sees the handle.
+            drop(unsafe { Box::from_raw(pkcs11_lib as *mut Handle) });
+        }
+        Ok(())
+    })
 }

@@ -3,6 +3,7 @@
 //! (the key signs for rustls), not through the vtable.
 
 use crate::ffi::common::ref_count::aws_ref_count_init;
+use crate::ffi::guard;
 use crate::ffi::io::tls_channel_handler::{
     aws_custom_key_op_handler, aws_custom_key_op_handler_vtable,
 };
@@ -18,10 +19,13 @@ static TOKEN_KEY_VTABLE: aws_custom_key_op_handler_vtable = aws_custom_key_op_ha
 };
 
 unsafe extern "C" fn destroy_token_key_handler(object: *mut c_void) {
-    // SAFETY: the handler `token_key_handler` made; its last reference is gone.
-    let handler = unsafe { Box::from_raw(object as *mut aws_custom_key_op_handler) };
-    // SAFETY: `impl` is the boxed key that function made.
-    drop(unsafe { Box::from_raw(handler.r#impl as *mut Arc<TokenKey>) });
+    guard::guard((), || {
+        // SAFETY: the handler `token_key_handler` made; its last reference is gone.
+        let handler = unsafe { Box::from_raw(object as *mut aws_custom_key_op_handler) };
+        // SAFETY: `impl` is the boxed key that function made.
+        drop(unsafe { Box::from_raw(handler.r#impl as *mut Arc<TokenKey>) });
+        Ok(())
+    })
 }
 
 /// A key handler (one reference) carrying `key`, for `aws_tls_ctx_options`.

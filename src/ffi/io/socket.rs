@@ -293,7 +293,9 @@ pub unsafe extern "C" fn aws_is_network_interface_name_valid(
 /// The implementation `AWS_SOCKET_IMPL_PLATFORM_DEFAULT` stands for: POSIX on Linux.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_socket_get_default_impl_type() -> aws_socket_impl_type {
-    aws_socket_impl_type::AWS_SOCKET_IMPL_POSIX
+    guard::guard(aws_socket_impl_type::AWS_SOCKET_IMPL_POSIX, || {
+        Ok(aws_socket_impl_type::AWS_SOCKET_IMPL_POSIX)
+    })
 }
 
 #[cfg(test)]

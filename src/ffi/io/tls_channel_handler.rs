@@ -364,15 +364,18 @@ fn cipher_pref_supported(raw: aws_tls_cipher_pref_raw) -> bool {
 
 /// Frees a context when its last reference goes: the Rust side, then the struct.
 unsafe extern "C" fn destroy_ctx(object: *mut c_void) {
-    let ctx = object.cast::<aws_tls_ctx>();
-    // SAFETY: `object` is the context registered with its count, now unreferenced; `impl` is
-    // the `Arc` made by `aws_tls_client_ctx_new`.
-    unsafe {
-        drop(Arc::from_raw(
-            (*ctx).r#impl.cast_const().cast::<TlsContext>(),
-        ));
-        allocator::release((*ctx).alloc, ctx.cast());
-    }
+    guard::guard((), || {
+        let ctx = object.cast::<aws_tls_ctx>();
+        // SAFETY: `object` is the context registered with its count, now unreferenced; `impl` is
+        // the `Arc` made by `aws_tls_client_ctx_new`.
+        unsafe {
+            drop(Arc::from_raw(
+                (*ctx).r#impl.cast_const().cast::<TlsContext>(),
+            ));
+            allocator::release((*ctx).alloc, ctx.cast());
+        }
+        Ok(())
+    })
 }
 
 /// A new client context from `options`, which are copied: one reference, released with
@@ -427,32 +430,37 @@ pub unsafe extern "C" fn aws_tls_client_ctx_new(
 /// Adds a reference to `ctx` and returns it; NULL gives NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_tls_ctx_acquire(ctx: *mut aws_tls_ctx) -> *mut aws_tls_ctx {
-    if !ctx.is_null() {
-        // SAFETY: the caller lends a live context.
-        unsafe { aws_ref_count_acquire(&raw mut (*ctx).ref_count) };
-    }
-    ctx
+    guard::ptr(|| {
+        if !ctx.is_null() {
+            // SAFETY: the caller lends a live context.
+            unsafe { aws_ref_count_acquire(&raw mut (*ctx).ref_count) };
+        }
+        Ok(ctx)
+    })
 }
 
 /// Drops a reference to `ctx`; the last one frees it. NULL does nothing.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_tls_ctx_release(ctx: *mut aws_tls_ctx) {
-    if !ctx.is_null() {
-        // SAFETY: the caller gives back a reference it holds.
-        unsafe { aws_ref_count_release(&raw mut (*ctx).ref_count) };
-    }
+    guard::guard((), || {
+        if !ctx.is_null() {
+            // SAFETY: the caller gives back a reference it holds.
+            unsafe { aws_ref_count_release(&raw mut (*ctx).ref_count) };
+        }
+        Ok(())
+    })
 }
 
 /// True: rustls supports ALPN.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_tls_is_alpn_available() -> bool {
-    true
+    guard::guard(false, || Ok(true))
 }
 
 /// True when contexts can be made with `cipher_pref` (see the module comment).
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_tls_is_cipher_pref_supported(cipher_pref: aws_tls_cipher_pref_raw) -> bool {
-    cipher_pref_supported(cipher_pref)
+    guard::guard(false, || Ok(cipher_pref_supported(cipher_pref)))
 }
 
 /// Adds a reference to a custom key operation handler and returns it; NULL gives NULL.
@@ -460,11 +468,13 @@ pub extern "C" fn aws_tls_is_cipher_pref_supported(cipher_pref: aws_tls_cipher_p
 pub unsafe extern "C" fn aws_custom_key_op_handler_acquire(
     key_op_handler: *mut aws_custom_key_op_handler,
 ) -> *mut aws_custom_key_op_handler {
-    if !key_op_handler.is_null() {
-        // SAFETY: the caller lends a live handler.
-        unsafe { aws_ref_count_acquire(&raw mut (*key_op_handler).ref_count) };
-    }
-    key_op_handler
+    guard::ptr(|| {
+        if !key_op_handler.is_null() {
+            // SAFETY: the caller lends a live handler.
+            unsafe { aws_ref_count_acquire(&raw mut (*key_op_handler).ref_count) };
+        }
+        Ok(key_op_handler)
+    })
 }
 
 /// Drops a reference to a custom key operation handler and returns NULL; NULL does nothing.
@@ -472,9 +482,11 @@ pub unsafe extern "C" fn aws_custom_key_op_handler_acquire(
 pub unsafe extern "C" fn aws_custom_key_op_handler_release(
     key_op_handler: *mut aws_custom_key_op_handler,
 ) -> *mut aws_custom_key_op_handler {
-    if !key_op_handler.is_null() {
-        // SAFETY: the caller gives back a reference it holds.
-        unsafe { aws_ref_count_release(&raw mut (*key_op_handler).ref_count) };
-    }
-    ptr::null_mut()
+    guard::ptr(|| {
+        if !key_op_handler.is_null() {
+            // SAFETY: the caller gives back a reference it holds.
+            unsafe { aws_ref_count_release(&raw mut (*key_op_handler).ref_count) };
+        }
+        Ok(ptr::null_mut())
+    })
 }

@@ -44,18 +44,21 @@ pub struct aws_mqtt_client {
 
 /// The last reference is gone: release the bootstrap and free the client.
 unsafe extern "C" fn destroy_client(object: *mut c_void) {
-    let client = object.cast::<aws_mqtt_client>();
-    // SAFETY: `object` is the client `aws_mqtt_client_new` allocated; no one refers to it now.
-    unsafe {
-        crate::aws_log!(
-            AWS_LL_DEBUG,
-            AWS_LS_MQTT_CLIENT,
-            "client={:p}: Cleaning up MQTT client",
-            client
-        );
-        aws_client_bootstrap_release((*client).bootstrap);
-        allocator::release((*client).allocator, client.cast());
-    }
+    guard::guard((), || {
+        let client = object.cast::<aws_mqtt_client>();
+        // SAFETY: `object` is the client `aws_mqtt_client_new` allocated; no one refers to it now.
+        unsafe {
+            crate::aws_log!(
+                AWS_LL_DEBUG,
+                AWS_LS_MQTT_CLIENT,
+                "client={:p}: Cleaning up MQTT client",
+                client
+            );
+            aws_client_bootstrap_release((*client).bootstrap);
+            allocator::release((*client).allocator, client.cast());
+        }
+        Ok(())
+    })
 }
 
 /// Makes a client with one reference, holding a reference to `bootstrap`. NULL with
@@ -137,12 +140,15 @@ pub(crate) unsafe fn bootstrap_of(
 /// Releases an `aws_mqtt_client_init`ed client's bootstrap once its connections are gone: the
 /// struct is the caller's, so the count's last release frees nothing else.
 unsafe extern "C" fn clean_up_in_place(object: *mut c_void) {
-    let client = object.cast::<aws_mqtt_client>();
-    // SAFETY: the caller's struct, initialised by `aws_mqtt_client_init`.
-    unsafe {
-        aws_client_bootstrap_release((*client).bootstrap);
-        (*client).bootstrap = ptr::null_mut();
-    }
+    guard::guard((), || {
+        let client = object.cast::<aws_mqtt_client>();
+        // SAFETY: the caller's struct, initialised by `aws_mqtt_client_init`.
+        unsafe {
+            aws_client_bootstrap_release((*client).bootstrap);
+            (*client).bootstrap = ptr::null_mut();
+        }
+        Ok(())
+    })
 }
 
 /// README entry point: initialises the caller's `client` in place over an event-loop group

@@ -552,8 +552,8 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_reconnect(
     on_connection_complete: Option<aws_mqtt_client_on_connection_complete_fn>,
     userdata: *mut c_void,
 ) -> c_int {
-    let _ = (on_connection_complete, userdata);
     guard::op(|| {
+        let _ = (on_connection_complete, userdata);
         // SAFETY: the caller holds a reference to the connection.
         unsafe { connection_of(connection) }?;
         Err(AWS_ERROR_UNSUPPORTED_OPERATION.into())

@@ -15,7 +15,7 @@ use crate::ffi::mqtt::client_types::{
 };
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::{
-    aws_mqtt_connect_return_code, aws_mqtt_qos, aws_mqtt_userdata_cleanup_fn,
+    aws_mqtt_connect_return_code, aws_mqtt_qos, aws_mqtt_qos_raw, aws_mqtt_userdata_cleanup_fn,
 };
 use std::collections::VecDeque;
 use std::ffi::{c_int, c_void};
@@ -249,7 +249,8 @@ impl CDelegate {
                             .enumerate()
                             .map(|(i, t)| aws_mqtt_topic_subscription {
                                 topic: cursor(&t.filter),
-                                qos: codes.get(i).map_or(t.qos, |&code| granted_qos(code)),
+                                qos: codes.get(i).map_or(t.qos, |&code| granted_qos(code))
+                                    as aws_mqtt_qos_raw,
                                 on_publish: t.on_publish,
                                 on_cleanup: t.on_cleanup,
                                 on_publish_ud: t.on_publish_ud,
@@ -266,7 +267,8 @@ impl CDelegate {
                             .enumerate()
                             .map(|(i, (filter, qos))| aws_mqtt_topic_subscription {
                                 topic: cursor(filter.as_bytes()),
-                                qos: codes.get(i).map_or(c_qos(*qos), |&code| granted_qos(code)),
+                                qos: codes.get(i).map_or(c_qos(*qos), |&code| granted_qos(code))
+                                    as aws_mqtt_qos_raw,
                                 on_publish: None,
                                 on_cleanup: None,
                                 on_publish_ud: ptr::null_mut(),

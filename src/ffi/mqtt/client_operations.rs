@@ -179,10 +179,10 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_subscribe_multiple(
             let mut kept = Vec::with_capacity(items.len());
             for item in items {
                 let filter = self::topic_filter(&item.topic)?;
-                let qos = qos_arg(item.qos as c_int)?;
+                let qos = qos_arg(item.qos)?;
                 kept.push(MultiTopic {
                     filter: filter.as_bytes().to_vec(),
-                    qos: item.qos,
+                    qos: c_qos(qos),
                     on_publish: item.on_publish,
                     on_cleanup: item.on_cleanup,
                     on_publish_ud: item.on_publish_ud,

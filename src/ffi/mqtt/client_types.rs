@@ -9,7 +9,7 @@ use crate::ffi::io::socket::aws_socket_options;
 use crate::ffi::io::tls_channel_handler::aws_tls_connection_options;
 use crate::ffi::mqtt::client_connection::aws_mqtt_client_connection;
 use crate::ffi::mqtt::mqtt::{
-    aws_mqtt_connect_return_code, aws_mqtt_qos, aws_mqtt_userdata_cleanup_fn,
+    aws_mqtt_connect_return_code, aws_mqtt_qos, aws_mqtt_qos_raw, aws_mqtt_userdata_cleanup_fn,
 };
 use std::ffi::{c_int, c_void};
 
@@ -132,8 +132,9 @@ pub type aws_mqtt_validate_websocket_handshake_fn = unsafe extern "C" fn(
 pub struct aws_mqtt_topic_subscription {
     /// The topic filter.
     pub topic: aws_byte_cursor,
-    /// The QoS asked for; in a SUBACK, the QoS granted or `AWS_MQTT_QOS_FAILURE`.
-    pub qos: aws_mqtt_qos,
+    /// The QoS asked for; in a SUBACK, the QoS granted or `AWS_MQTT_QOS_FAILURE`. Read as an
+    /// integer: a caller's value outside the enum is `AWS_ERROR_MQTT_INVALID_QOS`.
+    pub qos: aws_mqtt_qos_raw,
     /// Called with each message matching the filter.
     pub on_publish: Option<aws_mqtt_client_publish_received_fn>,
     /// Called with `on_publish_ud` once the subscription is gone.

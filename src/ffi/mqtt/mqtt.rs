@@ -157,31 +157,40 @@ static INITIALIZED: AtomicBool = AtomicBool::new(false);
 /// Initialises aws-c-mqtt and the libraries beneath it. Calls after the first do nothing.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_mqtt_library_init(allocator: *mut aws_allocator) {
-    if !INITIALIZED.swap(true, Ordering::AcqRel) {
-        aws_io_library_init(allocator);
-        aws_http_library_init(allocator);
-    }
+    guard::guard((), || {
+        if !INITIALIZED.swap(true, Ordering::AcqRel) {
+            aws_io_library_init(allocator);
+            aws_http_library_init(allocator);
+        }
+        Ok(())
+    })
 }
 
 /// Undoes [`aws_mqtt_library_init`] once the library's threads have finished.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_mqtt_library_clean_up() {
-    if INITIALIZED.swap(false, Ordering::AcqRel) {
-        aws_thread_join_all_managed();
-        aws_http_library_clean_up();
-        aws_io_library_clean_up();
-    }
+    guard::guard((), || {
+        if INITIALIZED.swap(false, Ordering::AcqRel) {
+            aws_thread_join_all_managed();
+            aws_http_library_clean_up();
+            aws_io_library_clean_up();
+        }
+        Ok(())
+    })
 }
 
 /// Aborts the process, after saying why on stderr, unless [`aws_mqtt_library_init`] was called.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_mqtt_fatal_assert_library_initialized() {
-    if !INITIALIZED.load(Ordering::Acquire) {
-        eprintln!(
-            "aws_mqtt_library_init() must be called before using any functionality in aws-c-mqtt."
-        );
-        std::process::abort();
-    }
+    guard::guard((), || {
+        if !INITIALIZED.load(Ordering::Acquire) {
+            eprintln!(
+                "aws_mqtt_library_init() must be called before using any functionality in aws-c-mqtt."
+            );
+            std::process::abort();
+        }
+        Ok(())
+    })
 }
 
 crate::c_enum!(aws_mqtt_qos, aws_mqtt_connect_return_code);

@@ -4,6 +4,7 @@
 
 use crate::ffi::common::error::aws_common_error::AWS_ERROR_UNKNOWN;
 use crate::ffi::common::error::aws_last_error;
+use crate::ffi::guard;
 use crate::ffi::http::request_response::{
     aws_http_message, aws_http_message_release, header_views, message_from, request_of,
 };
@@ -45,30 +46,35 @@ unsafe extern "C" fn transform_complete(
     error_code: c_int,
     complete_ctx: *mut c_void,
 ) {
-    if complete_ctx.is_null() {
-        return;
-    }
-    // SAFETY: the context is the `Pending` boxed by `transform`, completed once.
-    let pending = unsafe { Box::from_raw(complete_ctx as *mut Pending) };
-    let result = if error_code != 0 {
-        crate::aws_log!(
-            AWS_LL_ERROR,
-            AWS_LS_MQTT_CLIENT,
-            "websocket: the handshake transform failed with error {error_code}"
-        );
-        Err(error_code)
-    } else {
-        let message = if request.is_null() {
-            pending.message
-        } else {
-            request
-        };
-        // SAFETY: a live message: ours, or one the user made with this library.
-        unsafe { request_of(message) }.map_err(|e| e.0)
-    };
-    // SAFETY: the reference `transform` took.
-    unsafe { aws_http_message_release(pending.message) };
-    (pending.done)(result);
+    guard::guard((), || {
+        if complete_ctx.is_null() {
+            return Ok(());
+        }
+        // SAFETY: the context is the `Pending` boxed by `transform`, completed once.
+        let pending = unsafe { Box::from_raw(complete_ctx as *mut Pending) };
+        // A panic reading the request still completes the transform, as a failure.
+        let result = guard::guard(Err(AWS_ERROR_UNKNOWN as c_int), || {
+            if error_code != 0 {
+                crate::aws_log!(
+                    AWS_LL_ERROR,
+                    AWS_LS_MQTT_CLIENT,
+                    "websocket: the handshake transform failed with error {error_code}"
+                );
+                return Ok(Err(error_code));
+            }
+            let message = if request.is_null() {
+                pending.message
+            } else {
+                request
+            };
+            // SAFETY: a live message: ours, or one the user made with this library.
+            Ok(unsafe { request_of(message) }.map_err(|e| e.0))
+        });
+        // SAFETY: the reference `transform` took.
+        unsafe { aws_http_message_release(pending.message) };
+        (pending.done)(result);
+        Ok(())
+    })
 }
 
 impl WebSocketHooks for CHooks {

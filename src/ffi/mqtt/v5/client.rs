@@ -179,8 +179,8 @@ pub unsafe extern "C" fn aws_mqtt5_client_new(
     allocator: *mut aws_allocator,
     options: *const aws_mqtt5_client_options,
 ) -> *mut aws_mqtt5_client {
-    let _ = allocator;
     guard::ptr(|| {
+        let _ = allocator;
         // SAFETY: the caller lends valid options; the bootstrap is acquired by the options.
         let options = unsafe { ClientOptions::from_c(options) }?;
         // SAFETY: the options hold a reference to the bootstrap (released when they drop).

@@ -15,7 +15,7 @@
 
 use crate::ffi::common::allocator::{self, aws_allocator};
 use crate::ffi::common::byte_buf::{aws_byte_buf_clean_up_secure, aws_byte_cursor};
-use crate::ffi::guard::Result;
+use crate::ffi::guard::{self, Result};
 use crate::ffi::mqtt::v5::mqtt5_packet_storage::{
     aws_mqtt5_client_options_storage, aws_mqtt5_packet_connack_storage,
     aws_mqtt5_packet_connect_storage, aws_mqtt5_packet_publish_storage,
@@ -134,9 +134,11 @@ pub unsafe extern "C" fn aws_mqtt5_packet_connect_storage_init(
     connect_options: *const aws_mqtt5_packet_connect_view,
     options_storage: *const aws_mqtt5_client_options_storage,
 ) -> c_int {
-    let _ = options_storage;
-    // SAFETY: the module's contract.
-    unsafe { storage_support::init(connect_storage, allocator, connect_options) }
+    guard::guard(guard::OP_ERR, || {
+        let _ = options_storage;
+        // SAFETY: the module's contract.
+        Ok(unsafe { storage_support::init(connect_storage, allocator, connect_options) })
+    })
 }
 
 /// Zeroes `connect_storage` and gives it an empty user property set from `allocator`.

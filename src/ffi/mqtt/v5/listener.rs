@@ -39,8 +39,8 @@ pub unsafe extern "C" fn aws_mqtt5_listener_new(
     allocator: *mut aws_allocator,
     config: *mut aws_mqtt5_listener_config,
 ) -> *mut aws_mqtt5_listener {
-    let _ = allocator;
     guard::ptr(|| {
+        let _ = allocator;
         // SAFETY: the caller lends a valid config and holds a reference to its client.
         unsafe {
             let config = *guard::reference(config)?;
@@ -70,11 +70,13 @@ pub unsafe extern "C" fn aws_mqtt5_listener_new(
 pub unsafe extern "C" fn aws_mqtt5_listener_acquire(
     listener: *mut aws_mqtt5_listener,
 ) -> *mut aws_mqtt5_listener {
-    // SAFETY: the caller holds a reference.
-    if let Some(l) = unsafe { listener.as_ref() } {
-        l.refs.fetch_add(1, Relaxed);
-    }
-    listener
+    guard::ptr(|| {
+        // SAFETY: the caller holds a reference.
+        if let Some(l) = unsafe { listener.as_ref() } {
+            l.refs.fetch_add(1, Relaxed);
+        }
+        Ok(listener)
+    })
 }
 
 /// Drops a reference; the last one detaches the listener on the client's loop, releases the
@@ -83,38 +85,40 @@ pub unsafe extern "C" fn aws_mqtt5_listener_acquire(
 pub unsafe extern "C" fn aws_mqtt5_listener_release(
     listener: *mut aws_mqtt5_listener,
 ) -> *mut aws_mqtt5_listener {
-    // SAFETY: the caller gives up a reference it held.
-    let Some(l) = (unsafe { listener.as_ref() }) else {
-        return std::ptr::null_mut();
-    };
-    if l.refs.fetch_sub(1, Release) != 1 {
-        return std::ptr::null_mut();
-    }
-    std::sync::atomic::fence(Acquire);
-    let client: *mut aws_mqtt5_client = l.config.client;
-    // SAFETY: the listener's reference keeps the client alive.
-    let Ok(c) = (unsafe { client_of(client) }) else {
-        return std::ptr::null_mut();
-    };
-    let owned = SendPtr(listener);
-    c.event_loop().schedule_now(Box::new(move || {
-        let owned = owned;
-        // SAFETY: the last reference is gone; this task owns the listener.
-        let listener = unsafe { Box::from_raw(owned.0) };
-        // SAFETY: the listener's reference keeps the client alive until released below.
-        unsafe {
-            if let Ok(c) = client_of(listener.config.client) {
-                c.remove_listener(id_of(&*listener));
+    guard::ptr(|| {
+        // SAFETY: the caller gives up a reference it held.
+        let Some(l) = (unsafe { listener.as_ref() }) else {
+            return Ok(std::ptr::null_mut());
+        };
+        if l.refs.fetch_sub(1, Release) != 1 {
+            return Ok(std::ptr::null_mut());
+        }
+        std::sync::atomic::fence(Acquire);
+        let client: *mut aws_mqtt5_client = l.config.client;
+        // SAFETY: the listener's reference keeps the client alive.
+        let Ok(c) = (unsafe { client_of(client) }) else {
+            return Ok(std::ptr::null_mut());
+        };
+        let owned = SendPtr(listener);
+        c.event_loop().schedule_now(Box::new(move || {
+            let owned = owned;
+            // SAFETY: the last reference is gone; this task owns the listener.
+            let listener = unsafe { Box::from_raw(owned.0) };
+            // SAFETY: the listener's reference keeps the client alive until released below.
+            unsafe {
+                if let Ok(c) = client_of(listener.config.client) {
+                    c.remove_listener(id_of(&*listener));
+                }
+                aws_mqtt5_client_release(listener.config.client);
             }
-            aws_mqtt5_client_release(listener.config.client);
-        }
-        let termination = listener.config.termination_callback;
-        let user_data = listener.config.termination_callback_user_data;
-        drop(listener);
-        if let Some(f) = termination {
-            // SAFETY: the user's termination callback with its data.
-            unsafe { f(user_data) };
-        }
-    }));
-    std::ptr::null_mut()
+            let termination = listener.config.termination_callback;
+            let user_data = listener.config.termination_callback_user_data;
+            drop(listener);
+            if let Some(f) = termination {
+                // SAFETY: the user's termination callback with its data.
+                unsafe { f(user_data) };
+            }
+        }));
+        Ok(std::ptr::null_mut())
+    })
 }
