@@ -221,18 +221,50 @@ static int s_malformed(const char *hex, int expected) {
 }
 
 static int test_malformed_packets_interrupt_the_connection(void) {
-    /* Every malformed or unexpected packet is AWS_ERROR_MQTT_PROTOCOL_ERROR [MQTT-4.8.0-1]
-     * (upstream raises a code per decoder check for some of these). */
+    /* Every malformed or unexpected packet closes the connection [MQTT-4.8.0-1], with
+     * AWS_ERROR_MQTT_PROTOCOL_ERROR unless upstream refuses it with a code of its own. */
     /* Packet type 0 is reserved. */
     CHECK_INT_EQ(s_malformed("00 00", AWS_ERROR_MQTT_PROTOCOL_ERROR), 0);
-    /* A remaining length with a continuation bit on its fourth byte. */
-    CHECK_INT_EQ(s_malformed("30 FF FF FF FF 01", AWS_ERROR_MQTT_PROTOCOL_ERROR), 0);
-    /* A packet only clients send (PINGREQ). */
-    CHECK_INT_EQ(s_malformed("C0 00", AWS_ERROR_MQTT_PROTOCOL_ERROR), 0);
+    /* A remaining length with a continuation bit on its fourth byte (upstream's
+     * aws_mqtt311_decode_remaining_length). */
+    CHECK_INT_EQ(s_malformed("30 FF FF FF FF 01", AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH), 0);
+    /* A packet only clients send (PINGREQ), and a DISCONNECT, even one with a body: upstream's
+     * s_packet_handler_default. */
+    CHECK_INT_EQ(s_malformed("C0 00", AWS_ERROR_MQTT_INVALID_PACKET_TYPE), 0);
+    CHECK_INT_EQ(s_malformed("E0 01 00", AWS_ERROR_MQTT_INVALID_PACKET_TYPE), 0);
     /* PUBACK with reserved flag bits set [MQTT-2.2.2-2]. */
     CHECK_INT_EQ(s_malformed("41 02 00 01", AWS_ERROR_MQTT_PROTOCOL_ERROR), 0);
     /* A SUBACK for a packet id never used is ignored, but one with a bad return code is not. */
     CHECK_INT_EQ(s_malformed("90 03 00 01 03", AWS_ERROR_MQTT_PROTOCOL_ERROR), 0);
+    return 0;
+}
+
+/* The broker writes the start of a PUBACK, then hangs up when the client's next packet (a
+ * QoS 0 PUBLISH) arrives: as upstream's socket reports it, AWS_IO_SOCKET_CLOSED. */
+static int test_a_packet_cut_short_by_a_hangup_is_socket_closed(void) {
+    struct fx_broker b;
+    CHECK_INT_EQ(
+        fx_broker_start(&b, FX_FRAGMENTS("--send-raw-after", "1", "40 02 00", "--hangup-after", "2",
+                                         "--only-first-connection")),
+        0);
+    struct fx_events ev;
+    fx_events_init(&ev);
+    struct aws_socket_options socket;
+    struct aws_mqtt_connection_options options = fx_connect_options(&socket, b.port, "fx-cut-short", &ev);
+    struct aws_mqtt_client_connection *c = NULL;
+    CHECK_INT_EQ(s_start(&c, &ev, &options), 0);
+    CHECK_WAIT(&ev, ev.complete == 1, 5000);
+    CHECK_INT_EQ(ev.complete_error, AWS_ERROR_SUCCESS);
+    CHECK_INT_EQ(fx_log_wait_count(&b, FX_FRAGMENTS("\"type\":\"RAW\""), 1, 5000), 1);
+    struct aws_byte_cursor topic = fx_cur("cut/short");
+    struct aws_byte_cursor payload = fx_cur("x");
+    CHECK(aws_mqtt_client_connection_publish(c, &topic, AWS_MQTT_QOS_AT_MOST_ONCE, false, &payload, NULL, NULL) != 0);
+    CHECK_WAIT(&ev, ev.interrupted == 1, 5000);
+    CHECK_INT_EQ(ev.interrupted_error, AWS_IO_SOCKET_CLOSED);
+    CHECK_WAIT(&ev, ev.resumed == 1, 5000);
+    CHECK_INT_EQ(fx_disconnect_and_release(c, &ev), 0);
+    fx_events_clean_up(&ev);
+    fx_broker_stop(&b);
     return 0;
 }
 
@@ -294,6 +326,7 @@ int main(void) {
     RUN(test_a_missing_pingresp_interrupts_then_resumes);
     RUN(test_missing_acks_time_out_operations);
     RUN(test_malformed_packets_interrupt_the_connection);
+    RUN(test_a_packet_cut_short_by_a_hangup_is_socket_closed);
     RUN(test_the_connect_packet_carries_every_setting);
 
     aws_mqtt_client_release(s_client);

@@ -18,8 +18,10 @@ pub(crate) trait PacketReader {
     /// already received after it (false once it ended the connection).
     fn on_packet(&mut self, now: u64, packet: Packet) -> bool;
 
-    /// The bytes received are not a valid packet: the connection is to close.
-    fn on_malformed(&mut self);
+    /// The bytes received are not a valid packet: the connection is to close. `error` says why
+    /// and `packet_type` is the type nibble of the packet's first byte (what upstream's 3.1.1
+    /// client picks its error code by).
+    fn on_malformed(&mut self, error: CodecError, packet_type: u8);
 }
 
 /// Feeds `bytes`, received at `now`, to `reader`'s decoder and hands `reader` each whole
@@ -28,6 +30,7 @@ pub(crate) trait PacketReader {
 pub(crate) fn read_packets<R: PacketReader>(reader: &mut R, now: u64, bytes: &[u8]) {
     reader.decoder().feed(bytes);
     loop {
+        let packet_type = reader.decoder().next_packet_type();
         match reader.decoder().next_packet() {
             Ok(Some(packet)) => {
                 if !reader.on_packet(now, packet) {
@@ -35,8 +38,8 @@ pub(crate) fn read_packets<R: PacketReader>(reader: &mut R, now: u64, bytes: &[u
                 }
             }
             Ok(None) => return,
-            Err(_) => {
-                reader.on_malformed();
+            Err(error) => {
+                reader.on_malformed(error, packet_type.unwrap_or(0));
                 return;
             }
         }
@@ -61,7 +64,7 @@ mod tests {
     struct Recorder {
         decoder: Decoder,
         packets: Vec<Packet>,
-        malformed: usize,
+        malformed: Vec<(CodecError, u8)>,
         stop_after: usize,
     }
 
@@ -70,7 +73,7 @@ mod tests {
             Recorder {
                 decoder: Decoder::new(Version::V311),
                 packets: Vec::new(),
-                malformed: 0,
+                malformed: Vec::new(),
                 stop_after,
             }
         }
@@ -84,8 +87,8 @@ mod tests {
             self.packets.push(packet);
             self.packets.len() < self.stop_after
         }
-        fn on_malformed(&mut self) {
-            self.malformed += 1;
+        fn on_malformed(&mut self, error: CodecError, packet_type: u8) {
+            self.malformed.push((error, packet_type));
         }
     }
 
@@ -109,7 +112,7 @@ mod tests {
         let mut r = Recorder::new(usize::MAX);
         read_packets(&mut r, 0, &bytes(&[puback(1), Packet::Pingresp, puback(2)]));
         assert_eq!(r.packets, [puback(1), Packet::Pingresp, puback(2)]);
-        assert_eq!(r.malformed, 0);
+        assert!(r.malformed.is_empty());
     }
 
     #[test]
@@ -139,7 +142,8 @@ mod tests {
         input.extend_from_slice(&[0x41, 0x02, 0x00, 0x02]);
         read_packets(&mut r, 0, &input);
         assert_eq!(r.packets, [puback(1)]);
-        assert_eq!(r.malformed, 1);
+        assert_eq!(r.malformed.len(), 1);
+        assert_eq!(r.malformed[0].1, 4, "PUBACK's type");
     }
 
     #[test]

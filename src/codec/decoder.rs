@@ -51,6 +51,12 @@ impl Decoder {
         self.pending.len()
     }
 
+    /// The type (the high nibble of the first byte) of the next packet, once its first byte
+    /// has arrived.
+    pub fn next_packet_type(&self) -> Option<u8> {
+        self.pending.first().map(|byte| byte >> 4)
+    }
+
     /// The next whole packet, `Ok(None)` when more bytes are needed. After an error the stream
     /// is unusable: MQTT closes the connection on a malformed packet [MQTT-4.8.0-1].
     pub fn next_packet(&mut self) -> Result<Option<Packet>> {

@@ -41,6 +41,7 @@ use crate::client::send_queue::{Fate, SendQueue, in_send_order};
 use crate::client::topic_tree::TopicTree;
 use crate::client::wire::{read_packets, write_packet};
 use crate::codec::{Decoder, Packet, PubAck, QoS, Version};
+use crate::error::aws_io_errors::AWS_IO_SOCKET_CLOSED;
 
 /// The protocol version this engine speaks.
 const VERSION: Version = Version::V311;
@@ -279,7 +280,11 @@ impl<T, S> Engine<T, S> {
     /// session and requeued otherwise; then the connection reconnects, or the user's disconnect
     /// or the first attempt's failure is reported.
     pub fn transport_closed(&mut self, now: u64, error: Option<Failure>) {
-        let reason = self.close_reason.take().or(error);
+        // Closed in the middle of a packet: upstream's socket reports the end of the stream as
+        // AWS_IO_SOCKET_CLOSED, which its decoder, holding the partial packet, passes on.
+        let cut_short = (self.decoder.buffered() > 0)
+            .then_some(Failure::Transport(AWS_IO_SOCKET_CLOSED as i32));
+        let reason = self.close_reason.take().or(error).or(cut_short);
         self.link = Link::Down;
         self.connack_timeout.disarm();
         self.keep_alive.stop();
@@ -317,7 +322,7 @@ impl<T, S> Engine<T, S> {
     }
 
     /// Bytes received from the transport. A malformed or unexpected packet closes the
-    /// connection with `ProtocolError` [MQTT-4.8.0-1].
+    /// connection [MQTT-4.8.0-1], with `ProtocolError` or upstream's more specific code.
     pub fn receive(&mut self, now: u64, bytes: &[u8]) {
         if !matches!(self.link, Link::AwaitingConnack | Link::Up) {
             return;

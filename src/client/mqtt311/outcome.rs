@@ -7,10 +7,17 @@ use crate::codec::Publish;
 pub enum Failure {
     /// No CONNACK, PINGRESP or operation ACK in time (`AWS_ERROR_MQTT_TIMEOUT`).
     Timeout,
-    /// The server closed the connection (`AWS_ERROR_MQTT_UNEXPECTED_HANGUP`).
+    /// The server closed the connection at a packet boundary (`AWS_ERROR_MQTT_UNEXPECTED_HANGUP`;
+    /// closed in the middle of a packet it is `Transport(AWS_IO_SOCKET_CLOSED)`).
     UnexpectedHangup,
     /// The server broke the protocol or refused the CONNECT (`AWS_ERROR_MQTT_PROTOCOL_ERROR`).
     ProtocolError,
+    /// The server sent a remaining length longer than four bytes
+    /// (`AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH`).
+    InvalidRemainingLength,
+    /// The server sent a packet only a client sends: CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ
+    /// or DISCONNECT (`AWS_ERROR_MQTT_INVALID_PACKET_TYPE`).
+    InvalidPacketType,
     /// A clean-session connection was lost with the operation unfinished
     /// (`AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION`).
     CancelledForCleanSession,

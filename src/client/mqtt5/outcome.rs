@@ -22,7 +22,8 @@ pub enum Error {
     CancelledForCleanSession,
     /// The server sent a malformed or unexpected packet (`AWS_ERROR_MQTT5_DECODE_PROTOCOL_ERROR`).
     ProtocolError,
-    /// The server closed the connection (`AWS_ERROR_MQTT_UNEXPECTED_HANGUP`).
+    /// The server closed the connection at a packet boundary (`AWS_ERROR_MQTT_UNEXPECTED_HANGUP`;
+    /// closed in the middle of a packet it is `Transport(AWS_IO_SOCKET_CLOSED)`).
     UnexpectedHangup,
     /// No ACK in time (`AWS_ERROR_MQTT_TIMEOUT`).
     AckTimeout,

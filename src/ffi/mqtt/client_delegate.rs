@@ -33,6 +33,8 @@ pub fn failure_code(failure: Failure) -> c_int {
         Failure::Timeout => AWS_ERROR_MQTT_TIMEOUT,
         Failure::UnexpectedHangup => AWS_ERROR_MQTT_UNEXPECTED_HANGUP,
         Failure::ProtocolError => AWS_ERROR_MQTT_PROTOCOL_ERROR,
+        Failure::InvalidRemainingLength => AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH,
+        Failure::InvalidPacketType => AWS_ERROR_MQTT_INVALID_PACKET_TYPE,
         Failure::CancelledForCleanSession => AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION,
         Failure::ConnectionDestroyed => AWS_ERROR_MQTT_CONNECTION_DESTROYED,
         Failure::NotConnected => AWS_ERROR_MQTT_NOT_CONNECTED,

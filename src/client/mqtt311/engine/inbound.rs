@@ -1,12 +1,13 @@
 //! What the MQTT 3.1.1 connection does with each packet the server sends: the CONNACK that
 //! completes a connect, the acknowledgements that complete operations, PUBLISHes to deliver
-//! (acknowledged as their QoS asks), PUBREL and PINGRESP. Anything else is a protocol error.
+//! (acknowledged as their QoS asks), PUBREL and PINGRESP. A packet only clients send is an
+//! invalid packet type, as upstream reports it; anything else is a protocol error.
 
 use super::{Engine, Link, State, ack};
 use crate::client::mqtt311::outcome::{Event, Failure, Outcome};
 use crate::client::mqtt311::request::{Operation, Request, Stage};
 use crate::client::wire::PacketReader;
-use crate::codec::{Decoder, Packet, Publish, QoS};
+use crate::codec::{CodecError, Decoder, Packet, Publish, QoS};
 
 impl<T, S> PacketReader for Engine<T, S> {
     fn decoder(&mut self) -> &mut Decoder {
@@ -21,14 +22,42 @@ impl<T, S> PacketReader for Engine<T, S> {
         matches!(self.link, Link::AwaitingConnack | Link::Up)
     }
 
-    fn on_malformed(&mut self) {
-        self.close(Some(Failure::ProtocolError));
+    /// Upstream's codes (`aws_mqtt311_decoder_on_bytes_received`): a remaining length longer
+    /// than four bytes is `InvalidRemainingLength`; a packet of a type a server never sends is
+    /// `InvalidPacketType` whatever its content (`s_packet_handler_default`); the rest is a
+    /// protocol error.
+    fn on_malformed(&mut self, error: CodecError, packet_type: u8) {
+        let failure = if error == CodecError::MalformedVariableInteger {
+            Failure::InvalidRemainingLength
+        } else if is_client_bound_never(packet_type) {
+            Failure::InvalidPacketType
+        } else {
+            Failure::ProtocolError
+        };
+        self.close(Some(failure));
     }
+}
+
+/// CONNECT (1), SUBSCRIBE (8), UNSUBSCRIBE (10), PINGREQ (12) and DISCONNECT (14): the packets a
+/// 3.1.1 server never sends, which upstream refuses with `AWS_ERROR_MQTT_INVALID_PACKET_TYPE`.
+fn is_client_bound_never(packet_type: u8) -> bool {
+    matches!(packet_type, 1 | 8 | 10 | 12 | 14)
 }
 
 impl<T, S> Engine<T, S> {
     /// Handles one packet from the server; an `Err` closes the connection with that failure.
     fn handle(&mut self, now: u64, packet: Packet) -> Result<(), Failure> {
+        if matches!(
+            packet,
+            Packet::Connect(_)
+                | Packet::Subscribe(_)
+                | Packet::Unsubscribe(_)
+                | Packet::Pingreq
+                | Packet::Disconnect(_)
+        ) {
+            // Upstream's handler for these fails before it looks at the connection's state.
+            return Err(Failure::InvalidPacketType);
+        }
         if self.link == Link::AwaitingConnack {
             // [MQTT-3.2.0-1] The server's first packet is a CONNACK.
             let Packet::Connack(connack) = packet else {
@@ -72,7 +101,7 @@ impl<T, S> Engine<T, S> {
                 matches!(op.request, Request::Unsubscribe(_)) && op.stage == Stage::AwaitingAck
             }),
             Packet::Pingresp => self.keep_alive.pingresp_received(),
-            // A server never sends these to a client; a second CONNACK is as wrong.
+            // A second CONNACK (upstream takes it, and crashes), or AUTH, which 3.1.1 lacks.
             _ => return Err(Failure::ProtocolError),
         }
         Ok(())

@@ -165,11 +165,123 @@ fn malformed_bytes_close_the_connection_with_protocol_error_mqtt_4_8_0_1() {
     ));
 }
 
-#[test]
-fn a_server_sending_a_client_packet_is_a_protocol_error() {
+/// The failure a connected client reports after `bytes` from the server and the close.
+fn interruption_after(bytes: &[u8]) -> Vec<Event<u32>> {
     let mut h = Harness::connected(settings(), false);
-    h.server(Packet::Pingreq);
+    h.engine.receive(h.now, bytes);
     assert_eq!(h.action(), Some(Action::Close));
+    h.closed(None);
+    h.take_events()
+}
+
+#[test]
+fn a_server_sending_a_client_packet_is_an_invalid_packet_type_as_upstream() {
+    // Upstream's s_packet_handler_default refuses CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ and
+    // DISCONNECT with AWS_ERROR_MQTT_INVALID_PACKET_TYPE, whatever their content.
+    for bytes in [
+        &[0xC0, 0x00][..],               // PINGREQ
+        &[0xE0, 0x00],                   // DISCONNECT
+        &[0xE0, 0x01, 0x00],             // DISCONNECT with a remaining length of 1
+        &[0xE0, 0x02, 0x00, 0x00],       // and of 2
+        &[0xE1, 0x00],                   // DISCONNECT with a reserved flag set
+        &[0x82, 0x03, 0x00, 0x01, 0x00], // SUBSCRIBE without a filter
+    ] {
+        assert!(
+            matches!(
+                interruption_after(bytes)[..],
+                [Event::Interrupted {
+                    error: Failure::InvalidPacketType
+                }]
+            ),
+            "{bytes:02x?}"
+        );
+    }
+}
+
+#[test]
+fn a_disconnect_before_connack_is_an_invalid_packet_type_as_upstream() {
+    let mut h = Harness::new();
+    h.start(settings());
+    h.engine.receive(h.now, &[0xE0, 0x01, 0x00]);
+    assert_eq!(h.action(), Some(Action::Close));
+    h.closed(None);
+    assert!(matches!(
+        h.take_events()[0],
+        Event::ConnectionComplete {
+            error: Some(Failure::InvalidPacketType),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_remaining_length_of_five_bytes_is_an_invalid_remaining_length_as_upstream() {
+    // Upstream's aws_mqtt311_decode_remaining_length: a continuation bit on the fourth byte.
+    for bytes in [
+        &[0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F][..],
+        &[0x30, 0x80, 0x80, 0x80, 0x80],
+        &[0xE0, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], // the length decides before the type
+    ] {
+        assert!(
+            matches!(
+                interruption_after(bytes)[..],
+                [Event::Interrupted {
+                    error: Failure::InvalidRemainingLength
+                }]
+            ),
+            "{bytes:02x?}"
+        );
+    }
+}
+
+#[test]
+fn a_packet_cut_short_by_the_close_is_a_socket_closed_as_upstream() {
+    // Upstream's socket reports the end of the stream as AWS_IO_SOCKET_CLOSED (1051).
+    for bytes in [&[0x40][..], &[0x40, 0x02, 0x00], &[0x30, 0x80]] {
+        let mut h = Harness::connected(settings(), false);
+        h.engine.receive(h.now, bytes);
+        assert_eq!(h.action(), None, "waits for the rest");
+        h.closed(None);
+        assert!(
+            matches!(
+                h.take_events()[..],
+                [Event::Interrupted {
+                    error: Failure::Transport(1051)
+                }]
+            ),
+            "{bytes:02x?}"
+        );
+    }
+    // A CONNACK cut short fails the connect the same way.
+    let mut h = Harness::new();
+    h.start(settings());
+    h.engine.receive(h.now, &[0x20, 0x02, 0x00]);
+    h.closed(None);
+    assert!(matches!(
+        h.take_events()[..],
+        [
+            Event::ConnectionComplete {
+                error: Some(Failure::Transport(1051)),
+                ..
+            },
+            Event::ConnectionFailure {
+                error: Failure::Transport(1051)
+            }
+        ]
+    ));
+}
+
+#[test]
+fn a_close_between_packets_stays_an_unexpected_hangup() {
+    let mut h = Harness::connected(settings(), false);
+    h.server(Packet::Pingresp);
+    h.closed(None);
+    assert!(matches!(
+        h.take_events()[..],
+        [Event::Interrupted {
+            error: Failure::UnexpectedHangup
+        }]
+    ));
 }
 
 #[test]

@@ -11,7 +11,7 @@ use crate::client::mqtt5::operation::{Operation, Stage};
 use crate::client::mqtt5::operations::Key;
 use crate::client::mqtt5::outcome::{Completion, Error, Event};
 use crate::client::wire::{PacketReader, read_packets};
-use crate::codec::{Connack, Decoder, Packet, PubAck, Publish, QoS};
+use crate::codec::{CodecError, Connack, Decoder, Packet, PubAck, Publish, QoS};
 
 impl<T> PacketReader for Engine<T> {
     fn decoder(&mut self) -> &mut Decoder {
@@ -30,7 +30,7 @@ impl<T> PacketReader for Engine<T> {
         }
     }
 
-    fn on_malformed(&mut self) {
+    fn on_malformed(&mut self, _error: CodecError, _packet_type: u8) {
         self.protocol_error();
     }
 }

@@ -12,6 +12,7 @@ use crate::client::mqtt5::operation::UserDisconnect;
 use crate::client::mqtt5::outcome::{Completion, Error, Event};
 use crate::client::mqtt5::settings::SessionBehavior;
 use crate::codec::{Connack, Connect, Decoder, Disconnect};
+use crate::error::aws_io_errors::AWS_IO_SOCKET_CLOSED;
 
 impl<T> Engine<T> {
     /// The transport asked for with [`Action::Open`] is up: the CONNECT goes out.
@@ -41,10 +42,15 @@ impl<T> Engine<T> {
         if matches!(self.state, State::Stopped | State::PendingReconnect) {
             return;
         }
+        // Closed in the middle of a packet: upstream's socket reports the end of the stream as
+        // AWS_IO_SOCKET_CLOSED, which its decoder, holding the partial packet, passes on.
+        let cut_short =
+            (self.decoder.buffered() > 0).then_some(Error::Transport(AWS_IO_SOCKET_CLOSED as i32));
         let error = self
             .close_reason
             .take()
             .or(error.map(Error::Transport))
+            .or(cut_short)
             .unwrap_or(Error::UnexpectedHangup);
         self.emit_final(error, None, None);
         self.connack_timeout.disarm();

@@ -116,6 +116,45 @@ fn a_hang_up_is_a_disconnection_then_the_client_reconnects() {
 }
 
 #[test]
+fn a_packet_cut_short_by_the_close_is_a_socket_closed_as_upstream() {
+    // Upstream's socket reports the end of the stream as AWS_IO_SOCKET_CLOSED (1051).
+    for bytes in [&[0x40][..], &[0x40, 0x03, 0x00], &[0x30, 0x80]] {
+        let mut h = Harness::connected(settings());
+        h.engine.receive(h.now, bytes);
+        h.engine.transport_closed(h.now, None);
+        assert!(
+            matches!(
+                h.events()[..],
+                [Event::Disconnection {
+                    error: Error::Transport(1051),
+                    disconnect: None
+                }]
+            ),
+            "{bytes:02x?}"
+        );
+    }
+}
+
+#[test]
+fn a_connack_cut_short_by_the_close_is_a_socket_closed_as_upstream() {
+    let mut h = Harness::new(settings());
+    h.start();
+    h.engine.receive(h.now, &[0x20, 0x03, 0x00]);
+    h.engine.transport_closed(h.now, None);
+    let events = h.events();
+    assert!(
+        matches!(
+            events.last(),
+            Some(Event::ConnectionFailure {
+                error: Error::Transport(1051),
+                ..
+            })
+        ),
+        "{events:?}"
+    );
+}
+
+#[test]
 fn a_server_disconnect_is_reported_with_its_packet() {
     let mut h = Harness::connected(settings());
     h.server(Packet::Disconnect(Disconnect {
