@@ -7,6 +7,9 @@
 //! The scanner reads the sources as text: comments, string and character literals are blanked
 //! out, test modules skipped, then each function's body is checked.
 
+mod source_scan;
+
+use source_scan::{blank, is_ident, rust_files};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,24 +19,17 @@ use std::path::{Path, PathBuf};
 /// cannot go stale.
 const ALLOWED: &[(&str, &str)] = &[];
 
-/// Functions whose files are being changed by other work under way, excused while unguarded and
-/// not reported once guarded: remove each entry when that work has landed.
-const PENDING: &[(&str, &str)] = &[];
-
 #[test]
 fn every_function_c_can_call_runs_inside_the_guard() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut paths = Vec::new();
-    rust_files(&root.join("src/ffi"), &mut paths);
-    paths.sort();
-    let files: Vec<(PathBuf, String)> = paths
+    let files: Vec<(PathBuf, String)> = rust_files(&root.join("src/ffi"))
         .into_iter()
         .map(|p| {
             let text = fs::read_to_string(&p).expect("read source");
             (p.strip_prefix(root).unwrap().to_path_buf(), text)
         })
         .collect();
-    let report = scan::check(&files, ALLOWED, PENDING);
+    let report = scan::check(&files, ALLOWED);
     eprintln!("checked {} extern \"C\" functions", report.checked);
     assert!(
         report.checked > 300,
@@ -47,17 +43,6 @@ fn every_function_c_can_call_runs_inside_the_guard() {
         report.problems.len(),
         report.problems.join("\n")
     );
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).expect("read dir").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// The scanner: sources in, functions outside the guard out.
@@ -92,12 +77,8 @@ mod scan {
     }
 
     /// The functions of `files` (path, text) C can call that are outside the guard, unless
-    /// `allowed` names them (an error once they are guarded) or `pending` does (never an error).
-    pub fn check(
-        files: &[(PathBuf, String)],
-        allowed: &[(&str, &str)],
-        pending: &[(&str, &str)],
-    ) -> Report {
+    /// `allowed` names them (an error once they are guarded).
+    pub fn check(files: &[(PathBuf, String)], allowed: &[(&str, &str)]) -> Report {
         let test_files = test_module_files(files);
         let mut sources = Vec::new();
         for (path, text) in files {
@@ -150,9 +131,6 @@ mod scan {
             };
             if allowed.contains_key(f.name.as_str()) {
                 seen_allowed.insert(f.name.clone());
-                continue;
-            }
-            if pending.iter().any(|(name, _)| *name == f.name) {
                 continue;
             }
             problems.push(format!(
@@ -344,10 +322,6 @@ mod scan {
         None
     }
 
-    fn is_ident(b: u8) -> bool {
-        b.is_ascii_alphanumeric() || b == b'_'
-    }
-
     /// The functions defined or declared in `code`.
     fn functions(file: usize, code: &str) -> Vec<Func> {
         let bytes = code.as_bytes();
@@ -403,94 +377,6 @@ mod scan {
             });
         }
         found
-    }
-
-    /// `text` with comments and the insides of string and character literals replaced by spaces
-    /// (newlines kept), so that brackets and words in them do not count.
-    pub fn blank(text: &str) -> String {
-        let b = text.as_bytes();
-        let mut out = b.to_vec();
-        let wipe = |out: &mut Vec<u8>, from: usize, to: usize| {
-            for c in &mut out[from..to] {
-                if *c != b'\n' {
-                    *c = b' ';
-                }
-            }
-        };
-        let mut i = 0;
-        while i < b.len() {
-            if b[i..].starts_with(b"//") {
-                let end = b[i..]
-                    .iter()
-                    .position(|&c| c == b'\n')
-                    .map_or(b.len(), |n| i + n);
-                wipe(&mut out, i, end);
-                i = end;
-            } else if b[i..].starts_with(b"/*") {
-                let mut depth = 0;
-                let mut j = i;
-                while j < b.len() {
-                    if b[j..].starts_with(b"/*") {
-                        depth += 1;
-                        j += 2;
-                    } else if b[j..].starts_with(b"*/") {
-                        depth -= 1;
-                        j += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        j += 1;
-                    }
-                }
-                wipe(&mut out, i, j);
-                i = j;
-            } else if b[i] == b'"' {
-                // A raw string: `r"`, `r#"`, `br#"`: count the hashes before the quote.
-                let hashes = b[..i].iter().rev().take_while(|&&c| c == b'#').count();
-                let r = i - hashes;
-                let raw = r > 0
-                    && b[r - 1] == b'r'
-                    && (r < 2 || !is_ident(b[r - 2]) || (b[r - 2] == b'b' || b[r - 2] == b'c'));
-                let mut j = i + 1;
-                if raw {
-                    let mut close = vec![b'"'];
-                    close.extend(std::iter::repeat_n(b'#', hashes));
-                    while j < b.len() && !b[j..].starts_with(&close) {
-                        j += 1;
-                    }
-                } else {
-                    while j < b.len() && b[j] != b'"' {
-                        j += if b[j] == b'\\' { 2 } else { 1 };
-                    }
-                }
-                let j = j.min(b.len());
-                wipe(&mut out, i + 1, j);
-                i = j + 1;
-            } else if b[i] == b'\'' {
-                // A character literal, or a lifetime (left alone).
-                let end = if b.get(i + 1) == Some(&b'\\') {
-                    b[i + 2..]
-                        .iter()
-                        .skip(1)
-                        .position(|&c| c == b'\'')
-                        .map(|n| i + 3 + n)
-                } else {
-                    let ch = text[i + 1..].chars().next().map_or(1, char::len_utf8);
-                    (b.get(i + 1 + ch) == Some(&b'\'')).then_some(i + 1 + ch)
-                };
-                match end {
-                    Some(end) => {
-                        wipe(&mut out, i + 1, end);
-                        i = end + 1;
-                    }
-                    None => i += 1,
-                }
-            } else {
-                i += 1;
-            }
-        }
-        String::from_utf8(out).expect("whole characters were wiped")
     }
 
     /// `code` without the bodies of `#[cfg(test)] mod name { .. }`.
@@ -558,7 +444,7 @@ mod scan {
                 .iter()
                 .map(|(p, t)| (PathBuf::from(p), t.to_string()))
                 .collect();
-            check(&files, allowed, &[])
+            check(&files, allowed)
         }
 
         const GUARD: (&str, &str) = (
@@ -711,14 +597,6 @@ mod tests {
                 &[("aws_y", "r"), ("aws_z", "r"), ("aws_gone", "r")],
             );
             assert_eq!(stale.problems.len(), 2, "{:?}", stale.problems);
-            // A pending entry excuses an unguarded function and says nothing once it is guarded.
-            let files: Vec<(PathBuf, String)> = sources
-                .iter()
-                .map(|(p, t)| (PathBuf::from(p), t.to_string()))
-                .collect();
-            let pending = check(&files, &[], &[("aws_y", "r"), ("aws_z", "r")]);
-            assert!(pending.problems.is_empty(), "{:?}", pending.problems);
-            assert_eq!(check(&files, &[], &[]).problems.len(), 1);
         }
 
         #[test]

@@ -3,6 +3,9 @@
 //! itself and the layers before it. In particular nothing outside `src/ffi` reaches into the C
 //! API, and `runtime` imports neither `transport` nor the connection driver.
 
+mod source_scan;
+
+use source_scan::{blank, rust_files};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -22,31 +25,6 @@ const LAYERS: [&str; 9] = [
 
 fn rank(layer: &str) -> Option<usize> {
     LAYERS.iter().position(|l| *l == layer)
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
-/// The code of a file without its comments (doc links may name any layer).
-fn code(text: &str) -> String {
-    text.lines()
-        .map(|line| match line.find("//") {
-            Some(i) => &line[..i],
-            None => line,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Each `crate::name` in `text` (a module, or with `!` a macro of the crate).
@@ -77,10 +55,8 @@ fn survey(src: &Path) -> (Vec<Source>, BTreeMap<String, usize>) {
     let mut files = Vec::new();
     let mut macros = BTreeMap::new();
     for layer in LAYERS {
-        let mut paths = Vec::new();
-        rust_files(&src.join(layer), &mut paths);
-        for path in paths {
-            let text = code(&fs::read_to_string(&path).unwrap());
+        for path in rust_files(&src.join(layer)) {
+            let text = blank(&fs::read_to_string(&path).unwrap());
             for (i, _) in text.match_indices("macro_rules! ") {
                 let name: String = text[i + 13..]
                     .chars()
@@ -132,7 +108,7 @@ fn every_layer_imports_only_the_layers_below_it() {
 fn the_survey_sees_an_upward_import() {
     // The checker itself can fail: a path or macro of a higher layer is found.
     let text = "use crate::ffi::guard::Error;\nfn f() { crate::aws_log!(x); $crate::codec::x }";
-    let names = crate_paths(&code(text));
+    let names = crate_paths(&blank(text));
     assert_eq!(
         names,
         vec![
@@ -141,5 +117,5 @@ fn the_survey_sees_an_upward_import() {
             ("codec".to_string(), false)
         ]
     );
-    assert_eq!(crate_paths(&code("// crate::ffi in a comment")), vec![]);
+    assert_eq!(crate_paths(&blank("// crate::ffi in a comment")), vec![]);
 }

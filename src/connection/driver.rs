@@ -139,18 +139,12 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             d.event_loop.cancel(id);
         }
         let mut d = self.deliver_events(d);
-        let Driver {
-            engine, courier, ..
-        } = &mut *d;
-        if let Some(courier) = courier.as_mut() {
-            courier.delegate.after_step(engine);
-        }
+        Self::mirror(&mut d);
     }
 
     /// Performs the engine's actions, writes, delivers events and re-arms the timer until the
     /// engine is quiet; returns with the lock released.
-    fn pump(&self, d: Guard<'_, P, D>) {
-        let mut d = d;
+    fn pump<'a>(&'a self, mut d: Guard<'a, P, D>) {
         if d.destroyed {
             return;
         }
@@ -192,11 +186,13 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
         if std::mem::take(&mut d.budget_spent) {
             self.schedule_turn(&mut d);
         }
-        let Driver {
-            engine, courier, ..
-        } = &mut *d;
-        if let Some(courier) = courier.as_mut() {
-            courier.delegate.after_step(engine);
+        Self::mirror(&mut d);
+    }
+
+    /// Lets the delegate mirror the engine's state and statistics after a step.
+    fn mirror(d: &mut Driver<P, D>) {
+        if let Some(courier) = d.courier.as_mut() {
+            courier.delegate.after_step(&d.engine);
         }
     }
 

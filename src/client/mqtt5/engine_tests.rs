@@ -87,6 +87,16 @@ impl Harness {
         Harness::connected_with(settings, Connack::default())
     }
 
+    /// After a loss: the reconnect delay passes, the transport opens, and `connack` answers
+    /// the CONNECT.
+    fn reconnect(&mut self, connack: Connack) {
+        self.advance(SEC);
+        self.engine.poll_action();
+        self.engine.transport_opened(self.now);
+        self.sent();
+        self.server(Packet::Connack(connack));
+    }
+
     /// What the client wrote, decoded as the server reads it.
     fn sent(&mut self) -> Vec<Packet> {
         let mut out = Vec::new();

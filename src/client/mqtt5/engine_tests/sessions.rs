@@ -43,14 +43,10 @@ fn a_rejoined_session_resumes_qos2_with_pubrel_after_pubrec() {
     h.sent();
     h.server(Packet::Pubrec(ack(1)));
     h.engine.transport_closed(h.now, None);
-    h.advance(SEC);
-    h.engine.poll_action();
-    h.engine.transport_opened(h.now);
-    h.sent();
-    h.server(Packet::Connack(Connack {
+    h.reconnect(Connack {
         session_present: true,
         ..Default::default()
-    }));
+    });
     assert_eq!(h.sent(), vec![Packet::Pubrel(ack(1))]);
 }
 
@@ -105,11 +101,7 @@ fn the_default_policy_fails_qos0_at_a_disconnection_and_keeps_the_rest() {
         completions(&h.events()),
         vec![(2, Completion::Failed(Error::OfflineQueuePolicy))]
     );
-    h.advance(SEC);
-    h.engine.poll_action();
-    h.engine.transport_opened(h.now);
-    h.sent();
-    h.server(Packet::Connack(Connack::default()));
+    h.reconnect(Connack::default());
     let sent = h.sent();
     // The unacked subscribe goes first with a fresh id, then the queued publish.
     assert!(matches!(&sent[0], Packet::Subscribe(_)));
@@ -130,11 +122,7 @@ fn fail_all_fails_everything_but_a_rejoined_sessions_publishes() {
         vec![(2, Completion::Failed(Error::OfflineQueuePolicy))]
     );
     // Not rejoined: the unacked publish fails too.
-    h.advance(SEC);
-    h.engine.poll_action();
-    h.engine.transport_opened(h.now);
-    h.sent();
-    h.server(Packet::Connack(Connack::default()));
+    h.reconnect(Connack::default());
     assert_eq!(
         completions(&h.events()),
         vec![(1, Completion::Failed(Error::OfflineQueuePolicy))]
