@@ -1706,6 +1706,8 @@ fn mutual_tls_requires_a_client_certificate_issued_by_the_client_ca() {
         client.publish("mtls/t", "hello", QoS::AtLeastOnce, false);
         client.disconnect();
     }
+    // The broker logs from its own thread: wait for the second line before counting.
+    broker.wait_log_count(json!({"event": "tls_handshake"}), 2);
     let handshakes = broker.log_lines(json!({"event": "tls_handshake"}));
     assert_eq!(handshakes.len(), 2, "{handshakes:?}");
     assert!(
