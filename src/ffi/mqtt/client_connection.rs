@@ -45,6 +45,7 @@ use crate::ffi::mqtt::client_delegate::{
     CCommand, CDelegate, CEngine, Callback, OpToken, SubHandler,
 };
 use crate::ffi::mqtt::client_types::*;
+use crate::ffi::mqtt::connection_listeners::Listeners;
 use crate::ffi::mqtt::handle::{self, Life, Shared, Termination};
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::aws_mqtt_qos_raw;
@@ -157,6 +158,8 @@ pub struct aws_mqtt_client_connection {
     /// Bumped by every callback setter (see `callbacks`).
     pub(super) callbacks_version: AtomicU64,
     pub(crate) stats: Stats,
+    /// Internal listeners (the request-response client's).
+    pub(crate) listeners: Listeners,
 }
 
 impl Drop for aws_mqtt_client_connection {
@@ -176,6 +179,22 @@ impl aws_mqtt_client_connection {
     /// The state shared with the loop, locked with the command queue.
     pub(super) fn synced(&self) -> MutexGuard<'_, Locked> {
         self.life.lock()
+    }
+
+    /// The loop this connection runs on.
+    pub(crate) fn event_loop(&self) -> &crate::runtime::event_loop::EventLoop {
+        self.life.event_loop()
+    }
+
+    /// Whether the connection is up, as the loop last reported.
+    pub(crate) fn is_connected(&self) -> bool {
+        self.synced().state == State::Connected
+    }
+
+    /// The bootstrap the connection connects through.
+    pub(crate) fn bootstrap(&self) -> *mut crate::ffi::io::channel_bootstrap::aws_client_bootstrap {
+        // SAFETY: the connection holds a reference to its client, which holds the bootstrap.
+        unsafe { (*self.client).bootstrap }
     }
 
     /// Makes sure the loop runs the queued commands soon.
@@ -354,6 +373,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
             let delegate = CDelegate {
                 connection: weak.as_ptr(),
                 callbacks: (0, Callbacks::default()),
+                listeners: (0, Vec::new()),
             };
             let engine = CEngine::new(Settings::default());
             let driver = Handle::new(event_loop.clone(), engine, delegate);
@@ -379,6 +399,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
                 connector,
                 callbacks_version: AtomicU64::new(0),
                 stats: Stats::default(),
+                listeners: Listeners::default(),
             }
         });
         let pointer = Arc::into_raw(connection).cast_mut();
