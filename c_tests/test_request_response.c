@@ -510,6 +510,69 @@ static int test_streaming_operation_across_a_broker_restart(void) {
     return 0;
 }
 
+/* CVE-2026-115417: a SUBACK whose reason-code count differs from the SUBSCRIBE's filter count
+ * is a protocol error that closes the connection; the request that needed the subscription
+ * fails with SUBSCRIBE_FAILURE. The test broker withholds its own SUBACKs and answers the first
+ * SUBSCRIBE (packet id 1, one filter) with a SUBACK of two codes. */
+static int test_a_suback_with_the_wrong_code_count_fails_the_request(void) {
+    for (int v5 = 0; v5 <= 1; ++v5) {
+        struct fx_broker b;
+        const char *suback = v5 ? "90 05 00 01 00 00 00" : "90 04 00 01 01 01";
+        CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--no-ack", "--send-raw-on", "subscribe", suback)), 0);
+        struct rr_events ev;
+        s_rr_events_init(&ev);
+        struct aws_mqtt_request_response_client_options options = s_client_options(&ev, 5);
+
+        struct fx5_events ev5;
+        struct fx5_config cfg;
+        struct aws_mqtt5_client *client5 = NULL;
+        struct aws_mqtt_client *mqtt = NULL;
+        struct fx_events ev311;
+        struct aws_mqtt_client_connection *connection = NULL;
+        struct aws_mqtt_request_response_client *rr = NULL;
+        if (v5) {
+            fx5_setup(&ev5, &cfg, s_io.bootstrap, b.port, "rr-cve5");
+            CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev5, &client5), 0);
+            rr = aws_mqtt_request_response_client_new_from_mqtt5_client(s_alloc, client5, &options);
+        } else {
+            mqtt = aws_mqtt_client_new(s_alloc, s_io.bootstrap);
+            fx_events_init(&ev311);
+            CHECK_INT_EQ(fx_connect(mqtt, &connection, &ev311, b.port, "rr-cve311"), 0);
+            rr = aws_mqtt_request_response_client_new_from_mqtt311_client(s_alloc, connection, &options);
+        }
+        CHECK(rr != NULL);
+        struct shadow_request get;
+        s_shadow_request(&get, "rr/cve", "get", "tok-cve", "", 0);
+        CHECK_INT_EQ(aws_mqtt_request_response_client_submit_request(rr, &get.options), AWS_OP_SUCCESS);
+        CHECK_WAIT(&ev, ev.completion[0].count == 1, 10000);
+        CHECK_INT_EQ(ev.completion[0].error_code, AWS_ERROR_MQTT_REQUEST_RESPONSE_SUBSCRIBE_FAILURE);
+        /* The client closed the first connection: with DISCONNECT "protocol error" (0x82) in
+         * MQTT 5, by closing the socket in 3.1.1. */
+        if (v5) {
+            CHECK_INT_EQ(fx_log_wait_count(&b,
+                                           FX_FRAGMENTS("\"conn\":1,", "\"dir\":\"in\"", "\"type\":\"DISCONNECT\"",
+                                                        "\"reason_code\":130"),
+                                           1, 5000),
+                         1);
+        } else {
+            CHECK_WAIT(&ev311, ev311.interrupted >= 1, 10000);
+            CHECK_INT_EQ(ev311.interrupted_error, AWS_ERROR_MQTT_PROTOCOL_ERROR);
+        }
+        aws_mqtt_request_response_client_release(rr);
+        CHECK_WAIT(&ev, ev.terminated == 1, 10000);
+        s_rr_events_clean_up(&ev);
+        if (v5) {
+            CHECK_INT_EQ(fx5_finish_and_clean_up(client5, &ev5), 0);
+        } else {
+            CHECK_INT_EQ(fx_disconnect_and_release(connection, &ev311), 0);
+            fx_events_clean_up(&ev311);
+            aws_mqtt_client_release(mqtt);
+        }
+        fx_broker_stop(&b);
+    }
+    return 0;
+}
+
 int main(void) {
     CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
     CHECK_INT_EQ(fx5_mosquitto_start(&s_mosquitto, false), 0);
@@ -519,6 +582,7 @@ int main(void) {
     RUN(test_timeout_and_shutdown);
     RUN(test_invalid_options);
     RUN(test_streaming_operation_across_a_broker_restart);
+    RUN(test_a_suback_with_the_wrong_code_count_fails_the_request);
 
     fx_mosquitto_stop(&s_mosquitto);
     return fx_suite_end(s_alloc, &s_io);
