@@ -399,8 +399,9 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             };
             match transport.read(read_buf) {
                 Ok(0) => {
+                    let end = transport.end_error();
                     self.drop_transport(&mut d);
-                    d.engine.transport_closed(now, None);
+                    d.engine.transport_closed(now, end);
                     break;
                 }
                 Ok(n) => {
