@@ -38,8 +38,12 @@ struct stress {
 
 static struct stress s_stress;
 
-/* A slot for an operation about to be submitted, or -1 when the table is full. */
+/* A slot for an operation about to be submitted, or -1 when the table is full (a long run
+ * then goes on with stop/start and references only). */
 static int s_new_op(void) {
+    if (atomic_load(&s_next_op) >= MAX_OPS) {
+        return -1;
+    }
     int op = atomic_fetch_add(&s_next_op, 1);
     return op < MAX_OPS ? op : -1;
 }
