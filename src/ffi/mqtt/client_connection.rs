@@ -324,6 +324,17 @@ impl aws_mqtt_client_connection {
         acknowledged: bool,
         make: impl FnOnce() -> (crate::client::mqtt311::Request<SubHandler>, OpToken),
     ) -> Result<u16> {
+        self.submit_with_timeout(acknowledged, 0, make)
+    }
+
+    /// [`submit`](Self::submit) with the operation's own ACK timeout in milliseconds (0: the
+    /// connection's).
+    pub(crate) fn submit_with_timeout(
+        &self,
+        acknowledged: bool,
+        timeout_ms: u32,
+        make: impl FnOnce() -> (crate::client::mqtt311::Request<SubHandler>, OpToken),
+    ) -> Result<u16> {
         let mut s = self.synced();
         if s.state == State::Disconnecting {
             return Err(AWS_ERROR_MQTT_CONNECTION_DISCONNECTING.into());
@@ -340,7 +351,7 @@ impl aws_mqtt_client_connection {
         self.stats.incomplete_count.fetch_add(1, Relaxed);
         self.stats.incomplete_size.fetch_add(size, Relaxed);
         s.commands.push(Command::Protocol(Mqtt311Command::Submit(
-            id, request, token,
+            id, request, token, timeout_ms,
         )));
         drop(s);
         self.wake();

@@ -1,7 +1,7 @@
 //! The request-response client over a 3.1.1 connection: operations through the connection's C
 //! API with completion callbacks of our own, events through an internal listener
-//! (`connection_listeners.rs`). The connection's operation timeout applies (3.1.1 operations
-//! have no per-operation timeout here).
+//! (`connection_listeners.rs`). Each operation carries the request-response client's timeout,
+//! as upstream's adapter gives it.
 //!
 //! A SUBACK refusal (0x80) is final, where upstream retries it at once, forever: 3.1.1 has one
 //! failure code, and what it reports (not authorised, a filter the broker refuses) does not pass
@@ -11,6 +11,7 @@ use super::client::Core;
 use super::protocol::{Context, Protocol, perform_with};
 use super::request_response_client::aws_mqtt_rr_incoming_publish_event;
 use crate::client::request_response::Action;
+use crate::codec::{Publish, QoS};
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::guard;
 use crate::ffi::io::channel_bootstrap::c_loop_of;
@@ -19,19 +20,16 @@ use crate::ffi::mqtt::client_connection::{
     aws_mqtt_client_connection, aws_mqtt_client_connection_acquire,
     aws_mqtt_client_connection_release, connection_of,
 };
-use crate::ffi::mqtt::client_operations::{
-    aws_mqtt_client_connection_publish, aws_mqtt_client_connection_subscribe,
-    aws_mqtt_client_connection_unsubscribe,
-};
+use crate::ffi::mqtt::client_delegate::{Callback, SubHandler};
+use crate::ffi::mqtt::client_operations as operations;
+use crate::ffi::mqtt::client_types::{aws_mqtt_op_complete_fn, aws_mqtt_suback_fn};
 use crate::ffi::mqtt::connection_listeners::ConnectionListener;
-use crate::ffi::mqtt::mqtt::{aws_mqtt_qos, aws_mqtt_qos_raw};
+use crate::ffi::mqtt::mqtt::aws_mqtt_qos;
 use crate::runtime::event_loop::EventLoop;
 use std::ffi::{c_int, c_void};
 use std::ptr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-
-const QOS_1: aws_mqtt_qos_raw = aws_mqtt_qos::AWS_MQTT_QOS_AT_LEAST_ONCE as aws_mqtt_qos_raw;
 
 /// A 3.1.1 connection seen as a request-response protocol client.
 pub(crate) struct Mqtt311Protocol {
@@ -127,50 +125,54 @@ impl Protocol for Mqtt311Protocol {
     }
 
     fn perform(&self, core: &Arc<Core>, action: Action) {
+        // The request-response client's timeout on each operation, as upstream's adapter
+        // gives it.
+        let timeout_ms = core.timeout_s.saturating_mul(1000);
+        let connection = self.connection();
         perform_with(core, action, |action, context| {
-            // SAFETY: the cursors point into `action`, alive for the call, which copies them.
-            unsafe {
-                match action {
-                    Action::Subscribe(filter) => {
-                        let topic = aws_byte_cursor::from_slice(filter.as_bytes());
-                        let id = aws_mqtt_client_connection_subscribe(
-                            self.connection,
-                            &topic,
-                            QOS_1,
-                            None,
-                            ptr::null_mut(),
-                            None,
-                            Some(on_suback),
-                            context,
-                        );
-                        id != 0
-                    }
-                    Action::Unsubscribe(filter) => {
-                        let topic = aws_byte_cursor::from_slice(filter.as_bytes());
-                        let id = aws_mqtt_client_connection_unsubscribe(
-                            self.connection,
-                            &topic,
-                            Some(on_unsuback),
-                            context,
-                        );
-                        id != 0
-                    }
-                    Action::Publish { topic, payload, .. } => {
-                        let topic = aws_byte_cursor::from_slice(topic.as_bytes());
-                        let payload = aws_byte_cursor::from_slice(payload);
-                        let id = aws_mqtt_client_connection_publish(
-                            self.connection,
-                            &topic,
-                            QOS_1,
-                            false,
-                            &payload,
-                            Some(on_puback),
-                            context,
-                        );
-                        id != 0
-                    }
+            let result = match action {
+                Action::Subscribe(filter) => {
+                    let handler = SubHandler {
+                        on_publish: None,
+                        on_cleanup: None,
+                        user_data: ptr::null_mut(),
+                    };
+                    let on_suback = Callback {
+                        function: Some(on_suback as aws_mqtt_suback_fn),
+                        user_data: context,
+                    };
+                    let qos = QoS::AtLeastOnce;
+                    operations::subscribe(
+                        connection,
+                        filter.clone(),
+                        qos,
+                        handler,
+                        on_suback,
+                        timeout_ms,
+                    )
                 }
-            }
+                Action::Unsubscribe(filter) => {
+                    let on_unsuback = Callback {
+                        function: Some(on_unsuback as aws_mqtt_op_complete_fn),
+                        user_data: context,
+                    };
+                    operations::unsubscribe(connection, filter.clone(), on_unsuback, timeout_ms)
+                }
+                Action::Publish { topic, payload, .. } => {
+                    let publish = Publish {
+                        qos: QoS::AtLeastOnce,
+                        topic: topic.clone(),
+                        payload: payload.clone().into(),
+                        ..Default::default()
+                    };
+                    let on_puback = Callback {
+                        function: Some(on_puback as aws_mqtt_op_complete_fn),
+                        user_data: context,
+                    };
+                    operations::publish(connection, publish, on_puback, timeout_ms)
+                }
+            };
+            result.is_ok()
         });
     }
 }
