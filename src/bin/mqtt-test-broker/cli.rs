@@ -138,7 +138,7 @@ pub enum Command {
     /// Print [`HELP`].
     Help,
     /// Run the broker.
-    Run(Options),
+    Run(Box<Options>),
 }
 
 /// The broker's options.
@@ -276,12 +276,12 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         }
         None => None,
     };
-    Ok(Command::Run(Options {
+    Ok(Command::Run(Box::new(Options {
         port,
         log,
         plan,
         tls,
         ws,
         fault,
-    }))
+    })))
 }

@@ -40,7 +40,7 @@ fn main() -> ExitCode {
             print!("{}", cli::HELP);
             return ExitCode::SUCCESS;
         }
-        Ok(cli::Command::Run(options)) => options,
+        Ok(cli::Command::Run(options)) => *options,
         Err(e) => {
             eprintln!("mqtt-test-broker: {e} (see --help)");
             return ExitCode::from(2);
