@@ -1274,6 +1274,19 @@ fn connack_delay_answers_the_connect_late() {
 }
 
 #[test]
+fn connack_drip_writes_the_connack_one_byte_at_a_time() {
+    let broker = Broker::start(&["--connack-drip-ms", "100"]);
+    let start = Instant::now();
+    broker.connect(Version::V311, "dripped");
+    // Four bytes, three gaps.
+    assert!(
+        start.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
 fn disconnect_on_a_packet_type_sends_disconnect_after_handling_it() {
     let broker = Broker::start(&["--disconnect-on", "subscribe", "--disconnect-code", "0x98"]);
     let mut client = broker.connect(Version::V5, "admin");

@@ -58,6 +58,7 @@ SETTINGS (command line or scenario; numbers in decimal or 0x hex)
                               reason code (5: 0x80..), then close. A code the version does
                               not allow is sent anyway, as raw bytes
     --connack-delay-ms N      wait N ms before answering a CONNECT
+    --connack-drip-ms N       write the CONNACK one byte at a time, N ms apart
     --no-connack              never answer a CONNECT (later packets are logged, ignored)
   Advertised in the MQTT 5 CONNACK, and enforced
     --receive-maximum N       more QoS>0 PUBLISHes in flight: DISCONNECT 0x93
