@@ -84,26 +84,6 @@ static void s_on_publish311_done(struct aws_mqtt_client_connection *connection, 
     atomic_fetch_sub(&s_in_flight, 1);
 }
 
-/* mosquitto without its per-client limits (see test_faults_on_the_wire.c). */
-static int s_mosquitto_start(struct fx_mosquitto *m) {
-    memset(m, 0, sizeof(*m));
-    snprintf(m->dir, sizeof(m->dir), "/tmp/mqtt-soak-XXXXXX");
-    CHECK(mkdtemp(m->dir) != NULL);
-    fx_track(0, m->dir);
-    for (int attempt = 0; attempt < 5; ++attempt) {
-        m->port = fx_free_port();
-        char conf[512];
-        snprintf(conf, sizeof(conf),
-                 "listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                 "max_queued_messages 0\nmax_queued_bytes 0\nmax_inflight_messages 0\nuser %s\n",
-                 m->port, getuid() == 0 ? "root" : "mosquitto");
-        if (fx_mosquitto_spawn(m, conf) == 0) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static int soak(void) {
     int seconds = getenv("SOAK_SECONDS") ? atoi(getenv("SOAK_SECONDS")) : 120;
     CHECK(seconds >= 8);
@@ -209,7 +189,7 @@ static int soak(void) {
 
 int main(void) {
     CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
-    CHECK_INT_EQ(s_mosquitto_start(&s_mosquitto), 0);
+    CHECK_INT_EQ(fx5_mosquitto_start_without_limits(&s_mosquitto), 0);
     RUN(soak);
     fx_mosquitto_stop(&s_mosquitto);
     return fx_suite_end(s_alloc, &s_io);

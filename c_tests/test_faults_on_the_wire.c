@@ -5,7 +5,8 @@
  * connected to mosquitto directly, at QoS 2, counts every message.
  *
  * Passes when every publish completed exactly once and successfully, every message arrived,
- * no QoS 2 message arrived twice (QoS 1 may: at least once), and the proxy did cut. */
+ * no QoS 2 message arrived twice (QoS 1 may: at least once), and the proxy did cut. The
+ * mosquitto runs without its per-client limits (fx5_mosquitto_start_without_limits says why). */
 #include "mqtt5_fixture.h"
 
 #define MESSAGES 20000
@@ -245,35 +246,9 @@ static int test_mqtt311_through_cuts(void) {
     return 0;
 }
 
-/* mosquitto on a free port without its message limits: by default it queues at most 1,000
- * messages for a subscriber that falls behind and drops the rest, and it takes at most 20
- * unacknowledged QoS 1/2 messages from a client: past that it answers with reason code 0x97
- * (quota exceeded) and closes the connection. A 3.1.1 client cannot see that code (a 3.1.1
- * PUBACK carries none): the message is lost although acknowledged. The 3.1.1 client, like
- * upstream's, has no flow control, so this test lifts both limits; it is about the client. */
-static int s_mosquitto_start(struct fx_mosquitto *m) {
-    memset(m, 0, sizeof(*m));
-    snprintf(m->dir, sizeof(m->dir), "/tmp/mqtt-faults-XXXXXX");
-    CHECK(mkdtemp(m->dir) != NULL);
-    fx_track(0, m->dir);
-    for (int attempt = 0; attempt < 5; ++attempt) {
-        m->port = fx_free_port();
-        CHECK(m->port > 0);
-        char conf[512];
-        snprintf(conf, sizeof(conf),
-                 "listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                 "max_queued_messages 0\nmax_queued_bytes 0\nmax_inflight_messages 0\nuser %s\n",
-                 m->port, getuid() == 0 ? "root" : "mosquitto");
-        if (fx_mosquitto_spawn(m, conf) == 0) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 int main(void) {
     CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
-    CHECK_INT_EQ(s_mosquitto_start(&s_mosquitto), 0);
+    CHECK_INT_EQ(fx5_mosquitto_start_without_limits(&s_mosquitto), 0);
     aws_mutex_init(&s_tally.lock);
     aws_condition_variable_init(&s_tally.signal);
 

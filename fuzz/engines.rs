@@ -172,6 +172,20 @@ macro_rules! drain {
     }};
 }
 
+/// A clock advance of up to 12.75 s; a deadline that came runs, and must not stay due.
+macro_rules! advance {
+    ($e:expr, $now:expr, $s:expr) => {{
+        $now += u64::from($s.byte()) * 50 * MS;
+        if $e.next_deadline().is_some_and(|at| at <= $now) {
+            $e.on_timer($now);
+            assert!(
+                $e.next_deadline().is_none_or(|at| at > $now),
+                "a deadline stays due"
+            );
+        }
+    }};
+}
+
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Link {
     Down,
@@ -234,16 +248,7 @@ pub fn mqtt311(data: &[u8]) {
                 ledger.accept(next_token);
                 e.submit(id, request, next_token);
             }
-            5 => {
-                now += u64::from(s.byte()) * 50 * MS;
-                if e.next_deadline().is_some_and(|at| at <= now) {
-                    e.on_timer(now);
-                    assert!(
-                        e.next_deadline().is_none_or(|at| at > now),
-                        "a deadline stays due"
-                    );
-                }
-            }
+            5 => advance!(e, now, s),
             6 if link != Link::Down => {
                 link = Link::Down;
                 let error = (s.byte() & 1 == 1).then_some(mqtt311::Failure::Transport(1051));
@@ -330,16 +335,7 @@ pub fn mqtt5(data: &[u8]) {
                 e.submit(request, next_token, u32::from(s.byte() % 4));
                 sent_ids = (1..=next_token.min(64) as u16).collect();
             }
-            5 => {
-                now += u64::from(s.byte()) * 50 * MS;
-                if e.next_deadline().is_some_and(|at| at <= now) {
-                    e.on_timer(now);
-                    assert!(
-                        e.next_deadline().is_none_or(|at| at > now),
-                        "a deadline stays due"
-                    );
-                }
-            }
+            5 => advance!(e, now, s),
             6 if link != Link::Down => {
                 link = Link::Down;
                 let error = (s.byte() & 1 == 1).then_some(1051);
