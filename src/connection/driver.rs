@@ -302,15 +302,22 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             engine_commands,
         } = &mut courier;
         contained("mirroring the engine", || delegate.after_step(&d.engine));
-        for event in events.iter() {
+        // One guard per batch, not per event (a panic skips its event; the rest go on).
+        let mut prepared = 0;
+        while prepared < events.len() {
             contained("preparing an event", || {
-                delegate.prepare(event, &d.engine, context)
+                for event in events.iter().skip(prepared) {
+                    prepared += 1;
+                    delegate.prepare(event, &d.engine, context);
+                }
             });
         }
         drop(d);
-        while let Some(event) = events.pop_front() {
+        while !events.is_empty() {
             contained("delivering an event", || {
-                delegate.deliver(event, context, engine_commands)
+                while let Some(event) = events.pop_front() {
+                    delegate.deliver(event, context, engine_commands);
+                }
             });
         }
         let mut d = lock(&self.0);

@@ -329,6 +329,7 @@ impl aws_mqtt_client_connection {
 
     /// [`submit`](Self::submit) with the operation's own ACK timeout in milliseconds (0: the
     /// connection's).
+    #[inline(always)]
     pub(crate) fn submit_with_timeout(
         &self,
         acknowledged: bool,

@@ -43,6 +43,8 @@ fn packet_id(body: impl FnOnce() -> Result<u16>) -> u16 {
 
 /// Publishes on `c` (what `aws_mqtt_client_connection_publish` does once its arguments are
 /// checked), with the operation's own ACK timeout in milliseconds (0: the connection's).
+/// Inlined: the packet is built in place, not moved through a call (the publish path).
+#[inline(always)]
 pub(crate) fn publish(
     c: &aws_mqtt_client_connection,
     publish: Publish,
