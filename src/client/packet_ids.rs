@@ -4,7 +4,8 @@
 //!
 //! Ids are handed out in increasing order from the last one, wrapping from 65535 to 1, skipping
 //! ids in use: a bitset of the 65535 ids makes that O(1) while fewer than 65535 are in use, with
-//! no hashing and no allocation after creation.
+//! no hashing. The bitset (8 KiB) is allocated at the first id: a connection that never takes
+//! one (an idle client) does not pay for it.
 //!
 //! - [`PacketIds`]: the ids alone. The MQTT 3.1.1 connection's caller allocates with it, because
 //!   upstream returns the id from the API call (QoS 0 publishes and pings take one too).
@@ -15,8 +16,9 @@ use crate::client::packet_id_map::IdMap;
 
 /// The ids in use on one connection.
 pub struct PacketIds {
-    /// Bit `id % 64` of word `id / 64` is set while `id` is in use (bit 0 of word 0, id 0, never).
-    in_use: Box<[u64; 1024]>,
+    /// Bit `id % 64` of word `id / 64` is set while `id` is in use (bit 0 of word 0, id 0, never);
+    /// empty until the first id is handed out.
+    in_use: Vec<u64>,
     count: usize,
     /// The id handed out last: the search for a free one starts after it.
     last: u16,
@@ -32,7 +34,7 @@ impl PacketIds {
     /// No id in use.
     pub fn new() -> PacketIds {
         PacketIds {
-            in_use: Box::new([0; 1024]),
+            in_use: Vec::new(),
             count: 0,
             last: 0,
         }
@@ -47,6 +49,9 @@ impl PacketIds {
     pub fn allocate(&mut self) -> Option<u16> {
         if self.count == usize::from(u16::MAX) {
             return None;
+        }
+        if self.in_use.is_empty() {
+            self.in_use = vec![0; 1024];
         }
         let mut id = self.last;
         loop {
@@ -78,7 +83,9 @@ impl PacketIds {
 
     /// True while `id` is in use.
     pub fn is_used(&self, id: u16) -> bool {
-        self.in_use[usize::from(id) / 64] & (1 << (id % 64)) != 0
+        self.in_use
+            .get(usize::from(id) / 64)
+            .is_some_and(|word| word & (1 << (id % 64)) != 0)
     }
 }
 

@@ -30,8 +30,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The most bytes encoded ahead of the socket (the bounded write buffer).
 const WRITE_CHUNK: usize = 64 * 1024;
-/// How much one read takes.
+/// The most one read takes: the read buffer grows to it while reads fill the buffer.
 const READ_CHUNK: usize = 64 * 1024;
+/// The read buffer's size at first and after idling: an idle connection holds little.
+const READ_MIN: usize = 2 * 1024;
+/// After this many turns in a row that each read no more than `READ_MIN`, the buffers a burst
+/// grew are given back.
+const QUIET_TURNS: u8 = 8;
 /// The most one turn reads, and the most it writes, before it lets the loop run timers and
 /// its other connections: a connection that always has bytes to read (a broker flooding it)
 /// or to write (a burst of publishes) must not keep its keep-alive timer, or its neighbours,
@@ -60,7 +65,10 @@ struct Driver<P: Protocol, D: Delegate<P>> {
     attempt: u64,
     out: Vec<u8>,
     written: usize,
+    /// Grows (doubling, up to `READ_CHUNK`) while reads fill it; shrinks back when quiet.
     read_buf: Vec<u8>,
+    /// Turns in a row that read little (see `QUIET_TURNS`).
+    quiet_turns: u8,
     timer: Option<(TimerId, u64)>,
     commands: Vec<Command<P::Command>>,
     /// A turn ran out of budget: it left bytes to read or to write.
@@ -111,7 +119,8 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             attempt: 0,
             out: Vec::new(),
             written: 0,
-            read_buf: vec![0; READ_CHUNK],
+            read_buf: vec![0; READ_MIN],
+            quiet_turns: 0,
             timer: None,
             commands: Vec::new(),
             budget_spent: false,
@@ -479,6 +488,7 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
     fn on_ready_step(&self) {
         let mut d = lock(&self.0);
         let mut budget = TURN_BUDGET;
+        let mut read = 0;
         loop {
             if budget == 0 {
                 d.budget_spent = true;
@@ -503,7 +513,12 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
                 }
                 Ok(n) => {
                     budget = budget.saturating_sub(n);
+                    read += n;
                     engine.receive(now, &read_buf[..n]);
+                    if n == read_buf.len() && n < READ_CHUNK {
+                        // A full read: more is waiting, take bigger bites.
+                        read_buf.resize(2 * n, 0);
+                    }
                     // Deliver as we go: a burst of messages must not pile up as events.
                     d = self.deliver_events(d);
                     if d.engine.has_actions() {
@@ -519,7 +534,29 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
                 }
             }
         }
+        Self::settle_buffers(&mut d, read);
         self.pump(d);
+    }
+
+    /// Gives back what a burst grew once the connection has been quiet for a while: an idle
+    /// connection keeps `READ_MIN` bytes to read into and nothing to write from.
+    fn settle_buffers(d: &mut Driver<P, D>, read: usize) {
+        if read > READ_MIN {
+            d.quiet_turns = 0;
+            return;
+        }
+        d.quiet_turns = d.quiet_turns.saturating_add(1);
+        if d.quiet_turns < QUIET_TURNS {
+            return;
+        }
+        if d.read_buf.len() > READ_MIN {
+            d.read_buf.truncate(READ_MIN);
+            d.read_buf.shrink_to_fit();
+        }
+        if d.written == d.out.len() && d.out.capacity() > READ_MIN {
+            d.out = Vec::new();
+            d.written = 0;
+        }
     }
 
     /// Queues another turn (read, then write) behind the loop's timers and other tasks: the
