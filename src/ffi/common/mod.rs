@@ -10,6 +10,7 @@ pub mod byte_cursor;
 pub mod byte_cursor_trim;
 pub mod chars;
 pub mod clock;
+pub mod command_line_parser;
 pub mod common;
 pub mod condition_variable;
 pub mod error;
