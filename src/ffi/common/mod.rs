@@ -22,5 +22,6 @@ pub mod shutdown_types;
 pub mod string;
 pub mod task_scheduler;
 pub mod thread;
+pub mod time;
 pub mod uri;
 pub mod uuid;
