@@ -40,7 +40,7 @@ unsafe extern "C" {
         ...
     ) -> c_int;
     /// The C library's `stderr`.
-    fn awsrs_stderr() -> *mut libc::FILE;
+    pub(crate) fn awsrs_stderr() -> *mut libc::FILE;
     /// POSIX: takes a `FILE`'s lock (the `libc` crate does not declare it).
     fn flockfile(file: *mut libc::FILE);
     /// POSIX: releases a `FILE`'s lock.
@@ -156,7 +156,7 @@ pub unsafe fn init(
 }
 
 /// Opens a log file, failing with upstream's error for the `errno`.
-fn open(path: &CStr, mode: &CStr) -> Result<*mut libc::FILE> {
+pub(crate) fn open(path: &CStr, mode: &CStr) -> Result<*mut libc::FILE> {
     // SAFETY: two NUL-terminated strings.
     let file = unsafe { libc::fopen(path.as_ptr(), mode.as_ptr()) };
     if !file.is_null() {

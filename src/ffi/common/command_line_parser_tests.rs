@@ -249,15 +249,17 @@ unsafe extern "C" fn record(
     command_name: *const c_char,
     user_data: *mut c_void,
 ) -> c_int {
-    let seen = unsafe { &mut *user_data.cast::<(c_int, String, String)>() };
-    let first = unsafe { CStr::from_ptr(*argv) }
-        .to_string_lossy()
-        .into_owned();
-    let name = unsafe { CStr::from_ptr(command_name) }
-        .to_string_lossy()
-        .into_owned();
-    *seen = (argc, first, name);
-    42
+    guard::guard(-1, || {
+        let seen = unsafe { &mut *user_data.cast::<(c_int, String, String)>() };
+        let first = unsafe { CStr::from_ptr(*argv) }
+            .to_string_lossy()
+            .into_owned();
+        let name = unsafe { CStr::from_ptr(command_name) }
+            .to_string_lossy()
+            .into_owned();
+        *seen = (argc, first, name);
+        Ok(42)
+    })
 }
 
 #[test]
