@@ -53,7 +53,7 @@ static int test_format_and_fields(void) {
     CHECK_INT_EQ(aws_date_time_minute(&dt, false), 12);
     CHECK_INT_EQ(aws_date_time_second(&dt, false), 31);
 
-    uint8_t storage[AWS_DATE_TIME_STR_MAX_LEN];
+    uint8_t storage[AWS_DATE_TIME_STR_MAX_LEN] = {0};
     struct aws_byte_buf out = aws_byte_buf_from_empty_array(storage, sizeof(storage));
     CHECK_INT_EQ(aws_date_time_to_utc_time_str(&dt, AWS_DATE_FORMAT_RFC822, &out), AWS_OP_SUCCESS);
     CHECK(out.len == strlen("Tue, 15 Nov 1994 08:12:31 GMT"));
@@ -63,7 +63,7 @@ static int test_format_and_fields(void) {
     CHECK(out.len == 10 && memcmp(storage, "1994-11-15", 10) == 0);
     CHECK_FAILS_WITH(aws_date_time_to_utc_time_str(&dt, AWS_DATE_FORMAT_AUTO_DETECT, &out), AWS_ERROR_INVALID_ARGUMENT);
 
-    uint8_t tiny[5];
+    uint8_t tiny[5] = {0};
     struct aws_byte_buf small = aws_byte_buf_from_empty_array(tiny, sizeof(tiny));
     CHECK_FAILS_WITH(aws_date_time_to_local_time_str(&dt, AWS_DATE_FORMAT_ISO_8601, &small), AWS_ERROR_SHORT_BUFFER);
 

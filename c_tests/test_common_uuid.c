@@ -14,7 +14,7 @@ static int test_text_round_trip(void) {
     CHECK_INT_EQ(aws_uuid_init(&b), AWS_OP_SUCCESS);
     CHECK(!aws_uuid_equals(&a, &b));
 
-    uint8_t storage[AWS_UUID_STR_LEN];
+    uint8_t storage[AWS_UUID_STR_LEN] = {0};
     struct aws_byte_buf text = aws_byte_buf_from_empty_array(storage, sizeof(storage));
     CHECK_INT_EQ(aws_uuid_to_str(&a, &text), AWS_OP_SUCCESS);
     CHECK_INT_EQ(text.len, AWS_UUID_STR_LEN - 1);
@@ -35,7 +35,7 @@ static int test_known_text(void) {
     CHECK_INT_EQ(uuid.uuid_data[0], 0x00);
     CHECK_INT_EQ(uuid.uuid_data[15], 0xff);
 
-    uint8_t storage[AWS_UUID_STR_COMPACT_LEN];
+    uint8_t storage[AWS_UUID_STR_COMPACT_LEN] = {0};
     struct aws_byte_buf text = aws_byte_buf_from_empty_array(storage, sizeof(storage));
     CHECK_INT_EQ(aws_uuid_to_str_compact(&uuid, &text), AWS_OP_SUCCESS);
     CHECK(strcmp((const char *)storage, "00112233445566778899aabbccddeeff") == 0);
@@ -49,7 +49,7 @@ static int test_errors(void) {
     struct aws_byte_cursor bad = aws_byte_cursor_from_c_str("00112233+4455-6677-8899-AABBCCDDEEFF");
     CHECK_FAILS_WITH(aws_uuid_init_from_str(&uuid, &bad), AWS_ERROR_MALFORMED_INPUT_STRING);
 
-    uint8_t storage[AWS_UUID_STR_LEN - 1];
+    uint8_t storage[AWS_UUID_STR_LEN - 1] = {0};
     struct aws_byte_buf text = aws_byte_buf_from_empty_array(storage, sizeof(storage));
     CHECK_FAILS_WITH(aws_uuid_to_str(&uuid, &text), AWS_ERROR_SHORT_BUFFER);
     CHECK_INT_EQ(text.len, 0);
