@@ -8,6 +8,8 @@ pub mod byte_buf_append;
 pub mod byte_buf_compare;
 pub mod byte_cursor;
 pub mod byte_cursor_trim;
+pub mod cbor;
+pub mod cbor_decoder;
 pub mod chars;
 pub mod clock;
 pub mod command_line_parser;
