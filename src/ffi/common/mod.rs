@@ -44,3 +44,5 @@ pub mod time;
 pub mod uri;
 pub mod uuid;
 pub mod varargs;
+pub mod xml_parser;
+pub mod xml_text;
