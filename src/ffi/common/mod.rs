@@ -22,6 +22,7 @@ pub mod device_random;
 pub mod encoding;
 pub mod encoding_bytes;
 pub mod encoding_text;
+pub mod environment;
 pub mod error;
 pub mod json;
 pub mod json_containers;
