@@ -39,6 +39,7 @@ pub mod logging;
 pub mod logging_pipeline;
 pub mod logging_thread_id;
 pub mod mutex;
+pub mod process;
 pub mod ref_count;
 pub mod shutdown_types;
 pub mod string;
