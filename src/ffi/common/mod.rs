@@ -43,6 +43,7 @@ pub mod process;
 pub mod ref_count;
 pub mod shutdown_types;
 pub mod string;
+pub mod system_info;
 pub mod task_scheduler;
 pub mod thread;
 pub mod time;
