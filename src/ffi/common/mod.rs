@@ -52,6 +52,7 @@ pub mod task_scheduler;
 pub mod thread;
 pub mod time;
 pub mod uri;
+pub mod uri_build;
 pub mod uuid;
 pub mod varargs;
 pub mod xml_parser;
