@@ -23,11 +23,10 @@ use crate::ffi::common::error::aws_common_error::{
     AWS_ERROR_SHORT_BUFFER,
 };
 use crate::ffi::guard::{self, Error, Result};
+use crate::transport::base64::{STANDARD, URL_SAFE, encode_with};
 use std::ffi::c_int;
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const BASE64_URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 fn overflow() -> Error {
     AWS_ERROR_OVERFLOW_DETECTED.into()
@@ -208,24 +207,6 @@ pub unsafe extern "C" fn aws_base64_url_compute_encoded_len(
     unsafe { put_len(encoded_len, base64_url_len(to_encode_len)) }
 }
 
-/// Base64 text of `bytes` in `alphabet`, padded with `=` when `pad`.
-fn base64(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> Vec<u8> {
-    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
-    for group in bytes.chunks(3) {
-        let block =
-            group.iter().fold(0u32, |b, &x| (b << 8) | u32::from(x)) << (8 * (3 - group.len()));
-        let chars = group.len() + 1;
-        for i in 0..4 {
-            if i < chars {
-                out.push(alphabet[((block >> (18 - 6 * i)) & 63) as usize]);
-            } else if pad {
-                out.push(b'=');
-            }
-        }
-    }
-    out
-}
-
 /// Appends the base64 of `to_encode` to `output`; `AWS_ERROR_SHORT_BUFFER` when it does not fit.
 ///
 /// # Safety
@@ -248,9 +229,9 @@ unsafe fn encode_base64(
             return Err(AWS_ERROR_SHORT_BUFFER.into());
         }
         let text = if url {
-            base64(input, BASE64_URL, false)
+            encode_with(input, URL_SAFE, false)
         } else {
-            base64(input, BASE64, true)
+            encode_with(input, STANDARD, true)
         };
         unsafe { append(out, aws_byte_cursor::from_slice(&text)) }
     })
