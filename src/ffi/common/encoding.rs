@@ -56,7 +56,7 @@ fn overwrite(out: &mut aws_byte_buf, bytes: &[u8]) -> Result<()> {
 }
 
 /// Two lower-case hex digits per byte.
-fn hex(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn hex(bytes: &[u8]) -> Vec<u8> {
     bytes
         .iter()
         .flat_map(|b| {

@@ -15,6 +15,7 @@
 
 use crate::ffi::common::byte_buf::{aws_byte_buf, aws_byte_cursor, buf_mut, cursor_bytes};
 use crate::ffi::common::device_random;
+use crate::ffi::common::encoding::hex;
 use crate::ffi::common::error::aws_common_error::{
     AWS_ERROR_INVALID_BUFFER_SIZE, AWS_ERROR_MALFORMED_INPUT_STRING, AWS_ERROR_SHORT_BUFFER,
 };
@@ -102,7 +103,7 @@ unsafe fn write_text(uuid: *const aws_uuid, output: *mut aws_byte_buf, with_dash
             if with_dashes && [4, 6, 8, 10].contains(&i) {
                 text.push(b'-');
             }
-            text.extend_from_slice(format!("{byte:02x}").as_bytes());
+            text.extend_from_slice(&hex(std::slice::from_ref(byte)));
         }
         text.push(0);
         if out.capacity - out.len < text.len() {
