@@ -697,6 +697,31 @@ static inline int fx5_mosquitto_start(struct fx_mosquitto *m, bool persistent) {
     return 1;
 }
 
+/* mosquitto on a free port without its per-client message limits: by default it queues at
+ * most 1,000 messages for a subscriber that falls behind and drops the rest, and it takes at
+ * most 20 unacknowledged QoS 1/2 messages from a client: past that it answers with reason code
+ * 0x97 (quota exceeded), drops the message and closes the connection, which a 3.1.1 client
+ * cannot even see (a 3.1.1 PUBACK carries no code). For tests about the clients under load. */
+static inline int fx5_mosquitto_start_without_limits(struct fx_mosquitto *m) {
+    memset(m, 0, sizeof(*m));
+    snprintf(m->dir, sizeof(m->dir), "/tmp/mqtt-unlimited-XXXXXX");
+    CHECK(mkdtemp(m->dir) != NULL);
+    fx_track(0, m->dir);
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        m->port = fx_free_port();
+        CHECK(m->port > 0);
+        char conf[512];
+        snprintf(conf, sizeof(conf),
+                 "listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                 "max_queued_messages 0\nmax_queued_bytes 0\nmax_inflight_messages 0\nuser %s\n",
+                 m->port, getuid() == 0 ? "root" : "mosquitto");
+        if (fx_mosquitto_spawn(m, conf) == 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Stops mosquitto (SIGTERM: it saves its persistence file) and starts it again on the same
  * port with the same directory. */
 static inline int fx5_mosquitto_restart(struct fx_mosquitto *m, bool persistent) {

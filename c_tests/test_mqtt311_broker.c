@@ -74,7 +74,8 @@ static int test_a_hangup_mid_publish_resends_it_once_after_reconnecting(void) {
                                                      fx_on_op_complete, &ev);
     CHECK(id != 0);
     CHECK_WAIT(&ev, ev.interrupted == 1, 5000);
-    CHECK(ev.interrupted_error != AWS_ERROR_SUCCESS);
+    /* A close between packets, as upstream's socket reports the end of a TCP stream. */
+    CHECK_INT_EQ(ev.interrupted_error, AWS_IO_SOCKET_CLOSED);
     /* The broker kept the session (clean_session=false): the reconnect finds it. */
     CHECK_WAIT(&ev, ev.resumed == 1, 10000);
     CHECK_INT_EQ(ev.resumed_return_code, AWS_MQTT_CONNECT_ACCEPTED);
@@ -223,8 +224,9 @@ static int s_malformed(const char *hex, int expected) {
 static int test_malformed_packets_interrupt_the_connection(void) {
     /* Every malformed or unexpected packet closes the connection [MQTT-4.8.0-1], with
      * AWS_ERROR_MQTT_PROTOCOL_ERROR unless upstream refuses it with a code of its own. */
-    /* Packet type 0 is reserved. */
-    CHECK_INT_EQ(s_malformed("00 00", AWS_ERROR_MQTT_PROTOCOL_ERROR), 0);
+    /* Packet types 0 and 15 are reserved: upstream's decoder refuses them by type. */
+    CHECK_INT_EQ(s_malformed("00 00", AWS_ERROR_MQTT_INVALID_PACKET_TYPE), 0);
+    CHECK_INT_EQ(s_malformed("F0 00", AWS_ERROR_MQTT_INVALID_PACKET_TYPE), 0);
     /* A remaining length with a continuation bit on its fourth byte (upstream's
      * aws_mqtt311_decode_remaining_length). */
     CHECK_INT_EQ(s_malformed("30 FF FF FF FF 01", AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH), 0);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job, from a fresh machine: build and install the library, build the examples
 # against the install, and run them: topic_check, then the MQTT 3.1.1 and the MQTT 5
-# publish/subscribe examples against a local mosquitto started here (and stopped on exit). The
-# script's exit code is the first failing publish/subscribe example's (0 when both succeed).
+# publish/subscribe examples and the request-response shadow example against a local mosquitto
+# started here (and stopped on exit). The script's exit code is the first failing example's (0
+# when all succeed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -83,29 +84,31 @@ start_broker() {
 echo
 start_broker
 echo "mosquitto $($mosquitto -h 2>/dev/null | sed -n 's/^mosquitto version //p') listening on 127.0.0.1:$port"
-status=0
-# The example has its own timeouts; this one only guards against a hang in the library.
-timeout 120 build/examples/mqtt311_pubsub 127.0.0.1 "$port" || status=$?
-if [ "$status" -eq 124 ]; then
-    echo "mqtt311_pubsub did not finish within 120 s" >&2
-fi
-if [ "$status" -ne 0 ]; then
-    echo "mqtt311_pubsub failed (exit code $status); the broker's log:" >&2
-    cat "$tmp/mosquitto.log" >&2
-fi
+# Runs one example against the broker; its exit code (124 when it hung). The examples have
+# their own timeouts; this one only guards against a hang in the library.
+run_example() {
+    local name=$1 status=0
+    shift
+    echo
+    timeout 120 "build/examples/$name" 127.0.0.1 "$port" "$@" || status=$?
+    if [ "$status" -eq 124 ]; then
+        echo "$name did not finish within 120 s" >&2
+    fi
+    if [ "$status" -ne 0 ]; then
+        echo "$name failed (exit code $status); the broker's log:" >&2
+        cat "$tmp/mosquitto.log" >&2
+    fi
+    return "$status"
+}
 
-# The MQTT 5 example against the same broker (mosquitto speaks 3.1.1 and 5 on one listener).
-echo
-status5=0
-timeout 120 build/examples/mqtt5_pubsub 127.0.0.1 "$port" || status5=$?
-if [ "$status5" -eq 124 ]; then
-    echo "mqtt5_pubsub did not finish within 120 s" >&2
-fi
-if [ "$status5" -ne 0 ]; then
-    echo "mqtt5_pubsub failed (exit code $status5); the broker's log:" >&2
-    cat "$tmp/mosquitto.log" >&2
-fi
-if [ "$status" -eq 0 ]; then
-    status=$status5
-fi
+# The three examples against the same broker (mosquitto speaks 3.1.1 and 5 on one listener);
+# the exit code is the first failing one's.
+status=0
+for example in mqtt311_pubsub mqtt5_pubsub shadow_get; do
+    code=0
+    run_example "$example" || code=$?
+    if [ "$status" -eq 0 ]; then
+        status=$code
+    fi
+done
 exit "$status"

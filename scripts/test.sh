@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: Rust unit tests, the generated-header check, the
 # build and install through CMake, the C suite under ctest (tests, per-header compile checks,
-# outside consumer builds), the same C tests under AddressSanitizer/UBSan, and abi-check.
+# outside consumer builds), the same C tests under AddressSanitizer/UBSan, a 2-minute soak, and
+# abi-check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Nothing here reads standard input; detach it so no tool (rustc probes read "-") sees stray input.
@@ -35,6 +36,9 @@ cmake -S c_tests -B build/c_tests_asan -DCMAKE_PREFIX_PATH="$root/build/prefix" 
 cmake --build build/c_tests_asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build/c_tests_asan --output-on-failure -j2 -R '^test_'
+
+step "soak: both clients through the fault proxy for 2 minutes, memory and descriptors flat"
+scripts/soak.sh 2
 
 step "ABI against upstream"
 scripts/abi-check.sh build/prefix/lib/libaws-c-mqtt.so

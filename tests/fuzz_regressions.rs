@@ -1,4 +1,5 @@
-//! The fuzz targets' kept inputs, run on stable by the normal `cargo test`: every file of
+//! The fuzz targets' kept inputs (the codec's and the engines'), run on stable by the normal
+//! `cargo test`: every file of
 //! `fuzz/corpus/<target>/` (the minimised corpus) and `fuzz/regressions/<target>/` (inputs that
 //! once broke a rule) goes through the same oracle as in the fuzz target, `fuzz/oracle.rs`.
 //! See `fuzz/README.md` for the fuzzing itself.
@@ -7,6 +8,20 @@ use std::path::{Path, PathBuf};
 
 #[path = "../fuzz/oracle.rs"]
 mod oracle;
+
+#[path = "../fuzz/engines.rs"]
+mod engines;
+
+/// Every target, codec and engine, with its oracle.
+fn targets() -> impl Iterator<Item = (&'static str, fn(&str, &[u8]))> {
+    let codec = oracle::TARGETS
+        .into_iter()
+        .map(|t| (t, oracle::check as fn(&str, &[u8])));
+    let engine = engines::TARGETS
+        .into_iter()
+        .map(|t| (t, engines::check as fn(&str, &[u8])));
+    codec.chain(engine)
+}
 
 /// Every file under `fuzz/<kind>/<target>/`, sorted.
 fn inputs(kind: &str, target: &str) -> Vec<PathBuf> {
@@ -29,11 +44,11 @@ fn inputs(kind: &str, target: &str) -> Vec<PathBuf> {
 fn run(kind: &str) -> usize {
     let mut count = 0;
     let mut failures = Vec::new();
-    for target in oracle::TARGETS {
+    for (target, check) in targets() {
         for file in inputs(kind, target) {
             let data = std::fs::read(&file).expect("a readable input");
             count += 1;
-            if let Err(panic) = std::panic::catch_unwind(|| oracle::check(target, &data)) {
+            if let Err(panic) = std::panic::catch_unwind(|| check(target, &data)) {
                 let why = panic
                     .downcast_ref::<String>()
                     .map(String::as_str)
@@ -54,7 +69,7 @@ fn run(kind: &str) -> usize {
 
 #[test]
 fn every_corpus_input_passes_its_oracle() {
-    for target in oracle::TARGETS {
+    for (target, _) in targets() {
         assert!(
             !inputs("corpus", target).is_empty(),
             "fuzz/corpus/{target}/ is empty"

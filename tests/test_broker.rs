@@ -1274,6 +1274,19 @@ fn connack_delay_answers_the_connect_late() {
 }
 
 #[test]
+fn connack_drip_writes_the_connack_one_byte_at_a_time() {
+    let broker = Broker::start(&["--connack-drip-ms", "100"]);
+    let start = Instant::now();
+    broker.connect(Version::V311, "dripped");
+    // Four bytes, three gaps.
+    assert!(
+        start.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
 fn disconnect_on_a_packet_type_sends_disconnect_after_handling_it() {
     let broker = Broker::start(&["--disconnect-on", "subscribe", "--disconnect-code", "0x98"]);
     let mut client = broker.connect(Version::V5, "admin");
@@ -1881,4 +1894,39 @@ fn mosquitto_clients_round_trip_over_tls_and_mutual_tls() {
                 .all(|h| h["client_certificate"] == json!(true)),
         "{handshakes:?}"
     );
+}
+
+// ---- the fault-injecting proxy -----------------------------------------------------------
+
+#[test]
+fn the_fault_proxy_forwards_and_cuts_after_the_seeded_number_of_bytes() {
+    let broker = Broker::start(&[]);
+    let port = broker.port.to_string();
+    // Bounds 60-60: the cut falls after exactly 60 bytes, both directions counted.
+    let proxy = Broker::start(&["--fault-forward", &port, "--cut-every", "60-60"]);
+    let mut client = proxy.connect(Version::V311, "through-proxy");
+    // CONNECT (27 bytes) and CONNACK (4) went through; a PUBLISH of 40 bytes is cut inside.
+    client.publish(
+        "fault/t",
+        "0123456789012345678901234567",
+        QoS::AtMostOnce,
+        false,
+    );
+    assert!(client.until_closed().is_empty());
+    let cut = proxy.wait_log(json!({"event": "fault_cut", "conn": 1}));
+    assert_eq!(cut["bytes"], json!(60), "{cut}");
+    // The broker saw the CONNECT, never the PUBLISH, and its connection ended.
+    broker.wait_log(json!({"dir": "in", "type": "CONNECT", "client_id": "through-proxy"}));
+    broker.wait_log(json!({"event": "close", "conn": 1}));
+    assert!(broker.log_lines(json!({"type": "PUBLISH"})).is_empty());
+    // Options without --fault-forward, or with TLS, are refused.
+    let program = env!("CARGO_BIN_EXE_mqtt-test-broker");
+    for args in [
+        &["--cut-every", "10-20"][..],
+        &["--fault-forward", "1", "--cut-every", "20-10"],
+        &["--fault-forward", "1", "--ws-forward", "2"],
+    ] {
+        let run = Command::new(program).args(args).output().unwrap();
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {run:?}");
+    }
 }

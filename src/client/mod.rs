@@ -13,6 +13,8 @@
 //! - [`outbox`]: the events and transport actions an engine has for its runtime ([`Action`]);
 //! - [`backoff`]: the reconnect delay; [`topic_tree`]: subscriptions by topic filter;
 //!   [`iot_metrics`]: the user-name suffix AWS IoT counts SDKs by.
+//!
+//! [`request_response`]: the request-response client's engine, over either protocol client.
 
 pub mod ack_deadlines;
 pub mod action;
@@ -25,6 +27,7 @@ pub mod mqtt5;
 pub mod outbox;
 pub mod packet_id_map;
 pub mod packet_ids;
+pub mod request_response;
 pub mod send_queue;
 #[cfg(test)]
 pub mod test_support;

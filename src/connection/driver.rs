@@ -8,11 +8,16 @@
 //! what delivering them needs, unlocks, runs the user's callbacks, then locks again for what
 //! those callbacks asked of the engine. A callback may therefore call any API function,
 //! release of the last reference included.
+//!
+//! A panic (a bug) is contained where it happens: one in delivering an event is logged and the
+//! next event is delivered; one in a step of the engine ends the connection with
+//! `AWS_ERROR_UNKNOWN`, as a failed transport would (the engine settles every operation, once),
+//! and if the engine cannot even do that, it fails everything and the driver stops.
 
 use crate::client::Action;
 use crate::connection::protocol::{Command, Delegate, Protocol};
 use crate::connection::stack::{Endpoint, layer};
-use crate::error::aws_common_error::AWS_ERROR_INVALID_STATE;
+use crate::error::aws_common_error::{AWS_ERROR_INVALID_STATE, AWS_ERROR_UNKNOWN};
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::lock::lock;
 use crate::runtime::timer_heap::TimerId;
@@ -20,6 +25,7 @@ use crate::transport::http_request::HttpRequest;
 use crate::transport::stream::{Transport, error_code};
 use std::collections::VecDeque;
 use std::io;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The most bytes encoded ahead of the socket (the bounded write buffer).
@@ -64,6 +70,17 @@ struct Driver<P: Protocol, D: Delegate<P>> {
     destroyed: bool,
 }
 
+/// Runs a call into the delegate; a panic in it is logged and the driver goes on.
+fn contained(what: &str, call: impl FnOnce()) {
+    if catch_unwind(AssertUnwindSafe(call)).is_err() {
+        crate::aws_log!(
+            AWS_LL_ERROR,
+            AWS_LS_MQTT_GENERAL,
+            "connection driver: {what} panicked; it is skipped"
+        );
+    }
+}
+
 /// A running connection driver; cloning shares it.
 pub struct Handle<P: Protocol, D: Delegate<P>>(Arc<Mutex<Driver<P, D>>>);
 
@@ -106,6 +123,10 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
     /// Takes the delegate's queued commands and runs them; schedule this on the loop when the
     /// delegate queues commands.
     pub fn wake(&self) {
+        self.contain(|| self.wake_step());
+    }
+
+    fn wake_step(&self) {
         let mut guard = lock(&self.0);
         if guard.destroyed {
             return;
@@ -128,6 +149,10 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
     /// The connection is going away (on the loop thread, once disconnected): every unfinished
     /// operation fails, every subscription is dropped, and the driver stops.
     pub fn shut_down(&self) {
+        self.contain(|| self.shut_down_step());
+    }
+
+    fn shut_down_step(&self) {
         let mut d = lock(&self.0);
         if d.destroyed {
             return;
@@ -192,7 +217,53 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
     /// Lets the delegate mirror the engine's state and statistics after a step.
     fn mirror(d: &mut Driver<P, D>) {
         if let Some(courier) = d.courier.as_mut() {
-            courier.delegate.after_step(&d.engine);
+            contained("mirroring the engine", || {
+                courier.delegate.after_step(&d.engine)
+            });
+        }
+    }
+
+    /// Runs a step; a panic in it ends the connection (see the module comment).
+    fn contain(&self, step: impl FnOnce()) {
+        if catch_unwind(AssertUnwindSafe(step)).is_err() {
+            crate::aws_log!(
+                AWS_LL_ERROR,
+                AWS_LS_MQTT_GENERAL,
+                "connection driver: a step panicked; the connection ends with AWS_ERROR_UNKNOWN"
+            );
+            self.recover();
+        }
+    }
+
+    /// After a panic in a step: the connection ends as if its transport had failed, and what
+    /// that produces is delivered. A second panic stops the driver.
+    fn recover(&self) {
+        let ended = catch_unwind(AssertUnwindSafe(|| {
+            let mut d = lock(&self.0);
+            if d.destroyed {
+                return;
+            }
+            self.drop_transport(&mut d);
+            d.budget_spent = false;
+            let now = d.event_loop.now_ns();
+            d.engine
+                .transport_closed(now, Some(AWS_ERROR_UNKNOWN as i32));
+            self.pump(d);
+        }));
+        if ended.is_err() {
+            let mut d = lock(&self.0);
+            let _ = catch_unwind(AssertUnwindSafe(|| d.engine.shut_down()));
+            d.destroyed = true;
+            if let Some((id, _)) = d.timer.take() {
+                d.event_loop.cancel(id);
+            }
+            self.drop_transport(&mut d);
+            crate::aws_log!(
+                AWS_LL_ERROR,
+                AWS_LS_MQTT_GENERAL,
+                "connection driver: ending the connection panicked too; the driver stops"
+            );
+            let _ = catch_unwind(AssertUnwindSafe(|| drop(self.deliver_events(d))));
         }
     }
 
@@ -207,14 +278,20 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
         // The courier is away only while a delivery runs further up this thread's stack
         // (which no API call can cause: they all defer to the loop); it takes these events
         // when it comes back.
+        // Engine code runs with the courier in its place: a panic there must not lose it.
+        let Driver {
+            engine, courier, ..
+        } = &mut *d;
+        let Some(waiting) = courier.as_mut() else {
+            return (false, d);
+        };
+        engine.take_events(&mut waiting.events);
+        if waiting.events.is_empty() {
+            return (false, d);
+        }
         let Some(mut courier) = d.courier.take() else {
             return (false, d);
         };
-        d.engine.take_events(&mut courier.events);
-        if courier.events.is_empty() {
-            d.courier = Some(courier);
-            return (false, d);
-        }
         // The delegate sees the engine's state first, so a callback finds the connection in
         // the state its event reports (a disconnect from inside on_connection_complete finds
         // it connected).
@@ -224,19 +301,24 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             context,
             engine_commands,
         } = &mut courier;
-        delegate.after_step(&d.engine);
+        contained("mirroring the engine", || delegate.after_step(&d.engine));
         for event in events.iter() {
-            delegate.prepare(event, &d.engine, context);
+            contained("preparing an event", || {
+                delegate.prepare(event, &d.engine, context)
+            });
         }
         drop(d);
         while let Some(event) = events.pop_front() {
-            delegate.deliver(event, context, engine_commands);
+            contained("delivering an event", || {
+                delegate.deliver(event, context, engine_commands)
+            });
         }
         let mut d = lock(&self.0);
-        for command in courier.engine_commands.drain(..) {
+        let commands = std::mem::take(&mut courier.engine_commands);
+        d.courier = Some(courier);
+        for command in commands {
             d.engine.apply(command);
         }
-        d.courier = Some(courier);
         (true, d)
     }
 
@@ -342,6 +424,10 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
 
     /// The open attempt `attempt` finished.
     fn opened(&self, attempt: u64, result: Result<Box<dyn Transport>, i32>) {
+        self.contain(|| self.opened_step(attempt, result));
+    }
+
+    fn opened_step(&self, attempt: u64, result: Result<Box<dyn Transport>, i32>) {
         let mut d = lock(&self.0);
         if d.destroyed || attempt != d.attempt {
             return;
@@ -380,6 +466,10 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
     /// Readiness on the transport: read all there is, delivering what each read brings, then
     /// write.
     fn on_ready(&self) {
+        self.contain(|| self.on_ready_step());
+    }
+
+    fn on_ready_step(&self) {
         let mut d = lock(&self.0);
         let mut budget = TURN_BUDGET;
         loop {
@@ -399,8 +489,9 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             };
             match transport.read(read_buf) {
                 Ok(0) => {
+                    let end = transport.end_error();
                     self.drop_transport(&mut d);
-                    d.engine.transport_closed(now, None);
+                    d.engine.transport_closed(now, end);
                     break;
                 }
                 Ok(n) => {
@@ -442,6 +533,10 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
     }
 
     fn on_timer(&self) {
+        self.contain(|| self.on_timer_step());
+    }
+
+    fn on_timer_step(&self) {
         let mut d = lock(&self.0);
         if d.destroyed {
             return;
@@ -498,3 +593,7 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
         d.written = 0;
     }
 }
+
+#[cfg(test)]
+#[path = "driver_tests.rs"]
+mod tests;

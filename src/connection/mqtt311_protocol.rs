@@ -11,8 +11,9 @@ pub enum Mqtt311Command<T, S> {
     Connect(Box<Settings>),
     /// Start a user disconnect.
     Disconnect,
-    /// Add an operation under its packet id.
-    Submit(u16, Request<S>, T),
+    /// Add an operation under its packet id, with its own ACK timeout in milliseconds (0: the
+    /// connection's).
+    Submit(u16, Request<S>, T, u32),
     /// Change the CONNECT of later reconnects (will, login, backoff).
     Reconfigure(Box<dyn FnOnce(&mut Settings) + Send>),
 }
@@ -26,7 +27,9 @@ impl<T: Send + 'static, S: Send + 'static> Protocol for Engine<T, S> {
             Mqtt311Command::Connect(settings) => self.connect(*settings),
             // The API checked the state; the engine can only agree (see client_connection.rs).
             Mqtt311Command::Disconnect => drop(self.disconnect()),
-            Mqtt311Command::Submit(id, request, token) => self.submit(id, request, token),
+            Mqtt311Command::Submit(id, request, token, timeout_ms) => {
+                self.submit_with_timeout(id, request, token, timeout_ms)
+            }
             Mqtt311Command::Reconfigure(change) => self.reconfigure(change),
         }
     }

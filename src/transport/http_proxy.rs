@@ -76,6 +76,10 @@ impl<T: Transport> Transport for ProxyTunnel<T> {
         self.inner.shutdown()
     }
 
+    fn end_error(&self) -> Option<c_int> {
+        self.inner.end_error()
+    }
+
     fn interest(&self) -> mio::Interest {
         self.inner.interest()
     }

@@ -11,6 +11,7 @@
 //! Errors are `io::Error`s; [`error_code`] turns one into upstream's aws error code (a TLS
 //! failure travels inside the `io::Error` as its [`TlsError`]).
 
+use crate::error::aws_io_errors::AWS_IO_SOCKET_CLOSED;
 use crate::transport::tcp::{SocketStream, socket_error};
 use crate::transport::tls::TlsError;
 use std::ffi::c_int;
@@ -31,6 +32,13 @@ pub trait Transport: Send {
 
     /// Starts a clean close of the sending side (a TLS close_notify, a TCP FIN).
     fn shutdown(&mut self) -> io::Result<()>;
+
+    /// Why the stream ended, once `read` returned `Ok(0)`: upstream's socket reports the end of
+    /// a TCP stream as `AWS_IO_SOCKET_CLOSED`; a clean close above it (a TLS close_notify, a
+    /// WebSocket close) ends the connection without an error code.
+    fn end_error(&self) -> Option<c_int> {
+        Some(AWS_IO_SOCKET_CLOSED as c_int)
+    }
 
     /// What to watch the socket for now: readable always, writable while bytes wait below.
     fn interest(&self) -> mio::Interest;
@@ -121,6 +129,10 @@ impl Transport for Box<dyn Transport> {
 
     fn shutdown(&mut self) -> io::Result<()> {
         (**self).shutdown()
+    }
+
+    fn end_error(&self) -> Option<c_int> {
+        (**self).end_error()
     }
 
     fn interest(&self) -> mio::Interest {

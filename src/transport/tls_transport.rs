@@ -28,6 +28,8 @@ pub struct TlsTransport<T: Transport> {
     end: usize,
     /// The layer below has ended.
     eof: bool,
+    /// The peer closed the session with a close_notify.
+    closed_cleanly: bool,
 }
 
 fn tls_io(e: TlsError) -> io::Error {
@@ -48,6 +50,7 @@ impl<T: Transport> TlsTransport<T> {
             start: 0,
             end: 0,
             eof: false,
+            closed_cleanly: false,
         }
     }
 
@@ -125,7 +128,11 @@ impl<T: Transport> Transport for TlsTransport<T> {
         loop {
             match self.session.read_plaintext(buf).map_err(tls_io)? {
                 Received::Data(n) => return Ok(n),
-                Received::Closed | Received::Eof => return Ok(0),
+                Received::Closed => {
+                    self.closed_cleanly = true;
+                    return Ok(0);
+                }
+                Received::Eof => return Ok(0),
                 Received::Nothing => {}
             }
             let before = (self.start, self.end, self.eof);
@@ -159,6 +166,16 @@ impl<T: Transport> Transport for TlsTransport<T> {
         self.session.close();
         self.send_pending()?;
         self.inner.shutdown()
+    }
+
+    /// A close_notify is a clean end (upstream's TLS handler shuts down without an error);
+    /// the stream below ending without one is that stream's end.
+    fn end_error(&self) -> Option<c_int> {
+        if self.closed_cleanly {
+            None
+        } else {
+            self.inner.end_error()
+        }
     }
 
     fn interest(&self) -> mio::Interest {

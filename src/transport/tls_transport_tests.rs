@@ -77,7 +77,8 @@ fn connect_tls(
     );
 }
 
-/// After the handshake: sends `ping\n` and collects everything until the end of the stream.
+/// After the handshake: sends `ping\n` and collects everything until the end of the stream,
+/// which must be a clean one (a close_notify).
 fn ping(event_loop: &EventLoop, tls: Tls, done: Sender<Result<Vec<u8>, c_int>>) {
     struct Conn {
         tls: Tls,
@@ -114,9 +115,15 @@ fn ping(event_loop: &EventLoop, tls: Tls, done: Sender<Result<Vec<u8>, c_int>>) 
     let step = move |c: &mut Conn| match drive(c) {
         Ok(false) => {}
         Ok(true) => {
+            // The test server ends with a close_notify: a clean end, without an error code
+            // (a bare end of the TCP stream would be AWS_IO_SOCKET_CLOSED).
             let got = std::mem::take(&mut c.got);
+            let outcome = match c.tls.end_error() {
+                None => Ok(got),
+                Some(code) => Err(code),
+            };
             if let Some(d) = c.done.take() {
-                d.send(Ok(got)).unwrap();
+                d.send(outcome).unwrap();
             }
         }
         Err(e) => {

@@ -267,6 +267,8 @@ pub struct WebSocket<T: Transport> {
     consumed: usize,
     /// Frames (ours, or an automatic pong or close) wait to be written.
     unsent: bool,
+    /// The connection ended with a close handshake.
+    closed_cleanly: bool,
 }
 
 /// An `io::Error` for a tungstenite error: `WouldBlock` and socket errors as they are, the end
@@ -301,6 +303,7 @@ impl<T: Transport> WebSocket<T> {
             incoming: Bytes::new(),
             consumed: 0,
             unsent: false,
+            closed_cleanly: false,
         }
     }
 
@@ -352,7 +355,10 @@ impl<T: Transport> Transport for WebSocket<T> {
                 Err(e) => {
                     return match ws_error(e) {
                         Some(e) => Err(e),
-                        None => Ok(0),
+                        None => {
+                            self.closed_cleanly = true;
+                            Ok(0)
+                        }
                     };
                 }
             }
@@ -389,6 +395,15 @@ impl<T: Transport> Transport for WebSocket<T> {
         let _ = self.ws.close(None);
         self.push()?;
         self.ws.get_mut().0.shutdown()
+    }
+
+    /// A close handshake is a clean end; otherwise the stream below ended.
+    fn end_error(&self) -> Option<c_int> {
+        if self.closed_cleanly {
+            None
+        } else {
+            self.ws.get_ref().0.end_error()
+        }
     }
 
     fn interest(&self) -> mio::Interest {

@@ -87,6 +87,8 @@ pub struct Behaviour {
     pub connack_code: Option<u8>,
     /// Wait this long before answering a CONNECT.
     pub connack_delay: Option<Duration>,
+    /// Write the CONNACK one byte at a time, this long apart.
+    pub connack_drip: Option<Duration>,
     /// Never answer the CONNECT; log everything the client sends, answer nothing.
     pub no_connack: bool,
     /// Never send PUBACK, PUBREC, PUBCOMP, SUBACK or UNSUBACK.
@@ -108,6 +110,8 @@ pub enum Setting {
     ConnackCode(u8),
     /// `connack-delay-ms N`
     ConnackDelay(Duration),
+    /// `connack-drip-ms N`
+    ConnackDrip(Duration),
     /// `no-connack`
     NoConnack,
     /// `receive-maximum N`
@@ -215,6 +219,7 @@ impl Setting {
         Ok(Some(match name {
             "connack-code" => Setting::ConnackCode(parse_number(&arg()?)?),
             "connack-delay-ms" => Setting::ConnackDelay(millis(&arg()?)?),
+            "connack-drip-ms" => Setting::ConnackDrip(millis(&arg()?)?),
             "no-connack" => Setting::NoConnack,
             "receive-maximum" => Setting::ReceiveMaximum(nonzero(name, parse_number(&arg()?)?)?),
             "maximum-packet-size" => {
@@ -277,6 +282,7 @@ impl Setting {
         match self.clone() {
             Setting::ConnackCode(c) => b.connack_code = Some(c),
             Setting::ConnackDelay(d) => b.connack_delay = Some(d),
+            Setting::ConnackDrip(d) => b.connack_drip = Some(d),
             Setting::NoConnack => b.no_connack = true,
             Setting::ReceiveMaximum(v) => a.receive_maximum = Some(v),
             Setting::MaximumPacketSize(v) => a.maximum_packet_size = Some(v),

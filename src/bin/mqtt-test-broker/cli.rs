@@ -2,6 +2,7 @@
 //! [`crate::behaviour`], documented in [`HELP`].
 
 use crate::behaviour::{Plan, Scope, Setting};
+use crate::fault_proxy::{FaultOptions, parse_range};
 use crate::scenario;
 use crate::tls::TlsOptions;
 use crate::ws_bridge::WsOptions;
@@ -42,6 +43,13 @@ GLOBAL OPTIONS
     --ws-status N             with --ws-forward: answer upgrades with status N, not 101
     --ws-ping                 with --ws-forward: ping the client after the upgrade (event
                               ws_pong when it answers)
+    --fault-forward PORT      not a broker: the listener is a TCP proxy to 127.0.0.1:PORT that
+                              breaks connections as networks do (seeded):
+    --cut-every MIN-MAX       with --fault-forward: cut each connection after between MIN
+                              and MAX bytes (both directions; event fault_cut, bytes)
+    --fault-reset             with --fault-forward: cut with a TCP reset, not a FIN
+    --fault-delay-ms N        with --fault-forward: hold each chunk N ms
+    --fault-seed N            with --fault-forward: the seed of the cuts (default 1)
     -h, --help                print this text
 
 SETTINGS (command line or scenario; numbers in decimal or 0x hex)
@@ -50,6 +58,7 @@ SETTINGS (command line or scenario; numbers in decimal or 0x hex)
                               reason code (5: 0x80..), then close. A code the version does
                               not allow is sent anyway, as raw bytes
     --connack-delay-ms N      wait N ms before answering a CONNECT
+    --connack-drip-ms N       write the CONNACK one byte at a time, N ms apart
     --no-connack              never answer a CONNECT (later packets are logged, ignored)
   Advertised in the MQTT 5 CONNACK, and enforced
     --receive-maximum N       more QoS>0 PUBLISHes in flight: DISCONNECT 0x93
@@ -130,7 +139,7 @@ pub enum Command {
     /// Print [`HELP`].
     Help,
     /// Run the broker.
-    Run(Options),
+    Run(Box<Options>),
 }
 
 /// The broker's options.
@@ -145,6 +154,8 @@ pub struct Options {
     pub tls: Option<TlsOptions>,
     /// The WebSocket bridge, when `--ws-forward` is given.
     pub ws: Option<WsOptions>,
+    /// The fault-injecting proxy, when `--fault-forward` is given.
+    pub fault: Option<FaultOptions>,
 }
 
 /// Parses the command line (without the program name).
@@ -157,6 +168,15 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut settings = Vec::new();
     let (mut tls_cert, mut tls_key, mut client_ca, mut alpn) = (None, None, None, Vec::new());
     let (mut ws_forward, mut ws_status, mut ws_ping) = (None, 101, false);
+    let mut fault_forward = None;
+    let mut fault = FaultOptions {
+        forward_port: 0,
+        cut_every: None,
+        reset: false,
+        delay: std::time::Duration::ZERO,
+        seed: 1,
+    };
+    let mut fault_settings = false;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
@@ -174,6 +194,26 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             }
             "--ws-status" => ws_status = crate::behaviour::parse_number(&value("--ws-status")?)?,
             "--ws-ping" => ws_ping = true,
+            "--fault-forward" => {
+                fault_forward = Some(crate::behaviour::parse_number(&value("--fault-forward")?)?)
+            }
+            "--cut-every" => {
+                fault.cut_every = Some(parse_range(&value("--cut-every")?)?);
+                fault_settings = true;
+            }
+            "--fault-reset" => {
+                fault.reset = true;
+                fault_settings = true;
+            }
+            "--fault-delay-ms" => {
+                let ms: u64 = crate::behaviour::parse_number(&value("--fault-delay-ms")?)?;
+                fault.delay = std::time::Duration::from_millis(ms);
+                fault_settings = true;
+            }
+            "--fault-seed" => {
+                fault.seed = crate::behaviour::parse_number(&value("--fault-seed")?)?;
+                fault_settings = true;
+            }
             _ => {
                 let name = arg
                     .strip_prefix("--")
@@ -224,11 +264,25 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         }
         None => None,
     };
-    Ok(Command::Run(Options {
+    let fault = match fault_forward {
+        Some(forward_port) if ws.is_none() && tls.is_none() => Some(FaultOptions {
+            forward_port,
+            ..fault
+        }),
+        Some(_) => {
+            return Err("--fault-forward is a plain TCP proxy: no TLS, no --ws-forward".into());
+        }
+        None if fault_settings => {
+            return Err("--cut-every and the other --fault-* options need --fault-forward".into());
+        }
+        None => None,
+    };
+    Ok(Command::Run(Box::new(Options {
         port,
         log,
         plan,
         tls,
         ws,
-    }))
+        fault,
+    })))
 }

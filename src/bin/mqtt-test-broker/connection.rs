@@ -357,9 +357,26 @@ impl<S: Transport> Connection<S> {
                 }
             },
         };
-        self.stream
-            .write_all(&bytes)
-            .map_err(|e| Close::abnormal(format!("write failed: {e}")))?;
+        let drip = self
+            .behaviour
+            .connack_drip
+            .filter(|_| matches!(packet, Packet::Connack(_)));
+        let chunk = if drip.is_some() {
+            1
+        } else {
+            bytes.len().max(1)
+        };
+        for (i, piece) in bytes.chunks(chunk).enumerate() {
+            if let (Some(gap), true) = (drip, i > 0) {
+                std::thread::sleep(gap);
+            }
+            self.stream
+                .write_all(piece)
+                .map_err(|e| Close::abnormal(format!("write failed: {e}")))?;
+            self.stream
+                .flush()
+                .map_err(|e| Close::abnormal(format!("write failed: {e}")))?;
+        }
         self.shared
             .log
             .packet(Direction::Out, self.origin(), packet);

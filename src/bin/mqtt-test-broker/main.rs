@@ -10,6 +10,7 @@ mod cli;
 mod connect;
 mod connection;
 mod describe;
+mod fault_proxy;
 mod handle;
 mod json;
 mod log;
@@ -39,7 +40,7 @@ fn main() -> ExitCode {
             print!("{}", cli::HELP);
             return ExitCode::SUCCESS;
         }
-        Ok(cli::Command::Run(options)) => options,
+        Ok(cli::Command::Run(options)) => *options,
         Err(e) => {
             eprintln!("mqtt-test-broker: {e} (see --help)");
             return ExitCode::from(2);
@@ -98,12 +99,14 @@ fn run(options: cli::Options) -> std::io::Result<()> {
             },
         );
         let (shared, tls, ws) = (shared.clone(), tls.clone(), options.ws.clone());
+        let fault = options.fault.clone();
         let spawned = std::thread::Builder::new()
             .name(format!("conn-{number}"))
-            .spawn(move || match (tls, ws) {
-                (Some(config), ws) => tls::serve(stream, config, shared, number, ws),
-                (None, Some(ws)) => ws_bridge::serve(stream, &ws, shared, number),
-                (None, None) => Connection::new(stream, shared, number).run(),
+            .spawn(move || match (tls, ws, fault) {
+                (_, _, Some(fault)) => fault_proxy::serve(stream, &fault, shared, number),
+                (Some(config), ws, None) => tls::serve(stream, config, shared, number, ws),
+                (None, Some(ws), None) => ws_bridge::serve(stream, &ws, shared, number),
+                (None, None, None) => Connection::new(stream, shared, number).run(),
             });
         if let Err(e) = spawned {
             eprintln!("mqtt-test-broker: cannot start a connection thread: {e}");

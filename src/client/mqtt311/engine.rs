@@ -238,6 +238,13 @@ impl<T, S> Engine<T, S> {
     /// Adds an operation with its packet id (the caller allocated it). Retryable operations wait
     /// while not connected; others fail with `NotConnected` then.
     pub fn submit(&mut self, id: u16, request: Request<S>, token: T) {
+        self.submit_with_timeout(id, request, token, 0);
+    }
+
+    /// [`submit`](Self::submit) with the operation's own ACK timeout in milliseconds (0: the
+    /// connection's): upstream's internal 3.1.1 calls take one, and the request-response client
+    /// gives its operation timeout.
+    pub fn submit_with_timeout(&mut self, id: u16, request: Request<S>, token: T, timeout_ms: u32) {
         let connected = self.state == State::Connected && self.link == Link::Up;
         let retryable = request.is_acknowledged();
         self.ops.insert(
@@ -250,6 +257,7 @@ impl<T, S> Engine<T, S> {
                 in_flight: false,
                 send_stamp: 0,
                 filters_sent: 0,
+                timeout_ms,
             },
         );
         if connected || retryable {

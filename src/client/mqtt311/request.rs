@@ -89,4 +89,6 @@ pub struct Operation<T, S> {
     pub send_stamp: u64,
     /// The subscribe filters the SUBACK answers (a resubscribe's, fixed when it is sent).
     pub filters_sent: usize,
+    /// Its own ACK timeout in milliseconds; 0: the connection's (`operation_timeout_ns`).
+    pub timeout_ms: u32,
 }

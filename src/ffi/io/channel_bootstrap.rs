@@ -22,12 +22,14 @@ use crate::ffi::common::allocator::{self, aws_allocator};
 use crate::ffi::common::error::aws_common_error::AWS_ERROR_INVALID_STATE;
 use crate::ffi::guard::{self, Error, Result};
 use crate::ffi::io::event_loop::{
-    aws_event_loop_group, aws_event_loop_group_acquire, aws_event_loop_group_release, group_of,
+    aws_event_loop, aws_event_loop_group, aws_event_loop_group_acquire,
+    aws_event_loop_group_release, c_loop_in, group_of,
 };
 use crate::ffi::io::host_resolver::{
     aws_host_resolution_config, aws_host_resolver, aws_host_resolver_acquire,
     aws_host_resolver_release, resolution_config, resolver_of,
 };
+use crate::runtime::event_loop::EventLoop;
 use crate::runtime::host_resolver::ResolutionConfig;
 use std::ffi::c_void;
 use std::mem::size_of;
@@ -79,6 +81,23 @@ pub(crate) unsafe fn connector_of(bootstrap: *const aws_client_bootstrap) -> Res
             resolver,
             resolution: b.resolution.clone(),
         })
+    }
+}
+
+/// The C handle of `event_loop`, one of `bootstrap`'s group's loops (NULL if it is not).
+///
+/// # Safety
+/// A non-NULL `bootstrap` must be a live bootstrap.
+pub(crate) unsafe fn c_loop_of(
+    bootstrap: *const aws_client_bootstrap,
+    event_loop: &EventLoop,
+) -> *mut aws_event_loop {
+    // SAFETY: forwarded caller contract; the bootstrap holds a reference to its group.
+    unsafe {
+        match bootstrap.as_ref() {
+            Some(b) => c_loop_in(b.event_loop_group, event_loop),
+            None => std::ptr::null_mut(),
+        }
     }
 }
 

@@ -124,6 +124,26 @@ pub unsafe fn loop_of<'a>(event_loop: *const aws_event_loop) -> Result<&'a Event
     Ok(unsafe { &guard::reference(event_loop)?.event_loop })
 }
 
+/// The C handle of `event_loop` within `group`; NULL when the loop is not one of the group's.
+///
+/// # Safety
+/// A non-NULL `group` must come from `aws_event_loop_group_new*` and not be fully released.
+pub unsafe fn c_loop_in(
+    group: *const aws_event_loop_group,
+    event_loop: &EventLoop,
+) -> *mut aws_event_loop {
+    // SAFETY: forwarded caller contract; the group's loops array has `loop_count` entries.
+    unsafe {
+        let Some(g) = group.as_ref() else {
+            return std::ptr::null_mut();
+        };
+        (0..g.loop_count)
+            .map(|i| g.loops.add(i))
+            .find(|&l| (*l).event_loop.same_loop(event_loop))
+            .unwrap_or(std::ptr::null_mut())
+    }
+}
+
 /// The loop kind to run, or upstream's error for the others: `AWS_ERROR_PLATFORM_NOT_SUPPORTED`
 /// for a kind of another platform, `AWS_ERROR_UNSUPPORTED_OPERATION` for an unknown value.
 fn loop_kind(raw: aws_event_loop_type_raw) -> Result<aws_event_loop_type> {

@@ -45,6 +45,7 @@ use crate::ffi::mqtt::client_delegate::{
     CCommand, CDelegate, CEngine, Callback, OpToken, SubHandler,
 };
 use crate::ffi::mqtt::client_types::*;
+use crate::ffi::mqtt::connection_listeners::Listeners;
 use crate::ffi::mqtt::handle::{self, Life, Shared, Termination};
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::aws_mqtt_qos_raw;
@@ -157,6 +158,8 @@ pub struct aws_mqtt_client_connection {
     /// Bumped by every callback setter (see `callbacks`).
     pub(super) callbacks_version: AtomicU64,
     pub(crate) stats: Stats,
+    /// Internal listeners (the request-response client's).
+    pub(crate) listeners: Listeners,
 }
 
 impl Drop for aws_mqtt_client_connection {
@@ -176,6 +179,22 @@ impl aws_mqtt_client_connection {
     /// The state shared with the loop, locked with the command queue.
     pub(super) fn synced(&self) -> MutexGuard<'_, Locked> {
         self.life.lock()
+    }
+
+    /// The loop this connection runs on.
+    pub(crate) fn event_loop(&self) -> &crate::runtime::event_loop::EventLoop {
+        self.life.event_loop()
+    }
+
+    /// Whether the connection is up, as the loop last reported.
+    pub(crate) fn is_connected(&self) -> bool {
+        self.synced().state == State::Connected
+    }
+
+    /// The bootstrap the connection connects through.
+    pub(crate) fn bootstrap(&self) -> *mut crate::ffi::io::channel_bootstrap::aws_client_bootstrap {
+        // SAFETY: the connection holds a reference to its client, which holds the bootstrap.
+        unsafe { (*self.client).bootstrap }
     }
 
     /// Makes sure the loop runs the queued commands soon.
@@ -305,6 +324,17 @@ impl aws_mqtt_client_connection {
         acknowledged: bool,
         make: impl FnOnce() -> (crate::client::mqtt311::Request<SubHandler>, OpToken),
     ) -> Result<u16> {
+        self.submit_with_timeout(acknowledged, 0, make)
+    }
+
+    /// [`submit`](Self::submit) with the operation's own ACK timeout in milliseconds (0: the
+    /// connection's).
+    pub(crate) fn submit_with_timeout(
+        &self,
+        acknowledged: bool,
+        timeout_ms: u32,
+        make: impl FnOnce() -> (crate::client::mqtt311::Request<SubHandler>, OpToken),
+    ) -> Result<u16> {
         let mut s = self.synced();
         if s.state == State::Disconnecting {
             return Err(AWS_ERROR_MQTT_CONNECTION_DISCONNECTING.into());
@@ -321,7 +351,7 @@ impl aws_mqtt_client_connection {
         self.stats.incomplete_count.fetch_add(1, Relaxed);
         self.stats.incomplete_size.fetch_add(size, Relaxed);
         s.commands.push(Command::Protocol(Mqtt311Command::Submit(
-            id, request, token,
+            id, request, token, timeout_ms,
         )));
         drop(s);
         self.wake();
@@ -354,6 +384,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
             let delegate = CDelegate {
                 connection: weak.as_ptr(),
                 callbacks: (0, Callbacks::default()),
+                listeners: (0, Vec::new()),
             };
             let engine = CEngine::new(Settings::default());
             let driver = Handle::new(event_loop.clone(), engine, delegate);
@@ -379,6 +410,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
                 connector,
                 callbacks_version: AtomicU64::new(0),
                 stats: Stats::default(),
+                listeners: Listeners::default(),
             }
         });
         let pointer = Arc::into_raw(connection).cast_mut();

@@ -13,6 +13,7 @@ use crate::ffi::mqtt::client_types::{
     aws_mqtt_client_publish_received_fn, aws_mqtt_op_complete_fn, aws_mqtt_suback_fn,
     aws_mqtt_suback_multi_fn, aws_mqtt_topic_subscription,
 };
+use crate::ffi::mqtt::connection_listeners::{self, Cached};
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::{
     aws_mqtt_connect_return_code, aws_mqtt_qos, aws_mqtt_qos_raw, aws_mqtt_userdata_cleanup_fn,
@@ -191,6 +192,8 @@ pub struct CDelegate {
     pub(crate) connection: *const aws_mqtt_client_connection,
     /// The connection-level callbacks as last read, with their version.
     pub(crate) callbacks: (u64, Callbacks),
+    /// The internal listeners as last read.
+    pub(crate) listeners: Cached,
 }
 
 // SAFETY: the connection is Sync (its mutable parts are behind a lock or atomic).
@@ -337,6 +340,8 @@ impl Delegate<CEngine> for CDelegate {
         let conn = self.connection();
         let c = self.c_ptr();
         let callbacks = conn.callbacks(&mut self.callbacks);
+        conn.listeners.refresh(&mut self.listeners);
+        let listeners = &self.listeners;
         // SAFETY: the user's callbacks with the user's data, on the loop thread.
         unsafe {
             match event {
@@ -361,6 +366,9 @@ impl Delegate<CEngine> for CDelegate {
                     return_code,
                     session_present,
                 } => {
+                    connection_listeners::each(listeners, |l| {
+                        l.on_connection_success(session_present)
+                    });
                     let cb = callbacks.on_success;
                     if let Some(f) = cb.function {
                         f(
@@ -378,6 +386,7 @@ impl Delegate<CEngine> for CDelegate {
                     }
                 }
                 Event::Interrupted { error } => {
+                    connection_listeners::each(listeners, |l| l.on_connection_lost());
                     let cb = callbacks.on_interrupted;
                     if let Some(f) = cb.function {
                         f(c, failure_code(error), cb.user_data);
@@ -398,6 +407,7 @@ impl Delegate<CEngine> for CDelegate {
                     }
                 }
                 Event::Disconnected => {
+                    connection_listeners::each(listeners, |l| l.on_connection_lost());
                     let cb = conn.take_on_disconnect();
                     if let Some(f) = cb.function {
                         f(c, cb.user_data);
@@ -431,6 +441,9 @@ impl Delegate<CEngine> for CDelegate {
                             );
                         }
                     }
+                    connection_listeners::each(listeners, |l| {
+                        l.on_publish(publish.topic.as_bytes(), &publish.payload)
+                    });
                     let cb = callbacks.on_any_publish;
                     if let Some(f) = cb.function {
                         f(

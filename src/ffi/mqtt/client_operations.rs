@@ -9,7 +9,7 @@
 //! reference to the connection.
 
 use crate::client::mqtt311::{Request, SubscribeTopic};
-use crate::codec::{Publish, topic};
+use crate::codec::{Publish, QoS, topic};
 use crate::ffi::common::array_list::aws_array_list;
 use crate::ffi::common::byte_buf::{aws_byte_cursor, cursor_bytes};
 use crate::ffi::guard::{self, Error, Result};
@@ -41,6 +41,74 @@ fn packet_id(body: impl FnOnce() -> Result<u16>) -> u16 {
     guard::guard(0, body)
 }
 
+/// Publishes on `c` (what `aws_mqtt_client_connection_publish` does once its arguments are
+/// checked), with the operation's own ACK timeout in milliseconds (0: the connection's).
+pub(crate) fn publish(
+    c: &aws_mqtt_client_connection,
+    publish: Publish,
+    on_complete: Callback<aws_mqtt_op_complete_fn>,
+    timeout_ms: u32,
+) -> Result<u16> {
+    let request = Request::Publish(publish);
+    let token = OpToken {
+        size: request.statistics_size(),
+        completion: Completion::Op(on_complete),
+    };
+    c.submit_with_timeout(request.is_acknowledged(), timeout_ms, move || {
+        (request, token)
+    })
+}
+
+/// Subscribes `c` to one filter (what `aws_mqtt_client_connection_subscribe` does once its
+/// arguments are checked). The handler is dropped (its cleanup runs) only once the
+/// subscription is: a refused call leaves it to the caller, as upstream does.
+pub(crate) fn subscribe(
+    c: &aws_mqtt_client_connection,
+    filter: String,
+    qos: QoS,
+    handler: SubHandler,
+    on_suback: Callback<aws_mqtt_suback_fn>,
+    timeout_ms: u32,
+) -> Result<u16> {
+    let completion = Completion::Suback {
+        filter: filter.as_bytes().to_vec(),
+        qos: c_qos(qos),
+        callback: on_suback,
+    };
+    // A refusal must not run the handler's cleanup: it only leaves this function inside the
+    // operation.
+    let handler = std::mem::ManuallyDrop::new(handler);
+    c.submit_with_timeout(true, timeout_ms, || {
+        let handler = std::mem::ManuallyDrop::into_inner(handler);
+        let request = Request::Subscribe(vec![SubscribeTopic {
+            filter,
+            qos,
+            handler: Some(handler),
+        }]);
+        let token = OpToken {
+            size: request.statistics_size(),
+            completion,
+        };
+        (request, token)
+    })
+}
+
+/// Unsubscribes `c` from `filter` (what `aws_mqtt_client_connection_unsubscribe` does once its
+/// arguments are checked).
+pub(crate) fn unsubscribe(
+    c: &aws_mqtt_client_connection,
+    filter: String,
+    on_unsuback: Callback<aws_mqtt_op_complete_fn>,
+    timeout_ms: u32,
+) -> Result<u16> {
+    let request = Request::Unsubscribe(filter);
+    let token = OpToken {
+        size: request.statistics_size(),
+        completion: Completion::Op(on_unsuback),
+    };
+    c.submit_with_timeout(true, timeout_ms, move || (request, token))
+}
+
 /// Publishes `payload` (NULL: empty) to `topic`; `on_complete` runs once acknowledged (QoS 1
 /// and 2) or written (QoS 0). `AWS_ERROR_MQTT_INVALID_TOPIC`, `AWS_ERROR_MQTT_INVALID_QOS`.
 #[unsafe(no_mangle)]
@@ -57,24 +125,18 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_publish(
         // SAFETY: the caller lends valid cursors and holds a reference to the connection.
         unsafe {
             let c = connection_of(connection)?;
-            let topic = topic_name(topic)?;
-            let qos = qos_arg(qos)?;
             let publish = Publish {
-                qos,
+                qos: qos_arg(qos)?,
                 retain,
-                topic,
+                topic: topic_name(topic)?,
                 payload: payload_copy(payload)?,
                 ..Default::default()
             };
-            let request = Request::Publish(publish);
-            let token = OpToken {
-                size: request.statistics_size(),
-                completion: Completion::Op(Callback {
-                    function: on_complete,
-                    user_data: userdata,
-                }),
+            let on_complete = Callback {
+                function: on_complete,
+                user_data: userdata,
             };
-            c.submit(request.is_acknowledged(), move || (request, token))
+            self::publish(c, publish, on_complete, 0)
         }
     })
 }
@@ -99,31 +161,16 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_subscribe(
             let c = connection_of(connection)?;
             let filter = self::topic_filter(topic_filter)?;
             let qos = qos_arg(qos)?;
-            let completion = Completion::Suback {
-                filter: filter.as_bytes().to_vec(),
-                qos: c_qos(qos),
-                callback: Callback {
-                    function: on_suback,
-                    user_data: on_suback_ud,
-                },
+            let handler = SubHandler {
+                on_publish,
+                on_cleanup: on_ud_cleanup,
+                user_data: on_publish_ud,
             };
-            c.submit(true, move || {
-                let handler = SubHandler {
-                    on_publish,
-                    on_cleanup: on_ud_cleanup,
-                    user_data: on_publish_ud,
-                };
-                let request = Request::Subscribe(vec![SubscribeTopic {
-                    filter,
-                    qos,
-                    handler: Some(handler),
-                }]);
-                let token = OpToken {
-                    size: request.statistics_size(),
-                    completion,
-                };
-                (request, token)
-            })
+            let on_suback = Callback {
+                function: on_suback,
+                user_data: on_suback_ud,
+            };
+            self::subscribe(c, filter, qos, handler, on_suback, 0)
         }
     })
 }
@@ -255,15 +302,11 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_unsubscribe(
         unsafe {
             let c = connection_of(connection)?;
             let filter = self::topic_filter(topic_filter)?;
-            let request = Request::Unsubscribe(filter);
-            let token = OpToken {
-                size: request.statistics_size(),
-                completion: Completion::Op(Callback {
-                    function: on_unsuback,
-                    user_data: on_unsuback_ud,
-                }),
+            let on_unsuback = Callback {
+                function: on_unsuback,
+                user_data: on_unsuback_ud,
             };
-            c.submit(true, move || (request, token))
+            self::unsubscribe(c, filter, on_unsuback, 0)
         }
     })
 }

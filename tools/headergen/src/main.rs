@@ -92,7 +92,7 @@ fn main() {
 
 /// The headers the sources under `src/error/`, `src/log/` and `src/ffi/` declare, each with its files in path order.
 fn collect_units(root: &Path) -> Vec<Unit> {
-    let declared = Regex::new(r"^//! `(aws/[\w/]+\.h)`").unwrap();
+    let declared = Regex::new(r"^//! `(aws/[\w/-]+\.h)`").unwrap();
     let mut files = Vec::new();
     // The error codes live below every layer (`src/error`); the rest of the C API in `src/ffi`.
     walk(&root.join("src/error"), &mut files);

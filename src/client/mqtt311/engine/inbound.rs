@@ -23,9 +23,9 @@ impl<T, S> PacketReader for Engine<T, S> {
     }
 
     /// Upstream's codes (`aws_mqtt311_decoder_on_bytes_received`): a remaining length longer
-    /// than four bytes is `InvalidRemainingLength`; a packet of a type a server never sends is
-    /// `InvalidPacketType` whatever its content (`s_packet_handler_default`); the rest is a
-    /// protocol error.
+    /// than four bytes is `InvalidRemainingLength`; a packet of a type a server never sends, or
+    /// of a type 3.1.1 does not have (0 and 15), is `InvalidPacketType` whatever its content
+    /// (`s_packet_handler_default` and the decoder's type check); the rest is a protocol error.
     fn on_malformed(&mut self, error: CodecError, packet_type: u8) {
         let failure = if error == CodecError::MalformedVariableInteger {
             Failure::InvalidRemainingLength
@@ -38,10 +38,11 @@ impl<T, S> PacketReader for Engine<T, S> {
     }
 }
 
-/// CONNECT (1), SUBSCRIBE (8), UNSUBSCRIBE (10), PINGREQ (12) and DISCONNECT (14): the packets a
-/// 3.1.1 server never sends, which upstream refuses with `AWS_ERROR_MQTT_INVALID_PACKET_TYPE`.
+/// CONNECT (1), SUBSCRIBE (8), UNSUBSCRIBE (10), PINGREQ (12) and DISCONNECT (14), the packets a
+/// 3.1.1 server never sends, and the reserved types 0 and 15: upstream refuses them all with
+/// `AWS_ERROR_MQTT_INVALID_PACKET_TYPE`.
 fn is_client_bound_never(packet_type: u8) -> bool {
-    matches!(packet_type, 1 | 8 | 10 | 12 | 14)
+    matches!(packet_type, 0 | 1 | 8 | 10 | 12 | 14 | 15)
 }
 
 impl<T, S> Engine<T, S> {

@@ -118,7 +118,8 @@ impl<T, S> Engine<T, S> {
         op.send_stamp = self.queue.stamp_send();
         self.unacked_count += 1;
         self.unacked_size += op.request.statistics_size();
-        if let Some(timeout) = self.settings.operation_timeout_ns {
+        let own = (op.timeout_ms > 0).then(|| u64::from(op.timeout_ms) * 1_000_000);
+        if let Some(timeout) = own.or(self.settings.operation_timeout_ns) {
             let at = now.saturating_add(timeout);
             self.ack_deadlines.push(at, (op.send_stamp as u32, id));
         }

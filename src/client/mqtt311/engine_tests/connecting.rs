@@ -177,9 +177,12 @@ fn interruption_after(bytes: &[u8]) -> Vec<Event<u32>> {
 #[test]
 fn a_server_sending_a_client_packet_is_an_invalid_packet_type_as_upstream() {
     // Upstream's s_packet_handler_default refuses CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ and
-    // DISCONNECT with AWS_ERROR_MQTT_INVALID_PACKET_TYPE, whatever their content.
+    // DISCONNECT with AWS_ERROR_MQTT_INVALID_PACKET_TYPE, whatever their content, and its
+    // decoder the reserved types 0 and 15 [MQTT-2.2.1].
     for bytes in [
-        &[0xC0, 0x00][..],               // PINGREQ
+        &[0x00, 0x00][..],               // type 0
+        &[0xF0, 0x00],                   // type 15 (AUTH is MQTT 5's)
+        &[0xC0, 0x00],                   // PINGREQ
         &[0xE0, 0x00],                   // DISCONNECT
         &[0xE0, 0x01, 0x00],             // DISCONNECT with a remaining length of 1
         &[0xE0, 0x02, 0x00, 0x00],       // and of 2

@@ -76,3 +76,31 @@ fn an_unacknowledged_operation_times_out_and_a_late_ack_is_ignored() {
     assert!(h.take_events().is_empty());
     assert_eq!(h.action(), None, "the connection stays up");
 }
+
+#[test]
+fn an_operation_with_its_own_timeout_times_out_then_whatever_the_connections() {
+    // Upstream's internal 3.1.1 calls carry a timeout of their own (the request-response
+    // client gives its operation timeout); without one the connection's applies, here none.
+    let mut h = Harness::connected(settings(), false);
+    let publish = Publish {
+        qos: QoS::AtLeastOnce,
+        topic: "a/b".into(),
+        ..Default::default()
+    };
+    h.engine
+        .submit_with_timeout(9, Request::Publish(publish), 90, 200);
+    h.publish(10, QoS::AtLeastOnce, 100);
+    h.sent();
+    h.advance(199 * MS);
+    assert!(h.take_events().is_empty());
+    h.advance(MS);
+    assert_eq!(
+        completions(&h.take_events()),
+        [(9, 90, Outcome::Failed(Failure::Timeout))]
+    );
+    h.advance(3_600_000 * MS);
+    assert!(
+        completions(&h.take_events()).is_empty(),
+        "the other one has no timeout"
+    );
+}

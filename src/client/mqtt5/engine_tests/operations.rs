@@ -73,20 +73,57 @@ fn subscribe_and_unsubscribe_complete_with_their_acks() {
 }
 
 #[test]
-fn a_suback_with_the_wrong_number_of_reason_codes_is_a_protocol_error() {
-    let mut h = Harness::connected(settings());
-    h.engine.submit(subscribe("a"), 1, 0);
-    h.sent();
-    h.server(Packet::Suback(Suback {
-        packet_id: 1,
-        reason_codes: vec![0, 0],
-        ..Default::default()
-    }));
-    assert_eq!(
-        completions(&h.events()),
-        vec![(1, Completion::Failed(Error::ProtocolError))]
-    );
-    assert!(matches!(&h.sent()[..], [Packet::Disconnect(d)] if d.reason_code == 0x82));
+fn a_suback_or_unsuback_with_the_wrong_number_of_reason_codes_is_a_protocol_error() {
+    // [MQTT-3.9.3-1], [MQTT-3.11.3-1]: one reason code per filter; more or fewer (the count
+    // comes off the wire: CVE-2026-115417) fails the operation and closes with 0x82.
+    let unsubscribe = |filters: &[&str]| {
+        Request::Unsubscribe(Unsubscribe {
+            filters: filters.iter().map(|f| f.to_string()).collect(),
+            ..Default::default()
+        })
+    };
+    // (No case with zero codes: such a SUBACK or UNSUBACK does not even decode.)
+    let cases: [(Request, Packet); 3] = [
+        (
+            subscribe("a"),
+            Packet::Suback(Suback {
+                packet_id: 1,
+                reason_codes: vec![0, 0],
+                ..Default::default()
+            }),
+        ),
+        (
+            unsubscribe(&["x"]),
+            Packet::Unsuback(Unsuback {
+                packet_id: 1,
+                reason_codes: vec![0, 0, 0],
+                ..Default::default()
+            }),
+        ),
+        (
+            unsubscribe(&["x", "y"]),
+            Packet::Unsuback(Unsuback {
+                packet_id: 1,
+                reason_codes: vec![0],
+                ..Default::default()
+            }),
+        ),
+    ];
+    for (request, ack) in cases {
+        let mut h = Harness::connected(settings());
+        h.engine.submit(request, 1, 0);
+        h.sent();
+        h.server(ack.clone());
+        assert_eq!(
+            completions(&h.events()),
+            vec![(1, Completion::Failed(Error::ProtocolError))],
+            "{ack:?}"
+        );
+        assert!(
+            matches!(&h.sent()[..], [Packet::Disconnect(d)] if d.reason_code == 0x82),
+            "{ack:?}"
+        );
+    }
 }
 
 #[test]

@@ -51,6 +51,39 @@ fn a_rejoined_session_resumes_qos2_with_pubrel_after_pubrec() {
 }
 
 #[test]
+fn without_the_session_a_qos2_exchange_after_pubrec_starts_over_with_publish() {
+    // The server's state of the exchange went with its session: a PUBREL would name a packet
+    // id it does not know. The message is sent again rather than released: a new exchange
+    // (DUP set, as for any message sent before [MQTT-3.3.1-1]).
+    let mut s = settings();
+    s.session_behavior = SessionBehavior::RejoinAlways;
+    let mut h = Harness::new(s);
+    h.start();
+    h.server(Packet::Connack(Connack::default()));
+    h.publish(QoS::ExactlyOnce, 1);
+    h.sent();
+    h.server(Packet::Pubrec(ack(1)));
+    assert_eq!(h.sent(), vec![Packet::Pubrel(ack(1))]);
+    h.engine.transport_closed(h.now, None);
+    h.reconnect(Connack {
+        session_present: false,
+        ..Default::default()
+    });
+    let sent = h.sent();
+    assert!(
+        !sent.iter().any(|p| matches!(p, Packet::Pubrel(_))),
+        "{sent:?}"
+    );
+    assert_eq!(publish_ids(&sent), vec![(1, true)]);
+    h.server(Packet::Pubrec(ack(1)));
+    h.server(Packet::Pubcomp(ack(1)));
+    assert_eq!(
+        completions(&h.events()),
+        vec![(1, Completion::Pubcomp(ack(1)))]
+    );
+}
+
+#[test]
 fn a_session_the_client_did_not_ask_for_is_refused() {
     let mut h = Harness::new(settings());
     h.start();

@@ -31,8 +31,8 @@ use crate::log::mqtt::aws_mqtt_log_subject::AWS_LS_MQTT5_CLIENT;
 use crate::runtime::event_loop::EventLoop;
 use crate::runtime::lock::lock;
 use std::ffi::c_int;
-use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex};
 
 /// The publish being delivered, for `aws_mqtt5_client_acquire_publish_acknowledgement`.
@@ -56,6 +56,8 @@ pub struct aws_mqtt5_client {
     listeners_version: AtomicU64,
     stats: [AtomicU64; 4],
     next_control_id: AtomicU64,
+    /// Whether a connection is up, as the loop last reported (see `set_connected`).
+    connected: AtomicBool,
     delivery: Mutex<Option<Delivery>>,
 }
 
@@ -111,6 +113,22 @@ impl aws_mqtt5_client {
     pub(crate) fn remove_listener(&self, id: u64) {
         self.life.lock().retain(|(i, _)| *i != id);
         self.listeners_version.fetch_add(1, Release);
+    }
+
+    /// The loop reports a connection made (CONNACK accepted) or lost.
+    pub(crate) fn set_connected(&self, connected: bool) {
+        self.connected.store(connected, Release);
+    }
+
+    /// Whether a connection is up (for the request-response client, which may start on a
+    /// client already connected).
+    pub(crate) fn is_connected(&self) -> bool {
+        self.connected.load(Acquire)
+    }
+
+    /// The bootstrap this client connects through.
+    pub(crate) fn bootstrap(&self) -> *mut crate::ffi::io::channel_bootstrap::aws_client_bootstrap {
+        self.options.bootstrap
     }
 
     /// The loop this client runs on.
@@ -206,6 +224,7 @@ pub unsafe extern "C" fn aws_mqtt5_client_new(
                 listeners_version: AtomicU64::new(0),
                 stats: Default::default(),
                 next_control_id: AtomicU64::new(1),
+                connected: AtomicBool::new(false),
                 delivery: Mutex::new(None),
                 options,
             }

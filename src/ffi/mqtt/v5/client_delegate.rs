@@ -116,6 +116,15 @@ impl C5Delegate {
     ) {
         self.refresh_listeners();
         let client = self.client();
+        match event_type {
+            aws_mqtt5_client_lifecycle_event_type::AWS_MQTT5_CLET_CONNECTION_SUCCESS => {
+                client.set_connected(true)
+            }
+            aws_mqtt5_client_lifecycle_event_type::AWS_MQTT5_CLET_DISCONNECTION => {
+                client.set_connected(false)
+            }
+            _ => {}
+        }
         let handler = client.lifecycle_handler();
         let negotiated = settings.map(c_settings);
         let emit = |connack_data: *const _, disconnect_data: *const _| {

@@ -5,7 +5,7 @@
 //! Every exported function has the same contract, stated once here: a pointer argument is NULL
 //! or points to a valid object of its type (a cursor over readable bytes).
 
-use crate::ffi::common::allocator::aws_allocator;
+use crate::ffi::common::allocator::{aws_allocator, aws_default_allocator};
 use crate::ffi::common::byte_buf::{self, aws_byte_buf, aws_byte_cursor, cursor_arg};
 use crate::ffi::common::byte_buf_append;
 use crate::ffi::guard::{self, Result};
@@ -46,9 +46,11 @@ pub unsafe extern "C" fn aws_mqtt5_negotiated_settings_init(
     })
 }
 
-/// Makes `dest` a copy of `source`, with its own copy of the client identifier (from the
-/// source buffer's allocator; none when the source owns none). What `dest` held is given back
-/// first, so it must be initialised or zeroed. Copying settings onto themselves changes nothing.
+/// Makes `dest` a copy of `source`, with its own copy of the client identifier, from the source
+/// buffer's allocator, or the default allocator when the source only lends its bytes (as the
+/// settings of a lifecycle event do: a copy is how a callback keeps them). What `dest` held is
+/// given back first, so it must be initialised or zeroed. Copying settings onto themselves
+/// changes nothing.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_mqtt5_negotiated_settings_copy(
     source: *const aws_mqtt5_negotiated_settings,
@@ -71,9 +73,14 @@ pub unsafe extern "C" fn aws_mqtt5_negotiated_settings_copy(
         unsafe { ptr::copy_nonoverlapping(src, dst, 1) };
         dst.client_id_storage = aws_byte_buf::EMPTY;
         let id = &src.client_id_storage;
-        if !id.allocator.is_null() {
+        let allocator = if id.allocator.is_null() {
+            aws_default_allocator()
+        } else {
+            id.allocator
+        };
+        if !id.allocator.is_null() || id.len > 0 {
             // SAFETY: the source buffer's bytes in use are readable.
-            unsafe { owned_copy(&mut dst.client_id_storage, id.allocator, id.cursor()) }?;
+            unsafe { owned_copy(&mut dst.client_id_storage, allocator, id.cursor()) }?;
         }
         Ok(())
     })
@@ -96,7 +103,6 @@ pub unsafe extern "C" fn aws_mqtt5_negotiated_settings_clean_up(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::common::allocator::aws_default_allocator;
     use crate::ffi::mqtt::v5::mqtt5_types::aws_mqtt5_qos;
     use crate::ffi::mqtt::v5::storage_tests::Tracer;
 
@@ -150,6 +156,28 @@ mod tests {
             aws_mqtt5_negotiated_settings_clean_up(&mut source);
             aws_mqtt5_negotiated_settings_clean_up(&mut dest);
             assert_eq!(t.live(), 0);
+        }
+    }
+
+    #[test]
+    fn a_copy_of_lent_settings_owns_its_client_id() {
+        // A lifecycle event lends its settings: the identifier's bytes with no allocator. A
+        // callback keeps them with a copy, which must own the identifier.
+        unsafe {
+            let id = b"event-client";
+            let mut lent = zeroed();
+            lent.client_id_storage = aws_byte_buf {
+                len: id.len(),
+                buffer: id.as_ptr().cast_mut(),
+                capacity: id.len(),
+                allocator: ptr::null_mut(),
+            };
+            let mut kept = zeroed();
+            assert_eq!(aws_mqtt5_negotiated_settings_copy(&lent, &mut kept), 0);
+            assert_eq!(kept.client_id_storage.cursor().as_bytes().unwrap(), id);
+            assert!(!kept.client_id_storage.allocator.is_null());
+            assert_ne!(kept.client_id_storage.buffer, lent.client_id_storage.buffer);
+            aws_mqtt5_negotiated_settings_clean_up(&mut kept);
         }
     }
 

@@ -1,0 +1,210 @@
+//! The driver containing a panic: the real 3.1.1 engine, wrapped in a test-only fault hook that
+//! panics while it takes received bytes, over TCP to a tiny broker on 127.0.0.1.
+
+use super::*;
+use crate::client::mqtt311::{Engine as Engine311, Event, Failure, Outcome, Request, Settings};
+use crate::codec::{Publish, QoS};
+use crate::connection::connector::Connector;
+use crate::connection::mqtt311_protocol::Mqtt311Command;
+use crate::runtime::event_loop::Clock;
+use crate::runtime::event_loop_group::EventLoopGroup;
+use crate::runtime::host_resolver::{HostResolver, ResolutionConfig, ResolverOptions};
+use crate::transport::socket_options::SocketOptions;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+type Inner = Engine311<u16, ()>;
+type TestCommand = Command<Mqtt311Command<u16, ()>>;
+
+/// The fault hook: the engine, panicking in `receive` once `armed` is set.
+struct Faulty {
+    engine: Inner,
+    armed: Arc<AtomicBool>,
+}
+
+impl Protocol for Faulty {
+    type Command = Mqtt311Command<u16, ()>;
+    type Event = Event<u16>;
+
+    fn apply(&mut self, command: Self::Command) {
+        Protocol::apply(&mut self.engine, command)
+    }
+    fn poll_action(&mut self) -> Option<Action> {
+        self.engine.poll_action()
+    }
+    fn has_actions(&self) -> bool {
+        self.engine.has_actions()
+    }
+    fn transport_opened(&mut self, now: u64) {
+        self.engine.transport_opened(now)
+    }
+    fn transport_closed(&mut self, now: u64, error: Option<i32>) {
+        Protocol::transport_closed(&mut self.engine, now, error)
+    }
+    fn receive(&mut self, now: u64, bytes: &[u8]) {
+        if self.armed.swap(false, Ordering::SeqCst) {
+            panic!("fault hook: a bug while taking received bytes");
+        }
+        self.engine.receive(now, bytes)
+    }
+    fn next_deadline(&self) -> Option<u64> {
+        self.engine.next_deadline()
+    }
+    fn on_timer(&mut self, now: u64) {
+        self.engine.on_timer(now)
+    }
+    fn poll_transmit(&mut self, now: u64, out: &mut Vec<u8>, limit: usize) {
+        self.engine.poll_transmit(now, out, limit)
+    }
+    fn take_events(&mut self, into: &mut VecDeque<Self::Event>) {
+        self.engine.take_events(into)
+    }
+    fn shut_down(&mut self) {
+        self.engine.shut_down()
+    }
+}
+
+/// What the delegate saw, sent to the test; commands come from the test.
+#[derive(Debug, PartialEq)]
+enum Seen {
+    Connected,
+    Interrupted(Failure),
+    Completed(u16, Outcome),
+}
+
+struct Recorder {
+    seen: Sender<Seen>,
+    commands: Arc<Mutex<Vec<TestCommand>>>,
+}
+
+impl Delegate<Faulty> for Recorder {
+    type Context = ();
+    fn take_commands(&mut self, into: &mut Vec<TestCommand>) {
+        into.append(&mut lock(&self.commands));
+    }
+    fn prepare(&mut self, _: &Event<u16>, _: &Faulty, _: &mut ()) {}
+    fn deliver(&mut self, event: Event<u16>, _: &mut (), _: &mut Vec<Mqtt311Command<u16, ()>>) {
+        let seen = match event {
+            Event::ConnectionComplete { error: None, .. } => Seen::Connected,
+            Event::Interrupted { error } => Seen::Interrupted(error),
+            Event::Complete { token, outcome, .. } => Seen::Completed(token, outcome),
+            _ => return,
+        };
+        let _ = self.seen.send(seen);
+    }
+    fn after_step(&mut self, _: &Faulty) {}
+}
+
+/// A broker for one connection: CONNACK, then a PUBACK for the first PUBLISH (packet id 1);
+/// afterwards it reads until the client goes.
+fn broker() -> (u16, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let thread = std::thread::spawn(move || {
+        let (mut sock, _) = listener.accept().unwrap();
+        sock.set_read_timeout(Some(WAIT)).unwrap();
+        let mut buf = [0u8; 256];
+        let n = sock.read(&mut buf).unwrap();
+        assert_eq!(buf[0], 0x10, "CONNECT first ({n} bytes)");
+        sock.write_all(&[0x20, 0x02, 0x00, 0x00]).unwrap();
+        let n = sock.read(&mut buf).unwrap();
+        assert_eq!(buf[0] & 0xF0, 0x30, "then the PUBLISH ({n} bytes)");
+        sock.write_all(&[0x40, 0x02, 0x00, 0x01]).unwrap();
+        while matches!(sock.read(&mut buf), Ok(n) if n > 0) {}
+    });
+    (port, thread)
+}
+
+fn next(seen: &Receiver<Seen>) -> Seen {
+    seen.recv_timeout(WAIT).expect("an event")
+}
+
+#[test]
+fn a_panic_in_a_step_ends_the_connection_and_completes_each_operation_once() {
+    let group = EventLoopGroup::new(1, Clock::Monotonic, None).unwrap();
+    let event_loop = group.next_loop().clone();
+    let (port, broker) = broker();
+    let armed = Arc::new(AtomicBool::new(false));
+    let (seen_tx, seen) = channel();
+    let commands = Arc::new(Mutex::new(Vec::new()));
+    let delegate = Recorder {
+        seen: seen_tx,
+        commands: commands.clone(),
+    };
+    let settings = Settings {
+        client_id: "fault".into(),
+        clean_session: true,
+        ..Settings::default()
+    };
+    let engine = Faulty {
+        engine: Inner::new(settings.clone()),
+        armed: armed.clone(),
+    };
+    let handle = Handle::new(event_loop.clone(), engine, delegate);
+    let endpoint = Endpoint {
+        host: "127.0.0.1".into(),
+        port: port.into(),
+        socket: SocketOptions::default(),
+        tls: None,
+        proxy: None,
+        websocket: None,
+        connector: Connector {
+            group: group.clone(),
+            resolver: HostResolver::new(ResolverOptions::default()),
+            resolution: ResolutionConfig::default(),
+        },
+    };
+    let send = |command: TestCommand| {
+        lock(&commands).push(command);
+        let h = handle.clone();
+        event_loop.schedule_now(Box::new(move || h.wake()));
+    };
+    send(Command::Endpoint(Box::new(endpoint)));
+    send(Command::Protocol(Mqtt311Command::Connect(Box::new(
+        settings,
+    ))));
+    assert_eq!(next(&seen), Seen::Connected);
+
+    // The PUBACK arrives while the fault hook is armed: the engine panics taking it.
+    armed.store(true, Ordering::SeqCst);
+    let publish = Publish {
+        qos: QoS::AtLeastOnce,
+        topic: "fault/t".into(),
+        payload: b"x".to_vec().into(),
+        ..Default::default()
+    };
+    send(Command::Protocol(Mqtt311Command::Submit(
+        1,
+        Request::Publish(publish),
+        1,
+        0,
+    )));
+
+    // The connection ends with AWS_ERROR_UNKNOWN; the clean session's publish fails, once
+    // (the engine settles its operations before it reports the interruption).
+    assert_eq!(
+        [next(&seen), next(&seen)],
+        [
+            Seen::Completed(1, Outcome::Failed(Failure::CancelledForCleanSession)),
+            Seen::Interrupted(Failure::Transport(AWS_ERROR_UNKNOWN as i32)),
+        ]
+    );
+    // The loop goes on, and nothing completes twice.
+    let (ran_tx, ran) = channel();
+    event_loop.schedule_now(Box::new(move || ran_tx.send(()).unwrap()));
+    ran.recv_timeout(WAIT).expect("the loop still runs");
+    assert!(
+        !matches!(
+            seen.recv_timeout(Duration::from_millis(300)),
+            Ok(Seen::Completed(..))
+        ),
+        "a second completion"
+    );
+    handle.shut_down();
+    broker.join().unwrap();
+}
