@@ -588,9 +588,11 @@ int aws_mqtt5_negotiated_settings_init(struct aws_allocator *allocator,
                                        const struct aws_byte_cursor *client_id);
 
 /**
- * Makes `dest` a copy of `source`, with its own copy of the client identifier (from the
- * source buffer's allocator; none when the source owns none). What `dest` held is given back
- * first, so it must be initialised or zeroed. Copying settings onto themselves changes nothing.
+ * Makes `dest` a copy of `source`, with its own copy of the client identifier, from the source
+ * buffer's allocator, or the default allocator when the source only lends its bytes (as the
+ * settings of a lifecycle event do: a copy is how a callback keeps them). What `dest` held is
+ * given back first, so it must be initialised or zeroed. Copying settings onto themselves
+ * changes nothing.
  */
 int aws_mqtt5_negotiated_settings_copy(const struct aws_mqtt5_negotiated_settings *source,
                                        struct aws_mqtt5_negotiated_settings *dest);
