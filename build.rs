@@ -5,8 +5,10 @@
 fn main() {
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libaws-c-mqtt.so.1");
     println!("cargo:rerun-if-changed=src/ffi/logger_shim.c");
+    println!("cargo:rerun-if-changed=src/ffi/log_pipeline_shim.c");
     cc::Build::new()
         .file("src/ffi/logger_shim.c")
+        .file("src/ffi/log_pipeline_shim.c")
         .std("c11")
         .warnings(true)
         .extra_warnings(true)

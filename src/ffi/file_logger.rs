@@ -14,6 +14,7 @@ use crate::ffi::common::logging::{
     aws_log_level, aws_log_level_raw, aws_log_subject_t, aws_logger, aws_logger_vtable,
     level_from_raw, level_name,
 };
+use crate::ffi::common::logging_thread_id::current_thread_repr;
 use crate::ffi::guard::{self, Error, Result, require};
 use crate::ffi::log_subjects;
 use std::cell::UnsafeCell;
@@ -40,7 +41,7 @@ unsafe extern "C" {
         ...
     ) -> c_int;
     /// The C library's `stderr`.
-    fn awsrs_stderr() -> *mut libc::FILE;
+    pub(crate) fn awsrs_stderr() -> *mut libc::FILE;
     /// POSIX: takes a `FILE`'s lock (the `libc` crate does not declare it).
     fn flockfile(file: *mut libc::FILE);
     /// POSIX: releases a `FILE`'s lock.
@@ -156,7 +157,7 @@ pub unsafe fn init(
 }
 
 /// Opens a log file, failing with upstream's error for the `errno`.
-fn open(path: &CStr, mode: &CStr) -> Result<*mut libc::FILE> {
+pub(crate) fn open(path: &CStr, mode: &CStr) -> Result<*mut libc::FILE> {
     // SAFETY: two NUL-terminated strings.
     let file = unsafe { libc::fopen(path.as_ptr(), mode.as_ptr()) };
     if !file.is_null() {
@@ -313,14 +314,9 @@ fn compose<'b>(
     let mut line = Truncating::new(&mut buffer[..room]);
     let _ = write!(line, "[{}] [", level_name(level).to_str().unwrap_or("NONE"));
     write_timestamp(&mut line);
-    // SAFETY: pthread_self cannot fail.
-    let thread = unsafe { libc::pthread_self() };
-    let _ = write!(
-        line,
-        "] [{:0width$x}] [",
-        thread,
-        width = size_of::<libc::pthread_t>() * 2
-    );
+    line.push(b"] [");
+    line.push(current_thread_repr().as_bytes());
+    line.push(b"] [");
     line.push(subject_name);
     line.push(b"] - ");
     line.push(message);

@@ -1,10 +1,26 @@
 //! Standard base64 with padding (RFC 4648 section 4): the proxy's basic authentication token
-//! and the WebSocket handshake's key and accept values.
+//! and the WebSocket handshake's key and accept values; and the alphabet-generic encoder behind
+//! `aws_base64_encode`/`aws_base64_url_encode`.
+
+/// The standard alphabet (RFC 4648 section 4).
+pub const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// The URL and file name safe alphabet (RFC 4648 section 5).
+pub const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// `bytes` in standard base64 with padding.
 pub fn encode(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    // The alphabet is ASCII, so the text is valid UTF-8.
+    encode_with(bytes, STANDARD, true)
+        .into_iter()
+        .map(char::from)
+        .collect()
+}
+
+/// `bytes` in base64 over `alphabet`, padded with `=` to a multiple of 4 when `pad`
+/// (`aws/common/encoding.h` also writes the unpadded URL-safe form).
+pub fn encode_with(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
             chunk[0],
@@ -14,9 +30,9 @@ pub fn encode(bytes: &[u8]) -> String {
         let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
+                out.push(alphabet[(n >> (18 - 6 * i) & 63) as usize]);
+            } else if pad {
+                out.push(b'=');
             }
         }
     }

@@ -6,9 +6,8 @@
 //! [`crate::transport::uri`], by upstream's rules. A part the string lacks is a cursor with a
 //! NULL pointer and length 0; a port the string lacks is 0.
 //!
-//! Not here (yet): upstream's URI builder (`aws_uri_init_from_builder_options`), the parameter
-//! lists (`aws_query_string_params`, `aws_uri_query_string_params`) and the percent-encoding
-//! helpers. Where upstream would crash on a NULL argument, these calls raise
+//! The URI builder, the parameter lists and the percent-encoding helpers live in
+//! [`uri_build`](super::uri_build). Where upstream would crash on a NULL argument, these calls raise
 //! `AWS_ERROR_INVALID_ARGUMENT` and return their failure value.
 //!
 //! # Safety
@@ -70,7 +69,7 @@ pub struct aws_uri_param {
 
 impl aws_uri {
     /// The all-zero URI, which `aws_uri_clean_up` leaves behind.
-    const ZERO: Self = Self {
+    pub(super) const ZERO: Self = Self {
         self_size: 0,
         allocator: ptr::null_mut(),
         uri_str: aws_byte_buf::EMPTY,
@@ -110,7 +109,7 @@ impl aws_uri {
 ///
 /// # Safety
 /// A non-NULL `allocator` must be a valid allocator; `source` must be readable.
-unsafe fn init_parse(
+pub(super) unsafe fn init_parse(
     uri: &mut aws_uri,
     allocator: *mut aws_allocator,
     source: &[u8],

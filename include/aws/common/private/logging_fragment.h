@@ -97,3 +97,20 @@ static inline void aws_logf_check_format_(const char *format, ...) {
 #else
 #    define AWS_LOGF_TRACE(subject, ...)
 #endif
+
+/* The state of a logger built from a formatter, a channel and a writer. Written here rather
+ * than generated: the generated struct would make this header include log_formatter.h, which
+ * needs this header complete. */
+struct aws_logger_pipeline {
+    struct aws_log_formatter *formatter;
+    struct aws_log_channel *channel;
+    struct aws_log_writer *writer;
+    struct aws_allocator *allocator;
+    struct aws_atomic_var level;
+};
+
+/* The buffer size aws_thread_id_t_to_string requires. Upstream defines it in thread.h; it is
+ * repeated here, guarded, so this header's function can be used while thread.h lacks it. */
+#ifndef AWS_THREAD_ID_T_REPR_BUFSZ
+#    define AWS_THREAD_ID_T_REPR_BUFSZ (sizeof(aws_thread_id_t) * 2 + 1)
+#endif

@@ -1,0 +1,3 @@
+/* Hand-written fragment of aws/common/environment.h: the common macros, which upstream's
+ * environment.h brings in. */
+#include <aws/common/common.h>
