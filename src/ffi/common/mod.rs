@@ -2,6 +2,7 @@
 
 pub mod allocator;
 pub mod array_list;
+pub mod assert;
 pub mod atomics;
 pub mod byte_buf;
 pub mod byte_buf_append;
@@ -18,6 +19,8 @@ pub mod mutex;
 pub mod ref_count;
 pub mod shutdown_types;
 pub mod string;
+pub mod system_info_backtrace;
 pub mod task_scheduler;
 pub mod thread;
 pub mod uri;
+pub mod zero;
