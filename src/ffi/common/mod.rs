@@ -2,6 +2,9 @@
 
 pub mod allocator;
 pub mod array_list;
+pub mod array_list_edit;
+#[cfg(test)]
+mod array_list_tests;
 pub mod assert;
 pub mod atomics;
 pub mod byte_buf;
