@@ -17,6 +17,7 @@ pub mod clock;
 pub mod common;
 pub mod condition_variable;
 pub mod error;
+pub mod linked_list;
 pub mod logging;
 pub mod mutex;
 pub mod ref_count;
@@ -27,3 +28,5 @@ pub mod task_scheduler;
 pub mod thread;
 pub mod uri;
 pub mod zero;
+#[cfg(test)]
+mod linked_list_tests;
