@@ -17,7 +17,14 @@ pub mod clock;
 pub mod common;
 pub mod condition_variable;
 pub mod error;
+pub mod hash_functions;
+pub mod hash_table;
+pub mod hash_table_iter;
+#[cfg(test)]
+mod hash_table_tests;
 pub mod linked_list;
+#[cfg(test)]
+mod linked_list_tests;
 pub mod logging;
 pub mod mutex;
 pub mod ref_count;
@@ -28,5 +35,3 @@ pub mod task_scheduler;
 pub mod thread;
 pub mod uri;
 pub mod zero;
-#[cfg(test)]
-mod linked_list_tests;
