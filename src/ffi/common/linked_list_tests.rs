@@ -69,7 +69,10 @@ fn a_new_list_is_empty_and_valid() {
         assert!(aws_linked_list_empty(&*l));
         assert!(aws_linked_list_is_valid(&*l));
         assert!(aws_linked_list_is_valid_deep(&*l));
-        assert!(ptr::eq(aws_linked_list_begin(&*l), aws_linked_list_end(&*l)));
+        assert!(ptr::eq(
+            aws_linked_list_begin(&*l),
+            aws_linked_list_end(&*l)
+        ));
     }
     assert!(forward(&l).is_empty() && backward(&l).is_empty());
 }
