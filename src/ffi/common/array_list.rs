@@ -72,6 +72,51 @@ impl aws_array_list {
         }
     }
 
+    /// An empty owning list of `item_size`-byte items with room for `initial` of them.
+    ///
+    /// # Safety
+    /// A non-NULL `alloc` must point to a valid allocator.
+    pub(crate) unsafe fn new_dynamic(
+        alloc: *mut aws_allocator,
+        initial: usize,
+        item_size: usize,
+    ) -> Result<Self> {
+        // SAFETY: forwarded caller contract.
+        unsafe { allocator::checked(alloc) }?;
+        require(item_size > 0)?;
+        let size = initial
+            .checked_mul(item_size)
+            .ok_or(Error::from(AWS_ERROR_OVERFLOW_DETECTED))?;
+        let mut made = Self {
+            alloc,
+            item_size,
+            ..Self::ZERO
+        };
+        made.reallocate(size)?;
+        Ok(made)
+    }
+
+    /// A fixed list over `raw_array`'s `item_count` items of `item_size` bytes, the first
+    /// `length` of them in use.
+    pub(crate) fn new_static(
+        raw_array: *mut c_void,
+        item_count: usize,
+        item_size: usize,
+        length: usize,
+    ) -> Result<Self> {
+        require(!raw_array.is_null() && item_count > 0 && item_size > 0)?;
+        let size = item_count
+            .checked_mul(item_size)
+            .ok_or(guard::INVALID_ARGUMENT)?;
+        Ok(Self {
+            alloc: ptr::null_mut(),
+            current_size: size,
+            length,
+            item_size,
+            data: raw_array,
+        })
+    }
+
     /// Upstream's shape rule: items of a non-zero size, storage for all of them, and no
     /// storage pointer without storage.
     pub fn is_valid(&self) -> bool {
@@ -187,18 +232,7 @@ pub unsafe extern "C" fn aws_array_list_init_dynamic(
         // SAFETY: the caller lends the list to set up and an allocator.
         let list = unsafe { guard::mutable(list) }?;
         *list = aws_array_list::ZERO;
-        unsafe { allocator::checked(alloc) }?;
-        require(item_size > 0)?;
-        let size = initial_item_allocation
-            .checked_mul(item_size)
-            .ok_or(Error::from(AWS_ERROR_OVERFLOW_DETECTED))?;
-        let mut made = aws_array_list {
-            alloc,
-            item_size,
-            ..aws_array_list::ZERO
-        };
-        made.reallocate(size)?;
-        *list = made;
+        *list = unsafe { aws_array_list::new_dynamic(alloc, initial_item_allocation, item_size) }?;
         Ok(())
     })
 }
@@ -248,17 +282,7 @@ unsafe fn init_static(
     // SAFETY: forwarded caller contract.
     let list = unsafe { guard::mutable(list) }?;
     *list = aws_array_list::ZERO;
-    require(!raw_array.is_null() && item_count > 0 && item_size > 0)?;
-    let size = item_count
-        .checked_mul(item_size)
-        .ok_or(guard::INVALID_ARGUMENT)?;
-    *list = aws_array_list {
-        alloc: ptr::null_mut(),
-        current_size: size,
-        length,
-        item_size,
-        data: raw_array,
-    };
+    *list = aws_array_list::new_static(raw_array, item_count, item_size, length)?;
     Ok(())
 }
 

@@ -127,7 +127,7 @@ pub unsafe extern "C" fn aws_array_list_pop_back(list: *mut aws_array_list) -> c
 }
 
 /// Removes the last item of a non-empty `l`, zeroing its slot as upstream does.
-fn pop_back(l: &mut aws_array_list) {
+pub(crate) fn pop_back(l: &mut aws_array_list) {
     l.length -= 1;
     // SAFETY: the slot was the last item's, within the storage.
     unsafe { ptr::write_bytes(l.slot(l.length), 0, l.item_size) };

@@ -27,7 +27,11 @@ pub mod linked_list;
 mod linked_list_tests;
 pub mod logging;
 pub mod mutex;
+pub mod priority_queue;
+#[cfg(test)]
+mod priority_queue_tests;
 pub mod ref_count;
+#[cfg(test)]
 pub mod shutdown_types;
 pub mod string;
 pub mod system_info_backtrace;
