@@ -31,7 +31,9 @@ pub mod priority_queue;
 #[cfg(test)]
 mod priority_queue_tests;
 pub mod ref_count;
+pub mod ring_buffer;
 #[cfg(test)]
+mod ring_buffer_tests;
 pub mod shutdown_types;
 pub mod string;
 pub mod system_info_backtrace;
