@@ -7,9 +7,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <aws/common/task_scheduler.h>
 #include <aws/common/private/linked_list_fragment.h>
 
+
+/**
+ * A link in a list, embedded in the caller's struct (upstream's `struct aws_linked_list_node`).
+ */
+struct aws_linked_list_node {
+  /**
+   * The next node; NULL for a list's tail sentinel and for a node in no list.
+   */
+  struct aws_linked_list_node *next;
+  /**
+   * The previous node; NULL for a list's head sentinel and for a node in no list.
+   */
+  struct aws_linked_list_node *prev;
+};
 
 /**
  * A list: its head and tail sentinels (upstream's `struct aws_linked_list`).

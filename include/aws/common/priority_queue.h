@@ -10,7 +10,6 @@
 #include <aws/common/allocator.h>
 #include <aws/common/array_list.h>
 #include <aws/common/error.h>
-#include <aws/common/task_scheduler.h>
 #include <aws/common/private/priority_queue_fragment.h>
 
 
@@ -31,6 +30,16 @@ struct aws_priority_queue {
    * `push_ref` with a node.
    */
   struct aws_array_list backpointers;
+};
+
+/**
+ * Where an item is in its heap (upstream's `struct aws_priority_queue_node`).
+ */
+struct aws_priority_queue_node {
+  /**
+   * The item's index, or `SIZE_MAX` when it is in no queue.
+   */
+  size_t current_index;
 };
 
 #ifdef __cplusplus

@@ -7,32 +7,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <aws/common/linked_list.h>
+#include <aws/common/priority_queue.h>
 #include <aws/common/private/task_scheduler_fragment.h>
 
-
-/**
- * A node of an intrusive doubly linked list (upstream's `aws/common/linked_list.h`).
- */
-struct aws_linked_list_node {
-  /**
-   * The next node.
-   */
-  struct aws_linked_list_node *next;
-  /**
-   * The previous node.
-   */
-  struct aws_linked_list_node *prev;
-};
-
-/**
- * A value's place in a priority queue (upstream's `aws/common/priority_queue.h`).
- */
-struct aws_priority_queue_node {
-  /**
-   * The index of the value in the queue's storage.
-   */
-  size_t current_index;
-};
 
 /**
  * Room kept in `struct aws_task` for later fields.
