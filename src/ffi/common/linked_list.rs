@@ -87,7 +87,7 @@ fn is_empty(l: &aws_linked_list) -> bool {
 ///
 /// # Safety
 /// Both nodes are valid; `before.prev` is valid.
-unsafe fn insert_before(
+pub(crate) unsafe fn insert_before(
     before: *mut aws_linked_list_node,
     to_add: *mut aws_linked_list_node,
 ) -> Result<()> {
@@ -107,7 +107,7 @@ unsafe fn insert_before(
 ///
 /// # Safety
 /// `node` and its neighbours are valid.
-unsafe fn remove(node: *mut aws_linked_list_node) -> Result<()> {
+pub(crate) unsafe fn remove(node: *mut aws_linked_list_node) -> Result<()> {
     // SAFETY: forwarded caller contract.
     unsafe {
         let (prev, next) = ((*node).prev, (*node).next);
@@ -121,7 +121,7 @@ unsafe fn remove(node: *mut aws_linked_list_node) -> Result<()> {
 }
 
 /// Makes `list` empty: each sentinel points at the other.
-fn init(list: &mut aws_linked_list) {
+pub(crate) fn init(list: &mut aws_linked_list) {
     list.head.next = &mut list.tail;
     list.head.prev = ptr::null_mut();
     list.tail.prev = &mut list.head;

@@ -12,20 +12,27 @@ pub mod byte_buf_append;
 pub mod byte_buf_compare;
 pub mod byte_cursor;
 pub mod byte_cursor_trim;
+pub mod cache;
+#[cfg(test)]
+mod cache_tests;
 pub mod chars;
 pub mod clock;
 pub mod common;
 pub mod condition_variable;
 pub mod error;
+pub mod fifo_cache;
 pub mod hash_functions;
 pub mod hash_table;
 pub mod hash_table_iter;
 #[cfg(test)]
 mod hash_table_tests;
+pub mod lifo_cache;
+pub mod linked_hash_table;
 pub mod linked_list;
 #[cfg(test)]
 mod linked_list_tests;
 pub mod logging;
+pub mod lru_cache;
 pub mod mutex;
 pub mod priority_queue;
 #[cfg(test)]
