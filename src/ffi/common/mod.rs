@@ -12,6 +12,7 @@ pub mod byte_buf_append;
 pub mod byte_buf_compare;
 pub mod byte_cursor;
 pub mod byte_cursor_trim;
+pub mod byte_order;
 pub mod cache;
 #[cfg(test)]
 mod cache_tests;
@@ -26,6 +27,7 @@ pub mod hash_table;
 pub mod hash_table_iter;
 #[cfg(test)]
 mod hash_table_tests;
+pub mod host_utils;
 pub mod lifo_cache;
 pub mod linked_hash_table;
 pub mod linked_list;
@@ -33,6 +35,12 @@ pub mod linked_list;
 mod linked_list_tests;
 pub mod logging;
 pub mod lru_cache;
+pub mod math;
+pub mod math_bits;
+pub mod math_min_max;
+#[cfg(test)]
+mod math_tests;
+pub mod math_varargs;
 pub mod mutex;
 pub mod priority_queue;
 #[cfg(test)]
