@@ -1,6 +1,7 @@
 /* Hand-written fragment of aws/common/array_list.h: what upstream's header gathers, and the
  * comparator's function type. */
 #include <aws/common/common.h>
+#include <aws/common/math.h>
 #include <stdlib.h>
 
 /* Orders two items for aws_array_list_sort, as a qsort comparator. */
