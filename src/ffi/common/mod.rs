@@ -10,6 +10,7 @@ pub mod atomics;
 pub mod byte_buf;
 pub mod byte_buf_append;
 pub mod byte_buf_compare;
+pub mod byte_buf_file;
 #[cfg(test)]
 mod byte_buf_io_tests;
 pub mod byte_buf_varargs;
@@ -27,6 +28,9 @@ pub mod clock;
 pub mod common;
 pub mod condition_variable;
 pub mod error;
+pub mod error_info;
+#[cfg(test)]
+mod error_info_tests;
 pub mod fifo_cache;
 pub mod hash_functions;
 pub mod hash_table;
@@ -57,6 +61,7 @@ pub mod ring_buffer;
 mod ring_buffer_tests;
 pub mod shutdown_types;
 pub mod string;
+pub mod string_extras;
 pub mod system_info_backtrace;
 pub mod task_scheduler;
 pub mod thread;
