@@ -7,6 +7,7 @@ pub mod array_list_edit;
 mod array_list_tests;
 pub mod assert;
 pub mod atomics;
+pub mod atomics_explicit;
 pub mod byte_buf;
 pub mod byte_buf_append;
 pub mod byte_buf_compare;
