@@ -66,6 +66,9 @@ pub mod string_extras;
 pub mod system_info_backtrace;
 pub mod task_scheduler;
 pub mod thread;
+pub mod thread_launch;
+#[cfg(test)]
+mod thread_launch_tests;
 pub mod uri;
 pub mod varargs;
 pub mod zero;
