@@ -60,6 +60,7 @@ pub mod ref_count;
 pub mod ring_buffer;
 #[cfg(test)]
 mod ring_buffer_tests;
+pub mod rw_lock;
 pub mod shutdown_types;
 pub mod string;
 pub mod string_extras;
