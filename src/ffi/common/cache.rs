@@ -9,7 +9,7 @@
 //! of the `aws_cache_new_*` calls (or by the program, with a complete vtable).
 
 use crate::ffi::common::allocator::{self, aws_allocator};
-use crate::ffi::common::error::aws_last_error;
+use crate::ffi::common::error_info::status;
 use crate::ffi::common::hash_table::{
     aws_hash_callback_destroy_fn, aws_hash_callback_eq_fn, aws_hash_fn,
 };
@@ -19,7 +19,7 @@ use crate::ffi::common::linked_hash_table::{
     aws_linked_hash_table_init, aws_linked_hash_table_node, aws_linked_hash_table_put,
     aws_linked_hash_table_remove,
 };
-use crate::ffi::guard::{self, Error, OP_SUCCESS, Result, require};
+use crate::ffi::guard::{self, Result, require};
 use std::ffi::{c_int, c_void};
 use std::ptr;
 
@@ -81,15 +81,6 @@ impl aws_cache_vtable {
             clear: Some(aws_cache_base_default_clear),
             get_element_count: Some(aws_cache_base_default_get_element_count),
         }
-    }
-}
-
-/// A C status as a result: the error the call raised.
-pub(crate) fn status(rc: c_int) -> Result<()> {
-    if rc == OP_SUCCESS {
-        Ok(())
-    } else {
-        Err(Error(aws_last_error()))
     }
 }
 

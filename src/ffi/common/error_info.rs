@@ -16,7 +16,7 @@ use crate::ffi::common::error::aws_common_error::{
     AWS_ERROR_SYS_CALL_FAILURE,
 };
 use crate::ffi::common::error::raise;
-use crate::ffi::guard::{self, OP_ERR, Result, require};
+use crate::ffi::guard::{self, OP_ERR, OP_SUCCESS, Result, require};
 use crate::runtime::lock::lock;
 use std::ffi::{c_char, c_int};
 use std::sync::Mutex;
@@ -143,6 +143,16 @@ pub extern "C" fn aws_translate_and_raise_io_error_or(
         raise(translate_errno(error_no, fallback_aws_error_code));
         Ok(OP_ERR)
     })
+}
+
+/// The result of a call that returns `AWS_OP_SUCCESS` or `AWS_OP_ERR`: on failure, the error
+/// it raised (for Rust code that calls the library's own exported functions).
+pub fn status(rc: c_int) -> Result<()> {
+    if rc == OP_SUCCESS {
+        Ok(())
+    } else {
+        Err(guard::Error(crate::ffi::common::error::aws_last_error()))
+    }
 }
 
 /// Upstream's `errno` to error code mapping.

@@ -5,8 +5,9 @@
 
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::cache::{
-    aws_cache, aws_cache_vtable, new_cache, put_and_evict, status, table_node,
+    aws_cache, aws_cache_vtable, new_cache, put_and_evict, table_node,
 };
+use crate::ffi::common::error_info::status;
 use crate::ffi::common::hash_table::{
     aws_hash_callback_destroy_fn, aws_hash_callback_eq_fn, aws_hash_fn,
 };

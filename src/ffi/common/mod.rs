@@ -66,6 +66,7 @@ pub mod string;
 pub mod string_extras;
 pub mod system_info_backtrace;
 pub mod task_scheduler;
+pub mod task_scheduler_queue;
 pub mod thread;
 pub mod thread_launch;
 #[cfg(test)]

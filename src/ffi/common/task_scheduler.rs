@@ -1,6 +1,6 @@
 //! `aws/common/task_scheduler.h`: the task a C program hands to an event loop, its status and
-//! its init and run calls. (Upstream's stand-alone `aws_task_scheduler` is not provided: the
-//! event loops schedule tasks themselves.)
+//! its init and run calls. (The event loops schedule tasks themselves; upstream's stand-alone
+//! `aws_task_scheduler` is in `task_scheduler_queue.rs`.)
 //!
 //! `enum aws_task_status` and the `aws_task_fn` typedef are written in the header's fragment,
 //! because the typedef names the enum and `struct aws_task` names the typedef; Rust reads the
