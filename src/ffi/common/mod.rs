@@ -71,6 +71,7 @@ pub mod thread;
 pub mod thread_launch;
 #[cfg(test)]
 mod thread_launch_tests;
+pub mod thread_scheduler;
 pub mod uri;
 pub mod varargs;
 pub mod zero;
