@@ -1,6 +1,8 @@
 //! aws-c-common: allocators, errors, byte buffers, strings, logging, threads and clocks.
 
 pub mod allocator;
+pub mod allocator_aligned;
+pub mod allocator_small_block;
 pub mod array_list;
 pub mod array_list_edit;
 #[cfg(test)]

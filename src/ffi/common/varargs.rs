@@ -1,6 +1,6 @@
 //! The entry point of upstream's C-variadic functions whose fixed arguments are two integers or
 //! pointers and whose variadic ones are all integers or pointers (`aws_add_size_checked_varargs`,
-//! `aws_byte_buf_cat`, `aws_byte_buf_init_cache_and_update_cursors`).
+//! `aws_byte_buf_cat`, `aws_byte_buf_init_cache_and_update_cursors`, `aws_mem_acquire_many`).
 //!
 //! Stable Rust cannot define a C-variadic function, and a C definition linked into the library
 //! would not be exported (the shared library exports only Rust's symbols). So each is a naked
@@ -11,8 +11,8 @@
 //! header's fragment (cbindgen writes no variadic prototype), and the naked functions are
 //! listed in `tests/ffi_guard.rs` as the only bodies outside the guard.
 
-/// The body of a naked C-variadic entry: calls `$helper(a0, a1, *const usize)` and returns its
-/// `int`.
+/// The body of a naked C-variadic entry: calls `$helper(a0, a1, *const usize)` and returns
+/// what it returns (an `int` or a pointer, left in the return register).
 #[cfg(target_arch = "x86_64")]
 #[macro_export]
 macro_rules! naked_varargs_entry {
