@@ -74,6 +74,23 @@ void aws_priority_queue_init_static(struct aws_priority_queue *queue,
 bool aws_priority_queue_is_valid(const struct aws_priority_queue *queue);
 
 /**
+ * Whether back-pointer `index` is NULL or a node (always, without back-pointers); nothing is
+ * raised.
+ */
+bool aws_priority_queue_backpointer_index_valid(const struct aws_priority_queue *queue,
+                                                size_t index);
+
+/**
+ * Whether every back-pointer is NULL or a node (O(n)); nothing is raised.
+ */
+bool aws_priority_queue_backpointers_valid_deep(const struct aws_priority_queue *queue);
+
+/**
+ * Whether the back-pointers are zeroed or one per item; nothing is raised.
+ */
+bool aws_priority_queue_backpointers_valid(const struct aws_priority_queue *queue);
+
+/**
  * Frees the queue's memory (not the caller's static heap) and zeroes it.
  */
 void aws_priority_queue_clean_up(struct aws_priority_queue *queue);

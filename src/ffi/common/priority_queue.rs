@@ -247,6 +247,53 @@ pub unsafe extern "C" fn aws_priority_queue_is_valid(queue: *const aws_priority_
     })
 }
 
+/// Whether back-pointer `index` is NULL or a node (always, without back-pointers); nothing is
+/// raised.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_priority_queue_backpointer_index_valid(
+    queue: *const aws_priority_queue,
+    index: usize,
+) -> bool {
+    guard::guard(false, || {
+        // SAFETY: the caller lends NULL or a queue.
+        let Some(q) = (unsafe { queue.as_ref() }) else {
+            return Ok(false);
+        };
+        Ok(!q.has_backpointers() || index < q.backpointers.length)
+    })
+}
+
+/// Whether every back-pointer is NULL or a node (O(n)); nothing is raised.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_priority_queue_backpointers_valid_deep(
+    queue: *const aws_priority_queue,
+) -> bool {
+    // SAFETY: the caller lends NULL or a queue.
+    guard::guard(false, || {
+        Ok(unsafe { queue.as_ref() }.is_some_and(backpointers_valid))
+    })
+}
+
+/// Whether the back-pointers are zeroed or one per item; nothing is raised.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_priority_queue_backpointers_valid(
+    queue: *const aws_priority_queue,
+) -> bool {
+    // SAFETY: the caller lends NULL or a queue.
+    guard::guard(false, || {
+        Ok(unsafe { queue.as_ref() }.is_some_and(backpointers_valid))
+    })
+}
+
+/// The back-pointer list's shape rule: unset, or one well-formed pointer per item.
+fn backpointers_valid(q: &aws_priority_queue) -> bool {
+    let bp = &q.backpointers;
+    !q.has_backpointers()
+        || (bp.is_valid()
+            && bp.length == q.container.length
+            && bp.item_size == size_of::<*mut c_void>())
+}
+
 /// Frees the queue's memory (not the caller's static heap) and zeroes it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_priority_queue_clean_up(queue: *mut aws_priority_queue) {

@@ -68,6 +68,10 @@ fn back_pointers_follow_their_items_and_remove_them() {
             assert_eq!(push(&mut q, (i as u32 * 7) % 20, n), OP_SUCCESS);
         }
         assert!(aws_priority_queue_is_valid(&q));
+        assert!(aws_priority_queue_backpointers_valid(&q));
+        assert!(aws_priority_queue_backpointers_valid_deep(&q));
+        assert!(aws_priority_queue_backpointer_index_valid(&q, 20));
+        assert!(!aws_priority_queue_backpointer_index_valid(&q, 21));
         // Every node points at its own item.
         for (i, n) in nodes.iter().enumerate() {
             let at = q.container.data.cast::<u32>().add(n.current_index);
