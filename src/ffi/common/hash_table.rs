@@ -211,62 +211,37 @@ pub unsafe extern "C" fn aws_hash_table_init(
     destroy_key_fn: Option<aws_hash_callback_destroy_fn>,
     destroy_value_fn: Option<aws_hash_callback_destroy_fn>,
 ) -> c_int {
-    // SAFETY: the caller lends a table to set up and an allocator.
-    guard::op(|| unsafe {
-        init(
-            map,
+    guard::op(|| {
+        // SAFETY: the caller lends a table to set up and an allocator.
+        let map = unsafe { guard::mutable(map) }?;
+        map.p_impl = ptr::null_mut();
+        unsafe { allocator::checked(alloc) }?;
+        let (Some(hash_fn), Some(equals_fn)) = (hash_fn, equals_fn) else {
+            return Err(guard::INVALID_ARGUMENT);
+        };
+        let mut state = hash_table_state {
             alloc,
-            size,
             hash_fn,
             equals_fn,
             destroy_key_fn,
             destroy_value_fn,
-        )
+            elements: Vec::new(),
+            hashes: Vec::new(),
+            index: HashTable::new(),
+        };
+        state
+            .elements
+            .try_reserve(size)
+            .map_err(|_| AWS_ERROR_OOM)?;
+        state.hashes.try_reserve(size).map_err(|_| AWS_ERROR_OOM)?;
+        let hashes = &state.hashes;
+        state
+            .index
+            .try_reserve(size, |&i| hashes[i])
+            .map_err(|_| AWS_ERROR_OOM)?;
+        map.p_impl = Box::into_raw(Box::new(state));
+        Ok(())
     })
-}
-
-/// [`aws_hash_table_init`] for Rust callers (the linked hash table).
-///
-/// # Safety
-/// As for the exported functions.
-pub(crate) unsafe fn init(
-    map: *mut aws_hash_table,
-    alloc: *mut aws_allocator,
-    size: usize,
-    hash_fn: Option<aws_hash_fn>,
-    equals_fn: Option<aws_hash_callback_eq_fn>,
-    destroy_key_fn: Option<aws_hash_callback_destroy_fn>,
-    destroy_value_fn: Option<aws_hash_callback_destroy_fn>,
-) -> Result<()> {
-    // SAFETY: forwarded caller contract.
-    let map = unsafe { guard::mutable(map) }?;
-    map.p_impl = ptr::null_mut();
-    unsafe { allocator::checked(alloc) }?;
-    let (Some(hash_fn), Some(equals_fn)) = (hash_fn, equals_fn) else {
-        return Err(guard::INVALID_ARGUMENT);
-    };
-    let mut state = hash_table_state {
-        alloc,
-        hash_fn,
-        equals_fn,
-        destroy_key_fn,
-        destroy_value_fn,
-        elements: Vec::new(),
-        hashes: Vec::new(),
-        index: HashTable::new(),
-    };
-    state
-        .elements
-        .try_reserve(size)
-        .map_err(|_| AWS_ERROR_OOM)?;
-    state.hashes.try_reserve(size).map_err(|_| AWS_ERROR_OOM)?;
-    let hashes = &state.hashes;
-    state
-        .index
-        .try_reserve(size, |&i| hashes[i])
-        .map_err(|_| AWS_ERROR_OOM)?;
-    map.p_impl = Box::into_raw(Box::new(state));
-    Ok(())
 }
 
 /// Destroys every element and frees the table, leaving `p_impl` NULL. Calling it again, or on

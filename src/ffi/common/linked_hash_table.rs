@@ -13,9 +13,10 @@
 //! or points to a valid object of its type; a table was set up by `aws_linked_hash_table_init`.
 
 use crate::ffi::common::allocator::{self, aws_allocator};
+use crate::ffi::common::error_info::status;
 use crate::ffi::common::hash_table::{
-    self, aws_hash_callback_destroy_fn, aws_hash_callback_eq_fn, aws_hash_fn, aws_hash_table,
-    aws_hash_table_clean_up, aws_hash_table_clear, state, state_mut,
+    aws_hash_callback_destroy_fn, aws_hash_callback_eq_fn, aws_hash_fn, aws_hash_table,
+    aws_hash_table_clean_up, aws_hash_table_clear, aws_hash_table_init, state, state_mut,
 };
 use crate::ffi::common::linked_list::{self, aws_linked_list, aws_linked_list_node};
 use crate::ffi::guard::{self, Result, require};
@@ -124,8 +125,8 @@ pub unsafe extern "C" fn aws_linked_hash_table_init(
         t.user_on_key_destroy = destroy_key_fn;
         linked_list::init(&mut t.list);
         let destroy: aws_hash_callback_destroy_fn = destroy_node;
-        unsafe {
-            hash_table::init(
+        status(unsafe {
+            aws_hash_table_init(
                 &mut t.table,
                 allocator,
                 initial_item_count,
@@ -134,7 +135,7 @@ pub unsafe extern "C" fn aws_linked_hash_table_init(
                 destroy_key_fn,
                 Some(destroy),
             )
-        }
+        })
     })
 }
 
