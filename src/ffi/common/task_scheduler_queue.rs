@@ -282,12 +282,19 @@ unsafe fn run_due(
 ) -> Result<()> {
     // SAFETY: forwarded caller contract.
     let s = unsafe { scheduler_arg(scheduler) }?;
-    let mut due: Vec<NonNull<aws_task>> = Vec::new();
+    // The due tasks wait in a list of their own, linked through their `node` as upstream's do,
+    // so that a task cancelling another due one takes it out of this list (it then runs once,
+    // cancelled).
+    let mut due = aws_linked_list {
+        head: aws_linked_list_node::UNLINKED,
+        tail: aws_linked_list_node::UNLINKED,
+    };
+    linked_list::init(&mut due);
     unsafe {
         while !ptr::eq(s.asap_list.head.next, &s.asap_list.tail) {
             let node = s.asap_list.head.next;
             linked_list::remove(node)?;
-            due.extend(NonNull::new(task_of(node)));
+            linked_list::insert_before(&mut due.tail, node)?;
         }
         loop {
             let mut top: *mut c_void = ptr::null_mut();
@@ -321,10 +328,14 @@ unsafe fn run_due(
                     &(*next).priority_queue_node,
                 ))?;
             }
-            due.extend(NonNull::new(next));
+            linked_list::insert_before(&mut due.tail, &mut (*next).node)?;
         }
-        for task in due {
-            run(task, run_status);
+        while !ptr::eq(due.head.next, &due.tail) {
+            let node = due.head.next;
+            linked_list::remove(node)?;
+            if let Some(task) = NonNull::new(task_of(node)) {
+                run(task, run_status);
+            }
         }
     }
     Ok(())
@@ -391,6 +402,46 @@ mod tests {
             aws_task_scheduler_clean_up(&mut s);
             assert!(!aws_task_scheduler_is_valid(&s));
         }
+    }
+
+    thread_local! {
+        static TO_CANCEL: std::cell::Cell<(*mut aws_task_scheduler, *mut aws_task)> =
+            const { std::cell::Cell::new((ptr::null_mut(), ptr::null_mut())) };
+    }
+
+    unsafe extern "C" fn cancel_other(
+        t: *mut aws_task,
+        arg: *mut c_void,
+        status: aws_task_status_raw,
+    ) {
+        unsafe { record(t, arg, status) };
+        let (s, other) = TO_CANCEL.with(std::cell::Cell::get);
+        unsafe { aws_task_scheduler_cancel_task(s, other) };
+    }
+
+    #[test]
+    fn a_due_task_cancelling_another_due_one_runs_it_once_cancelled() {
+        let mut s = unsafe { std::mem::zeroed::<aws_task_scheduler>() };
+        let mut t = tasks(2);
+        unsafe {
+            assert_eq!(
+                aws_task_scheduler_init(&mut s, aws_default_allocator()),
+                OP_SUCCESS
+            );
+            t[0].r#fn = Some(cancel_other);
+            TO_CANCEL.with(|c| c.set((&raw mut s, &raw mut t[1])));
+            aws_task_scheduler_schedule_now(&mut s, &mut t[0]);
+            aws_task_scheduler_schedule_now(&mut s, &mut t[1]);
+            aws_task_scheduler_run_all(&mut s, 0);
+            aws_task_scheduler_clean_up(&mut s);
+        }
+        assert_eq!(
+            ran(),
+            [
+                (0, AWS_TASK_STATUS_RUN_READY),
+                (1, AWS_TASK_STATUS_CANCELED)
+            ]
+        );
     }
 
     #[test]
