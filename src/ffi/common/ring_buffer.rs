@@ -218,8 +218,10 @@ pub unsafe extern "C" fn aws_ring_buffer_release(
     buf: *mut aws_byte_buf,
 ) {
     guard::guard((), || {
-        // SAFETY: the caller lends a ring and a buffer it vended.
-        let r = unsafe { ring_arg(ring_buffer) }?;
+        // SAFETY: the caller lends a ring and a buffer it vended. Only the buffer is checked:
+        // the acquiring thread may be moving the head meanwhile, so the ring's shape check
+        // (which reads the head) could see a passing state.
+        let r = unsafe { guard::reference(ring_buffer) }?;
         let b = unsafe { guard::mutable(buf) }?;
         require(belongs(r, b))?;
         r.tail
