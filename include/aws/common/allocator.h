@@ -171,7 +171,7 @@ size_t aws_small_block_allocator_bytes_reserved(struct aws_allocator *sba_alloca
 size_t aws_small_block_allocator_page_size(struct aws_allocator *sba_allocator);
 
 /**
- * How much of a page blocks can use (here all of it: the headers are per block).
+ * How much of a page blocks can use: the page less its header.
  */
 size_t aws_small_block_allocator_page_size_available(struct aws_allocator *sba_allocator);
 
