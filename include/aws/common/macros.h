@@ -40,4 +40,28 @@
 /* printf format for a (length, pointer) pair, as AWS_BYTE_CURSOR_PRI produces. */
 #define PRInSTR "%.*s"
 
+/* The rest of upstream's macros.h. */
+#define AWS_STATIC_ASSERT1(cond) AWS_STATIC_ASSERT(cond)
+
+/* restrict, in C and (as the GNU extension) in C++. */
+#if defined(__cplusplus)
+#    define AWS_RESTRICT __restrict__
+#else
+#    define AWS_RESTRICT restrict
+#endif
+
+/* The type of an expression. */
+#define AWS_TYPE_OF(a) __typeof__(a)
+
+/* typedef `from` as `to`, aligned on `alignment` bytes. */
+#define AWS_ALIGNED_TYPEDEF(from, to, alignment) typedef from to __attribute__((aligned(alignment)))
+
+/* Declares an array whose length is known only at run time. */
+#define AWS_VARIABLE_LENGTH_ARRAY(type, name, length) type name[length]
+
+/* Keep a function out of a sanitizer's instrumentation. */
+#define AWS_SUPPRESS_ASAN __attribute__((no_sanitize_address))
+#define AWS_SUPPRESS_TSAN __attribute__((no_sanitize("thread")))
+#define AWS_SUPPRESS_UBSAN __attribute__((no_sanitize("undefined")))
+
 #endif /* AWS_COMMON_MACROS_H */

@@ -36,7 +36,7 @@ pub type aws_atomic_var_volatile = aws_atomic_var;
 ///
 /// # Safety
 /// A non-NULL `var` must point to a valid `aws_atomic_var` that outlives `'a`.
-unsafe fn variable<'a>(var: *const aws_atomic_var) -> Result<&'a aws_atomic_var> {
+pub(crate) unsafe fn variable<'a>(var: *const aws_atomic_var) -> Result<&'a aws_atomic_var> {
     // SAFETY: forwarded caller contract.
     unsafe { guard::reference(var) }
 }

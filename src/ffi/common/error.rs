@@ -3,6 +3,7 @@
 
 pub use crate::error::aws_common_error;
 use crate::error::table as error_table;
+use crate::ffi::common::error_info::{self, aws_error_info};
 use crate::ffi::guard;
 use crate::runtime::lock::lock;
 use std::cell::Cell;
@@ -87,33 +88,38 @@ pub extern "C" fn aws_restore_error(err: c_int) {
 /// The description of `err`, or "Unknown Error Code".
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_error_str(err: c_int) -> *const c_char {
-    describe(err, |e| e.description.as_ptr())
+    describe(err, |r| r.error_str, |e| e.description.as_ptr())
 }
 
 /// The enumerator's name of `err` (such as "AWS_ERROR_OOM"), or "Unknown Error Code".
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_error_name(err: c_int) -> *const c_char {
-    describe(err, |e| e.name.as_ptr())
+    describe(err, |r| r.literal_name, |e| e.name.as_ptr())
 }
 
 /// The library `err` belongs to (such as "aws-c-common"), or "Unknown Error Code".
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_error_lib_name(err: c_int) -> *const c_char {
-    describe(err, |e| e.lib_name.as_ptr())
+    describe(err, |r| r.lib_name, |e| e.lib_name.as_ptr())
 }
 
 /// "library: NAME, description" for `err`, or "Unknown Error Code".
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_error_debug_str(err: c_int) -> *const c_char {
-    describe(err, |e| e.debug.as_ptr())
+    describe(err, |r| r.formatted_name, |e| e.debug.as_ptr())
 }
 
-/// One text of `err`'s table entry, "Unknown Error Code" for a code without one.
+/// One text of `err`'s entry: in a table the program registered (`error_info.rs`), else in
+/// the library's own; "Unknown Error Code" for a code without one.
 fn describe(
     err: c_int,
+    registered: impl FnOnce(&aws_error_info) -> *const c_char,
     text: impl FnOnce(&'static error_table::Entry) -> *const c_char,
 ) -> *const c_char {
     guard::guard(error_table::UNKNOWN.as_ptr(), || {
+        if let Some(entry) = error_info::registered(err) {
+            return Ok(registered(entry));
+        }
         Ok(error_table::lookup(err).map_or(error_table::UNKNOWN.as_ptr(), text))
     })
 }

@@ -24,7 +24,7 @@ use crate::ffi::common::logging::{
 };
 use crate::ffi::common::logging_thread_id::current_thread_repr;
 use crate::ffi::common::string::{aws_string, new_string};
-use crate::ffi::common::varargs::{awsrs_vformat_length, awsrs_vsnprintf, va_list};
+use crate::ffi::common::va_list::{awsrs_vformat_length, awsrs_vsnprintf, va_list};
 use crate::ffi::guard::{self, INVALID_ARGUMENT, Result, enum_value, require};
 use std::cell::UnsafeCell;
 use std::ffi::{CStr, c_char, c_int, c_void};

@@ -14,7 +14,7 @@ use crate::ffi::common::allocator::{self, aws_allocator};
 use crate::ffi::common::error::aws_common_error::AWS_ERROR_FILE_WRITE_FAILURE;
 use crate::ffi::common::log_state::{place, state, unplace};
 use crate::ffi::common::string::{aws_string, string_bytes};
-use crate::ffi::common::varargs::awsrs_stdout;
+use crate::ffi::common::va_list::awsrs_stdout;
 use crate::ffi::file_logger::{awsrs_stderr, io_error, open};
 use crate::ffi::guard::{self, Error, Result, require};
 use std::cell::UnsafeCell;

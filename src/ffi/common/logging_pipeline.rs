@@ -23,7 +23,7 @@ use crate::ffi::common::logging::{
     aws_log_level_raw, aws_log_subject_t, aws_logger, aws_logger_vtable, level_from_raw,
 };
 use crate::ffi::common::string::{aws_string, aws_string_destroy};
-use crate::ffi::common::varargs::{awsrs_pipeline_logger_log, va_list};
+use crate::ffi::common::va_list::{awsrs_pipeline_logger_log, va_list};
 use crate::ffi::guard::{self, Result, require};
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::atomic::Ordering;

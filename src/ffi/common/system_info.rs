@@ -142,28 +142,8 @@ pub extern "C" fn aws_get_platform_build_os_string() -> aws_byte_cursor {
 /// `TracerPid`.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_is_debugger_present() -> bool {
-    guard::guard(false, || Ok(tracer_attached()))
-}
-
-fn tracer_attached() -> bool {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return false;
-    };
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("TracerPid:"))
-        .is_some_and(|pid| pid.trim().parse::<u64>().is_ok_and(|p| p != 0))
-}
-
-/// Stops in the debugger (`SIGTRAP`) when one is attached; does nothing otherwise.
-#[unsafe(no_mangle)]
-pub extern "C" fn aws_debug_break() {
-    guard::guard((), || {
-        if tracer_attached() {
-            // SAFETY: raising a signal has no memory preconditions.
-            unsafe { libc::raise(libc::SIGTRAP) };
-        }
-        Ok(())
+    guard::guard(false, || {
+        Ok(crate::ffi::common::system_info_backtrace::debugger_attached())
     })
 }
 

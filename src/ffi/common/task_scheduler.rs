@@ -1,6 +1,6 @@
 //! `aws/common/task_scheduler.h`: the task a C program hands to an event loop, its status and
-//! its init and run calls. (Upstream's stand-alone `aws_task_scheduler` is not provided: the
-//! event loops schedule tasks themselves.)
+//! its init and run calls. (The event loops schedule tasks themselves; upstream's stand-alone
+//! `aws_task_scheduler` is in `task_scheduler_queue.rs`.)
 //!
 //! `enum aws_task_status` and the `aws_task_fn` typedef are written in the header's fragment,
 //! because the typedef names the enum and `struct aws_task` names the typedef; Rust reads the
@@ -11,6 +11,8 @@
 //! `timestamp` (its deadline, 0 for "now"), `priority_queue_node.current_index` (the sequence
 //! number the loop gave it) and `abi_extension.scheduled`.
 
+use crate::ffi::common::linked_list::aws_linked_list_node;
+use crate::ffi::common::priority_queue::aws_priority_queue_node;
 use crate::ffi::guard::{self, Result};
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr::{self, NonNull};
@@ -26,22 +28,6 @@ pub(crate) const AWS_TASK_STATUS_CANCELED: aws_task_status_raw = 1;
 /// A task's function (the C typedef lives in the fragment).
 pub type aws_task_fn =
     unsafe extern "C" fn(task: *mut aws_task, arg: *mut c_void, status: aws_task_status_raw);
-
-/// A node of an intrusive doubly linked list (upstream's `aws/common/linked_list.h`).
-#[repr(C)]
-pub struct aws_linked_list_node {
-    /// The next node.
-    pub next: *mut aws_linked_list_node,
-    /// The previous node.
-    pub prev: *mut aws_linked_list_node,
-}
-
-/// A value's place in a priority queue (upstream's `aws/common/priority_queue.h`).
-#[repr(C)]
-pub struct aws_priority_queue_node {
-    /// The index of the value in the queue's storage.
-    pub current_index: usize,
-}
 
 /// Room kept in `struct aws_task` for later fields.
 #[repr(C)]

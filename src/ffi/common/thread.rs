@@ -2,10 +2,15 @@
 //! joining the library's managed threads before exit.
 
 use crate::ffi::common::error::aws_common_error::AWS_ERROR_COND_VARIABLE_TIMED_OUT;
+use crate::ffi::common::thread_launch::wait_unjoined;
 use crate::ffi::guard::{self};
 use crate::runtime::managed_threads;
 use std::ffi::c_int;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+/// The timeout of [`aws_thread_join_all_managed`] in nanoseconds; 0 waits without limit.
+static JOIN_TIMEOUT_NS: AtomicU64 = AtomicU64::new(0);
 
 /// A thread's id (a `pthread_t`).
 pub type aws_thread_id_t = libc::pthread_t;
@@ -38,17 +43,21 @@ pub extern "C" fn aws_thread_current_sleep(nanos: u64) {
 pub extern "C" fn aws_thread_set_managed_join_timeout_ns(timeout_in_ns: u64) {
     guard::guard((), || {
         managed_threads::set_join_timeout(Duration::from_nanos(timeout_in_ns));
+        JOIN_TIMEOUT_NS.store(timeout_in_ns, Ordering::Relaxed);
         Ok(())
     })
 }
 
-/// Waits for every thread the library started (event loops, clean-up threads) to finish and
-/// joins them. Fails with `AWS_ERROR_COND_VARIABLE_TIMED_OUT` (upstream's last error in that
-/// case) if the timeout set with [`aws_thread_set_managed_join_timeout_ns`] runs out first.
+/// Waits for every thread the library started (event loops, clean-up threads, the program's
+/// managed threads) to finish and joins them, and for the threads counted with
+/// `aws_thread_increment_unjoined_count` to be counted off. Fails with
+/// `AWS_ERROR_COND_VARIABLE_TIMED_OUT` (upstream's last error in that case) if the timeout set
+/// with [`aws_thread_set_managed_join_timeout_ns`] runs out first.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_thread_join_all_managed() -> c_int {
     guard::op(|| {
-        if managed_threads::join_all() {
+        let timeout = Duration::from_nanos(JOIN_TIMEOUT_NS.load(Ordering::Relaxed));
+        if wait_unjoined(timeout) && managed_threads::join_all() {
             Ok(())
         } else {
             Err(AWS_ERROR_COND_VARIABLE_TIMED_OUT.into())

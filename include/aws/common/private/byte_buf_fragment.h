@@ -30,3 +30,23 @@
 
 /* Says whether a byte belongs to a class; used by the trim calls. */
 typedef bool(aws_byte_predicate_fn)(uint8_t value);
+
+struct aws_allocator;
+struct aws_byte_buf;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Appends the bytes in use of each `struct aws_byte_buf *` argument (number_of_args of them) to
+ * dest; AWS_ERROR_DEST_COPY_TOO_SMALL when one does not fit. C-variadic, so written here
+ * (src/ffi/common/byte_buf_varargs.rs defines it). */
+int aws_byte_buf_cat(struct aws_byte_buf *dest, size_t number_of_args, ...);
+
+/* Makes dest one buffer from allocator holding the bytes of each `struct aws_byte_cursor *`
+ * argument up to a NULL one, and points each cursor at its copy. C-variadic, as above. */
+int aws_byte_buf_init_cache_and_update_cursors(struct aws_byte_buf *dest, struct aws_allocator *allocator, ...);
+
+#ifdef __cplusplus
+}
+#endif

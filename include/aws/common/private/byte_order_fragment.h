@@ -1,0 +1,2 @@
+/* Hand-written fragment of aws/common/byte_order.h: what upstream's header gathers. */
+#include <aws/common/common.h>
