@@ -528,10 +528,12 @@ static void s_probe(struct tour *t, struct aws_mqtt5_client *c, enum kind where,
     memset(&copy, 0, sizeof(copy));
     if (settings) {
         CALL(t, w, WANT_OK, aws_mqtt5_negotiated_settings_copy(settings, &copy));
-        /* The copy owns a client id only when the source does (mqtt5_client.h); this
-         * library's event settings lend theirs (allocator NULL), upstream's own it. */
-        EXPECT(t, copy.client_id_storage.len ==
-                      (settings->client_id_storage.allocator ? settings->client_id_storage.len : 0));
+        /* The copy owns the client id, as upstream's does, even though this library's event
+         * settings only lend theirs (allocator NULL). */
+        EXPECT(t, copy.client_id_storage.len == settings->client_id_storage.len);
+        EXPECT(t, copy.client_id_storage.len > 0 && copy.client_id_storage.allocator != NULL);
+        EXPECT(t, memcmp(copy.client_id_storage.buffer, settings->client_id_storage.buffer,
+                         copy.client_id_storage.len) == 0);
         EXPECT(t, copy.maximum_qos == settings->maximum_qos);
     } else {
         struct aws_byte_cursor id = fx_cur("reentry");
