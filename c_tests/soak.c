@@ -22,7 +22,9 @@ static struct fx_mosquitto s_mosquitto;
 /* Messages received by each client, for the traffic check. */
 static atomic_int s_received5;
 static atomic_int s_received311;
-static atomic_int s_in_flight;
+/* Publishes not yet completed, per client. */
+static atomic_int s_in_flight5;
+static atomic_int s_in_flight311;
 
 static long s_rss_kb(void) {
     char *status = fx_read_file("/proc/self/status");
@@ -72,7 +74,7 @@ static void s_on_publish5_done(enum aws_mqtt5_packet_type packet_type, const voi
     (void)packet;
     (void)error_code;
     (void)user_data;
-    atomic_fetch_sub(&s_in_flight, 1);
+    atomic_fetch_sub(&s_in_flight5, 1);
 }
 
 static void s_on_publish311_done(struct aws_mqtt_client_connection *connection, uint16_t packet_id, int error_code,
@@ -81,7 +83,7 @@ static void s_on_publish311_done(struct aws_mqtt_client_connection *connection, 
     (void)packet_id;
     (void)error_code;
     (void)user_data;
-    atomic_fetch_sub(&s_in_flight, 1);
+    atomic_fetch_sub(&s_in_flight311, 1);
 }
 
 static int soak(void) {
@@ -110,6 +112,9 @@ static int soak(void) {
     fx_events_init(&ev311);
     struct aws_mqtt_client_connection *c311 = NULL;
     CHECK_INT_EQ(fx_connection_new(mqtt, &c311, &ev311), 0);
+    /* Reconnect at once after each cut (3.1.1's default backoff doubles up to 128 s when a
+     * connection does not last 10 s, as upstream's). */
+    CHECK_INT_EQ(aws_mqtt_client_connection_set_reconnect_timeout(c311, 0, 1), AWS_OP_SUCCESS);
     struct aws_socket_options socket;
     struct aws_mqtt_connection_options options = fx_connect_options(&socket, proxy.port, "soak311", &ev311);
     options.clean_session = false;
@@ -127,20 +132,27 @@ static int soak(void) {
     uint64_t next_sample = start;
     struct aws_byte_cursor payload = aws_byte_cursor_from_c_str("soak payload of a few dozen bytes, QoS 1");
     while (fx_now_ns() - start < (uint64_t)seconds * 1000000000ULL && samples < 4096) {
-        /* Keep about 200 publishes in flight per client. */
-        while (atomic_load(&s_in_flight) < 400) {
+        /* Keep about 200 publishes in flight per client: one client's reconnect does not
+         * hold the other back. */
+        while (atomic_load(&s_in_flight5) < 200) {
             struct aws_mqtt5_packet_publish_view publish = {
                 .topic = aws_byte_cursor_from_c_str("soak/5"),
                 .payload = payload,
                 .qos = AWS_MQTT5_QOS_AT_LEAST_ONCE,
             };
             struct aws_mqtt5_publish_completion_options done = {.completion_callback = s_on_publish5_done};
-            if (aws_mqtt5_client_publish(client5, &publish, &done) == AWS_OP_SUCCESS) {
-                atomic_fetch_add(&s_in_flight, 1);
+            atomic_fetch_add(&s_in_flight5, 1);
+            if (aws_mqtt5_client_publish(client5, &publish, &done) != AWS_OP_SUCCESS) {
+                atomic_fetch_sub(&s_in_flight5, 1);
+                break;
             }
+        }
+        while (atomic_load(&s_in_flight311) < 200) {
+            atomic_fetch_add(&s_in_flight311, 1);
             if (aws_mqtt_client_connection_publish(c311, &topic311, AWS_MQTT_QOS_AT_LEAST_ONCE, false, &payload,
-                                                   s_on_publish311_done, NULL) != 0) {
-                atomic_fetch_add(&s_in_flight, 1);
+                                                   s_on_publish311_done, NULL) == 0) {
+                atomic_fetch_sub(&s_in_flight311, 1);
+                break;
             }
         }
         if (fx_now_ns() >= next_sample) {
@@ -148,6 +160,13 @@ static int soak(void) {
             fds[samples] = s_open_fds();
             received5[samples] = atomic_load(&s_received5);
             received311[samples] = atomic_load(&s_received311);
+            if (getenv("SOAK_VERBOSE")) {
+                fprintf(stderr, "t=%d in flight: MQTT 5 %d, 3.1.1 %d; received5=%d received311=%d rss=%ld; MQTT 5 "
+                        "connections %d, disconnections %d; 3.1.1 interruptions %d, resumptions %d\n",
+                        samples, atomic_load(&s_in_flight5), atomic_load(&s_in_flight311), received5[samples],
+                        received311[samples], rss[samples], fx5_count(&ev5, AWS_MQTT5_CLET_CONNECTION_SUCCESS),
+                        fx5_count(&ev5, AWS_MQTT5_CLET_DISCONNECTION), ev311.interrupted, ev311.resumed);
+            }
             samples++;
             next_sample += 1000000000ULL;
         }

@@ -12,11 +12,12 @@ use crate::broker::Shared;
 use crate::log::Origin;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-/// How long each side's read waits before the other side gets its turn.
-const TURN: Duration = Duration::from_millis(2);
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// What `--fault-*` asked for.
 #[derive(Clone, Debug)]
@@ -68,13 +69,6 @@ pub fn parse_range(text: &str) -> Result<(u64, u64), String> {
     Ok((min, max))
 }
 
-fn quiet(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
 /// Serves one connection: forwards both ways until either side ends or the cut comes.
 pub fn serve(client: TcpStream, options: &FaultOptions, shared: Arc<Shared>, number: u64) {
     let origin = || Origin {
@@ -102,39 +96,67 @@ pub fn serve(client: TcpStream, options: &FaultOptions, shared: Arc<Shared>, num
     });
 }
 
-/// Moves bytes until a side closes (`None`) or the cut (`Some(bytes moved)`).
+/// Moves bytes until a side closes (`None`) or the cut (`Some(bytes moved)`). One thread per
+/// direction: with one thread for both, a write blocked toward one side (its buffers full)
+/// stops the reads from the other, and the two ends can wait on each other until a keep-alive
+/// gives up.
 fn forward(client: &TcpStream, options: &FaultOptions, number: u64) -> io::Result<Option<u64>> {
     let broker = TcpStream::connect(("127.0.0.1", options.forward_port))?;
     broker.set_nodelay(true)?;
-    broker.set_read_timeout(Some(TURN))?;
-    client.set_read_timeout(Some(TURN))?;
     let mut rng = Rng::new(options.seed, number);
     let cut_at = options.cut_every.map(|range| rng.between(range));
-    let mut moved = 0u64;
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut ends = [(client, &broker), (&broker, client)];
-    loop {
-        for (from, to) in &mut ends {
-            let n = match (&**from).read(&mut buf) {
-                Ok(0) => {
-                    let _ = broker.shutdown(Shutdown::Both);
-                    return Ok(None);
-                }
-                Ok(n) => n,
-                Err(e) if quiet(&e) => continue,
-                Err(e) => return Err(e),
-            };
-            if !options.delay.is_zero() {
-                std::thread::sleep(options.delay);
-            }
-            // The last chunk before the cut goes out in part: the cut falls where it falls.
-            let room = cut_at.map_or(n as u64, |at| (at - moved).min(n as u64));
-            (&**to).write_all(&buf[..room as usize])?;
-            moved += room;
-            if cut_at == Some(moved) {
+    let moved = Mutex::new((0u64, None::<u64>));
+    let ends = [
+        (client.try_clone()?, broker.try_clone()?),
+        (broker.try_clone()?, client.try_clone()?),
+    ];
+    std::thread::scope(|scope| {
+        for (from, to) in ends {
+            let (moved, broker, client) = (&moved, &broker, client);
+            scope.spawn(move || {
+                pump(from, to, options, cut_at, moved);
+                // Either direction ending ends both: the other thread's blocking call returns.
                 let _ = broker.shutdown(Shutdown::Both);
-                return Ok(Some(moved));
+                let _ = client.shutdown(Shutdown::Read);
+            });
+        }
+    });
+    Ok(lock(&moved).1)
+}
+
+/// One direction: reads from `from` and writes to `to` until either ends or the cut comes
+/// (recorded in `moved`: bytes moved both ways, and the cut's count once it came).
+fn pump(
+    mut from: TcpStream,
+    mut to: TcpStream,
+    options: &FaultOptions,
+    cut_at: Option<u64>,
+    moved: &Mutex<(u64, Option<u64>)>,
+) {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        if !options.delay.is_zero() {
+            std::thread::sleep(options.delay);
+        }
+        // The last chunk before the cut goes out in part: the cut falls where it falls.
+        let (room, cut) = {
+            let mut m = lock(moved);
+            if m.1.is_some() {
+                return;
             }
+            let room = cut_at.map_or(n as u64, |at| (at - m.0).min(n as u64));
+            m.0 += room;
+            if cut_at == Some(m.0) {
+                m.1 = Some(m.0);
+            }
+            (room, m.1.is_some())
+        };
+        if to.write_all(&buf[..room as usize]).is_err() || cut {
+            return;
         }
     }
 }
