@@ -16,3 +16,7 @@ pub mod tls_ctx_options;
 #[cfg(test)]
 mod tls_ffi_tests;
 mod tls_files;
+pub mod stream;
+pub mod stream_impls;
+#[cfg(test)]
+mod stream_tests;
