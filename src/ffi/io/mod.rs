@@ -20,3 +20,7 @@ pub mod stream;
 pub mod stream_impls;
 #[cfg(test)]
 mod stream_tests;
+pub mod future;
+pub mod future_typed;
+#[cfg(test)]
+mod future_tests;

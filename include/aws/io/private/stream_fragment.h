@@ -4,3 +4,5 @@
 #include <aws/io/io.h>
 
 #include <stdio.h>
+
+struct aws_input_stream;
