@@ -185,7 +185,9 @@ impl aws_future_impl {
         state.done = true;
         if error == 0 {
             // SAFETY: `src` has `size` bytes; the result storage at least as many.
-            unsafe { std::ptr::copy_nonoverlapping(src.cast::<u8>(), self.result_ptr().cast(), self.size) };
+            unsafe {
+                std::ptr::copy_nonoverlapping(src.cast::<u8>(), self.result_ptr().cast(), self.size)
+            };
             state.owns_result = true;
         } else {
             state.error = error;
@@ -242,7 +244,11 @@ pub(crate) unsafe fn future_of<'a>(future: *const aws_future_impl) -> Result<&'a
 ///
 /// # Safety
 /// `alloc` NULL or a valid allocator.
-unsafe fn new_future(alloc: *mut aws_allocator, size: usize, kind: Kind) -> Result<*mut aws_future_impl> {
+unsafe fn new_future(
+    alloc: *mut aws_allocator,
+    size: usize,
+    kind: Kind,
+) -> Result<*mut aws_future_impl> {
     // SAFETY: forwarded caller contract.
     unsafe { allocator::checked(alloc) }?;
     let words = size.div_ceil(size_of::<u128>());
@@ -297,7 +303,9 @@ pub unsafe extern "C" fn aws_future_impl_new_by_value_with_clean_up(
 /// # Safety
 /// `alloc` NULL or a valid allocator.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_future_impl_new_pointer(alloc: *mut aws_allocator) -> *mut aws_future_impl {
+pub unsafe extern "C" fn aws_future_impl_new_pointer(
+    alloc: *mut aws_allocator,
+) -> *mut aws_future_impl {
     // SAFETY: forwarded caller contract.
     guard::ptr(|| unsafe { new_future(alloc, size_of::<*mut c_void>(), Kind::Pointer) })
 }
@@ -340,7 +348,9 @@ pub unsafe extern "C" fn aws_future_impl_new_pointer_with_release(
 /// # Safety
 /// `promise` NULL or a future holding a reference.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_future_impl_release(promise: *mut aws_future_impl) -> *mut aws_future_impl {
+pub unsafe extern "C" fn aws_future_impl_release(
+    promise: *mut aws_future_impl,
+) -> *mut aws_future_impl {
     guard::ptr(|| {
         if promise.is_null() {
             return Ok(promise);
@@ -364,7 +374,9 @@ pub unsafe extern "C" fn aws_future_impl_release(promise: *mut aws_future_impl) 
 /// # Safety
 /// `promise` NULL or a future holding a reference.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_future_impl_acquire(promise: *mut aws_future_impl) -> *mut aws_future_impl {
+pub unsafe extern "C" fn aws_future_impl_acquire(
+    promise: *mut aws_future_impl,
+) -> *mut aws_future_impl {
     guard::guard(promise, || {
         if !promise.is_null() {
             // SAFETY: forwarded caller contract.
@@ -380,9 +392,16 @@ pub unsafe extern "C" fn aws_future_impl_acquire(promise: *mut aws_future_impl) 
 /// # Safety
 /// `promise` NULL or a future holding a reference.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_future_impl_set_error(promise: *mut aws_future_impl, error_code: c_int) {
+pub unsafe extern "C" fn aws_future_impl_set_error(
+    promise: *mut aws_future_impl,
+    error_code: c_int,
+) {
     guard::guard((), || {
-        let code = if error_code == 0 { AWS_ERROR_UNKNOWN as c_int } else { error_code };
+        let code = if error_code == 0 {
+            AWS_ERROR_UNKNOWN as c_int
+        } else {
+            error_code
+        };
         // SAFETY: forwarded caller contract; an error needs no source.
         unsafe { future_of(promise)?.complete(std::ptr::null(), code) };
         Ok(())
@@ -455,7 +474,9 @@ fn readable(future: &aws_future_impl) -> Result<()> {
 /// # Safety
 /// `future` NULL or a future holding a reference.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_future_impl_get_result_address(future: *const aws_future_impl) -> *mut c_void {
+pub unsafe extern "C" fn aws_future_impl_get_result_address(
+    future: *const aws_future_impl,
+) -> *mut c_void {
     guard::ptr(|| {
         // SAFETY: forwarded caller contract.
         let future = unsafe { future_of(future) }?;
@@ -485,7 +506,11 @@ pub unsafe extern "C" fn aws_future_impl_get_result_by_move(
         state.owns_result = false;
         // SAFETY: the result's bytes move to the caller's storage.
         unsafe {
-            std::ptr::copy_nonoverlapping(future.result_ptr().cast::<u8>(), dst_address.cast(), future.size);
+            std::ptr::copy_nonoverlapping(
+                future.result_ptr().cast::<u8>(),
+                dst_address.cast(),
+                future.size,
+            );
             std::ptr::write_bytes(future.result_ptr().cast::<u8>(), 0, future.size);
         }
         Ok(())
@@ -546,7 +571,10 @@ pub unsafe extern "C" fn aws_future_impl_register_event_loop_callback(
         let on_done = on_done.ok_or(INVALID_ARGUMENT)?;
         // SAFETY: forwarded caller contract.
         let (future, event_loop) = unsafe { (future_of(future)?, loop_of(event_loop)?) };
-        future.register(Callback::OnLoop(event_loop.clone(), on_done, user_data), true)?;
+        future.register(
+            Callback::OnLoop(event_loop.clone(), on_done, user_data),
+            true,
+        )?;
         Ok(())
     })
 }
@@ -571,7 +599,10 @@ pub unsafe extern "C" fn aws_future_impl_register_channel_callback(
 /// # Safety
 /// `future` NULL or a future holding a reference.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn aws_future_impl_wait(future: *const aws_future_impl, timeout_ns: u64) -> bool {
+pub unsafe extern "C" fn aws_future_impl_wait(
+    future: *const aws_future_impl,
+    timeout_ns: u64,
+) -> bool {
     guard::guard(false, || {
         // SAFETY: forwarded caller contract.
         let future = unsafe { future_of(future) }?;

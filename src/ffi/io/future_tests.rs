@@ -51,7 +51,10 @@ fn reading_before_done_is_an_invalid_state() {
     unsafe {
         let f = aws_future_void_new(aws_default_allocator());
         aws_reset_error();
-        assert_eq!(aws_future_void_get_error(f), AWS_ERROR_INVALID_STATE as c_int);
+        assert_eq!(
+            aws_future_void_get_error(f),
+            AWS_ERROR_INVALID_STATE as c_int
+        );
         assert_eq!(aws_last_error(), AWS_ERROR_INVALID_STATE as c_int);
         aws_future_void_set_result(f);
         assert_eq!(aws_future_void_get_error(f), 0);
@@ -76,19 +79,32 @@ fn callbacks_run_once_now_or_on_completion_and_only_one_may_register() {
         aws_future_bool_release(f);
 
         let f = aws_future_bool_new(aws_default_allocator());
-        assert!(aws_future_bool_register_callback_if_not_done(f, Some(count), counter_ptr(&counter)));
+        assert!(aws_future_bool_register_callback_if_not_done(
+            f,
+            Some(count),
+            counter_ptr(&counter)
+        ));
         aws_future_bool_set_result(f, false);
         assert_eq!(counter.load(SeqCst), 2);
         aws_future_bool_release(f);
 
         let f = aws_future_bool_new(aws_default_allocator());
         aws_future_bool_set_result(f, false);
-        assert!(!aws_future_bool_register_callback_if_not_done(f, Some(count), counter_ptr(&counter)));
+        assert!(!aws_future_bool_register_callback_if_not_done(
+            f,
+            Some(count),
+            counter_ptr(&counter)
+        ));
         assert_eq!(counter.load(SeqCst), 2);
         aws_future_bool_register_callback(f, Some(count), counter_ptr(&counter));
         assert_eq!(counter.load(SeqCst), 3);
         aws_reset_error();
-        aws_future_bool_register_channel_callback(f, std::ptr::null_mut(), Some(count), counter_ptr(&counter));
+        aws_future_bool_register_channel_callback(
+            f,
+            std::ptr::null_mut(),
+            Some(count),
+            counter_ptr(&counter),
+        );
         assert_eq!(aws_last_error(), AWS_ERROR_UNSUPPORTED_OPERATION as c_int);
         aws_future_bool_release(f);
     }
@@ -156,15 +172,26 @@ fn an_owned_pointer_result_is_destroyed_once_unless_moved_out() {
         let f = aws_future_impl_new_pointer_with_destroy(aws_default_allocator(), Some(destroy));
         let mut first = Box::into_raw(Box::new(1u32));
         aws_future_impl_set_result_by_move(f, (&raw mut first).cast());
-        assert!(first.is_null(), "the source is zeroed: the future owns it now");
+        assert!(
+            first.is_null(),
+            "the source is zeroed: the future owns it now"
+        );
         let mut second = Box::into_raw(Box::new(2u32));
         aws_future_impl_set_result_by_move(f, (&raw mut second).cast());
         assert!(second.is_null());
-        assert_eq!(DESTROYED.load(SeqCst), start + 1, "the late result is destroyed at once");
+        assert_eq!(
+            DESTROYED.load(SeqCst),
+            start + 1,
+            "the late result is destroyed at once"
+        );
         let address = aws_future_impl_get_result_address(f).cast::<*mut u32>();
         assert_eq!(**address, 1);
         aws_future_impl_release(f);
-        assert_eq!(DESTROYED.load(SeqCst), start + 2, "the owned result goes with the future");
+        assert_eq!(
+            DESTROYED.load(SeqCst),
+            start + 2,
+            "the owned result goes with the future"
+        );
 
         let f = aws_future_impl_new_pointer_with_destroy(aws_default_allocator(), Some(destroy));
         let mut third = Box::into_raw(Box::new(3u32));
@@ -176,7 +203,11 @@ fn an_owned_pointer_result_is_destroyed_once_unless_moved_out() {
         assert!(aws_future_impl_get_result_address(f).is_null());
         assert_eq!(aws_last_error(), AWS_ERROR_INVALID_STATE as c_int);
         aws_future_impl_release(f);
-        assert_eq!(DESTROYED.load(SeqCst), start + 2, "a moved-out result is the caller's");
+        assert_eq!(
+            DESTROYED.load(SeqCst),
+            start + 2,
+            "a moved-out result is the caller's"
+        );
         drop(Box::from_raw(out));
         assert!(aws_future_impl_new_pointer_with_destroy(aws_default_allocator(), None).is_null());
     }

@@ -47,7 +47,9 @@ macro_rules! future_common {
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $set_error(future: *mut $future, error_code: c_int) {
             // SAFETY: as in the acquire above.
-            guard::guard((), || Ok(unsafe { aws_future_impl_set_error(future.cast(), error_code) }))
+            guard::guard((), || {
+                Ok(unsafe { aws_future_impl_set_error(future.cast(), error_code) })
+            })
         }
 
         /// Whether it is done; see `aws_future_impl_is_done`.
@@ -57,7 +59,9 @@ macro_rules! future_common {
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $is_done(future: *const $future) -> bool {
             // SAFETY: as in the acquire above.
-            guard::guard(false, || Ok(unsafe { aws_future_impl_is_done(future.cast()) }))
+            guard::guard(false, || {
+                Ok(unsafe { aws_future_impl_is_done(future.cast()) })
+            })
         }
 
         /// Its error, 0 for a result; see `aws_future_impl_get_error`.
@@ -67,7 +71,9 @@ macro_rules! future_common {
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $get_error(future: *const $future) -> c_int {
             // SAFETY: as in the acquire above.
-            guard::guard(0, || Ok(unsafe { aws_future_impl_get_error(future.cast()) }))
+            guard::guard(0, || {
+                Ok(unsafe { aws_future_impl_get_error(future.cast()) })
+            })
         }
 
         /// See `aws_future_impl_register_callback`.
@@ -142,7 +148,12 @@ macro_rules! future_common {
             // SAFETY: the untyped function touches none of its arguments.
             guard::guard((), || {
                 Ok(unsafe {
-                    aws_future_impl_register_channel_callback(future.cast(), channel, on_done, user_data)
+                    aws_future_impl_register_channel_callback(
+                        future.cast(),
+                        channel,
+                        on_done,
+                        user_data,
+                    )
                 })
             })
         }
@@ -154,7 +165,9 @@ macro_rules! future_common {
         #[unsafe(no_mangle)]
         pub unsafe extern "C" fn $wait(future: *mut $future, timeout_ns: u64) -> bool {
             // SAFETY: as in the acquire above.
-            guard::guard(false, || Ok(unsafe { aws_future_impl_wait(future.cast(), timeout_ns) }))
+            guard::guard(false, || {
+                Ok(unsafe { aws_future_impl_wait(future.cast(), timeout_ns) })
+            })
         }
     };
 }
@@ -207,27 +220,55 @@ macro_rules! future_by_value {
     };
 }
 
-future_by_value!(aws_future_bool, bool {
-    aws_future_bool_new, aws_future_bool_set_result, aws_future_bool_get_result,
-    aws_future_bool_acquire, aws_future_bool_release, aws_future_bool_set_error,
-    aws_future_bool_is_done, aws_future_bool_get_error, aws_future_bool_register_callback,
-    aws_future_bool_register_callback_if_not_done, aws_future_bool_register_event_loop_callback,
-    aws_future_bool_register_channel_callback, aws_future_bool_wait,
-});
+future_by_value!(
+    aws_future_bool,
+    bool {
+        aws_future_bool_new,
+        aws_future_bool_set_result,
+        aws_future_bool_get_result,
+        aws_future_bool_acquire,
+        aws_future_bool_release,
+        aws_future_bool_set_error,
+        aws_future_bool_is_done,
+        aws_future_bool_get_error,
+        aws_future_bool_register_callback,
+        aws_future_bool_register_callback_if_not_done,
+        aws_future_bool_register_event_loop_callback,
+        aws_future_bool_register_channel_callback,
+        aws_future_bool_wait,
+    }
+);
 
-future_by_value!(aws_future_size, usize {
-    aws_future_size_new, aws_future_size_set_result, aws_future_size_get_result,
-    aws_future_size_acquire, aws_future_size_release, aws_future_size_set_error,
-    aws_future_size_is_done, aws_future_size_get_error, aws_future_size_register_callback,
-    aws_future_size_register_callback_if_not_done, aws_future_size_register_event_loop_callback,
-    aws_future_size_register_channel_callback, aws_future_size_wait,
-});
+future_by_value!(
+    aws_future_size,
+    usize {
+        aws_future_size_new,
+        aws_future_size_set_result,
+        aws_future_size_get_result,
+        aws_future_size_acquire,
+        aws_future_size_release,
+        aws_future_size_set_error,
+        aws_future_size_is_done,
+        aws_future_size_get_error,
+        aws_future_size_register_callback,
+        aws_future_size_register_callback_if_not_done,
+        aws_future_size_register_event_loop_callback,
+        aws_future_size_register_channel_callback,
+        aws_future_size_wait,
+    }
+);
 
 future_common!(aws_future_void {
-    aws_future_void_acquire, aws_future_void_release, aws_future_void_set_error,
-    aws_future_void_is_done, aws_future_void_get_error, aws_future_void_register_callback,
-    aws_future_void_register_callback_if_not_done, aws_future_void_register_event_loop_callback,
-    aws_future_void_register_channel_callback, aws_future_void_wait,
+    aws_future_void_acquire,
+    aws_future_void_release,
+    aws_future_void_set_error,
+    aws_future_void_is_done,
+    aws_future_void_get_error,
+    aws_future_void_register_callback,
+    aws_future_void_register_callback_if_not_done,
+    aws_future_void_register_event_loop_callback,
+    aws_future_void_register_channel_callback,
+    aws_future_void_wait,
 });
 
 /// A new `aws_future<void>` (a `bool` future underneath) with one reference.
@@ -247,5 +288,7 @@ pub unsafe extern "C" fn aws_future_void_new(alloc: *mut aws_allocator) -> *mut 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_future_void_set_result(future: *mut aws_future_void) {
     // SAFETY: forwarded caller contract.
-    guard::guard((), || Ok(unsafe { aws_future_bool_set_result(future.cast(), false) }))
+    guard::guard((), || {
+        Ok(unsafe { aws_future_bool_set_result(future.cast(), false) })
+    })
 }

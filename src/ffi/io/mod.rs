@@ -1,8 +1,15 @@
 //! aws-c-io: error codes, log subjects, library init, event-loop groups and tasks, socket
 //! options, the host resolver, TLS contexts and the client bootstrap.
 
+pub mod async_stream;
+#[cfg(test)]
+mod async_stream_tests;
 pub mod channel_bootstrap;
 pub mod event_loop;
+pub mod future;
+#[cfg(test)]
+mod future_tests;
+pub mod future_typed;
 pub mod host_resolver;
 pub mod host_resolver_address;
 pub mod io;
@@ -10,17 +17,13 @@ pub mod pkcs11;
 pub(crate) mod pkcs11_key_handler;
 pub mod retry_strategy;
 pub mod socket;
+pub mod stream;
+pub mod stream_impls;
+#[cfg(test)]
+mod stream_tests;
 pub mod tls_channel_handler;
 pub mod tls_connection_options;
 pub mod tls_ctx_options;
 #[cfg(test)]
 mod tls_ffi_tests;
 mod tls_files;
-pub mod stream;
-pub mod stream_impls;
-#[cfg(test)]
-mod stream_tests;
-pub mod future;
-pub mod future_typed;
-#[cfg(test)]
-mod future_tests;

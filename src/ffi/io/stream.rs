@@ -54,11 +54,15 @@ pub struct aws_input_stream_vtable {
         ) -> c_int,
     >,
     /// Reads as much as fits into `dest` (never growing it); nothing when nothing is available.
-    pub read:
-        Option<unsafe extern "C" fn(stream: *mut aws_input_stream, dest: *mut aws_byte_buf) -> c_int>,
+    pub read: Option<
+        unsafe extern "C" fn(stream: *mut aws_input_stream, dest: *mut aws_byte_buf) -> c_int,
+    >,
     /// Reports end of stream and validity.
     pub get_status: Option<
-        unsafe extern "C" fn(stream: *mut aws_input_stream, status: *mut aws_stream_status) -> c_int,
+        unsafe extern "C" fn(
+            stream: *mut aws_input_stream,
+            status: *mut aws_stream_status,
+        ) -> c_int,
     >,
     /// Reports the stream's total length.
     pub get_length:
@@ -198,7 +202,9 @@ pub unsafe extern "C" fn aws_input_stream_read(
         // SAFETY: forwarded caller contract.
         let read = unsafe { vtable_of(stream) }?.read.ok_or(INVALID_ARGUMENT)?;
         let dest = unsafe { guard::mutable(dest) }?;
-        guard::require(dest.len <= dest.capacity && (dest.capacity == 0 || !dest.buffer.is_null()))?;
+        guard::require(
+            dest.len <= dest.capacity && (dest.capacity == 0 || !dest.buffer.is_null()),
+        )?;
         if dest.len == dest.capacity {
             return Ok(());
         }

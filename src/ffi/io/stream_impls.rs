@@ -6,6 +6,7 @@
 //! vtable functions find their state from the stream pointer; the last reference drops it.
 //! The allocator argument is checked but the memory is Rust's.
 
+use crate::error::aws_io_errors::{AWS_IO_STREAM_INVALID_SEEK_POSITION, AWS_IO_STREAM_READ_FAILED};
 use crate::ffi::common::allocator::{self, aws_allocator};
 use crate::ffi::common::byte_buf::{aws_byte_buf, aws_byte_cursor, cursor_arg};
 use crate::ffi::common::error::aws_common_error::AWS_ERROR_OVERFLOW_DETECTED;
@@ -16,7 +17,6 @@ use crate::ffi::io::stream::{
     aws_input_stream, aws_input_stream_vtable, aws_stream_seek_basis, aws_stream_seek_basis_raw,
     aws_stream_status, forwarded,
 };
-use crate::error::aws_io_errors::{AWS_IO_STREAM_INVALID_SEEK_POSITION, AWS_IO_STREAM_READ_FAILED};
 use std::ffi::{c_char, c_int, c_void};
 use std::ptr;
 
@@ -137,7 +137,10 @@ unsafe extern "C" fn cursor_get_status(
     })
 }
 
-unsafe extern "C" fn cursor_get_length(stream: *mut aws_input_stream, out_length: *mut i64) -> c_int {
+unsafe extern "C" fn cursor_get_length(
+    stream: *mut aws_input_stream,
+    out_length: *mut i64,
+) -> c_int {
     guard::op(|| {
         // SAFETY: as in `cursor_seek`.
         let s = unsafe { state::<CursorStream>(stream) }?;

@@ -28,10 +28,16 @@ fn read_all(stream: *mut aws_input_stream, chunk: usize) -> Vec<u8> {
             capacity: chunk,
             allocator: std::ptr::null_mut(),
         };
-        assert_eq!(unsafe { aws_input_stream_read(stream, &mut buf) }, OP_SUCCESS);
+        assert_eq!(
+            unsafe { aws_input_stream_read(stream, &mut buf) },
+            OP_SUCCESS
+        );
         out.extend_from_slice(&storage[..buf.len]);
         let mut status = aws_stream_status::default();
-        assert_eq!(unsafe { aws_input_stream_get_status(stream, &mut status) }, OP_SUCCESS);
+        assert_eq!(
+            unsafe { aws_input_stream_get_status(stream, &mut status) },
+            OP_SUCCESS
+        );
         assert!(status.is_valid);
         if status.is_end_of_stream {
             return out;
@@ -60,7 +66,10 @@ fn temp_file(bytes: &[u8]) -> (TempFile, CString) {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let path = std::env::temp_dir().join(format!("awsrs-stream-{}-{n}", std::process::id()));
-    std::fs::File::create(&path).unwrap().write_all(bytes).unwrap();
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(bytes)
+        .unwrap();
     let c_path = CString::new(path.to_str().unwrap()).unwrap();
     (TempFile(path), c_path)
 }
@@ -75,7 +84,10 @@ fn a_cursor_stream_reads_everything_in_small_chunks() {
     let stream = cursor_stream(TEXT);
     assert_eq!(read_all(stream, 2), TEXT);
     let mut length = 0;
-    assert_eq!(unsafe { aws_input_stream_get_length(stream, &mut length) }, OP_SUCCESS);
+    assert_eq!(
+        unsafe { aws_input_stream_get_length(stream, &mut length) },
+        OP_SUCCESS
+    );
     assert_eq!(length, TEXT.len() as i64);
     unsafe { aws_input_stream_release(stream) };
 }
@@ -90,10 +102,16 @@ fn reading_appends_after_what_the_buffer_holds_and_a_full_buffer_reads_nothing()
         capacity: 4,
         allocator: std::ptr::null_mut(),
     };
-    assert_eq!(unsafe { aws_input_stream_read(stream, &mut buf) }, OP_SUCCESS);
+    assert_eq!(
+        unsafe { aws_input_stream_read(stream, &mut buf) },
+        OP_SUCCESS
+    );
     assert_eq!(buf.len, 4);
     assert_eq!(&storage, b"XYab__");
-    assert_eq!(unsafe { aws_input_stream_read(stream, &mut buf) }, OP_SUCCESS);
+    assert_eq!(
+        unsafe { aws_input_stream_read(stream, &mut buf) },
+        OP_SUCCESS
+    );
     assert_eq!(buf.len, 4);
     unsafe { aws_input_stream_release(stream) };
 }
@@ -111,12 +129,30 @@ fn cursor_seeks_within_bounds_and_refuses_past_either_end() {
         let len = TEXT.len() as i64;
         assert_eq!(aws_input_stream_seek(stream, len, 0), OP_SUCCESS);
         assert_eq!(aws_input_stream_seek(stream, -len, 2), OP_SUCCESS);
-        fails_with(aws_input_stream_seek(stream, len + 1, 0), AWS_IO_STREAM_INVALID_SEEK_POSITION);
-        fails_with(aws_input_stream_seek(stream, -1, 0), AWS_IO_STREAM_INVALID_SEEK_POSITION);
-        fails_with(aws_input_stream_seek(stream, 1, 2), AWS_IO_STREAM_INVALID_SEEK_POSITION);
-        fails_with(aws_input_stream_seek(stream, i64::MIN, 2), AWS_IO_STREAM_INVALID_SEEK_POSITION);
-        fails_with(aws_input_stream_seek(stream, -len - 1, 2), AWS_IO_STREAM_INVALID_SEEK_POSITION);
-        fails_with(aws_input_stream_seek(stream, 0, 1), AWS_ERROR_INVALID_ARGUMENT);
+        fails_with(
+            aws_input_stream_seek(stream, len + 1, 0),
+            AWS_IO_STREAM_INVALID_SEEK_POSITION,
+        );
+        fails_with(
+            aws_input_stream_seek(stream, -1, 0),
+            AWS_IO_STREAM_INVALID_SEEK_POSITION,
+        );
+        fails_with(
+            aws_input_stream_seek(stream, 1, 2),
+            AWS_IO_STREAM_INVALID_SEEK_POSITION,
+        );
+        fails_with(
+            aws_input_stream_seek(stream, i64::MIN, 2),
+            AWS_IO_STREAM_INVALID_SEEK_POSITION,
+        );
+        fails_with(
+            aws_input_stream_seek(stream, -len - 1, 2),
+            AWS_IO_STREAM_INVALID_SEEK_POSITION,
+        );
+        fails_with(
+            aws_input_stream_seek(stream, 0, 1),
+            AWS_ERROR_INVALID_ARGUMENT,
+        );
         aws_input_stream_release(stream);
     }
 }
@@ -180,7 +216,10 @@ fn a_write_only_file_fails_reads_with_stream_read_failed() {
             capacity: 8,
             allocator: std::ptr::null_mut(),
         };
-        fails_with(aws_input_stream_read(stream, &mut buf), AWS_IO_STREAM_READ_FAILED);
+        fails_with(
+            aws_input_stream_read(stream, &mut buf),
+            AWS_IO_STREAM_READ_FAILED,
+        );
         let mut status = aws_stream_status::default();
         assert_eq!(aws_input_stream_get_status(stream, &mut status), OP_SUCCESS);
         assert!(!status.is_valid);
@@ -228,11 +267,20 @@ fn a_caller_vtable_counts_its_own_references_and_a_read_may_not_resize() {
             capacity: 4,
             allocator: std::ptr::null_mut(),
         };
-        fails_with(aws_input_stream_read(&mut stream, &mut buf), AWS_ERROR_INVALID_STATE);
+        fails_with(
+            aws_input_stream_read(&mut stream, &mut buf),
+            AWS_ERROR_INVALID_STATE,
+        );
         assert_eq!(buf.len, 1);
-        fails_with(aws_input_stream_seek(&mut stream, 0, 0), AWS_ERROR_INVALID_ARGUMENT);
+        fails_with(
+            aws_input_stream_seek(&mut stream, 0, 0),
+            AWS_ERROR_INVALID_ARGUMENT,
+        );
         let mut length = 0;
-        fails_with(aws_input_stream_get_length(&mut stream, &mut length), AWS_ERROR_INVALID_ARGUMENT);
+        fails_with(
+            aws_input_stream_get_length(&mut stream, &mut length),
+            AWS_ERROR_INVALID_ARGUMENT,
+        );
         fails_with(
             aws_input_stream_read(std::ptr::null_mut(), &mut buf),
             AWS_ERROR_INVALID_ARGUMENT,
