@@ -13,6 +13,9 @@ pub mod future_typed;
 pub mod host_resolver;
 pub mod host_resolver_address;
 pub mod io;
+pub mod pem;
+#[cfg(test)]
+mod pem_tests;
 pub mod pkcs11;
 pub(crate) mod pkcs11_key_handler;
 pub mod retry_strategy;
