@@ -4,3 +4,4 @@
 pub mod http;
 pub mod proxy;
 pub mod request_response;
+pub mod status_code;

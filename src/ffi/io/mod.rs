@@ -6,6 +6,7 @@ pub mod async_stream;
 mod async_stream_tests;
 pub mod channel_bootstrap;
 pub mod event_loop;
+pub mod file_utils;
 pub mod future;
 #[cfg(test)]
 mod future_tests;
@@ -19,7 +20,9 @@ mod pem_tests;
 pub mod pkcs11;
 pub(crate) mod pkcs11_key_handler;
 pub mod retry_strategy;
+pub mod shared_library;
 pub mod socket;
+pub mod statistics;
 pub mod stream;
 pub mod stream_impls;
 #[cfg(test)]
@@ -30,3 +33,4 @@ pub mod tls_ctx_options;
 #[cfg(test)]
 mod tls_ffi_tests;
 mod tls_files;
+pub mod uri;
