@@ -17,6 +17,9 @@ pub mod io;
 pub mod pem;
 #[cfg(test)]
 mod pem_tests;
+pub mod pipe;
+#[cfg(test)]
+mod pipe_tests;
 pub mod pkcs11;
 pub(crate) mod pkcs11_key_handler;
 pub mod retry_strategy;
