@@ -185,7 +185,7 @@ impl FillJob {
     ///
     /// # Safety
     /// `self` holds a reference to its stream and its future.
-    unsafe fn finish(self: Box<Self>, outcome: Result<bool>) {
+    unsafe fn finish(self, outcome: Result<bool>) {
         // SAFETY: the job's own references, given back once.
         unsafe {
             match outcome {

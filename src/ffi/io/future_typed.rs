@@ -289,6 +289,7 @@ pub unsafe extern "C" fn aws_future_void_new(alloc: *mut aws_allocator) -> *mut 
 pub unsafe extern "C" fn aws_future_void_set_result(future: *mut aws_future_void) {
     // SAFETY: forwarded caller contract.
     guard::guard((), || {
-        Ok(unsafe { aws_future_bool_set_result(future.cast(), false) })
+        unsafe { aws_future_bool_set_result(future.cast(), false) };
+        Ok(())
     })
 }
