@@ -1,20 +1,33 @@
 //! The loggers `aws_logger_init_standard` and `aws_logger_init_noalloc` make: each message becomes
-//! one line, `[LEVEL] [YYYY-MM-DDTHH:MM:SSZ] [thread id] [subject name] - message`, written to a
-//! `FILE` with a single `fwrite` under the file's lock and flushed, so lines from different threads
-//! never interleave.
+//! one line, `[LEVEL] [YYYY-MM-DDTHH:MM:SSZ] [thread id] [subject name] - message`, built on the
+//! thread that logs.
+//!
+//! - The standard logger hands each line to a background log channel (`log_channel.rs`) whose
+//!   thread writes it through a file log writer and flushes after each batch, as upstream's
+//!   standard logger does: a slow disk never stalls a loop thread. The channel's queue is
+//!   bounded: when the writer falls behind by more than `BACKGROUND_QUEUE_LINES` lines, new lines
+//!   are dropped and counted, and the count is written as the last line at clean-up, which
+//!   first writes every line still queued.
+//! - The no-allocation logger writes each line on the calling thread with a single `fwrite`
+//!   under the file's lock and flushes it, so lines from different threads never interleave.
 //!
 //! The vtable's `log` is C-variadic, which stable Rust cannot define: `logger_shim.c` expands the
 //! format with `vsnprintf` and hands the message back through the `write` pointer at the head of
 //! [`FileLogger`]. Both loggers share one vtable; they differ only in `may_allocate`: the
 //! no-allocation logger cuts messages at 8 KiB instead of allocating room for them.
 
-use crate::ffi::common::allocator::{self, aws_allocator};
+use crate::ffi::common::allocator::{self, aws_allocator, aws_default_allocator};
 use crate::ffi::common::error::aws_common_error::{self, *};
+use crate::ffi::common::log_channel::{self, aws_log_channel, aws_log_channel_clean_up};
+use crate::ffi::common::log_writer::{
+    aws_log_writer, aws_log_writer_clean_up, aws_log_writer_file_options, aws_log_writer_init_file,
+};
 use crate::ffi::common::logging::{
     aws_log_level, aws_log_level_raw, aws_log_subject_t, aws_logger, aws_logger_vtable,
     level_from_raw, level_name,
 };
 use crate::ffi::common::logging_thread_id::current_thread_repr;
+use crate::ffi::common::string::new_string;
 use crate::ffi::guard::{self, Error, Result, require};
 use crate::ffi::log_subjects;
 use std::cell::UnsafeCell;
@@ -71,6 +84,53 @@ struct FileLogger {
     file: *mut libc::FILE,
     /// Whether clean-up closes `file` (the logger opened it).
     owns_file: bool,
+    /// The standard logger's background channel and writer; NULL for the no-allocation logger.
+    background: *mut Background,
+}
+
+/// The standard logger's pipeline pieces: a file writer over the logger's file, and a background
+/// channel into it. Boxed, so that the channel's pointer to the writer stays valid.
+struct Background {
+    writer: aws_log_writer,
+    channel: aws_log_channel,
+}
+
+impl Background {
+    /// A background channel writing to `file` (which outlives it), its thread flushing `file`.
+    fn start(allocator: *mut aws_allocator, file: *mut libc::FILE) -> Result<*mut Background> {
+        // SAFETY: all-zero writers and channels are valid empty values (NULL pointers).
+        let mut sink: Box<Background> = Box::new(unsafe { std::mem::zeroed() });
+        let mut options = aws_log_writer_file_options {
+            filename: ptr::null(),
+            file,
+        };
+        // SAFETY: the boxed writer is initialised first, then the channel that points to it.
+        unsafe {
+            if aws_log_writer_init_file(&mut sink.writer, allocator, &mut options) != 0 {
+                return Err(Error(crate::ffi::common::error::aws_last_error()));
+            }
+            if let Err(e) =
+                log_channel::init_background(&mut sink.channel, allocator, &mut sink.writer, file)
+            {
+                aws_log_writer_clean_up(&mut sink.writer);
+                return Err(e);
+            }
+        }
+        Ok(Box::into_raw(sink))
+    }
+
+    /// Writes what is queued, stops the thread and frees the pieces.
+    ///
+    /// # Safety
+    /// `sink` came from [`Background::start`] and is stopped once.
+    unsafe fn stop(sink: *mut Background) {
+        // SAFETY: forwarded contract; the channel goes first, as it writes through the writer.
+        unsafe {
+            let mut sink = Box::from_raw(sink);
+            aws_log_channel_clean_up(&mut sink.channel);
+            aws_log_writer_clean_up(&mut sink.writer);
+        }
+    }
 }
 
 /// Where a new logger writes.
@@ -139,12 +199,30 @@ pub unsafe fn init(
             return Err(e);
         }
     };
+    let background = if may_allocate {
+        match Background::start(allocator, file) {
+            Ok(sink) => sink,
+            Err(e) => {
+                // SAFETY: the block came from the allocator just above; the file as before.
+                unsafe {
+                    allocator::release(allocator, block.as_ptr().cast());
+                    if owns_file {
+                        libc::fclose(file);
+                    }
+                }
+                return Err(e);
+            }
+        }
+    } else {
+        ptr::null_mut()
+    };
     let state = FileLogger {
         write,
         may_allocate,
         level: AtomicI32::new(level as c_int),
         file,
         owns_file,
+        background,
     };
     // SAFETY: a fresh block, big and aligned enough for a FileLogger.
     unsafe { block.as_ptr().write(state) };
@@ -234,15 +312,24 @@ unsafe extern "C" fn set_log_level(logger: *mut aws_logger, level: aws_log_level
     })
 }
 
-/// Closes the file if the logger opened it, frees the state and zeroes the logger, so that a
-/// second clean-up does nothing.
+/// Writes every queued line (the standard logger), closes the file if the logger opened it
+/// (flushes it otherwise), frees the state and zeroes the logger, so that a second clean-up does
+/// nothing.
 unsafe extern "C" fn clean_up(logger: *mut aws_logger) {
     guard::guard((), || {
         // SAFETY: C passes the logger whose vtable this is.
         let state = unsafe { state(logger) }?;
-        if state.owns_file {
-            // SAFETY: the logger opened the file and is its only user.
-            unsafe { libc::fclose(state.file) };
+        if !state.background.is_null() {
+            // SAFETY: started by `init`, stopped only here (the logger is zeroed below).
+            unsafe { Background::stop(state.background) };
+        }
+        // SAFETY: the logger opened the file and is its only user, or the file is the caller's.
+        unsafe {
+            if state.owns_file {
+                libc::fclose(state.file);
+            } else {
+                libc::fflush(state.file);
+            }
         }
         // SAFETY: checked non-NULL by `state`; the state block came from the logger's allocator.
         let logger = unsafe { &mut *logger };
@@ -298,9 +385,48 @@ impl FileLogger {
             &mut heap
         };
         let line = compose(buffer, level, name, message);
-        // SAFETY: forwarded caller contract.
-        unsafe { write_line(self.file, line) }
+        if self.background.is_null() {
+            // SAFETY: forwarded caller contract.
+            return unsafe { write_line(self.file, line) };
+        }
+        // SAFETY: the default allocator; the channel lives while the logger does and takes the
+        // string.
+        let string = unsafe { new_string(aws_default_allocator(), line) }.map_err(|e| e.0)?;
+        match unsafe { log_channel::send(&raw mut (*self.background).channel, string.as_ptr()) } {
+            0 => Ok(()),
+            _ => Err(crate::ffi::common::error::aws_last_error()),
+        }
     }
+}
+
+/// How many lines the standard logger `logger` has dropped because its writer fell behind (0 for
+/// any other logger): what its clean-up will report, read by the tests before it.
+///
+/// # Safety
+/// `logger` must be NULL or an initialised logger.
+#[cfg(test)]
+pub unsafe fn dropped_lines(logger: *mut aws_logger) -> u64 {
+    // SAFETY: forwarded caller contract; the channel lives while the logger does.
+    match unsafe { state(logger) } {
+        Ok(s) if !s.background.is_null() => unsafe {
+            log_channel::dropped_lines(&raw mut (*s.background).channel)
+        },
+        _ => 0,
+    }
+}
+
+/// One line in the standard format, made now on this thread (for notes the library writes).
+pub(crate) fn standard_line(
+    level: aws_log_level,
+    subject: aws_log_subject_t,
+    message: &[u8],
+) -> Vec<u8> {
+    // SAFETY: subject names are NUL-terminated and stay valid while registered.
+    let name = unsafe { CStr::from_ptr(log_subjects::name(subject)) }.to_bytes();
+    let mut buffer = vec![0u8; PREFIX_ROOM + name.len() + message.len() + 1];
+    let length = compose(&mut buffer, level, name, message).len();
+    buffer.truncate(length);
+    buffer
 }
 
 /// Fills `buffer` with the line (cut short if it does not fit) and returns it, newline included.

@@ -14,5 +14,7 @@ pub mod mqtt;
 mod file_logger;
 pub(crate) mod log_subjects;
 #[cfg(test)]
+mod logging_background_tests;
+#[cfg(test)]
 mod logging_tests;
 mod memtrace;
