@@ -10,9 +10,17 @@
 #include <aws/common/allocator.h>
 #include <aws/common/error.h>
 #include <aws/common/log_writer.h>
+#include <aws/common/logging.h>
 #include <aws/common/string.h>
 #include <aws/common/private/log_channel_fragment.h>
 
+
+/**
+ * At most this many lines wait for the background thread (besides the batch it is writing):
+ * a line sent while the queue is full is dropped and counted, so a writer that stalls (a
+ * full disk, a pipe nobody reads) never blocks the threads that log.
+ */
+#define BACKGROUND_QUEUE_LINES 8192
 
 /**
  * What a channel does.
@@ -64,7 +72,9 @@ int aws_log_channel_init_foreground(struct aws_log_channel *channel,
 
 /**
  * Sets `channel` up to queue lines for a thread of its own, which writes them in order.
- * `writer` stays the caller's. `AWS_ERROR_THREAD_INSUFFICIENT_RESOURCE` if no thread starts.
+ * `writer` stays the caller's. At most [`BACKGROUND_QUEUE_LINES`] lines wait: more are
+ * dropped, counted, and the count is written as a last line at clean-up.
+ * `AWS_ERROR_THREAD_INSUFFICIENT_RESOURCE` if no thread starts.
  */
 int aws_log_channel_init_background(struct aws_log_channel *channel,
                                     struct aws_allocator *allocator,
