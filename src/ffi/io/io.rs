@@ -3,6 +3,7 @@
 pub use crate::error::aws_io_errors;
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::common::{aws_common_library_clean_up, aws_common_library_init};
+use crate::ffi::common::thread::aws_thread_join_all_managed;
 use crate::ffi::guard;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -19,11 +20,15 @@ pub extern "C" fn aws_io_library_init(allocator: *mut aws_allocator) {
     })
 }
 
-/// Undoes [`aws_io_library_init`].
+/// Undoes [`aws_io_library_init`]. As upstream's, it first waits for every managed thread
+/// (event-loop threads, host-resolver threads, threads a program launched with
+/// `AWS_TJS_MANAGED`) to finish, within `aws_thread_set_managed_join_timeout_ns` when set, so a
+/// leak check after it sees what those threads freed.
 #[unsafe(no_mangle)]
 pub extern "C" fn aws_io_library_clean_up() {
     guard::guard((), || {
         if INITIALIZED.swap(false, Ordering::AcqRel) {
+            aws_thread_join_all_managed();
             aws_common_library_clean_up();
         }
         Ok(())
