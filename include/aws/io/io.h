@@ -723,7 +723,10 @@ extern "C" {
 void aws_io_library_init(struct aws_allocator *allocator);
 
 /**
- * Undoes [`aws_io_library_init`].
+ * Undoes [`aws_io_library_init`]. As upstream's, it first waits for every managed thread
+ * (event-loop threads, host-resolver threads, threads a program launched with
+ * `AWS_TJS_MANAGED`) to finish, within `aws_thread_set_managed_join_timeout_ns` when set, so a
+ * leak check after it sees what those threads freed.
  */
 void aws_io_library_clean_up(void);
 
