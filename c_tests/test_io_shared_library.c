@@ -1,8 +1,9 @@
-/* aws/io/shared_library.h, aws/io/statistics.h, aws/http/status_code.h, aws/io/uri.h and
+/* aws/io/shared_library.h, aws/io/statistics.h, aws/http/statistics.h, aws/http/status_code.h, aws/io/uri.h and
  * aws/io/file_utils.h through the installed headers: a libc function found and called, the
  * load and lookup failures; the statistics records' categories; status code values; and the
  * two include-only headers bring in aws_uri and aws_fopen. */
 #include <aws/common/error.h>
+#include <aws/http/statistics.h>
 #include <aws/http/status_code.h>
 #include <aws/io/file_utils.h>
 #include <aws/io/io.h>
@@ -46,6 +47,19 @@ static int test_statistics_and_status_codes(void) {
     CHECK_INT_EQ(tls_stats.handshake_status, AWS_TLS_NEGOTIATION_STATUS_NONE);
     aws_crt_statistics_tls_reset(&tls_stats);
     aws_crt_statistics_tls_cleanup(&tls_stats);
+    struct aws_crt_statistics_http1_channel h1;
+    CHECK_INT_EQ(aws_crt_statistics_http1_channel_init(&h1), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(h1.category, AWSCRT_STAT_CAT_HTTP1_CHANNEL);
+    h1.current_outgoing_stream_id = 7;
+    aws_crt_statistics_http1_channel_reset(&h1);
+    CHECK_INT_EQ(h1.current_outgoing_stream_id, 0);
+    aws_crt_statistics_http1_channel_cleanup(&h1);
+    struct aws_crt_statistics_http2_channel h2;
+    aws_crt_statistics_http2_channel_init(&h2);
+    CHECK_INT_EQ(h2.category, AWSCRT_STAT_CAT_HTTP2_CHANNEL);
+    h2.was_inactive = true;
+    aws_crt_statistics_http2_channel_reset(&h2);
+    CHECK(!h2.was_inactive);
     CHECK_INT_EQ(AWS_HTTP_STATUS_CODE_UNKNOWN, -1);
     CHECK_INT_EQ(AWS_HTTP_STATUS_CODE_404_NOT_FOUND, 404);
     CHECK_INT_EQ(AWS_HTTP_STATUS_CODE_511_NETWORK_AUTHENTICATION_REQUIRED, 511);

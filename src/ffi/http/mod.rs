@@ -4,4 +4,5 @@
 pub mod http;
 pub mod proxy;
 pub mod request_response;
+pub mod statistics;
 pub mod status_code;
