@@ -17,6 +17,7 @@ pub mod io;
 pub mod pem;
 #[cfg(test)]
 mod pem_tests;
+pub mod pem_utils;
 pub mod pipe;
 #[cfg(test)]
 mod pipe_tests;

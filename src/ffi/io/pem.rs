@@ -188,6 +188,11 @@ pub(crate) fn parse(text: &[u8]) -> Result<Vec<RawObject>> {
 
 /// The bytes of a base64 text, through the library's strict decoder.
 fn unbase64(text: &[u8]) -> Result<Vec<u8>> {
+    if text.is_empty() {
+        // An object with no data (upstream reads it as empty; an empty buffer over a Vec's
+        // dangling pointer would not pass the decoder's buffer check).
+        return Ok(Vec::new());
+    }
     let cursor = aws_byte_cursor::from_slice(text);
     let mut len = 0;
     // SAFETY: a cursor over `text` and a buffer over `out`, both live through the calls.
@@ -224,7 +229,8 @@ unsafe fn owned_buf(allocator: *mut aws_allocator, bytes: &[u8]) -> Result<aws_b
     Ok(buf)
 }
 
-/// Fills the caller's list (initialised here) with the decoded objects of `text`.
+/// Fills the caller's list (initialised here) with the decoded objects of `text`; on failure
+/// the list is left cleaned up (empty, no storage).
 ///
 /// # Safety
 /// `list` writable; `allocator` valid.
@@ -233,15 +239,26 @@ unsafe fn fill(
     allocator: *mut aws_allocator,
     text: &[u8],
 ) -> Result<()> {
-    let mut decoded = Vec::new();
-    for raw in parse(text)? {
-        decoded.push((object_type(&raw.label), raw.label, unbase64(&raw.base64)?));
-    }
+    // As upstream, the list is initialised first, and left empty (cleaned up) on failure.
     // SAFETY: forwarded caller contract.
     forwarded(unsafe {
-        aws_array_list_init_dynamic(list, allocator, decoded.len(), size_of::<aws_pem_object>())
+        aws_array_list_init_dynamic(list, allocator, 1, size_of::<aws_pem_object>())
     })?;
-    for (kind, label, bytes) in decoded {
+    let decoded: Result<Vec<_>> = parse(text).and_then(|objects| {
+        objects
+            .into_iter()
+            .map(|raw| Ok((object_type(&raw.label), unbase64(&raw.base64)?, raw.label)))
+            .collect()
+    });
+    let decoded = match decoded {
+        Ok(decoded) => decoded,
+        Err(e) => {
+            // SAFETY: the list was initialised above and holds nothing.
+            unsafe { aws_pem_objects_clean_up(list) };
+            return Err(e);
+        }
+    };
+    for (kind, bytes, label) in decoded {
         let pushed = (|| -> Result<()> {
             // SAFETY: forwarded caller contract; the list takes the object by value.
             let type_string = unsafe { new_string(allocator, &label) }?.as_ptr();

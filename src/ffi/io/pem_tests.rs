@@ -35,7 +35,9 @@ fn read(text: &str) -> Result<Vec<(c_int, String, Vec<u8>)>, c_int> {
             aws_array_list_get_at_ptr(&list, (&raw mut item).cast(), i);
             let o = &*item;
             let label = String::from_utf8(string_bytes(o.type_string).unwrap().to_vec()).unwrap();
-            let data = std::slice::from_raw_parts(o.data.buffer, o.data.len).to_vec();
+            let data = crate::ffi::guard::bytes(o.data.buffer, o.data.len)
+                .unwrap()
+                .to_vec();
             out.push((o.r#type, label, data));
         }
         aws_pem_objects_clean_up(&mut list);
@@ -72,6 +74,19 @@ fn objects_are_read_with_their_labels_kinds_and_bytes() {
     assert_eq!(
         object_type(b"X509 CERTIFICATE"),
         aws_pem_object_type::AWS_PEM_TYPE_X509_OLD
+    );
+}
+
+#[test]
+fn an_object_without_data_reads_as_empty() {
+    let objects = read("-----BEGIN DSA PRIVATE KEY-----\n-----END DSA PRIVATE KEY-----").unwrap();
+    assert_eq!(
+        objects,
+        vec![(
+            aws_pem_object_type::AWS_PEM_TYPE_PRIVATE_DSA_PKCS1 as c_int,
+            "DSA PRIVATE KEY".into(),
+            vec![]
+        )]
     );
 }
 
