@@ -364,7 +364,10 @@ fn on_read_event(
         unsafe { callback(c_end.0, 0, user_data) };
     }
     if event.is_error() || event.is_read_closed() {
-        if let Some((callback, user_data)) = subscriber(&lock(state)) {
+        // A statement of its own, so the lock is released before the callback runs (which may
+        // clean the end up).
+        let still_subscribed = subscriber(&lock(state));
+        if let Some((callback, user_data)) = still_subscribed {
             // SAFETY: as above.
             unsafe { callback(c_end.0, AWS_IO_BROKEN_PIPE as c_int, user_data) };
         }

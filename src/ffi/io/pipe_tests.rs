@@ -335,3 +335,36 @@ fn calls_off_the_loop_thread_are_refused_but_reading_and_the_loops() {
         assert_eq!(aws_last_error(), AWS_IO_READ_WOULD_BLOCK as c_int);
     }
 }
+
+/// Cleans the read end up from inside its error callback, as upstream's pipe tests do.
+unsafe extern "C" fn clean_up_on_error(
+    read_end: *mut aws_pipe_read_end,
+    error: c_int,
+    user_data: *mut c_void,
+) {
+    let tx = unsafe { &*user_data.cast::<mpsc::Sender<Heard>>() };
+    if error != 0 {
+        assert_eq!(unsafe { aws_pipe_clean_up_read_end(read_end) }, OP_SUCCESS);
+        tx.send(Heard::ReadError(error)).unwrap();
+    }
+}
+
+#[test]
+fn the_read_end_may_be_cleaned_up_inside_its_error_callback() {
+    // Before: the error callback ran with the end's lock held, and the clean-up deadlocked.
+    let mut f = Fixture::new();
+    let (r, w, tx) = (f.read_ptr(), f.write_ptr(), f.tx());
+    on_loop(f.event_loop, move || unsafe {
+        let data = tx as *mut c_void;
+        assert_eq!(
+            aws_pipe_subscribe_to_readable_events(r as *mut _, Some(clean_up_on_error), data),
+            OP_SUCCESS
+        );
+        assert_eq!(aws_pipe_clean_up_write_end(w as *mut _), OP_SUCCESS);
+    });
+    let heard = f.rx.recv_timeout(std::time::Duration::from_secs(10));
+    assert_eq!(
+        heard.unwrap(),
+        Heard::ReadError(AWS_IO_BROKEN_PIPE as c_int)
+    );
+}
