@@ -129,6 +129,8 @@ pub struct Engine<T> {
     backoff: Backoff,
     /// A connection succeeded since the last stop (REJOIN_POST_SUCCESS rejoins from then on).
     has_connected: bool,
+    /// The connection being opened ends as soon as it is up (see `reset_connection`).
+    reset_pending: bool,
     /// The client id in force: the configured one, or the first one the server assigned.
     client_id: String,
     negotiated: Negotiated,
@@ -174,6 +176,7 @@ impl<T> Engine<T> {
             lifecycle: Lifecycle::None,
             decoder: Decoder::new(VERSION),
             has_connected: false,
+            reset_pending: false,
             close_reason: None,
             connack_timeout: Deadline::disarmed(),
             reconnect: Deadline::disarmed(),
@@ -250,6 +253,37 @@ impl<T> Engine<T> {
         self.stop(None);
         if self.state == State::Stopped {
             self.outbox.event(Event::Terminated);
+        }
+    }
+
+    /// Changes the configuration from the next connection on (the 3.1.1 adapter's setters and
+    /// connect). A new backoff starts from its minimum delay, as upstream's adapter does.
+    pub fn reconfigure(&mut self, change: impl FnOnce(&mut Settings)) {
+        let backoff = self.settings.backoff;
+        change(&mut self.settings);
+        if self.settings.backoff != backoff {
+            self.backoff.reconfigure(self.settings.backoff);
+        }
+    }
+
+    /// The client id the next CONNECT carries, replacing one the server assigned (the 3.1.1
+    /// adapter's connect).
+    pub fn use_client_id(&mut self, client_id: String) {
+        self.client_id = client_id;
+    }
+
+    /// Ends the current connection so that the next one uses a new configuration (upstream's
+    /// `aws_mqtt5_client_reset_connection`, for the 3.1.1 adapter's connect): a connection up or
+    /// sending its CONNECT closes with `ResetForAdapterConnect`; one being opened closes as soon
+    /// as it is up. The reconnect delay starts again from its minimum.
+    pub fn reset_connection(&mut self) {
+        self.backoff.reset();
+        match self.state {
+            State::MqttConnect | State::Connected => {
+                self.shut_down_connection(Error::ResetForAdapterConnect, None);
+            }
+            State::Connecting => self.reset_pending = true,
+            _ => {}
         }
     }
 

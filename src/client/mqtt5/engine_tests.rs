@@ -7,6 +7,7 @@ mod keep_alive;
 mod limits;
 mod operations;
 mod receiving;
+mod reconfiguring;
 mod robustness;
 mod sessions;
 mod stopping;

@@ -150,8 +150,36 @@ pub(crate) struct Stats {
     pub unacked_size: AtomicU64,
 }
 
-/// An MQTT 3.1.1 connection. Opaque.
+/// A 3.1.1 connection handle as C holds it: a connection of its own, or (upstream's
+/// `aws_mqtt_client_connection_new_from_mqtt5_client`) the 3.1.1 view of an MQTT 5 client. Every
+/// function of `client.h` takes either. Opaque.
 pub struct aws_mqtt_client_connection {
+    kind: Kind,
+}
+
+/// What a handle is.
+pub(crate) enum Kind {
+    /// An MQTT 3.1.1 connection.
+    Native(Mqtt311Connection),
+}
+
+impl aws_mqtt_client_connection {
+    /// What this handle is.
+    pub(crate) fn kind(&self) -> &Kind {
+        &self.kind
+    }
+
+    /// The 3.1.1 connection of a handle known to be one (the loop's delegate, which only a
+    /// connection has).
+    pub(crate) fn native(&self) -> &Mqtt311Connection {
+        match &self.kind {
+            Kind::Native(c) => c,
+        }
+    }
+}
+
+/// An MQTT 3.1.1 connection.
+pub(crate) struct Mqtt311Connection {
     life: Life<CEngine, CDelegate, Synced>,
     client: *mut aws_mqtt_client,
     connector: Connector,
@@ -162,7 +190,7 @@ pub struct aws_mqtt_client_connection {
     pub(crate) listeners: Listeners,
 }
 
-impl Drop for aws_mqtt_client_connection {
+impl Drop for Mqtt311Connection {
     fn drop(&mut self) {
         // SAFETY: the reference `aws_mqtt_client_connection_new` took.
         unsafe { aws_mqtt_client_release(self.client) };
@@ -171,11 +199,11 @@ impl Drop for aws_mqtt_client_connection {
 
 // SAFETY: the client pointer is only passed to thread-safe client functions; everything mutable
 // is behind a lock or atomic.
-unsafe impl Send for aws_mqtt_client_connection {}
+unsafe impl Send for Mqtt311Connection {}
 // SAFETY: as above.
-unsafe impl Sync for aws_mqtt_client_connection {}
+unsafe impl Sync for Mqtt311Connection {}
 
-impl aws_mqtt_client_connection {
+impl Mqtt311Connection {
     /// The state shared with the loop, locked with the command queue.
     pub(super) fn synced(&self) -> MutexGuard<'_, Locked> {
         self.life.lock()
@@ -360,15 +388,29 @@ impl aws_mqtt_client_connection {
     }
 }
 
-/// The connection behind a pointer the caller holds a reference to.
+/// The handle behind a pointer the caller holds a reference to.
 ///
 /// # Safety
-/// `connection` must be NULL or a live connection.
-pub(crate) unsafe fn connection_of<'a>(
+/// `connection` must be NULL or a live handle.
+pub(crate) unsafe fn handle_of<'a>(
     connection: *mut aws_mqtt_client_connection,
 ) -> Result<&'a aws_mqtt_client_connection> {
     // SAFETY: forwarded caller contract.
     unsafe { guard::reference(connection) }
+}
+
+/// The 3.1.1 connection behind a pointer the caller holds a reference to
+/// (`AWS_ERROR_INVALID_ARGUMENT` for the view of an MQTT 5 client).
+///
+/// # Safety
+/// `connection` must be NULL or a live handle.
+pub(crate) unsafe fn connection_of<'a>(
+    connection: *mut aws_mqtt_client_connection,
+) -> Result<&'a Mqtt311Connection> {
+    // SAFETY: forwarded caller contract.
+    match unsafe { handle_of(connection) }?.kind() {
+        Kind::Native(c) => Ok(c),
+    }
 }
 
 /// Makes a connection on the next loop of `client`'s bootstrap, with one reference (and a
@@ -389,7 +431,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
             };
             let engine = CEngine::new(Settings::default());
             let driver = Handle::new(event_loop.clone(), engine, delegate);
-            aws_mqtt_client_connection {
+            let connection = Mqtt311Connection {
                 life: Life::new(
                     event_loop,
                     driver,
@@ -412,6 +454,9 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
                 callbacks_version: AtomicU64::new(0),
                 stats: Stats::default(),
                 listeners: Listeners::default(),
+            };
+            aws_mqtt_client_connection {
+                kind: Kind::Native(connection),
             }
         });
         let pointer = Arc::into_raw(connection).cast_mut();
@@ -431,7 +476,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_acquire(
     connection: *mut aws_mqtt_client_connection,
 ) -> *mut aws_mqtt_client_connection {
     // SAFETY: the caller holds a reference, or passes NULL.
-    guard::ptr(|| unsafe { handle::acquire(connection, |c| &c.life) })
+    guard::ptr(|| unsafe { handle::acquire(connection, |c| &c.native().life) })
 }
 
 /// Drops a reference (NULL does nothing). After the last one the connection disconnects if
@@ -443,9 +488,10 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_release(
 ) {
     guard::guard((), || {
         // SAFETY: the caller gives up a reference it holds, or passes NULL.
-        let Some(c) = (unsafe { handle::release(connection, |c| &c.life) })? else {
+        let Some(c) = (unsafe { handle::release(connection, |c| &c.native().life) })? else {
             return Ok(());
         };
+        let c = c.native();
         let mut s = c.synced();
         s.destroy = Destroy::Wait;
         let next = c.advance_destroy(&mut s);

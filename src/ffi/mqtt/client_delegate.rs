@@ -8,7 +8,9 @@ use crate::connection::mqtt311_protocol::Mqtt311Command;
 use crate::connection::{Command, Delegate};
 use crate::ffi::common::array_list::aws_array_list;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
-use crate::ffi::mqtt::client_connection::{Callbacks, Destroy, aws_mqtt_client_connection};
+use crate::ffi::mqtt::client_connection::{
+    Callbacks, Destroy, Mqtt311Connection, aws_mqtt_client_connection,
+};
 use crate::ffi::mqtt::client_types::{
     aws_mqtt_client_publish_received_fn, aws_mqtt_op_complete_fn, aws_mqtt_suback_fn,
     aws_mqtt_suback_multi_fn, aws_mqtt_topic_subscription,
@@ -201,9 +203,9 @@ unsafe impl Send for CDelegate {}
 
 impl CDelegate {
     /// The connection, for as long as the driver runs (not tied to a borrow of the delegate).
-    fn connection<'a>(&self) -> &'a aws_mqtt_client_connection {
+    fn connection<'a>(&self) -> &'a Mqtt311Connection {
         // SAFETY: see the struct's comment.
-        unsafe { &*self.connection }
+        unsafe { &*self.connection }.native()
     }
 
     fn c_ptr(&self) -> *mut aws_mqtt_client_connection {

@@ -14,7 +14,7 @@ use crate::ffi::common::array_list::aws_array_list;
 use crate::ffi::common::byte_buf::{aws_byte_cursor, cursor_bytes};
 use crate::ffi::guard::{self, Error, Result};
 use crate::ffi::mqtt::client_connection::{
-    aws_mqtt_client_connection, connection_of, payload_copy, qos_arg, topic_name,
+    Mqtt311Connection, aws_mqtt_client_connection, connection_of, payload_copy, qos_arg, topic_name,
 };
 use crate::ffi::mqtt::client_delegate::{
     Callback, Completion, MultiTopic, OpToken, SubHandler, c_qos,
@@ -46,7 +46,7 @@ fn packet_id(body: impl FnOnce() -> Result<u16>) -> u16 {
 /// Inlined: the packet is built in place, not moved through a call (the publish path).
 #[inline(always)]
 pub(crate) fn publish(
-    c: &aws_mqtt_client_connection,
+    c: &Mqtt311Connection,
     publish: Publish,
     on_complete: Callback<aws_mqtt_op_complete_fn>,
     timeout_ms: u32,
@@ -65,7 +65,7 @@ pub(crate) fn publish(
 /// arguments are checked). The handler is dropped (its cleanup runs) only once the
 /// subscription is: a refused call leaves it to the caller, as upstream does.
 pub(crate) fn subscribe(
-    c: &aws_mqtt_client_connection,
+    c: &Mqtt311Connection,
     filter: String,
     qos: QoS,
     handler: SubHandler,
@@ -98,7 +98,7 @@ pub(crate) fn subscribe(
 /// Unsubscribes `c` from `filter` (what `aws_mqtt_client_connection_unsubscribe` does once its
 /// arguments are checked).
 pub(crate) fn unsubscribe(
-    c: &aws_mqtt_client_connection,
+    c: &Mqtt311Connection,
     filter: String,
     on_unsuback: Callback<aws_mqtt_op_complete_fn>,
     timeout_ms: u32,

@@ -68,6 +68,7 @@ pub fn error_code(error: Error) -> c_int {
         Error::OperationProcessingFailure => AWS_ERROR_MQTT5_OPERATION_PROCESSING_FAILURE,
         Error::EncodeFailure => AWS_ERROR_MQTT5_ENCODE_FAILURE,
         Error::NotConnected => AWS_ERROR_MQTT_NOT_CONNECTED,
+        Error::ResetForAdapterConnect => AWS_ERROR_MQTT_CONNECTION_RESET_FOR_ADAPTER_CONNECT,
         Error::Transport(code) => return code,
     };
     code as c_int
