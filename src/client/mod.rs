@@ -23,6 +23,7 @@ pub mod deadline;
 pub mod iot_metrics;
 pub mod keep_alive;
 pub mod mqtt311;
+pub mod mqtt311_view;
 pub mod mqtt5;
 pub mod outbox;
 pub mod packet_id_map;
