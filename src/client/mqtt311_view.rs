@@ -207,11 +207,6 @@ impl<C, D> View<C, D> {
         out.push(Notice::Closed);
         (out, false)
     }
-
-    /// The adapter goes away: the completions still owed, to fail or drop.
-    pub fn take_pending(&mut self) -> (Option<C>, Option<D>) {
-        (self.connect_complete.take(), self.disconnect.take())
-    }
 }
 
 /// Upstream's best-effort translation of MQTT 5 error codes into the ones a 3.1.1 connection

@@ -187,7 +187,7 @@ fn a_client_stopped_behind_the_views_back_leaves_it_disconnected() {
     let mut v = connected();
     assert_eq!(v.on_event(Lifecycle::Stopped), vec![Notice::Closed]);
     assert_eq!(v.state(), ViewState::StayDisconnected);
-    assert_eq!(v.connect(1).1, true);
+    assert!(v.connect(1).1);
 }
 
 #[test]

@@ -24,7 +24,7 @@
 //! the caller holds a reference to.
 
 use crate::client::backoff::BackoffConfig;
-use crate::client::iot_metrics::{IotMetrics, username_with_metrics};
+use crate::client::iot_metrics::{IotMetrics, connect_username};
 use crate::client::mqtt311::settings::{DEFAULT_KEEP_ALIVE_SECS, DEFAULT_PING_TIMEOUT_NS};
 use crate::client::mqtt311::{PacketIds, Settings, State};
 use crate::codec::{QoS, Will, topic, utf8};
@@ -38,6 +38,7 @@ use crate::ffi::guard::{self, Error, INVALID_ARGUMENT, Result};
 use crate::ffi::io::channel_bootstrap::{Connector, connector_of};
 use crate::ffi::io::socket::socket_options;
 use crate::ffi::io::tls_connection_options::connection_settings;
+use crate::ffi::mqtt::adapter::Mqtt5Adapter;
 use crate::ffi::mqtt::client::{
     aws_mqtt_client, aws_mqtt_client_acquire, aws_mqtt_client_release, bootstrap_of,
 };
@@ -49,7 +50,9 @@ use crate::ffi::mqtt::connection_listeners::Listeners;
 use crate::ffi::mqtt::handle::{self, Life, Shared, Termination};
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::aws_mqtt_qos_raw;
+use crate::ffi::mqtt::v5::client::aws_mqtt5_client_get_stats;
 use crate::log::mqtt::aws_mqtt_log_subject::AWS_LS_MQTT_CLIENT;
+use crate::transport::socket_options::SocketType;
 use crate::transport::websocket::WebSocketHooks;
 use bytes::Bytes;
 use std::ffi::{c_int, c_void};
@@ -91,21 +94,10 @@ impl Config {
             })
     }
 
-    /// The CONNECT's user name: the login's, with the metrics appended when set.
-    fn username(&self) -> Option<String> {
-        match &self.metrics {
-            None => self.username.clone(),
-            Some(m) => {
-                let base = self.username.clone().unwrap_or_default();
-                Some(username_with_metrics(&base, m).unwrap_or(base))
-            }
-        }
-    }
-
     /// Puts the configured will, login and backoff into `settings`.
     fn apply(&self, settings: &mut Settings) {
         settings.will = self.will.clone();
-        settings.username = self.username();
+        settings.username = connect_username(self.username.as_deref(), self.metrics.as_ref());
         settings.password = self.password.clone();
         settings.backoff = self.backoff();
     }
@@ -158,12 +150,24 @@ pub struct aws_mqtt_client_connection {
 }
 
 /// What a handle is.
+// One per handle, inside its Arc: boxing the connection would add a pointer chase to every
+// 3.1.1 call for the sake of the rare adapter's few hundred bytes.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Kind {
     /// An MQTT 3.1.1 connection.
     Native(Mqtt311Connection),
+    /// The 3.1.1 view of an MQTT 5 client (`adapter/`).
+    Adapter(Mqtt5Adapter),
 }
 
 impl aws_mqtt_client_connection {
+    /// The handle of an adapter.
+    pub(crate) fn adapter(adapter: Mqtt5Adapter) -> Self {
+        aws_mqtt_client_connection {
+            kind: Kind::Adapter(adapter),
+        }
+    }
+
     /// What this handle is.
     pub(crate) fn kind(&self) -> &Kind {
         &self.kind
@@ -174,6 +178,7 @@ impl aws_mqtt_client_connection {
     pub(crate) fn native(&self) -> &Mqtt311Connection {
         match &self.kind {
             Kind::Native(c) => c,
+            Kind::Adapter(_) => unreachable!("an adapter has no 3.1.1 connection"),
         }
     }
 }
@@ -410,6 +415,7 @@ pub(crate) unsafe fn connection_of<'a>(
     // SAFETY: forwarded caller contract.
     match unsafe { handle_of(connection) }?.kind() {
         Kind::Native(c) => Ok(c),
+        Kind::Adapter(_) => Err(INVALID_ARGUMENT),
     }
 }
 
@@ -475,8 +481,15 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
 pub unsafe extern "C" fn aws_mqtt_client_connection_acquire(
     connection: *mut aws_mqtt_client_connection,
 ) -> *mut aws_mqtt_client_connection {
-    // SAFETY: the caller holds a reference, or passes NULL.
-    guard::ptr(|| unsafe { handle::acquire(connection, |c| &c.native().life) })
+    guard::ptr(|| {
+        // SAFETY: the caller holds a reference, or passes NULL.
+        unsafe {
+            if let Some(Kind::Adapter(a)) = connection.as_ref().map(|h| h.kind()) {
+                return a.acquire().map(|()| connection);
+            }
+            handle::acquire(connection, |c| &c.native().life)
+        }
+    })
 }
 
 /// Drops a reference (NULL does nothing). After the last one the connection disconnects if
@@ -488,6 +501,11 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_release(
 ) {
     guard::guard((), || {
         // SAFETY: the caller gives up a reference it holds, or passes NULL.
+        if let Some(Kind::Adapter(a)) = unsafe { connection.as_ref() }.map(|h| h.kind()) {
+            // SAFETY: as above; the handle came from `Arc::into_raw`.
+            return unsafe { a.release(connection) };
+        }
+        // SAFETY: as above.
         let Some(c) = (unsafe { handle::release(connection, |c| &c.native().life) })? else {
             return Ok(());
         };
@@ -546,6 +564,50 @@ pub(super) fn utf8_text(bytes: &[u8]) -> Result<String> {
     String::from_utf8(bytes.to_vec()).map_err(|_| INVALID_ARGUMENT)
 }
 
+/// Where and how `aws_mqtt_client_connection_connect` connects, checked.
+pub(crate) struct ConnectTarget {
+    pub client_id: String,
+    pub host: String,
+    pub port: u32,
+    pub socket: crate::transport::socket_options::SocketOptions,
+    pub tls: Option<crate::transport::tls::TlsConnectionSettings>,
+    /// As given (0: the connection's default).
+    pub keep_alive_secs: u16,
+    /// As given (0: the default).
+    pub ping_timeout_ms: u32,
+    /// As given (0: none).
+    pub operation_timeout_ms: u32,
+    pub clean_session: bool,
+}
+
+impl ConnectTarget {
+    /// Checks and copies what `o` lends. `AWS_ERROR_INVALID_ARGUMENT` for NULL socket options,
+    /// a client id that is not MQTT UTF-8 or a host name that is not UTF-8.
+    ///
+    /// # Safety
+    /// `o`'s pointers are NULL or valid.
+    unsafe fn from_c(o: &aws_mqtt_connection_options) -> Result<ConnectTarget> {
+        // SAFETY: the caller's contract.
+        unsafe {
+            Ok(ConnectTarget {
+                client_id: utf8_text(guard::bytes(o.client_id.ptr, o.client_id.len)?)?,
+                host: String::from_utf8(guard::bytes(o.host_name.ptr, o.host_name.len)?.to_vec())
+                    .map_err(|_| INVALID_ARGUMENT)?,
+                port: o.port,
+                socket: socket_options(guard::reference(o.socket_options)?)?,
+                tls: match o.tls_options.is_null() {
+                    true => None,
+                    false => Some(connection_settings(o.tls_options)?),
+                },
+                keep_alive_secs: o.keep_alive_time_secs,
+                ping_timeout_ms: o.ping_timeout_ms,
+                operation_timeout_ms: o.protocol_operation_timeout_ms,
+                clean_session: o.clean_session,
+            })
+        }
+    }
+}
+
 /// Starts connecting; `on_connection_complete` reports the first attempt, and lost connections
 /// reconnect until `aws_mqtt_client_connection_disconnect`. `AWS_ERROR_MQTT_ALREADY_CONNECTED`
 /// unless disconnected; `AWS_ERROR_INVALID_ARGUMENT` for NULL options or socket options, a
@@ -558,27 +620,37 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_connect(
     guard::op(|| {
         // SAFETY: the caller lends valid options and holds a reference to the connection.
         unsafe {
-            let c = connection_of(connection)?;
-            let o = guard::reference(connection_options)?;
-            let client_id = utf8_text(guard::bytes(o.client_id.ptr, o.client_id.len)?)?;
-            let host = String::from_utf8(guard::bytes(o.host_name.ptr, o.host_name.len)?.to_vec())
-                .map_err(|_| INVALID_ARGUMENT)?;
-            let socket = socket_options(guard::reference(o.socket_options)?)?;
-            let tls = if o.tls_options.is_null() {
-                None
-            } else {
-                Some(connection_settings(o.tls_options)?)
+            let on_complete = |o: &aws_mqtt_connection_options| Callback {
+                function: o.on_connection_complete,
+                user_data: o.user_data,
             };
-            let keep_alive_secs = match o.keep_alive_time_secs {
+            let c = match handle_of(connection)?.kind() {
+                Kind::Native(c) => c,
+                Kind::Adapter(a) => {
+                    // Upstream's adapter checks these with the MQTT 5 client's error code.
+                    let invalid = Error::from(AWS_ERROR_MQTT5_CLIENT_OPTIONS_VALIDATION);
+                    let o = connection_options.as_ref().ok_or(invalid)?;
+                    let target = ConnectTarget::from_c(o).map_err(|_| invalid)?;
+                    let usable = !target.host.is_empty()
+                        && target.socket.socket_type == SocketType::Stream
+                        && !target.socket.connect_timeout.is_zero();
+                    guard::require(usable).map_err(|_| invalid)?;
+                    a.connect(target, on_complete(o));
+                    return Ok(());
+                }
+            };
+            let o = guard::reference(connection_options)?;
+            let target = ConnectTarget::from_c(o)?;
+            let keep_alive_secs = match target.keep_alive_secs {
                 0 => DEFAULT_KEEP_ALIVE_SECS,
                 secs => secs,
             };
-            let ping_timeout_ns = match o.ping_timeout_ms {
+            let ping_timeout_ns = match target.ping_timeout_ms {
                 0 => DEFAULT_PING_TIMEOUT_NS,
                 ms => u64::from(ms) * 1_000_000,
             };
             guard::require(u64::from(keep_alive_secs) * 1_000_000_000 > ping_timeout_ns)?;
-            let operation_timeout_ns = match o.protocol_operation_timeout_ms {
+            let operation_timeout_ns = match target.operation_timeout_ms {
                 0 => None,
                 ms => Some(u64::from(ms) * 1_000_000),
             };
@@ -587,8 +659,8 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_connect(
                 return Err(AWS_ERROR_MQTT_ALREADY_CONNECTED.into());
             }
             let mut settings = Settings {
-                client_id,
-                clean_session: o.clean_session,
+                client_id: target.client_id,
+                clean_session: target.clean_session,
                 keep_alive_secs,
                 ping_timeout_ns,
                 operation_timeout_ns,
@@ -600,20 +672,17 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_connect(
                 connector.resolution = resolution.clone();
             }
             let endpoint = Endpoint {
-                host,
-                port: o.port,
-                socket,
-                tls,
+                host: target.host,
+                port: target.port,
+                socket: target.socket,
+                tls: target.tls,
                 proxy: s.config.proxy.clone(),
                 websocket: s.config.websocket.clone(),
                 connector,
             };
             s.state = State::Connecting;
             s.lifecycle_pending = true;
-            s.on_connection_complete = Callback {
-                function: o.on_connection_complete,
-                user_data: o.user_data,
-            };
+            s.on_connection_complete = on_complete(o);
             s.commands.push(Command::Endpoint(Box::new(endpoint)));
             let connect = Mqtt311Command::Connect(Box::new(settings));
             s.commands.push(Command::Protocol(connect));
@@ -634,7 +703,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_reconnect(
     guard::op(|| {
         let _ = (on_connection_complete, userdata);
         // SAFETY: the caller holds a reference to the connection.
-        unsafe { connection_of(connection) }?;
+        unsafe { handle_of(connection) }?;
         Err(AWS_ERROR_UNSUPPORTED_OPERATION.into())
     })
 }
@@ -648,18 +717,25 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_disconnect(
     userdata: *mut c_void,
 ) -> c_int {
     guard::op(|| {
+        let on_disconnect = Callback {
+            function: on_disconnect,
+            user_data: userdata,
+        };
         // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
+        let c = match unsafe { handle_of(connection) }?.kind() {
+            Kind::Native(c) => c,
+            Kind::Adapter(a) => {
+                a.disconnect(on_disconnect);
+                return Ok(());
+            }
+        };
         let mut s = c.synced();
         if !matches!(s.state, State::Connected | State::Reconnecting) {
             return Err(AWS_ERROR_MQTT_NOT_CONNECTED.into());
         }
         s.state = State::Disconnecting;
         s.lifecycle_pending = true;
-        s.on_disconnect = Callback {
-            function: on_disconnect,
-            user_data: userdata,
-        };
+        s.on_disconnect = on_disconnect;
         s.commands
             .push(Command::Protocol(Mqtt311Command::Disconnect));
         drop(s);
@@ -677,7 +753,20 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_get_stats(
     guard::op(|| {
         // SAFETY: the caller lends a struct to fill and holds a reference to the connection.
         unsafe {
-            let c = connection_of(connection)?;
+            let c = match handle_of(connection)?.kind() {
+                Kind::Native(c) => c,
+                Kind::Adapter(a) => {
+                    let mut five = std::mem::zeroed();
+                    aws_mqtt5_client_get_stats(a.mqtt5_client(), &mut five);
+                    *guard::mutable(stats)? = aws_mqtt_connection_operation_statistics {
+                        incomplete_operation_count: five.incomplete_operation_count,
+                        incomplete_operation_size: five.incomplete_operation_size,
+                        unacked_operation_count: five.unacked_operation_count,
+                        unacked_operation_size: five.unacked_operation_size,
+                    };
+                    return Ok(());
+                }
+            };
             let out = guard::mutable(stats)?;
             *out = aws_mqtt_connection_operation_statistics {
                 incomplete_operation_count: c.stats.incomplete_count.load(Relaxed),

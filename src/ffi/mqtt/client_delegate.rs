@@ -230,59 +230,84 @@ impl CDelegate {
             Outcome::Suback(codes) => codes.as_slice(),
             _ => &[],
         };
-        let c = self.c_ptr();
         // SAFETY: the user's callbacks with the user's data, on the loop thread.
         unsafe {
-            match token.completion {
-                Completion::Op(cb) => {
-                    if let Some(f) = cb.function {
-                        f(c, id, error, cb.user_data);
-                    }
+            call_completion(
+                token.completion,
+                self.c_ptr(),
+                id,
+                error,
+                codes,
+                resubscribed,
+            )
+        };
+    }
+}
+
+/// Calls what `completion` holds for operation `id` of `c`: with the SUBACK's return `codes`
+/// (none when it failed or got none) and, for a resubscribe, its filters and QoS.
+///
+/// # Safety
+/// The callbacks are the user's, called with the user's data on the loop thread.
+pub(crate) unsafe fn call_completion(
+    completion: Completion,
+    c: *mut aws_mqtt_client_connection,
+    id: u16,
+    error: c_int,
+    codes: &[u8],
+    resubscribed: Option<Vec<(String, QoS)>>,
+) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        match completion {
+            Completion::Op(cb) => {
+                if let Some(f) = cb.function {
+                    f(c, id, error, cb.user_data);
                 }
-                Completion::Suback {
-                    filter,
-                    qos,
-                    callback,
-                } => {
-                    if let Some(f) = callback.function {
-                        let qos = codes.first().map_or(qos, |&code| granted_qos(code));
-                        f(c, id, &cursor(&filter), qos, error, callback.user_data);
-                    }
+            }
+            Completion::Suback {
+                filter,
+                qos,
+                callback,
+            } => {
+                if let Some(f) = callback.function {
+                    let qos = codes.first().map_or(qos, |&code| granted_qos(code));
+                    f(c, id, &cursor(&filter), qos, error, callback.user_data);
                 }
-                Completion::SubackMulti { topics, callback } => {
-                    if let Some(f) = callback.function {
-                        let subs = topics
-                            .iter()
-                            .enumerate()
-                            .map(|(i, t)| aws_mqtt_topic_subscription {
-                                topic: cursor(&t.filter),
-                                qos: codes.get(i).map_or(t.qos, |&code| granted_qos(code))
-                                    as aws_mqtt_qos_raw,
-                                on_publish: t.on_publish,
-                                on_cleanup: t.on_cleanup,
-                                on_publish_ud: t.on_publish_ud,
-                            })
-                            .collect();
-                        call_suback_multi(f, c, id, subs, error, callback.user_data);
-                    }
+            }
+            Completion::SubackMulti { topics, callback } => {
+                if let Some(f) = callback.function {
+                    let subs = topics
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| aws_mqtt_topic_subscription {
+                            topic: cursor(&t.filter),
+                            qos: codes.get(i).map_or(t.qos, |&code| granted_qos(code))
+                                as aws_mqtt_qos_raw,
+                            on_publish: t.on_publish,
+                            on_cleanup: t.on_cleanup,
+                            on_publish_ud: t.on_publish_ud,
+                        })
+                        .collect();
+                    call_suback_multi(f, c, id, subs, error, callback.user_data);
                 }
-                Completion::Resubscribe(callback) => {
-                    if let Some(f) = callback.function {
-                        let filters = resubscribed.unwrap_or_default();
-                        let subs = filters
-                            .iter()
-                            .enumerate()
-                            .map(|(i, (filter, qos))| aws_mqtt_topic_subscription {
-                                topic: cursor(filter.as_bytes()),
-                                qos: codes.get(i).map_or(c_qos(*qos), |&code| granted_qos(code))
-                                    as aws_mqtt_qos_raw,
-                                on_publish: None,
-                                on_cleanup: None,
-                                on_publish_ud: ptr::null_mut(),
-                            })
-                            .collect();
-                        call_suback_multi(f, c, id, subs, error, callback.user_data);
-                    }
+            }
+            Completion::Resubscribe(callback) => {
+                if let Some(f) = callback.function {
+                    let filters = resubscribed.unwrap_or_default();
+                    let subs = filters
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (filter, qos))| aws_mqtt_topic_subscription {
+                            topic: cursor(filter.as_bytes()),
+                            qos: codes.get(i).map_or(c_qos(*qos), |&code| granted_qos(code))
+                                as aws_mqtt_qos_raw,
+                            on_publish: None,
+                            on_cleanup: None,
+                            on_publish_ud: ptr::null_mut(),
+                        })
+                        .collect();
+                    call_suback_multi(f, c, id, subs, error, callback.user_data);
                 }
             }
         }
