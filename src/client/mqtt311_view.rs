@@ -38,8 +38,9 @@ pub enum ViewState {
 pub enum Lifecycle {
     /// CONNECTION_SUCCESS, with whether the session was rejoined.
     ConnectionSuccess { rejoined: bool },
-    /// CONNECTION_FAILURE with its MQTT 5 error code.
-    ConnectionFailure { error: i32 },
+    /// CONNECTION_FAILURE with its MQTT 5 error code and, when a CONNACK refused the
+    /// connection, its reason code.
+    ConnectionFailure { error: i32, reason_code: Option<u8> },
     /// DISCONNECTION with its MQTT 5 error code.
     Disconnection { error: i32 },
     /// STOPPED.
@@ -53,10 +54,12 @@ pub enum Notice<C, D> {
     Success { rejoined: bool },
     /// `on_connection_failure`.
     Failure { error: i32 },
-    /// `connect`'s `on_connection_complete`, once.
+    /// `connect`'s `on_connection_complete`, once, with a 3.1.1 CONNACK return code (0 unless
+    /// a CONNACK refused the connection).
     ConnectComplete {
         callback: C,
         error: i32,
+        return_code: u8,
         rejoined: bool,
     },
     /// `on_resumed`.
@@ -107,6 +110,7 @@ impl<C, D> View<C, D> {
                         out.push(Notice::ConnectComplete {
                             callback,
                             error: 0,
+                            return_code: 0,
                             rejoined,
                         });
                     }
@@ -116,7 +120,7 @@ impl<C, D> View<C, D> {
                 }
             }
             // A failure the adapter's own connect caused is not the user's business.
-            Lifecycle::ConnectionFailure { error }
+            Lifecycle::ConnectionFailure { error, reason_code }
                 if error != AWS_ERROR_MQTT_CONNECTION_RESET_FOR_ADAPTER_CONNECT as i32
                     && self.state != ViewState::StayDisconnected =>
             {
@@ -127,6 +131,7 @@ impl<C, D> View<C, D> {
                         out.push(Notice::ConnectComplete {
                             callback,
                             error,
+                            return_code: reason_code.map_or(0, return_code_of),
                             rejoined: false,
                         });
                     }
@@ -164,6 +169,7 @@ impl<C, D> View<C, D> {
             let refused = Notice::ConnectComplete {
                 callback,
                 error: AWS_ERROR_MQTT_ALREADY_CONNECTED as i32,
+                return_code: 0,
                 rejoined: false,
             };
             return (vec![refused], false);
@@ -194,6 +200,7 @@ impl<C, D> View<C, D> {
                 out.push(Notice::ConnectComplete {
                     callback: pending,
                     error: AWS_ERROR_MQTT_CONNECTION_SHUTDOWN as i32,
+                    return_code: 0,
                     rejoined: false,
                 });
             }
@@ -206,6 +213,25 @@ impl<C, D> View<C, D> {
         out.push(Notice::Disconnected(callback));
         out.push(Notice::Closed);
         (out, false)
+    }
+}
+
+/// The MQTT 3.1.1 CONNACK return code [MQTT-3.2.2.3] closest to an MQTT 5 CONNACK reason code
+/// [MQTT-3.2.2.2]. Upstream's adapter reports 0 whatever the refusal; a 3.1.1 connection of
+/// ours passes the broker's code on, so its view does the same.
+pub fn return_code_of(reason_code: u8) -> u8 {
+    match reason_code {
+        0x00 => 0,
+        // Unsupported Protocol Version.
+        0x84 => 1,
+        // Client Identifier not valid.
+        0x85 => 2,
+        // Server unavailable, Server busy, Use another server, Server moved.
+        0x88 | 0x89 | 0x9C | 0x9D => 3,
+        // Bad User Name or Password.
+        0x86 => 4,
+        // Not authorized, and every other refusal.
+        _ => 5,
     }
 }
 

@@ -26,6 +26,7 @@ fn the_first_success_completes_connect_once_then_successes_are_resumptions() {
             Notice::ConnectComplete {
                 callback: 7,
                 error: 0,
+                return_code: 0,
                 rejoined: true
             }
         ]
@@ -54,7 +55,10 @@ fn a_first_failure_completes_connect_with_the_translated_error_and_stops_the_vie
     let timeout = AWS_ERROR_MQTT5_CONNACK_TIMEOUT as i32;
     let mqtt311_timeout = AWS_ERROR_MQTT_TIMEOUT as i32;
     assert_eq!(
-        v.on_event(Lifecycle::ConnectionFailure { error: timeout }),
+        v.on_event(Lifecycle::ConnectionFailure {
+            error: timeout,
+            reason_code: None
+        }),
         vec![
             Notice::Failure {
                 error: mqtt311_timeout
@@ -62,6 +66,7 @@ fn a_first_failure_completes_connect_with_the_translated_error_and_stops_the_vie
             Notice::ConnectComplete {
                 callback: 3,
                 error: mqtt311_timeout,
+                return_code: 0,
                 rejoined: false
             }
         ]
@@ -69,8 +74,11 @@ fn a_first_failure_completes_connect_with_the_translated_error_and_stops_the_vie
     assert_eq!(v.state(), ViewState::StayDisconnected);
     // The MQTT 5 client keeps trying; the 3.1.1 user hears nothing more.
     assert!(
-        v.on_event(Lifecycle::ConnectionFailure { error: timeout })
-            .is_empty()
+        v.on_event(Lifecycle::ConnectionFailure {
+            error: timeout,
+            reason_code: None
+        })
+        .is_empty()
     );
     assert!(
         v.on_event(Lifecycle::ConnectionSuccess { rejoined: false })
@@ -83,7 +91,10 @@ fn failures_while_connected_are_reported_but_do_not_change_the_view() {
     let mut v = connected();
     let refused = AWS_ERROR_MQTT5_CONNACK_CONNECTION_REFUSED as i32;
     assert_eq!(
-        v.on_event(Lifecycle::ConnectionFailure { error: refused }),
+        v.on_event(Lifecycle::ConnectionFailure {
+            error: refused,
+            reason_code: Some(0x87)
+        }),
         vec![Notice::Failure {
             error: AWS_ERROR_MQTT_PROTOCOL_ERROR as i32
         }]
@@ -102,7 +113,10 @@ fn the_adapters_own_reset_is_neither_a_failure_nor_an_interruption() {
     first.connect(1);
     assert!(
         first
-            .on_event(Lifecycle::ConnectionFailure { error: RESET })
+            .on_event(Lifecycle::ConnectionFailure {
+                error: RESET,
+                reason_code: None
+            })
             .is_empty()
     );
     assert_eq!(first.state(), ViewState::FirstConnect);
@@ -117,6 +131,7 @@ fn connect_when_not_disconnected_is_refused_through_its_callback() {
             vec![Notice::ConnectComplete {
                 callback: 9,
                 error: AWS_ERROR_MQTT_ALREADY_CONNECTED as i32,
+                return_code: 0,
                 rejoined: false
             }],
             false
@@ -167,6 +182,7 @@ fn disconnect_during_the_first_connect_fails_it_with_connection_shutdown() {
         vec![Notice::ConnectComplete {
             callback: 2,
             error: AWS_ERROR_MQTT_CONNECTION_SHUTDOWN as i32,
+            return_code: 0,
             rejoined: false
         }]
     );
@@ -202,4 +218,30 @@ fn error_codes_translate_as_upstream_and_others_pass_unchanged() {
     );
     assert_eq!(translate_error(1049), 1049);
     assert_eq!(translate_error(0), 0);
+}
+
+#[test]
+fn a_refusing_connack_completes_connect_with_the_closest_3_1_1_return_code() {
+    let mut v = V::default();
+    v.connect(1);
+    let refused = AWS_ERROR_MQTT5_CONNACK_CONNECTION_REFUSED as i32;
+    let notices = v.on_event(Lifecycle::ConnectionFailure {
+        error: refused,
+        reason_code: Some(0x86),
+    });
+    assert_eq!(
+        notices[1],
+        Notice::ConnectComplete {
+            callback: 1,
+            error: AWS_ERROR_MQTT_PROTOCOL_ERROR as i32,
+            return_code: 4,
+            rejoined: false
+        }
+    );
+    // [MQTT-3.2.2.3]: 1 to 5 are the only refusals a 3.1.1 CONNACK can carry.
+    assert_eq!(return_code_of(0x84), 1);
+    assert_eq!(return_code_of(0x85), 2);
+    assert_eq!(return_code_of(0x89), 3);
+    assert_eq!(return_code_of(0x87), 5);
+    assert_eq!(return_code_of(0x80), 5);
 }

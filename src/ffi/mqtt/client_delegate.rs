@@ -61,7 +61,8 @@ fn granted_qos(code: u8) -> aws_mqtt_qos {
     QoS::from_u8(code).map_or(aws_mqtt_qos::AWS_MQTT_QOS_FAILURE, c_qos)
 }
 
-fn connect_return_code(code: u8) -> aws_mqtt_connect_return_code {
+/// The C value of a 3.1.1 CONNACK return code.
+pub(crate) fn connect_return_code(code: u8) -> aws_mqtt_connect_return_code {
     use aws_mqtt_connect_return_code::*;
     match code {
         0 => AWS_MQTT_CONNECT_ACCEPTED,

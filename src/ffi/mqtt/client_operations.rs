@@ -12,10 +12,11 @@ use crate::client::mqtt311::{Request, SubscribeTopic};
 use crate::codec::{Publish, QoS, topic};
 use crate::ffi::common::array_list::aws_array_list;
 use crate::ffi::common::byte_buf::{aws_byte_cursor, cursor_bytes};
+use crate::ffi::common::error::aws_common_error::AWS_ERROR_UNSUPPORTED_OPERATION;
 use crate::ffi::guard::{self, Error, Result};
 use crate::ffi::mqtt::client_connection::{
-    Kind, Mqtt311Connection, aws_mqtt_client_connection, connection_of, handle_of, payload_copy,
-    qos_arg, topic_name,
+    Kind, Mqtt311Connection, aws_mqtt_client_connection, handle_of, payload_copy, qos_arg,
+    topic_name,
 };
 use crate::ffi::mqtt::client_delegate::{
     Callback, Completion, MultiTopic, OpToken, SubHandler, c_qos,
@@ -361,14 +362,19 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_unsubscribe(
     })
 }
 
-/// README entry point: sends a PINGREQ now. `AWS_ERROR_MQTT_NOT_CONNECTED` unless connected.
+/// README entry point: sends a PINGREQ now. `AWS_ERROR_MQTT_NOT_CONNECTED` unless connected;
+/// `AWS_ERROR_UNSUPPORTED_OPERATION` through the view of an MQTT 5 client.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_mqtt_client_connection_ping(
     connection: *mut aws_mqtt_client_connection,
 ) -> c_int {
     guard::op(|| {
         // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
+        let c = match unsafe { handle_of(connection) }?.kind() {
+            Kind::Native(c) => c,
+            // The MQTT 5 client behind the view pings on its own schedule.
+            Kind::Adapter(_) => return Err(AWS_ERROR_UNSUPPORTED_OPERATION.into()),
+        };
         let token = OpToken {
             size: 0,
             completion: Completion::Op(Callback::default()),

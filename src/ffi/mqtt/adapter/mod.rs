@@ -35,7 +35,7 @@ use crate::client::topic_tree::TopicTree;
 use crate::codec::QoS;
 use crate::ffi::guard::{self, Error, Result};
 use crate::ffi::mqtt::client_connection::{Callbacks, Kind, aws_mqtt_client_connection};
-use crate::ffi::mqtt::client_delegate::{Callback, SubHandler, c_qos};
+use crate::ffi::mqtt::client_delegate::{Callback, SubHandler, c_qos, connect_return_code};
 use crate::ffi::mqtt::client_types::*;
 use crate::ffi::mqtt::handle::Termination;
 use crate::ffi::mqtt::mqtt::{aws_mqtt_connect_return_code, aws_mqtt_qos};
@@ -174,10 +174,12 @@ impl Mqtt5Adapter {
                     Notice::ConnectComplete {
                         callback,
                         error,
+                        return_code,
                         rejoined,
                     } => {
                         if let Some(f) = callback.function {
-                            f(c, error, ACCEPTED, rejoined, callback.user_data);
+                            let code = connect_return_code(return_code);
+                            f(c, error, code, rejoined, callback.user_data);
                         }
                     }
                     Notice::Resumed { rejoined } => {
@@ -365,6 +367,10 @@ unsafe extern "C" fn on_lifecycle(event: *const aws_mqtt5_client_lifecycle_event
                 },
                 AWS_MQTT5_CLET_CONNECTION_FAILURE => Lifecycle::ConnectionFailure {
                     error: e.error_code,
+                    reason_code: e
+                        .connack_data
+                        .as_ref()
+                        .and_then(|c| u8::try_from(c.reason_code).ok()),
                 },
                 AWS_MQTT5_CLET_DISCONNECTION => Lifecycle::Disconnection {
                     error: e.error_code,
