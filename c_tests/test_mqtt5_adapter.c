@@ -261,6 +261,44 @@ static int test_releasing_the_adapter_fails_what_is_in_flight(void) {
     return 0;
 }
 
+/* CVE-2026-115417 through the adapter: a SUBACK with two reason codes for a one-filter SUBSCRIBE
+ * is a protocol error: the MQTT 5 client closes the connection with DISCONNECT 0x82, the 3.1.1
+ * view hears an interruption, and the subscribe fails (nothing is read past the one code). */
+static int test_a_suback_with_the_wrong_code_count_is_a_protocol_error(void) {
+    struct fx_broker b;
+    CHECK_INT_EQ(fx_broker_start(&b, FX_FRAGMENTS("--no-ack", "--send-raw-on", "subscribe", "90 05 00 01 00 00 00")),
+                 0);
+    struct fx5_events ev5;
+    struct fx5_config c;
+    struct fx_events ev3;
+    struct aws_mqtt5_client *client = NULL;
+    struct aws_mqtt_client_connection *adapter = NULL;
+    CHECK_INT_EQ(s_adapter_new(b.port, "adapter-cve", &ev5, &c, &ev3, &client, &adapter), 0);
+    struct aws_socket_options socket;
+    struct aws_mqtt_connection_options options = fx_connect_options(&socket, b.port, "adapter-cve", &ev3);
+    CHECK_INT_EQ(aws_mqtt_client_connection_connect(adapter, &options), AWS_OP_SUCCESS);
+    CHECK_WAIT(&ev3, ev3.complete >= 1, 10000);
+    CHECK_INT_EQ(ev3.complete_error, AWS_ERROR_SUCCESS);
+    struct aws_byte_cursor filter = fx_cur("cve/+");
+    uint16_t id = aws_mqtt_client_connection_subscribe(adapter, &filter, AWS_MQTT_QOS_AT_LEAST_ONCE, fx_on_publish,
+                                                       &ev3, NULL, fx_on_suback, &ev3);
+    CHECK(id != 0);
+    CHECK_INT_EQ(fx_log_wait_count(&b,
+                                   FX_FRAGMENTS("\"conn\":1,", "\"dir\":\"in\"", "\"type\":\"DISCONNECT\"",
+                                                "\"reason_code\":130"),
+                                   1, 5000),
+                 1);
+    CHECK_WAIT(&ev3, ev3.interrupted >= 1, 10000);
+    CHECK_INT_EQ(ev3.interrupted_error, AWS_ERROR_MQTT_PROTOCOL_ERROR);
+    /* The subscribe completed once, as a failure (the broker never acknowledges a retry). */
+    CHECK_INT_EQ(s_finish(client, adapter, &ev5, &ev3), 0);
+    CHECK_INT_EQ(ev3.subacks, 1);
+    CHECK_INT_EQ(ev3.suback[0].packet_id, id);
+    CHECK(ev3.suback[0].error_code != AWS_ERROR_SUCCESS);
+    fx_broker_stop(&b);
+    return 0;
+}
+
 int main(void) {
     CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
     CHECK_INT_EQ(fx5_mosquitto_start(&s_mosquitto, false), 0);
@@ -270,6 +308,7 @@ int main(void) {
     RUN(test_interrupted_and_resumed_across_a_broker_restart);
     RUN(test_connect_options_are_validated_as_upstream);
     RUN(test_releasing_the_adapter_fails_what_is_in_flight);
+    RUN(test_a_suback_with_the_wrong_code_count_is_a_protocol_error);
 
     fx_mosquitto_stop(&s_mosquitto);
     return fx_suite_end(s_alloc, &s_io);
