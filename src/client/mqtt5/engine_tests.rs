@@ -19,8 +19,8 @@ use super::settings::{OfflineQueuePolicy, OutboundAliasing, SessionBehavior, Set
 use crate::client::backoff::{Backoff, BackoffConfig, JitterMode, SplitMix64};
 use crate::client::test_support::{advance, decode_all, encode};
 use crate::codec::{
-    Connack, Connect, Disconnect, Packet, Properties, PubAck, Publish, QoS, Suback, Subscribe,
-    Subscription, Unsuback, Unsubscribe, Version,
+    Connack, Connect, Disconnect, Packet, Properties, PropertySet, PubAck, Publish, QoS, Suback,
+    Subscribe, Subscription, Unsuback, Unsubscribe, Version,
 };
 use bytes::Bytes;
 

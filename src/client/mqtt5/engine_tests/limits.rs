@@ -8,10 +8,10 @@ fn receive_maximum_limits_publishes_in_flight() {
     // [MQTT-4.9.0-2]: no more QoS 1/2 publishes unacknowledged than the Receive Maximum.
     let mut h = Harness::connected_with(
         settings(),
-        connack_with(Properties {
+        connack_with(Properties::from(PropertySet {
             receive_maximum: Some(2),
             ..Default::default()
-        }),
+        })),
     );
     for token in 1..=4 {
         h.publish(QoS::AtLeastOnce, token);
@@ -30,10 +30,10 @@ fn a_packet_above_the_servers_maximum_packet_size_fails_before_it_is_sent() {
     // [MQTT-3.2.2-15]: the client does not send packets above the Maximum Packet Size.
     let mut h = Harness::connected_with(
         settings(),
-        connack_with(Properties {
+        connack_with(Properties::from(PropertySet {
             maximum_packet_size: Some(20),
             ..Default::default()
-        }),
+        })),
     );
     let mut big = publish(QoS::AtLeastOnce);
     big.payload = Bytes::from(vec![0u8; 100]);
@@ -51,11 +51,11 @@ fn publishes_beyond_the_servers_maximum_qos_or_retain_support_fail() {
     // [MQTT-3.2.2-11], [MQTT-3.2.2-14]
     let mut h = Harness::connected_with(
         settings(),
-        connack_with(Properties {
+        connack_with(Properties::from(PropertySet {
             maximum_qos: Some(0),
             retain_available: Some(0),
             ..Default::default()
-        }),
+        })),
     );
     h.publish(QoS::AtLeastOnce, 1);
     let mut retained = publish(QoS::AtMostOnce);
@@ -75,11 +75,11 @@ fn publishes_beyond_the_servers_maximum_qos_or_retain_support_fail() {
 fn subscriptions_the_server_does_not_offer_fail_before_they_are_sent() {
     let mut h = Harness::connected_with(
         settings(),
-        connack_with(Properties {
+        connack_with(Properties::from(PropertySet {
             wildcard_subscription_available: Some(0),
             shared_subscription_available: Some(0),
             ..Default::default()
-        }),
+        })),
     );
     h.engine.submit(subscribe("a/#"), 1, 0);
     h.engine.submit(subscribe("$share/g/a"), 2, 0);

@@ -9,10 +9,10 @@ fn reconfigured_settings_and_client_id_go_out_in_the_next_connect() {
     let mut h = Harness::connected_with(
         settings(),
         Connack {
-            properties: Properties {
+            properties: Properties::from(PropertySet {
                 assigned_client_identifier: Some("assigned-by-server".into()),
                 ..Default::default()
-            },
+            }),
             ..Default::default()
         },
     );
