@@ -309,7 +309,8 @@ uint16_t aws_mqtt_client_connection_unsubscribe(struct aws_mqtt_client_connectio
                                                 void *on_unsuback_ud);
 
 /**
- * README entry point: sends a PINGREQ now. `AWS_ERROR_MQTT_NOT_CONNECTED` unless connected.
+ * README entry point: sends a PINGREQ now. `AWS_ERROR_MQTT_NOT_CONNECTED` unless connected;
+ * `AWS_ERROR_UNSUPPORTED_OPERATION` through the view of an MQTT 5 client.
  */
 int aws_mqtt_client_connection_ping(struct aws_mqtt_client_connection *connection);
 

@@ -215,10 +215,11 @@ impl<T, S> Engine<T, S> {
         self.open();
     }
 
-    /// Starts a user disconnect; `Err(Failure::NotConnected)` unless Connected or Reconnecting.
-    /// A DISCONNECT packet goes out first when the link is up [MQTT-3.14].
+    /// Starts a user disconnect; `Err(Failure::NotConnected)` unless Connected or Reconnecting
+    /// (or retrying a first connect). A DISCONNECT packet goes out first when the link is up
+    /// [MQTT-3.14].
     pub fn disconnect(&mut self) -> Result<(), Failure> {
-        if !matches!(self.state, State::Connected | State::Reconnecting) {
+        if !self.can_disconnect() {
             return Err(Failure::NotConnected);
         }
         self.state = State::Disconnecting;
@@ -233,6 +234,15 @@ impl<T, S> Engine<T, S> {
             Link::Down => self.finish_disconnect(),
         }
         Ok(())
+    }
+
+    /// Whether [`disconnect`](Self::disconnect) applies now.
+    pub fn can_disconnect(&self) -> bool {
+        match self.state {
+            State::Connected | State::Reconnecting => true,
+            State::Connecting => self.settings.retry_first_connect,
+            State::Disconnecting | State::Disconnected => false,
+        }
     }
 
     /// Adds an operation with its packet id (the caller allocated it). Retryable operations wait
@@ -315,6 +325,11 @@ impl<T, S> Engine<T, S> {
             }
             State::Reconnecting => self.schedule_reconnect(now),
             State::Disconnecting => self.finish_disconnect(),
+            State::Connecting if self.settings.retry_first_connect => {
+                self.refused_with = None;
+                self.outbox.event(Event::ConnectionFailure { error });
+                self.schedule_reconnect(now);
+            }
             State::Connecting => {
                 self.state = State::Disconnected;
                 let return_code = self.refused_with.take().unwrap_or(0);
@@ -352,8 +367,8 @@ impl<T, S> Engine<T, S> {
     /// Runs what is due at `now`: reconnect attempts, CONNACK and PINGRESP timeouts, keep-alive
     /// PINGREQs and operation timeouts.
     pub fn on_timer(&mut self, now: u64) {
-        if self.reconnect.fire(now) && self.state == State::Reconnecting && self.link == Link::Down
-        {
+        let retrying = matches!(self.state, State::Reconnecting | State::Connecting);
+        if self.reconnect.fire(now) && retrying && self.link == Link::Down {
             self.open();
         }
         if self.connack_timeout.fire(now) {
@@ -430,6 +445,14 @@ impl<T, S> Engine<T, S> {
 
     fn finish_disconnect(&mut self) {
         self.state = State::Disconnected;
+        // A first connect that was still retrying completes now.
+        if !self.has_connected {
+            self.outbox.event(Event::ConnectionComplete {
+                error: Some(Failure::ConnectionShutdown),
+                return_code: 0,
+                session_present: false,
+            });
+        }
         self.outbox.event(Event::Disconnected);
     }
 

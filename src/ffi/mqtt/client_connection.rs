@@ -84,14 +84,25 @@ pub(super) struct Config {
     pub(super) proxy: Option<crate::transport::http_proxy::ProxySettings>,
     /// MQTT over WebSocket, with the user's transform and validator.
     pub(super) websocket: Option<Arc<dyn WebSocketHooks>>,
+    /// `aws/mqtt/ext/reconnect.h`: the backoff, and whether a first connect is retried.
+    pub(crate) reconnect: Option<(BackoffConfig, bool)>,
 }
 
 impl Config {
+    /// The reconnect backoff: the extension's when set, else `set_reconnect_timeout`'s.
     fn backoff(&self) -> BackoffConfig {
+        if let Some((backoff, _)) = self.reconnect {
+            return backoff;
+        }
         self.reconnect_secs
             .map_or(BackoffConfig::MQTT311_DEFAULT, |(min, max)| {
                 BackoffConfig::mqtt311(min, max)
             })
+    }
+
+    /// Whether a failed first connect is retried (`aws/mqtt/ext/reconnect.h`).
+    fn retries_first_connect(&self) -> bool {
+        self.reconnect.is_some_and(|(_, retry)| retry)
     }
 
     /// Puts the configured will, login and backoff into `settings`.
@@ -100,6 +111,7 @@ impl Config {
         settings.username = connect_username(self.username.as_deref(), self.metrics.as_ref());
         settings.password = self.password.clone();
         settings.backoff = self.backoff();
+        settings.retry_first_connect = self.retries_first_connect();
     }
 }
 
@@ -286,7 +298,7 @@ impl Mqtt311Connection {
                 s.destroy = Destroy::Finish;
                 Destroy::Finish
             }
-            (Destroy::Wait, State::Connected | State::Reconnecting) => {
+            (Destroy::Wait, state) if Self::disconnectable(s, state) => {
                 s.state = State::Disconnecting;
                 s.lifecycle_pending = true;
                 s.on_disconnect = Callback::default();
@@ -297,6 +309,16 @@ impl Mqtt311Connection {
                 Destroy::Disconnect
             }
             (other, _) => other,
+        }
+    }
+
+    /// Whether a disconnect applies in `state`: connected, reconnecting, or retrying a first
+    /// connect (`aws/mqtt/ext/reconnect.h`).
+    fn disconnectable(s: &Synced, state: State) -> bool {
+        match state {
+            State::Connected | State::Reconnecting => true,
+            State::Connecting => s.config.retries_first_connect(),
+            State::Disconnecting | State::Disconnected => false,
         }
     }
 
@@ -730,7 +752,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_disconnect(
             }
         };
         let mut s = c.synced();
-        if !matches!(s.state, State::Connected | State::Reconnecting) {
+        if !Mqtt311Connection::disconnectable(&s, s.state) {
             return Err(AWS_ERROR_MQTT_NOT_CONNECTED.into());
         }
         s.state = State::Disconnecting;

@@ -41,6 +41,7 @@ pub fn failure_code(failure: Failure) -> c_int {
         Failure::CancelledForCleanSession => AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION,
         Failure::ConnectionDestroyed => AWS_ERROR_MQTT_CONNECTION_DESTROYED,
         Failure::NotConnected => AWS_ERROR_MQTT_NOT_CONNECTED,
+        Failure::ConnectionShutdown => AWS_ERROR_MQTT_CONNECTION_SHUTDOWN,
         Failure::Unencodable => AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH,
         Failure::Transport(code) => return code,
     };

@@ -9,6 +9,7 @@ pub mod client_operations;
 pub mod client_settings;
 pub mod client_types;
 pub mod connection_listeners;
+pub mod ext;
 pub mod handle;
 pub mod mqtt;
 pub mod request_response;
