@@ -1,6 +1,7 @@
 //! The MQTT 5 client engine as a [`Protocol`] the connection driver runs.
 
 use crate::client::mqtt5::{Engine, Event, Request, Settings, UserDisconnect};
+use crate::client::queue_limits::QueueLimits;
 use crate::connection::protocol::{Protocol, forward_protocol_methods};
 
 /// What the MQTT 5 API asks of the loop.
@@ -21,6 +22,8 @@ pub enum Mqtt5Command<T> {
     Reconfigure(Box<dyn FnOnce(&mut Settings) + Send>),
     /// The client id the next CONNECT carries (the 3.1.1 adapter's connect).
     UseClientId(String),
+    /// Bound the queue (beyond upstream); `None` lifts the bounds.
+    SetQueueLimits(Option<QueueLimits>),
     /// End the current connection so the next uses the new settings (the 3.1.1 adapter's
     /// connect).
     ResetConnection,
@@ -44,6 +47,7 @@ impl<T: Send + 'static> Protocol for Engine<T> {
             Mqtt5Command::Reconfigure(change) => self.reconfigure(change),
             Mqtt5Command::UseClientId(client_id) => self.use_client_id(client_id),
             Mqtt5Command::ResetConnection => self.reset_connection(),
+            Mqtt5Command::SetQueueLimits(limits) => self.set_queue_limits(limits),
         }
     }
     fn transport_closed(&mut self, now: u64, error: Option<i32>) {

@@ -37,6 +37,7 @@ use crate::client::mqtt311::request::{Operation, Request, Stage};
 use crate::client::mqtt311::settings::Settings;
 use crate::client::outbox::{Outbox, outbox_methods};
 use crate::client::packet_id_map::{IdMap, IdSet};
+use crate::client::queue_limits::{QueueLimits, QueueStatistics, Queued};
 use crate::client::send_queue::{Fate, SendQueue, in_send_order};
 use crate::client::topic_tree::TopicTree;
 use crate::client::wire::{read_packets, write_packet};
@@ -108,6 +109,11 @@ pub struct Engine<T, S> {
     /// PINGREQs after the last packet written, as upstream's 3.1.1 connection sends them.
     keep_alive: KeepAlive,
     ops: IdMap<Operation<T, S>>,
+    /// The packet bytes of `ops` (the statistics' size), for the queue limits.
+    ops_size: u64,
+    /// Beyond upstream: bounded queues, and what they did.
+    queue_limits: Option<QueueLimits>,
+    queue_statistics: QueueStatistics,
     /// Operations by packet id, in the order to send them.
     queue: SendQueue<u16>,
     /// Keyed by (send stamp, packet id): the stamp tells a stale deadline from the current one.
@@ -141,6 +147,9 @@ impl<T, S> Engine<T, S> {
             connack_timeout: Deadline::disarmed(),
             keep_alive: KeepAlive::new(PingSchedule::AfterLastPacket),
             ops: IdMap::default(),
+            ops_size: 0,
+            queue_limits: None,
+            queue_statistics: QueueStatistics::default(),
             queue: SendQueue::default(),
             ack_deadlines: AckDeadlines::default(),
             unacked_count: 0,
@@ -257,6 +266,8 @@ impl<T, S> Engine<T, S> {
     pub fn submit_with_timeout(&mut self, id: u16, request: Request<S>, token: T, timeout_ms: u32) {
         let connected = self.state == State::Connected && self.link == Link::Up;
         let retryable = request.is_acknowledged();
+        let refused = !self.make_room(&request);
+        self.ops_size += request.statistics_size();
         self.ops.insert(
             id,
             Operation {
@@ -270,11 +281,55 @@ impl<T, S> Engine<T, S> {
                 timeout_ms,
             },
         );
-        if connected || retryable {
+        if refused {
+            self.fail(id, Failure::QueueFull);
+        } else if connected || retryable {
             self.queue.push_back(id);
         } else {
             self.fail(id, Failure::NotConnected);
         }
+    }
+
+    /// Bounds the unfinished operations (beyond upstream); `None` lifts the bounds.
+    pub fn set_queue_limits(&mut self, limits: Option<QueueLimits>) {
+        self.queue_limits = limits;
+    }
+
+    /// What the queue limits dropped and refused so far.
+    pub fn queue_statistics(&self) -> QueueStatistics {
+        self.queue_statistics
+    }
+
+    /// Makes room for `request` under the queue limits: drops queued operations as the policy
+    /// says (each fails with `QueueFull`); false when `request` is to be refused.
+    fn make_room(&mut self, request: &Request<S>) -> bool {
+        let Some(limits) = self.queue_limits else {
+            return true;
+        };
+        let queued = self.queue.iter().filter_map(|id| {
+            let op = self.ops.get(&id)?;
+            Some(Queued {
+                key: id,
+                qos0_publish: !op.request.is_acknowledged(),
+                size: op.request.statistics_size(),
+            })
+        });
+        let room = limits.make_room(
+            self.ops.len() as u64,
+            self.ops_size,
+            request.statistics_size(),
+            queued,
+        );
+        let Some(victims) = room else {
+            self.queue_statistics.refused += 1;
+            return false;
+        };
+        self.queue.remove_all(&victims);
+        for id in victims {
+            self.queue_statistics.dropped += 1;
+            self.fail(id, Failure::QueueFull);
+        }
+        true
     }
 
     /// The transport asked for with [`Action::Open`] is up: CONNECT goes out and the CONNACK
@@ -505,6 +560,7 @@ impl<T, S> Engine<T, S> {
         let Some(op) = self.ops.remove(&id) else {
             return;
         };
+        self.ops_size = self.ops_size.saturating_sub(op.request.statistics_size());
         if op.in_flight {
             self.unacked_count = self.unacked_count.saturating_sub(1);
             self.unacked_size = self

@@ -27,6 +27,7 @@ use crate::client::backoff::BackoffConfig;
 use crate::client::iot_metrics::{IotMetrics, connect_username};
 use crate::client::mqtt311::settings::{DEFAULT_KEEP_ALIVE_SECS, DEFAULT_PING_TIMEOUT_NS};
 use crate::client::mqtt311::{PacketIds, Settings, State};
+use crate::client::queue_limits::QueueStatistics;
 use crate::codec::{QoS, Will, topic, utf8};
 use crate::connection::mqtt311_protocol::Mqtt311Command;
 use crate::connection::{Command, Endpoint, Handle};
@@ -205,6 +206,8 @@ pub(crate) struct Mqtt311Connection {
     pub(crate) stats: Stats,
     /// Internal listeners (the request-response client's).
     pub(crate) listeners: Listeners,
+    /// The queue limits' dropped and refused counts, as the loop last reported them.
+    pub(crate) queue_statistics: [AtomicU64; 2],
 }
 
 impl Drop for Mqtt311Connection {
@@ -224,6 +227,20 @@ impl Mqtt311Connection {
     /// The state shared with the loop, locked with the command queue.
     pub(super) fn synced(&self) -> MutexGuard<'_, Locked> {
         self.life.lock()
+    }
+
+    /// Queues `command` for the loop.
+    pub(crate) fn send(&self, command: Command<Mqtt311Command<OpToken, SubHandler>>) {
+        self.life.send(command);
+    }
+
+    /// The queue limits' statistics as the loop last reported them.
+    pub(crate) fn queue_statistics(&self) -> QueueStatistics {
+        let [dropped, refused] = &self.queue_statistics;
+        QueueStatistics {
+            dropped: dropped.load(Relaxed),
+            refused: refused.load(Relaxed),
+        }
     }
 
     /// The loop this connection runs on.
@@ -482,6 +499,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
                 callbacks_version: AtomicU64::new(0),
                 stats: Stats::default(),
                 listeners: Listeners::default(),
+                queue_statistics: Default::default(),
             };
             aws_mqtt_client_connection {
                 kind: Kind::Native(connection),

@@ -42,6 +42,7 @@ pub fn failure_code(failure: Failure) -> c_int {
         Failure::ConnectionDestroyed => AWS_ERROR_MQTT_CONNECTION_DESTROYED,
         Failure::NotConnected => AWS_ERROR_MQTT_NOT_CONNECTED,
         Failure::ConnectionShutdown => AWS_ERROR_MQTT_CONNECTION_SHUTDOWN,
+        Failure::QueueFull => AWS_ERROR_MQTT_QUEUE_FULL,
         Failure::Unencodable => AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH,
         Failure::Transport(code) => return code,
     };
@@ -495,6 +496,9 @@ impl Delegate<CEngine> for CDelegate {
         let (count, size) = engine.unacked();
         conn.stats.unacked_count.store(count, Relaxed);
         conn.stats.unacked_size.store(size, Relaxed);
+        let queue = engine.queue_statistics();
+        conn.queue_statistics[0].store(queue.dropped, Relaxed);
+        conn.queue_statistics[1].store(queue.refused, Relaxed);
         if conn.mirror_state(engine.state()) == Destroy::Finish {
             conn.schedule_finish();
         }

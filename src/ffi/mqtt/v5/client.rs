@@ -13,6 +13,7 @@
 //! holds a reference to.
 
 use crate::client::mqtt5::{Engine, Settings, Statistics, UserDisconnect};
+use crate::client::queue_limits::QueueStatistics;
 use crate::connection::mqtt5_protocol::Mqtt5Command;
 use crate::connection::{Command, Endpoint, Handle};
 use crate::ffi::common::allocator::aws_allocator;
@@ -55,6 +56,8 @@ pub struct aws_mqtt5_client {
     options: ClientOptions,
     listeners_version: AtomicU64,
     stats: [AtomicU64; 4],
+    /// The queue limits' dropped and refused counts (see `mirror_statistics`).
+    queue_statistics: [AtomicU64; 2],
     next_control_id: AtomicU64,
     /// Whether a connection is up, as the loop last reported (see `set_connected`).
     connected: AtomicBool,
@@ -207,7 +210,18 @@ impl aws_mqtt5_client {
         id
     }
 
-    pub(crate) fn mirror_statistics(&self, stats: Statistics) {
+    /// The queue limits' statistics as the loop last reported them.
+    pub(crate) fn queue_statistics(&self) -> QueueStatistics {
+        let [dropped, refused] = &self.queue_statistics;
+        QueueStatistics {
+            dropped: dropped.load(Relaxed),
+            refused: refused.load(Relaxed),
+        }
+    }
+
+    pub(crate) fn mirror_statistics(&self, stats: Statistics, queue: QueueStatistics) {
+        self.queue_statistics[0].store(queue.dropped, Relaxed);
+        self.queue_statistics[1].store(queue.refused, Relaxed);
         let values = [
             stats.incomplete_count,
             stats.incomplete_size,
@@ -269,6 +283,7 @@ pub unsafe extern "C" fn aws_mqtt5_client_new(
                 ),
                 listeners_version: AtomicU64::new(0),
                 stats: Default::default(),
+                queue_statistics: Default::default(),
                 next_control_id: AtomicU64::new(1),
                 connected: AtomicBool::new(false),
                 wants_connection: AtomicBool::new(false),
