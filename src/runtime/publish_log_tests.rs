@@ -124,7 +124,7 @@ fn a_log_of_mostly_acknowledged_records_is_compacted() {
     let (_, recovered) = PublishLog::open(&d, Fsync::Never).unwrap();
     let ids: Vec<u16> = recovered.unacked.iter().map(|(id, _)| *id).collect();
     assert_eq!(ids, [99, 100]);
-    assert_eq!(recovered.unacked[1].1, vec![(1_999u32 as u8); 83]);
+    assert_eq!(recovered.unacked[1].1, vec![1_999u32 as u8; 83]);
     fs::remove_dir_all(&d).unwrap();
 }
 
