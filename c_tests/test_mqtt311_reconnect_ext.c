@@ -11,22 +11,30 @@ static struct aws_allocator *s_alloc;
 static struct fx_io s_io;
 static struct aws_mqtt_client *s_client;
 
+/* A new connection that retries its first connect, connecting to 127.0.0.1:port. */
+static int s_connect_retrying(int port, const char *client_id, enum aws_exponential_backoff_jitter_mode jitter,
+                              uint64_t min_ms, uint64_t max_ms, struct fx_events *ev,
+                              struct aws_mqtt_client_connection **out) {
+    fx_events_init(ev);
+    CHECK_INT_EQ(fx_connection_new(s_client, out, ev), 0);
+    struct aws_mqtt_ext_reconnect_options reconnect = {
+        .retry_first_connect = true,
+        .jitter_mode = jitter,
+        .min_reconnect_delay_ms = min_ms,
+        .max_reconnect_delay_ms = max_ms,
+    };
+    CHECK_INT_EQ(aws_mqtt_ext_client_connection_set_reconnect_options(*out, &reconnect), AWS_OP_SUCCESS);
+    struct aws_socket_options socket;
+    struct aws_mqtt_connection_options options = fx_connect_options(&socket, port, client_id, ev);
+    CHECK_INT_EQ(aws_mqtt_client_connection_connect(*out, &options), AWS_OP_SUCCESS);
+    return 0;
+}
+
 static int test_a_failed_first_connect_is_retried_until_a_broker_answers(void) {
     int port = fx_free_port();
     struct fx_events ev;
-    fx_events_init(&ev);
     struct aws_mqtt_client_connection *c = NULL;
-    CHECK_INT_EQ(fx_connection_new(s_client, &c, &ev), 0);
-    struct aws_mqtt_ext_reconnect_options reconnect = {
-        .retry_first_connect = true,
-        .jitter_mode = AWS_EXPONENTIAL_BACKOFF_JITTER_NONE,
-        .min_reconnect_delay_ms = 100,
-        .max_reconnect_delay_ms = 200,
-    };
-    CHECK_INT_EQ(aws_mqtt_ext_client_connection_set_reconnect_options(c, &reconnect), AWS_OP_SUCCESS);
-    struct aws_socket_options socket;
-    struct aws_mqtt_connection_options options = fx_connect_options(&socket, port, "ext-retry", &ev);
-    CHECK_INT_EQ(aws_mqtt_client_connection_connect(c, &options), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(s_connect_retrying(port, "ext-retry", AWS_EXPONENTIAL_BACKOFF_JITTER_NONE, 100, 200, &ev, &c), 0);
     /* Nothing listens yet: failures are reported, connect is not completed. */
     CHECK_WAIT(&ev, ev.failure >= 3, 10000);
     CHECK_INT_EQ(ev.failure_error, AWS_IO_SOCKET_CONNECTION_REFUSED);
@@ -49,19 +57,8 @@ static int test_a_failed_first_connect_is_retried_until_a_broker_answers(void) {
 static int test_a_disconnect_ends_the_retries(void) {
     int port = fx_free_port();
     struct fx_events ev;
-    fx_events_init(&ev);
     struct aws_mqtt_client_connection *c = NULL;
-    CHECK_INT_EQ(fx_connection_new(s_client, &c, &ev), 0);
-    struct aws_mqtt_ext_reconnect_options reconnect = {
-        .retry_first_connect = true,
-        .jitter_mode = AWS_EXPONENTIAL_BACKOFF_JITTER_FULL,
-        .min_reconnect_delay_ms = 50,
-        .max_reconnect_delay_ms = 100,
-    };
-    CHECK_INT_EQ(aws_mqtt_ext_client_connection_set_reconnect_options(c, &reconnect), AWS_OP_SUCCESS);
-    struct aws_socket_options socket;
-    struct aws_mqtt_connection_options options = fx_connect_options(&socket, port, "ext-stop", &ev);
-    CHECK_INT_EQ(aws_mqtt_client_connection_connect(c, &options), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(s_connect_retrying(port, "ext-stop", AWS_EXPONENTIAL_BACKOFF_JITTER_FULL, 50, 100, &ev, &c), 0);
     CHECK_WAIT(&ev, ev.failure >= 2, 10000);
     CHECK_INT_EQ(aws_mqtt_client_connection_disconnect(c, fx_on_disconnect, &ev), AWS_OP_SUCCESS);
     CHECK_WAIT(&ev, ev.disconnected == 1 && ev.complete == 1, 10000);
