@@ -129,7 +129,7 @@ pub fn amz_date(timestamp: i64) -> (Vec<u8>, Vec<u8>) {
         secs % 3600 / 60,
         secs % 60
     );
-    let short = full[..8].as_bytes().to_vec();
+    let short = full.as_bytes()[..8].to_vec();
     (full.into_bytes(), short)
 }
 
