@@ -4,6 +4,7 @@
 //! The walk fails on any case that differs, and if the suite went missing.
 
 use aws_c_mqtt::auth::sigv4::{self, Config, Credentials, Request, SignatureType};
+use aws_c_mqtt::auth::time;
 use std::fs;
 use std::path::Path;
 
@@ -69,18 +70,6 @@ fn write_request(
     out
 }
 
-fn unix_time(iso: &str) -> i64 {
-    // The suite's timestamps are all `YYYY-MM-DDTHH:MM:SSZ`.
-    let n = |r: std::ops::Range<usize>| iso[r].parse::<i64>().unwrap();
-    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
-    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * m + 2) / 5 + d - 1;
-    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
-    days * 86_400 + n(11..13) * 3600 + n(14..16) * 60 + n(17..19)
-}
-
 /// Signs one case one way; the differences from the expected files, if any.
 fn check(dir: &Path, signature_type: SignatureType) -> Vec<String> {
     let prefix = match signature_type {
@@ -104,7 +93,7 @@ fn check(dir: &Path, signature_type: SignatureType) -> Vec<String> {
         signature_type,
         region: &region,
         service: &service,
-        timestamp: unix_time(context["timestamp"].as_str().unwrap()),
+        timestamp: time::parse_iso8601(context["timestamp"].as_str().unwrap().as_bytes()).unwrap(),
         use_double_uri_encode: true,
         should_normalize_uri_path: flag("normalize"),
         omit_session_token: flag("omit_session_token"),

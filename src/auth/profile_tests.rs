@@ -86,7 +86,7 @@ fn sections_of_other_kinds_are_kept_apart() {
         c.sections[Section::SsoSession as usize][&b"s".to_vec()].get(b"sso_region"),
         Some(&b"r"[..])
     );
-    assert!(c.sections[Section::Services as usize].contains_key(&b"svc".to_vec()));
+    assert!(c.sections[Section::Services as usize].contains_key(b"svc".as_slice()));
     assert_eq!(value(&c, "s", "z"), Some("w"));
 }
 

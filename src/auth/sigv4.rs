@@ -10,6 +10,7 @@
 //! `X-Amz-Signature`, each percent-encoded.
 
 use crate::auth::sigv4_canonical::{self as canonical, Param};
+use crate::auth::time;
 use crate::error::Result;
 use crate::error::aws_auth_errors::AWS_AUTH_SIGNING_UNSUPPORTED_SIGNATURE_TYPE;
 use crate::error::aws_common_error::AWS_ERROR_MALFORMED_INPUT_STRING;
@@ -113,16 +114,7 @@ fn hmac_sha256(key: &[u8], data: &[u8]) -> hmac::Tag {
 pub fn amz_date(timestamp: i64) -> (Vec<u8>, Vec<u8>) {
     let days = timestamp.div_euclid(86_400);
     let secs = timestamp.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = time::civil_from_days(days);
     let full = format!(
         "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
         secs / 3600,
