@@ -10,6 +10,7 @@
 #include <aws/common/allocator.h>
 #include <aws/common/byte_buf.h>
 #include <aws/common/string.h>
+#include <aws/sdkutils/sdkutils.h>
 #include <aws/sdkutils/private/aws_profile_fragment.h>
 
 
@@ -61,6 +62,32 @@ struct aws_profile_collection;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Reads a config (`AWS_PST_CONFIG`) or credentials (`AWS_PST_CREDENTIALS`) file into a new
+ * collection with one reference.
+ */
+struct aws_profile_collection *aws_profile_collection_new_from_file(struct aws_allocator *allocator,
+                                                                    const struct aws_string *file_path,
+                                                                    enum aws_profile_source_type source);
+
+/**
+ * A new collection of the config profiles overlaid with the credentials profiles (either may
+ * be NULL).
+ */
+struct aws_profile_collection *aws_profile_collection_new_from_merge(struct aws_allocator *allocator,
+                                                                     const struct aws_profile_collection *config_profiles,
+                                                                     const struct aws_profile_collection *credentials_profiles);
+
+/**
+ * Adds a reference (NULL is ignored) and answers the collection.
+ */
+struct aws_profile_collection *aws_profile_collection_acquire(struct aws_profile_collection *collection);
+
+/**
+ * Drops a reference; the last frees the collection. Answers NULL.
+ */
+struct aws_profile_collection *aws_profile_collection_release(struct aws_profile_collection *collection);
 
 /**
  * The credentials file: `override_path`, else `AWS_SHARED_CREDENTIALS_FILE`, else

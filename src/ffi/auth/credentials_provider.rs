@@ -216,6 +216,21 @@ impl Held {
         Ok(Self(provider))
     }
 
+    /// Keeps the reference a constructor just gave; a NULL constructor result is its error.
+    pub(crate) fn adopt(provider: *mut aws_credentials_provider) -> Result<Self> {
+        if provider.is_null() {
+            return Err(crate::ffi::guard::Error(
+                crate::ffi::common::error::aws_last_error(),
+            ));
+        }
+        Ok(Self(provider))
+    }
+
+    /// The provider, for a constructor that takes its own reference.
+    pub(crate) fn as_ptr(&self) -> *mut aws_credentials_provider {
+        self.0
+    }
+
     /// Asks the provider for credentials; a synchronous refusal completes `done` with it.
     pub(crate) fn get_credentials(
         &self,

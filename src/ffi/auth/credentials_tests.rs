@@ -23,7 +23,9 @@ fn an_access_key_and_a_secret_are_required() {
         assert!(aws_credentials_new(a, cur(""), cur("s"), cur(""), 1).is_null());
         assert_eq!(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT as i32);
         assert!(aws_credentials_new(a, cur("k"), cur(""), cur(""), 1).is_null());
-        assert!(aws_credentials_new(std::ptr::null_mut(), cur("k"), cur("s"), cur(""), 1).is_null());
+        assert!(
+            aws_credentials_new(std::ptr::null_mut(), cur("k"), cur("s"), cur(""), 1).is_null()
+        );
         assert!(aws_credentials_new_with_options(a, std::ptr::null()).is_null());
     }
 }
@@ -82,7 +84,10 @@ fn anonymous_credentials_have_no_keys_and_never_expire() {
         let c = aws_credentials_new_anonymous(aws_default_allocator());
         assert!(aws_credentials_is_anonymous(c));
         assert_eq!(aws_credentials_get_access_key_id(c).len, 0);
-        assert_eq!(aws_credentials_get_expiration_timepoint_seconds(c), u64::MAX);
+        assert_eq!(
+            aws_credentials_get_expiration_timepoint_seconds(c),
+            u64::MAX
+        );
         aws_credentials_release(c);
     }
 }
@@ -94,7 +99,10 @@ fn ecc_credentials_are_refused_as_unsupported() {
         let c = aws_credentials_new(a, cur("k"), cur("s"), cur(""), 1);
         aws_reset_error();
         assert!(aws_credentials_new_ecc_from_aws_credentials(a, c).is_null());
-        assert_eq!(aws_last_error(), AWS_AUTH_SIGNING_UNSUPPORTED_ALGORITHM as i32);
+        assert_eq!(
+            aws_last_error(),
+            AWS_AUTH_SIGNING_UNSUPPORTED_ALGORITHM as i32
+        );
         assert!(aws_ecc_key_pair_new_ecdsa_p256_key_from_aws_credentials(a, c).is_null());
         assert!(aws_credentials_new_ecc(a, cur("k"), std::ptr::null_mut(), cur(""), 1).is_null());
         aws_credentials_release(c);

@@ -5,6 +5,10 @@ pub mod credentials;
 pub mod credentials_provider;
 pub mod provider_options;
 pub mod providers_basic;
+pub mod providers_composite;
+pub mod providers_files;
+#[cfg(test)]
+mod providers_tests;
 pub mod signable;
 pub mod signing;
 pub mod signing_config;
