@@ -2,6 +2,8 @@
 //! hands out, and the sources the file- and process-based providers read (profile files,
 //! `credential_process`). `ffi::auth` wraps it in upstream's C API.
 
+pub mod document;
+pub mod http_fetch;
 pub mod process;
 pub mod profile;
 pub mod sigv4;

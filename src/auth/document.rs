@@ -1,0 +1,137 @@
+//! The JSON credential documents the process, ECS and IMDS sources answer with, read as
+//! upstream's `aws_parse_credentials_from_json_document` reads them: `AccessKeyId` and
+//! `SecretAccessKey` (required, not empty), a session token and `AccountId`, and an ISO 8601
+//! `Expiration`, the token's field name and what is required depending on the source.
+
+use crate::auth::{sigv4, time};
+use crate::error::Result;
+use crate::error::aws_auth_errors::AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE;
+use crate::error::aws_common_error::AWS_ERROR_INVALID_ARGUMENT;
+
+/// How a source names and requires the optional fields.
+pub struct Fields {
+    /// The session token's field.
+    pub token: &'static str,
+    /// Whether a document without a token is refused.
+    pub token_required: bool,
+    /// Whether a document without a valid expiration is refused.
+    pub expiration_required: bool,
+}
+
+/// `credential_process` output: `SessionToken`, both optional.
+pub const PROCESS: Fields = Fields {
+    token: "SessionToken",
+    token_required: false,
+    expiration_required: false,
+};
+
+/// The ECS and IMDS endpoints' answers: `Token`, an expiration required.
+pub const CONTAINER: Fields = Fields {
+    token: "Token",
+    token_required: false,
+    expiration_required: true,
+};
+
+/// Credentials a source produced, with their expiration (`u64::MAX`: none) and account id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sourced {
+    /// The keys and token.
+    pub keys: sigv4::Credentials,
+    /// The account id, if given.
+    pub account_id: Vec<u8>,
+    /// When they expire, in seconds since the epoch.
+    pub expiration: u64,
+}
+
+/// Reads credentials from a JSON document with the field names `fields` gives.
+/// `AWS_ERROR_INVALID_ARGUMENT` for text that is no JSON, as upstream's JSON parser raises;
+/// `AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE` when the keys are missing or empty.
+pub fn parse(text: &[u8], fields: &Fields) -> Result<Sourced> {
+    let doc: serde_json::Value =
+        serde_json::from_slice(text).map_err(|_| AWS_ERROR_INVALID_ARGUMENT)?;
+    let field = |name: &str| {
+        doc.get(name)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .as_bytes()
+            .to_vec()
+    };
+    let (access, secret) = (field("AccessKeyId"), field("SecretAccessKey"));
+    if access.is_empty() || secret.is_empty() {
+        return Err(AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE.into());
+    }
+    let token = field(fields.token);
+    if fields.token_required && token.is_empty() {
+        return Err(AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE.into());
+    }
+    let expiration = doc
+        .get("Expiration")
+        .and_then(|v| v.as_str())
+        .and_then(|s| time::parse_iso8601(s.as_bytes()))
+        .and_then(|t| u64::try_from(t).ok());
+    if fields.expiration_required && expiration.is_none() {
+        return Err(AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE.into());
+    }
+    let expiration = expiration.unwrap_or(u64::MAX);
+    Ok(Sourced {
+        keys: sigv4::Credentials {
+            access_key_id: access,
+            secret_access_key: secret,
+            session_token: token,
+        },
+        account_id: field("AccountId"),
+        expiration,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_gives_keys_token_account_and_expiration() {
+        let got = parse(
+            br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","SessionToken":"T","AccountId":"1","Expiration":"2019-05-29T00:21:43Z"}"#,
+            &PROCESS,
+        )
+        .unwrap();
+        assert_eq!(got.keys.access_key_id, b"A");
+        assert_eq!(got.keys.session_token, b"T");
+        assert_eq!(got.account_id, b"1");
+        assert_eq!(got.expiration, 1_559_089_303);
+        let bare = parse(br#"{"AccessKeyId":"A","SecretAccessKey":"S"}"#, &PROCESS).unwrap();
+        assert_eq!(
+            (bare.expiration, bare.keys.session_token.len()),
+            (u64::MAX, 0)
+        );
+    }
+
+    #[test]
+    fn missing_keys_and_bad_json_are_refused_with_upstreams_codes() {
+        let code = |t: &[u8]| parse(t, &PROCESS).unwrap_err().code();
+        assert_eq!(
+            code(br#"{"AccessKeyId":"A"}"#),
+            AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE as i32
+        );
+        assert_eq!(
+            code(br#"{"AccessKeyId":"","SecretAccessKey":"S"}"#),
+            AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE as i32
+        );
+        assert_eq!(code(b"not json"), AWS_ERROR_INVALID_ARGUMENT as i32);
+    }
+
+    #[test]
+    fn container_documents_need_an_expiration_and_name_their_token_token() {
+        let text = br#"{"AccessKeyId":"A","SecretAccessKey":"S","Token":"T","Expiration":"2030-01-01T00:00:00Z"}"#;
+        let got = parse(text, &CONTAINER).unwrap();
+        assert_eq!(
+            (got.keys.session_token.as_slice(), got.expiration),
+            (&b"T"[..], 1_893_456_000)
+        );
+        let no_expiry = br#"{"AccessKeyId":"A","SecretAccessKey":"S","Token":"T"}"#;
+        assert_eq!(
+            parse(no_expiry, &CONTAINER).unwrap_err().code(),
+            AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE as i32
+        );
+    }
+}

@@ -1,0 +1,180 @@
+//! One HTTP/1.1 exchange for the credentials providers that ask an endpoint (ECS, IMDS): connect
+//! through a bootstrap's [`Connector`] on one of its loops, send the request
+//! (`Connection: close`), read the response head (httparse) and the body (its
+//! `Content-Length`, or up to the end of the stream), all within a deadline; the answer comes
+//! on the loop's thread, never inside [`fetch`]. Plain HTTP over TCP: the endpoints these
+//! providers use by default (169.254.169.254, 169.254.170.2, loopback) are not TLS.
+
+use crate::connection::connector::Connector;
+use crate::error::aws_auth_errors::AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE;
+use crate::error::aws_io_errors::{AWS_IO_SOCKET_CLOSED, AWS_IO_SOCKET_TIMEOUT};
+use crate::transport::handshake::{self, Handshake};
+use crate::transport::http_head::{Head, HeadReader, Progress};
+use crate::transport::socket_options::SocketOptions;
+use crate::transport::stream::{Transport, error_code, send_pending};
+use crate::transport::tcp::SocketStream;
+use std::ffi::c_int;
+use std::io;
+use std::time::Duration;
+
+/// The largest body read (credential documents are a few hundred bytes).
+const MAXIMUM_BODY: usize = 64 * 1024;
+
+/// What to ask.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// `GET` or `PUT`.
+    pub method: &'static str,
+    /// The host to connect to (and the `Host` header).
+    pub host: String,
+    /// The port.
+    pub port: u32,
+    /// The path with its query.
+    pub path: String,
+    /// Further header fields.
+    pub headers: Vec<(String, Vec<u8>)>,
+}
+
+impl Request {
+    /// The request's bytes on the wire.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = format!(
+            "{} {} HTTP/1.1\r\nHost: {}\r\n",
+            self.method, self.path, self.host
+        )
+        .into_bytes();
+        for (name, value) in &self.headers {
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(value);
+            out.extend_from_slice(b"\r\n");
+        }
+        if self.method != "GET" {
+            out.extend_from_slice(b"Content-Length: 0\r\n");
+        }
+        out.extend_from_slice(b"Connection: close\r\n\r\n");
+        out
+    }
+}
+
+/// What came back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Receives the response, or an aws error code (connection failures, `AWS_IO_SOCKET_TIMEOUT`,
+/// `AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE` for what is not HTTP).
+pub type FetchCallback = Box<dyn FnOnce(Result<Response, c_int>) + Send>;
+
+/// The exchange on a connected socket.
+struct Exchange {
+    stream: SocketStream,
+    request: Vec<u8>,
+    sent: usize,
+    reader: HeadReader,
+    head: Option<Head>,
+    body: Vec<u8>,
+}
+
+impl Exchange {
+    /// Whether the body is complete, by its declared length.
+    fn body_complete(&self) -> bool {
+        let length = self.head.as_ref().and_then(|h| h.field("content-length"));
+        match length.and_then(|l| std::str::from_utf8(l).ok()?.trim().parse::<usize>().ok()) {
+            Some(n) => self.body.len() >= n,
+            None => false,
+        }
+    }
+}
+
+impl Handshake for Exchange {
+    fn advance(&mut self) -> Result<bool, c_int> {
+        send_pending(&mut self.stream, &self.request, &mut self.sent)
+            .map_err(|e| error_code(&e))?;
+        let mut buf = [0u8; 4096];
+        loop {
+            if self.head.is_some() && self.body_complete() {
+                return Ok(true);
+            }
+            match self.stream.read(&mut buf) {
+                // The end of the stream ends a body without a length.
+                Ok(0) if self.head.is_some() => return Ok(true),
+                Ok(0) => return Err(AWS_IO_SOCKET_CLOSED as c_int),
+                Ok(n) if self.head.is_some() => {
+                    self.body.extend_from_slice(&buf[..n]);
+                    if self.body.len() > MAXIMUM_BODY {
+                        return Err(AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE as c_int);
+                    }
+                }
+                Ok(n) => match self.reader.feed(&buf[..n]) {
+                    Progress::Incomplete => {}
+                    Progress::Complete(mut head) => {
+                        self.body = std::mem::take(&mut head.leftover);
+                        self.head = Some(head);
+                    }
+                    Progress::Malformed => {
+                        return Err(AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE as c_int);
+                    }
+                },
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(error_code(&e)),
+            }
+        }
+    }
+
+    fn socket(&mut self) -> &mut dyn mio::event::Source {
+        self.stream.source()
+    }
+}
+
+/// Sends `request` through `connector` and reads the response within `timeout`; `on_done`
+/// runs once, on one of the connector's loops.
+pub fn fetch(connector: &Connector, request: Request, timeout: Duration, on_done: FetchCallback) {
+    let event_loop = connector.next_loop();
+    let connector = connector.clone();
+    let on_loop = event_loop.clone();
+    event_loop.schedule_now(Box::new(move || {
+        let options = SocketOptions {
+            connect_timeout: timeout,
+            ..SocketOptions::default()
+        };
+        let wire = request.encode();
+        let exchange_loop = on_loop.clone();
+        connector.connect(
+            &on_loop,
+            &request.host,
+            request.port,
+            &options,
+            Box::new(move |connected| match connected {
+                Err(code) => on_done(Err(code)),
+                Ok(stream) => {
+                    let exchange = Exchange {
+                        stream,
+                        request: wire,
+                        sent: 0,
+                        reader: HeadReader::default(),
+                        head: None,
+                        body: Vec::new(),
+                    };
+                    handshake::run(
+                        &exchange_loop,
+                        exchange,
+                        timeout,
+                        AWS_IO_SOCKET_TIMEOUT as c_int,
+                        Box::new(move |done| {
+                            on_done(done.map(|x| Response {
+                                status: x.head.as_ref().map_or(0, |h| h.status),
+                                body: x.body,
+                            }))
+                        }),
+                    );
+                }
+            }),
+        );
+    }));
+}
