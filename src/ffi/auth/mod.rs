@@ -6,6 +6,9 @@ pub mod credentials_provider;
 pub mod provider_options;
 pub mod providers_basic;
 pub mod providers_composite;
+pub mod providers_ecs;
+#[cfg(test)]
+mod providers_ecs_tests;
 pub mod providers_files;
 #[cfg(test)]
 mod providers_tests;

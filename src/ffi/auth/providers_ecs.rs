@@ -1,0 +1,224 @@
+//! `aws/auth/credentials.h`: the ECS container credentials provider. Each request is a GET of
+//! the configured path with `Accept: application/json`, `Accept-Encoding: identity`, upstream's
+//! User-Agent and, when configured, `Authorization` (the token, or the token file read at each
+//! request), over one of the bootstrap's loops; the answer (a JSON document with `Token` and a
+//! required `Expiration`) comes on that loop's thread. A 4xx answer fails at once
+//! (`AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE`); a 5xx answer or a connection failure
+//! is tried twice more, as upstream's retry strategy allows, without its backoff. Over plain
+//! HTTP the host must be loopback or the ECS/EKS container host
+//! (`AWS_AUTH_CREDENTIALS_PROVIDER_ECS_INVALID_HOST`), as upstream requires.
+//!
+//! Differences: HTTPS endpoints (a `tls_ctx` in the options, an `https://` full URI) are not
+//! implemented: `AWS_ERROR_UNSUPPORTED_OPERATION` when the provider is made; a host name is
+//! allowed over HTTP only when it is `localhost` (upstream resolves it and checks each address).
+
+use crate::auth::document::{self, CONTAINER};
+use crate::auth::http_fetch::{self, Request, Response};
+use crate::connection::connector::Connector;
+use crate::error::aws_auth_errors::{
+    AWS_AUTH_CREDENTIALS_PROVIDER_ECS_INVALID_HOST,
+    AWS_AUTH_CREDENTIALS_PROVIDER_ECS_INVALID_TOKEN_FILE_PATH,
+    AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE,
+    AWS_AUTH_CREDENTIALS_PROVIDER_INVALID_ENVIRONMENT,
+};
+use crate::error::aws_common_error::AWS_ERROR_UNSUPPORTED_OPERATION;
+use crate::ffi::auth::credentials::new_handle;
+use crate::ffi::auth::credentials_provider::{
+    Completion, Source, aws_credentials_provider, new_provider,
+};
+use crate::ffi::auth::provider_options::{
+    aws_credentials_provider_ecs_environment_options, aws_credentials_provider_ecs_options,
+};
+use crate::ffi::auth::providers_basic::env_bytes;
+use crate::ffi::common::allocator::aws_allocator;
+use crate::ffi::common::byte_buf::aws_byte_cursor;
+use crate::ffi::guard::{self, INVALID_ARGUMENT, Result, require};
+use crate::ffi::io::channel_bootstrap::connector_of;
+use crate::transport::uri;
+use std::ffi::c_int;
+use std::net::IpAddr;
+use std::time::Duration;
+
+/// Upstream's connect timeout for the ECS endpoint.
+const TIMEOUT: Duration = Duration::from_secs(2);
+/// Tries per request: the first and upstream's default of two retries.
+const ATTEMPTS: usize = 3;
+/// The ECS container host a relative URI is asked of.
+const ECS_HOST: &str = "169.254.170.2";
+
+/// Where the credentials are and how to ask.
+struct Ecs {
+    connector: Connector,
+    host: String,
+    port: u32,
+    path: String,
+    token: Vec<u8>,
+    token_file: Vec<u8>,
+}
+
+/// Whether plain HTTP may go to `host`: loopback, or the ECS and EKS container hosts.
+fn allowed_over_http(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<IpAddr>() {
+        Ok(ip) => {
+            ip.is_loopback()
+                || ["169.254.170.2", "169.254.170.23", "fd00:ec2::23"]
+                    .iter()
+                    .any(|allowed| allowed.parse::<IpAddr>().ok() == Some(ip))
+        }
+        Err(_) => bare.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// One attempt; failures that may pass are tried again while `attempts_left`.
+fn attempt(connector: Connector, request: Request, attempts_left: usize, done: Completion) {
+    let again = (connector.clone(), request.clone());
+    http_fetch::fetch(
+        &connector,
+        request,
+        TIMEOUT,
+        Box::new(move |answer: std::result::Result<Response, c_int>| {
+            let retry = match &answer {
+                Ok(r) => r.status >= 500,
+                Err(_) => true,
+            };
+            match answer {
+                Ok(r) if r.status == 200 => done.finish(
+                    document::parse(&r.body, &CONTAINER)
+                        .map(|s| new_handle(Some(s.keys), &s.account_id, s.expiration)),
+                ),
+                _ if retry && attempts_left > 1 => {
+                    attempt(again.0, again.1, attempts_left - 1, done)
+                }
+                Ok(_) => done.fail(AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE as c_int),
+                Err(code) => done.fail(code),
+            }
+        }),
+    );
+}
+
+impl Source for Ecs {
+    fn get_credentials(&self, done: Completion) -> Result<()> {
+        let token = if self.token_file.is_empty() {
+            self.token.clone()
+        } else {
+            let path = &self.token_file;
+            let path = <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(path);
+            std::fs::read(path)
+                .map_err(|_| AWS_AUTH_CREDENTIALS_PROVIDER_ECS_INVALID_TOKEN_FILE_PATH)?
+        };
+        if !allowed_over_http(&self.host) {
+            done.fail(AWS_AUTH_CREDENTIALS_PROVIDER_ECS_INVALID_HOST as c_int);
+            return Ok(());
+        }
+        let mut headers = vec![];
+        if !token.is_empty() {
+            headers.push(("Authorization".to_string(), token));
+        }
+        headers.extend([
+            ("Accept".to_string(), b"application/json".to_vec()),
+            ("Accept-Encoding".to_string(), b"identity".to_vec()),
+            (
+                "User-Agent".to_string(),
+                b"aws-sdk-crt/ecs-credentials-provider".to_vec(),
+            ),
+        ]);
+        let request = Request {
+            method: "GET",
+            host: self.host.clone(),
+            port: self.port,
+            path: self.path.clone(),
+            headers,
+        };
+        attempt(self.connector.clone(), request, ATTEMPTS, done);
+        Ok(())
+    }
+}
+
+fn text(c: &aws_byte_cursor) -> Result<String> {
+    // SAFETY: the caller lends the cursor's bytes.
+    let bytes = unsafe { c.as_bytes() }?;
+    String::from_utf8(bytes.to_vec()).map_err(|_| INVALID_ARGUMENT)
+}
+
+/// A provider asking the ECS endpoint the options name.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_credentials_provider_new_ecs(
+    allocator: *mut aws_allocator,
+    options: *const aws_credentials_provider_ecs_options,
+) -> *mut aws_credentials_provider {
+    guard::ptr(|| unsafe {
+        let o = guard::reference(options)?;
+        require(!o.bootstrap.is_null())?;
+        if !o.tls_ctx.is_null() {
+            return Err(AWS_ERROR_UNSUPPORTED_OPERATION.into());
+        }
+        let host = text(&o.host)?;
+        let path = text(&o.path_and_query)?;
+        require(!host.is_empty() && !path.is_empty())?;
+        let ecs = Ecs {
+            connector: connector_of(o.bootstrap)?,
+            host,
+            port: if o.port == 0 { 80 } else { o.port },
+            path,
+            token: o.auth_token.as_bytes()?.to_vec(),
+            token_file: o.auth_token_file_path.as_bytes()?.to_vec(),
+        };
+        new_provider(allocator, o.shutdown_options, ecs)
+    })
+}
+
+/// A provider asking the ECS endpoint the environment names:
+/// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (on 169.254.170.2) or
+/// `AWS_CONTAINER_CREDENTIALS_FULL_URI`, with `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` or
+/// `AWS_CONTAINER_AUTHORIZATION_TOKEN`. As upstream, the options need a `tls_ctx`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_credentials_provider_new_ecs_from_environment(
+    allocator: *mut aws_allocator,
+    options: *const aws_credentials_provider_ecs_environment_options,
+) -> *mut aws_credentials_provider {
+    guard::ptr(|| unsafe {
+        let o = guard::reference(options)?;
+        require(!o.tls_ctx.is_null())?;
+        let relative = env_bytes("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+        let full = env_bytes("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+        let token_file = env_bytes("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+        let token = env_bytes("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+        let (host, port, path) = if !relative.is_empty() {
+            (ECS_HOST.as_bytes().to_vec(), 80, relative)
+        } else if !full.is_empty() {
+            let parts = uri::parse(&full).map_err(|_| INVALID_ARGUMENT)?;
+            let part = |r: Option<std::ops::Range<usize>>| r.map_or(&b""[..], |r| &full[r]);
+            if part(parts.scheme.clone()).eq_ignore_ascii_case(b"https") {
+                return Err(AWS_ERROR_UNSUPPORTED_OPERATION.into());
+            }
+            let path = part(parts.path_and_query.clone());
+            let path = if path.is_empty() {
+                b"/".to_vec()
+            } else {
+                path.to_vec()
+            };
+            let port = if parts.port == 0 { 80 } else { parts.port };
+            (part(parts.host_name.clone()).to_vec(), port, path)
+        } else {
+            return Err(AWS_AUTH_CREDENTIALS_PROVIDER_INVALID_ENVIRONMENT.into());
+        };
+        let explicit = aws_credentials_provider_ecs_options {
+            shutdown_options: o.shutdown_options,
+            bootstrap: o.bootstrap,
+            host: aws_byte_cursor::from_slice(&host),
+            path_and_query: aws_byte_cursor::from_slice(&path),
+            auth_token_file_path: aws_byte_cursor::from_slice(&token_file),
+            auth_token: aws_byte_cursor::from_slice(&token),
+            tls_ctx: std::ptr::null_mut(),
+            proxy_ev_settings: o.proxy_ev_settings,
+            function_table: o.function_table,
+            port,
+        };
+        let provider = aws_credentials_provider_new_ecs(allocator, &explicit);
+        if provider.is_null() {
+            return Err(guard::Error(crate::ffi::common::error::aws_last_error()));
+        }
+        Ok(provider)
+    })
+}

@@ -1,0 +1,297 @@
+//! The ECS provider against a local endpoint on 127.0.0.1 (a free port, one scripted answer per
+//! connection): the request it sends, the credentials it reads, retries of 5xx answers, no
+//! retry of 4xx, an unreachable endpoint, a missing token file, a host plain HTTP may not reach.
+
+use crate::error::aws_auth_errors::*;
+use crate::error::aws_common_error::{AWS_ERROR_INVALID_ARGUMENT, AWS_ERROR_UNSUPPORTED_OPERATION};
+use crate::error::aws_io_errors::AWS_IO_SOCKET_CONNECTION_REFUSED;
+use crate::ffi::auth::credentials::*;
+use crate::ffi::auth::credentials_provider::*;
+use crate::ffi::auth::provider_options::*;
+use crate::ffi::auth::providers_ecs::*;
+use crate::ffi::common::allocator::aws_default_allocator;
+use crate::ffi::common::byte_buf::aws_byte_cursor;
+use crate::ffi::common::error::{aws_last_error, aws_reset_error};
+use crate::ffi::io::channel_bootstrap::*;
+use crate::ffi::io::event_loop::*;
+use crate::ffi::io::host_resolver::*;
+use std::ffi::{c_int, c_void};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::ptr::{null, null_mut};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const DOCUMENT: &str = r#"{"AccessKeyId":"ECSKEY","SecretAccessKey":"s","Token":"t","Expiration":"2030-01-01T00:00:00Z"}"#;
+
+/// A loop group, a resolver and a bootstrap, released when dropped.
+struct Bootstrap(*mut aws_client_bootstrap, *mut aws_event_loop_group);
+
+impl Bootstrap {
+    fn new() -> Self {
+        unsafe {
+            let a = aws_default_allocator();
+            let elg = aws_event_loop_group_new_default(a, 1, null());
+            let resolver_options = aws_host_resolver_default_options {
+                max_entries: 8,
+                el_group: elg,
+                shutdown_options: null(),
+                system_clock_override_fn: None,
+            };
+            let resolver = aws_host_resolver_new_default(a, &resolver_options);
+            let options = aws_client_bootstrap_options {
+                event_loop_group: elg,
+                host_resolver: resolver,
+                host_resolution_config: null(),
+                on_shutdown_complete: None,
+                user_data: null_mut(),
+            };
+            let bootstrap = aws_client_bootstrap_new(a, &options);
+            aws_host_resolver_release(resolver);
+            assert!(!bootstrap.is_null());
+            Self(bootstrap, elg)
+        }
+    }
+}
+
+impl Drop for Bootstrap {
+    fn drop(&mut self) {
+        unsafe {
+            aws_client_bootstrap_release(self.0);
+            aws_event_loop_group_release(self.1);
+        }
+    }
+}
+
+/// A server answering each connection with the next of `answers`; it hands back the requests.
+fn serve(answers: Vec<String>) -> (u16, std::thread::JoinHandle<Vec<String>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let thread = std::thread::spawn(move || {
+        let mut requests = Vec::new();
+        for answer in answers {
+            let (mut socket, _) = listener.accept().unwrap();
+            socket
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.ends_with(b"\r\n\r\n") {
+                let n = socket.read(&mut buf).unwrap();
+                assert!(n > 0, "the request ended early");
+                request.extend_from_slice(&buf[..n]);
+            }
+            requests.push(String::from_utf8(request).unwrap());
+            socket.write_all(answer.as_bytes()).unwrap();
+        }
+        requests
+    });
+    (port, thread)
+}
+
+fn response(status: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// What a request's callback reported: the access key, or the error.
+type Outcome = Result<String, c_int>;
+
+unsafe extern "C" fn report(
+    credentials: *mut aws_credentials,
+    error_code: c_int,
+    user_data: *mut c_void,
+) {
+    let sender = unsafe { Box::from_raw(user_data.cast::<mpsc::Sender<Outcome>>()) };
+    let outcome = if credentials.is_null() {
+        Err(error_code)
+    } else {
+        let key = unsafe { aws_credentials_get_access_key_id(credentials).as_bytes() }
+            .unwrap()
+            .to_vec();
+        Ok(String::from_utf8(key).unwrap())
+    };
+    sender.send(outcome).unwrap();
+}
+
+/// Asks `provider` and waits for the answer (which comes on a loop thread).
+fn ask(provider: *mut aws_credentials_provider) -> Outcome {
+    let (tx, rx) = mpsc::channel();
+    let data = Box::into_raw(Box::new(tx));
+    let rc =
+        unsafe { aws_credentials_provider_get_credentials(provider, Some(report), data.cast()) };
+    if rc != 0 {
+        drop(unsafe { Box::from_raw(data) });
+        return Err(-aws_last_error());
+    }
+    rx.recv_timeout(Duration::from_secs(20)).expect("an answer")
+}
+
+fn cur(s: &str) -> aws_byte_cursor {
+    aws_byte_cursor::from_slice(s.as_bytes())
+}
+
+fn options(
+    bootstrap: &Bootstrap,
+    host: &'static str,
+    port: u16,
+    token: &'static str,
+) -> aws_credentials_provider_ecs_options {
+    aws_credentials_provider_ecs_options {
+        shutdown_options: aws_credentials_provider_shutdown_options {
+            shutdown_callback: None,
+            shutdown_user_data: null_mut(),
+        },
+        bootstrap: bootstrap.0,
+        host: cur(host),
+        path_and_query: cur("/v2/credentials/abc?x=1"),
+        auth_token_file_path: cur(""),
+        auth_token: cur(token),
+        tls_ctx: null_mut(),
+        proxy_ev_settings: null(),
+        function_table: null_mut(),
+        port: u32::from(port),
+    }
+}
+
+#[test]
+fn the_provider_gets_the_document_with_its_token_and_headers() {
+    let bootstrap = Bootstrap::new();
+    let (port, server) = serve(vec![response("200 OK", DOCUMENT)]);
+    let o = options(&bootstrap, "127.0.0.1", port, "secret-token");
+    let p = unsafe { aws_credentials_provider_new_ecs(aws_default_allocator(), &o) };
+    assert_eq!(ask(p), Ok("ECSKEY".to_string()));
+    let requests = server.join().unwrap();
+    let request = &requests[0];
+    assert!(
+        request.starts_with("GET /v2/credentials/abc?x=1 HTTP/1.1\r\n"),
+        "{request}"
+    );
+    for field in [
+        "Host: 127.0.0.1",
+        "Authorization: secret-token",
+        "Accept: application/json",
+        "Accept-Encoding: identity",
+        "User-Agent: aws-sdk-crt/ecs-credentials-provider",
+    ] {
+        assert!(
+            request.contains(&format!("{field}\r\n")),
+            "{field} in {request}"
+        );
+    }
+    unsafe { aws_credentials_provider_release(p) };
+}
+
+#[test]
+fn server_errors_are_tried_again_and_client_errors_are_not() {
+    let bootstrap = Bootstrap::new();
+    let busy = response("503 Service Unavailable", "");
+    let (port, server) = serve(vec![busy.clone(), busy, response("200 OK", DOCUMENT)]);
+    let p = unsafe {
+        aws_credentials_provider_new_ecs(
+            aws_default_allocator(),
+            &options(&bootstrap, "127.0.0.1", port, ""),
+        )
+    };
+    assert_eq!(ask(p), Ok("ECSKEY".to_string()));
+    assert_eq!(server.join().unwrap().len(), 3);
+    unsafe { aws_credentials_provider_release(p) };
+
+    let (port, server) = serve(vec![response("404 Not Found", "")]);
+    let p = unsafe {
+        aws_credentials_provider_new_ecs(
+            aws_default_allocator(),
+            &options(&bootstrap, "127.0.0.1", port, ""),
+        )
+    };
+    assert_eq!(
+        ask(p),
+        Err(AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE as c_int)
+    );
+    assert_eq!(server.join().unwrap().len(), 1);
+    unsafe { aws_credentials_provider_release(p) };
+
+    let (port, server) = serve(vec![response("200 OK", r#"{"AccessKeyId":"A"}"#)]);
+    let p = unsafe {
+        aws_credentials_provider_new_ecs(
+            aws_default_allocator(),
+            &options(&bootstrap, "127.0.0.1", port, ""),
+        )
+    };
+    assert_eq!(
+        ask(p),
+        Err(AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE as c_int)
+    );
+    server.join().unwrap();
+    unsafe { aws_credentials_provider_release(p) };
+}
+
+#[test]
+fn unreachable_endpoints_missing_token_files_and_foreign_hosts_fail() {
+    let bootstrap = Bootstrap::new();
+    // A port nobody listens on: bound, then closed.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let p = unsafe {
+        aws_credentials_provider_new_ecs(
+            aws_default_allocator(),
+            &options(&bootstrap, "127.0.0.1", port, ""),
+        )
+    };
+    assert_eq!(ask(p), Err(AWS_IO_SOCKET_CONNECTION_REFUSED as c_int));
+    unsafe { aws_credentials_provider_release(p) };
+
+    let mut o = options(&bootstrap, "127.0.0.1", port, "");
+    o.auth_token_file_path = cur("/nonexistent/ecs/token");
+    let p = unsafe { aws_credentials_provider_new_ecs(aws_default_allocator(), &o) };
+    assert_eq!(
+        ask(p),
+        Err(-(AWS_AUTH_CREDENTIALS_PROVIDER_ECS_INVALID_TOKEN_FILE_PATH as c_int))
+    );
+    unsafe { aws_credentials_provider_release(p) };
+
+    let p = unsafe {
+        aws_credentials_provider_new_ecs(
+            aws_default_allocator(),
+            &options(&bootstrap, "203.0.113.7", 80, ""),
+        )
+    };
+    assert_eq!(
+        ask(p),
+        Err(AWS_AUTH_CREDENTIALS_PROVIDER_ECS_INVALID_HOST as c_int)
+    );
+    unsafe { aws_credentials_provider_release(p) };
+}
+
+#[test]
+fn options_are_checked_when_the_provider_is_made() {
+    let bootstrap = Bootstrap::new();
+    unsafe {
+        aws_reset_error();
+        let mut o = options(&bootstrap, "127.0.0.1", 80, "");
+        o.bootstrap = null_mut();
+        assert!(aws_credentials_provider_new_ecs(aws_default_allocator(), &o).is_null());
+        assert_eq!(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT as c_int);
+        let mut o = options(&bootstrap, "127.0.0.1", 80, "");
+        o.tls_ctx = std::ptr::NonNull::dangling().as_ptr();
+        assert!(aws_credentials_provider_new_ecs(aws_default_allocator(), &o).is_null());
+        assert_eq!(aws_last_error(), AWS_ERROR_UNSUPPORTED_OPERATION as c_int);
+        let env = aws_credentials_provider_ecs_environment_options {
+            shutdown_options: o.shutdown_options,
+            bootstrap: bootstrap.0,
+            tls_ctx: null_mut(),
+            proxy_ev_settings: null(),
+            function_table: null_mut(),
+        };
+        assert!(
+            aws_credentials_provider_new_ecs_from_environment(aws_default_allocator(), &env)
+                .is_null()
+        );
+        assert_eq!(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT as c_int);
+    }
+}
