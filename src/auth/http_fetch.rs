@@ -178,3 +178,32 @@ pub fn fetch(connector: &Connector, request: Request, timeout: Duration, on_done
         );
     }));
 }
+
+/// [`fetch`], tried again while `attempts` last when the connection fails or the server
+/// answers 5xx (upstream's providers retry those, not client errors). The last outcome goes to
+/// `on_done`.
+pub fn fetch_with_retries(
+    connector: &Connector,
+    request: Request,
+    timeout: Duration,
+    attempts: usize,
+    on_done: FetchCallback,
+) {
+    let again = (connector.clone(), request.clone());
+    fetch(
+        connector,
+        request,
+        timeout,
+        Box::new(move |answer| {
+            let transient = match &answer {
+                Ok(r) => r.status >= 500,
+                Err(_) => true,
+            };
+            if transient && attempts > 1 {
+                fetch_with_retries(&again.0, again.1, timeout, attempts - 1, on_done);
+            } else {
+                on_done(answer);
+            }
+        }),
+    );
+}

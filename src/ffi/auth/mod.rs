@@ -4,12 +4,17 @@ pub mod auth;
 pub mod credentials;
 pub mod credentials_provider;
 pub mod provider_options;
+#[cfg(test)]
+mod provider_test_support;
 pub mod providers_basic;
 pub mod providers_composite;
 pub mod providers_ecs;
 #[cfg(test)]
 mod providers_ecs_tests;
 pub mod providers_files;
+pub mod providers_imds;
+#[cfg(test)]
+mod providers_imds_tests;
 #[cfg(test)]
 mod providers_tests;
 pub mod signable;

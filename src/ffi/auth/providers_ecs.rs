@@ -70,30 +70,23 @@ fn allowed_over_http(host: &str) -> bool {
     }
 }
 
-/// One attempt; failures that may pass are tried again while `attempts_left`.
-fn attempt(connector: Connector, request: Request, attempts_left: usize, done: Completion) {
-    let again = (connector.clone(), request.clone());
-    http_fetch::fetch(
+/// Asks the endpoint and completes with its document.
+fn attempt(connector: Connector, request: Request, done: Completion) {
+    http_fetch::fetch_with_retries(
         &connector,
         request,
         TIMEOUT,
-        Box::new(move |answer: std::result::Result<Response, c_int>| {
-            let retry = match &answer {
-                Ok(r) => r.status >= 500,
-                Err(_) => true,
-            };
-            match answer {
+        ATTEMPTS,
+        Box::new(
+            move |answer: std::result::Result<Response, c_int>| match answer {
                 Ok(r) if r.status == 200 => done.finish(
                     document::parse(&r.body, &CONTAINER)
                         .map(|s| new_handle(Some(s.keys), &s.account_id, s.expiration)),
                 ),
-                _ if retry && attempts_left > 1 => {
-                    attempt(again.0, again.1, attempts_left - 1, done)
-                }
                 Ok(_) => done.fail(AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE as c_int),
                 Err(code) => done.fail(code),
-            }
-        }),
+            },
+        ),
     );
 }
 
@@ -130,7 +123,7 @@ impl Source for Ecs {
             path: self.path.clone(),
             headers,
         };
-        attempt(self.connector.clone(), request, ATTEMPTS, done);
+        attempt(self.connector.clone(), request, done);
         Ok(())
     }
 }
@@ -180,29 +173,74 @@ pub unsafe extern "C" fn aws_credentials_provider_new_ecs_from_environment(
     guard::ptr(|| unsafe {
         let o = guard::reference(options)?;
         require(!o.tls_ctx.is_null())?;
+        from_environment(allocator, o)
+    })
+}
+
+/// The host, port and path of the container endpoint a relative URI (on the ECS host) or a
+/// full URI names; `AWS_AUTH_CREDENTIALS_PROVIDER_INVALID_ENVIRONMENT` when neither is set.
+fn container_endpoint(relative: &[u8], full: &[u8]) -> Result<(Vec<u8>, u32, Vec<u8>)> {
+    if !relative.is_empty() {
+        return Ok((ECS_HOST.as_bytes().to_vec(), 80, relative.to_vec()));
+    }
+    if full.is_empty() {
+        return Err(AWS_AUTH_CREDENTIALS_PROVIDER_INVALID_ENVIRONMENT.into());
+    }
+    let parts = uri::parse(full).map_err(|_| INVALID_ARGUMENT)?;
+    let part = |r: Option<std::ops::Range<usize>>| r.map_or(&b""[..], |r| &full[r]);
+    if part(parts.scheme.clone()).eq_ignore_ascii_case(b"https") {
+        return Err(AWS_ERROR_UNSUPPORTED_OPERATION.into());
+    }
+    let path = match part(parts.path_and_query.clone()) {
+        b"" => b"/".to_vec(),
+        p => p.to_vec(),
+    };
+    let port = if parts.port == 0 { 80 } else { parts.port };
+    Ok((part(parts.host_name.clone()).to_vec(), port, path))
+}
+
+#[cfg(test)]
+#[test]
+fn container_endpoints_come_from_a_relative_or_a_full_uri() {
+    let got =
+        |r: &str, f: &str| container_endpoint(r.as_bytes(), f.as_bytes()).map_err(|e| e.code());
+    assert_eq!(
+        got("/v2/x", "http://ignored/"),
+        Ok((b"169.254.170.2".to_vec(), 80, b"/v2/x".to_vec()))
+    );
+    assert_eq!(
+        got("", "http://127.0.0.1:8080/c?a=b"),
+        Ok((b"127.0.0.1".to_vec(), 8080, b"/c?a=b".to_vec()))
+    );
+    assert_eq!(
+        got("", "http://localhost"),
+        Ok((b"localhost".to_vec(), 80, b"/".to_vec()))
+    );
+    assert_eq!(
+        got("", "https://x/"),
+        Err(AWS_ERROR_UNSUPPORTED_OPERATION as i32)
+    );
+    assert_eq!(
+        got("", ""),
+        Err(AWS_AUTH_CREDENTIALS_PROVIDER_INVALID_ENVIRONMENT as i32)
+    );
+}
+
+/// The ECS provider the environment describes (the TLS context is not needed: HTTPS endpoints
+/// are refused).
+///
+/// # Safety
+/// The options' bootstrap must be live.
+pub(crate) unsafe fn from_environment(
+    allocator: *mut aws_allocator,
+    o: &aws_credentials_provider_ecs_environment_options,
+) -> Result<*mut aws_credentials_provider> {
+    unsafe {
         let relative = env_bytes("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
         let full = env_bytes("AWS_CONTAINER_CREDENTIALS_FULL_URI");
         let token_file = env_bytes("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
         let token = env_bytes("AWS_CONTAINER_AUTHORIZATION_TOKEN");
-        let (host, port, path) = if !relative.is_empty() {
-            (ECS_HOST.as_bytes().to_vec(), 80, relative)
-        } else if !full.is_empty() {
-            let parts = uri::parse(&full).map_err(|_| INVALID_ARGUMENT)?;
-            let part = |r: Option<std::ops::Range<usize>>| r.map_or(&b""[..], |r| &full[r]);
-            if part(parts.scheme.clone()).eq_ignore_ascii_case(b"https") {
-                return Err(AWS_ERROR_UNSUPPORTED_OPERATION.into());
-            }
-            let path = part(parts.path_and_query.clone());
-            let path = if path.is_empty() {
-                b"/".to_vec()
-            } else {
-                path.to_vec()
-            };
-            let port = if parts.port == 0 { 80 } else { parts.port };
-            (part(parts.host_name.clone()).to_vec(), port, path)
-        } else {
-            return Err(AWS_AUTH_CREDENTIALS_PROVIDER_INVALID_ENVIRONMENT.into());
-        };
+        let (host, port, path) = container_endpoint(&relative, &full)?;
         let explicit = aws_credentials_provider_ecs_options {
             shutdown_options: o.shutdown_options,
             bootstrap: o.bootstrap,
@@ -220,5 +258,5 @@ pub unsafe extern "C" fn aws_credentials_provider_new_ecs_from_environment(
             return Err(guard::Error(crate::ffi::common::error::aws_last_error()));
         }
         Ok(provider)
-    })
+    }
 }
