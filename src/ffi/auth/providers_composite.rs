@@ -3,10 +3,11 @@
 //! requests that arrive meanwhile answered with it), chain (each provider in turn until one
 //! answers) and the default chain.
 //!
-//! The default chain here is environment (unless skipped) then profile (static keys or
-//! `credential_process`), cached. Upstream's also has STS web identity, then ECS or IMDS,
-//! which this library does not make: where they would answer, this chain fails with the last
-//! provider's error; with no source at all it is refused when made
+//! The default chain here is environment (unless skipped), profile (static keys or
+//! `credential_process`), then, with a bootstrap, ECS (when `AWS_CONTAINER_CREDENTIALS_*` name
+//! an endpoint) or IMDS, all cached, as upstream's; it lacks upstream's STS web identity
+//! provider, which this library does not make. With no source at all (no bootstrap, the
+//! environment skipped, no profile) it is refused when made
 //! (`AWS_AUTH_CREDENTIALS_PROVIDER_PROFILE_SOURCE_FAILURE`).
 
 use crate::error::aws_auth_errors::AWS_AUTH_CREDENTIALS_PROVIDER_PROFILE_SOURCE_FAILURE;
@@ -22,10 +23,16 @@ use crate::ffi::auth::provider_options::{
     aws_credentials_provider_cached_options, aws_credentials_provider_chain_default_options,
     aws_credentials_provider_chain_options, aws_credentials_provider_profile_options,
 };
+use crate::ffi::auth::provider_options::{
+    aws_credentials_provider_ecs_environment_options, aws_credentials_provider_imds_options,
+};
 use crate::ffi::auth::providers_basic::{
     aws_credentials_provider_environment_options, aws_credentials_provider_new_environment,
+    env_bytes,
 };
+use crate::ffi::auth::providers_ecs::from_environment;
 use crate::ffi::auth::providers_files::aws_credentials_provider_new_profile;
+use crate::ffi::auth::providers_imds::aws_credentials_provider_new_imds;
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::common::clock::{aws_high_res_clock_get_ticks, aws_sys_clock_get_ticks};
@@ -253,7 +260,50 @@ impl Source for DefaultChain {
     }
 }
 
-/// The default chain: environment, then profile, cached (see the module documentation).
+/// ECS when the environment names a container endpoint, IMDS otherwise, as upstream's default
+/// chain ends.
+///
+/// # Safety
+/// The options' bootstrap must be live.
+unsafe fn ecs_or_imds(
+    allocator: *mut aws_allocator,
+    o: &aws_credentials_provider_chain_default_options,
+) -> *mut aws_credentials_provider {
+    let quiet = aws_credentials_provider_shutdown_options {
+        shutdown_callback: None,
+        shutdown_user_data: std::ptr::null_mut(),
+    };
+    let container = [
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ]
+    .iter()
+    .any(|v| !env_bytes(v).is_empty());
+    if container {
+        let ecs = aws_credentials_provider_ecs_environment_options {
+            shutdown_options: quiet,
+            bootstrap: o.bootstrap,
+            tls_ctx: o.tls_ctx,
+            proxy_ev_settings: o.proxy_ev_settings,
+            function_table: std::ptr::null_mut(),
+        };
+        return unsafe { from_environment(allocator, &ecs) }.unwrap_or(std::ptr::null_mut());
+    }
+    let imds = aws_credentials_provider_imds_options {
+        shutdown_options: quiet,
+        bootstrap: o.bootstrap,
+        imds_version: 0,
+        ec2_metadata_v1_disabled: false,
+        function_table: std::ptr::null_mut(),
+        proxy_ev_settings: o.proxy_ev_settings,
+        imds_endpoint: aws_byte_cursor::from_slice(&[]),
+        imds_endpoint_mode: 0,
+    };
+    unsafe { aws_credentials_provider_new_imds(allocator, &imds) }
+}
+
+/// The default chain: environment, then profile, then ECS or IMDS when there is a bootstrap,
+/// cached (see the module documentation).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_credentials_provider_new_chain_default(
     allocator: *mut aws_allocator,
@@ -292,6 +342,11 @@ pub unsafe extern "C" fn aws_credentials_provider_new_chain_default(
             &profile_options,
         )) {
             sources.push(profile);
+        }
+        if !o.bootstrap.is_null()
+            && let Ok(remote) = Held::adopt(ecs_or_imds(allocator, o))
+        {
+            sources.push(remote);
         }
         if sources.is_empty() {
             return Err(AWS_AUTH_CREDENTIALS_PROVIDER_PROFILE_SOURCE_FAILURE.into());
