@@ -8,10 +8,18 @@ use crate::error::Result;
 use crate::error::aws_auth_errors::AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE;
 use crate::error::aws_common_error::AWS_ERROR_INVALID_ARGUMENT;
 
-/// How a source names and requires the optional fields.
+/// How a source names the fields and which it requires.
 pub struct Fields {
+    /// The object holding the fields (`None`: the document itself).
+    pub object: Option<&'static str>,
+    /// The access key id's field.
+    pub access_key_id: &'static str,
+    /// The secret access key's field.
+    pub secret_access_key: &'static str,
     /// The session token's field.
     pub token: &'static str,
+    /// The expiration's field.
+    pub expiration: &'static str,
     /// Whether a document without a token is refused.
     pub token_required: bool,
     /// Whether a document without a valid expiration is refused.
@@ -20,16 +28,36 @@ pub struct Fields {
 
 /// `credential_process` output: `SessionToken`, both optional.
 pub const PROCESS: Fields = Fields {
+    object: None,
+    access_key_id: "AccessKeyId",
+    secret_access_key: "SecretAccessKey",
     token: "SessionToken",
+    expiration: "Expiration",
     token_required: false,
     expiration_required: false,
 };
 
 /// The ECS and IMDS endpoints' answers: `Token`, an expiration required.
 pub const CONTAINER: Fields = Fields {
+    object: None,
+    access_key_id: "AccessKeyId",
+    secret_access_key: "SecretAccessKey",
     token: "Token",
+    expiration: "Expiration",
     token_required: false,
     expiration_required: true,
+};
+
+/// The AWS IoT credentials endpoint's answer: a `credentials` object in camel case, a token
+/// required.
+pub const IOT: Fields = Fields {
+    object: Some("credentials"),
+    access_key_id: "accessKeyId",
+    secret_access_key: "secretAccessKey",
+    token: "sessionToken",
+    expiration: "expiration",
+    token_required: true,
+    expiration_required: false,
 };
 
 /// Credentials a source produced, with their expiration (`u64::MAX`: none) and account id.
@@ -47,8 +75,15 @@ pub struct Sourced {
 /// `AWS_ERROR_INVALID_ARGUMENT` for text that is no JSON, as upstream's JSON parser raises;
 /// `AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE` when the keys are missing or empty.
 pub fn parse(text: &[u8], fields: &Fields) -> Result<Sourced> {
-    let doc: serde_json::Value =
+    let root: serde_json::Value =
         serde_json::from_slice(text).map_err(|_| AWS_ERROR_INVALID_ARGUMENT)?;
+    let doc = match fields.object {
+        None => &root,
+        Some(name) => root
+            .get(name)
+            .filter(|o| o.is_object())
+            .ok_or(AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE)?,
+    };
     let field = |name: &str| {
         doc.get(name)
             .and_then(|v| v.as_str())
@@ -56,7 +91,7 @@ pub fn parse(text: &[u8], fields: &Fields) -> Result<Sourced> {
             .as_bytes()
             .to_vec()
     };
-    let (access, secret) = (field("AccessKeyId"), field("SecretAccessKey"));
+    let (access, secret) = (field(fields.access_key_id), field(fields.secret_access_key));
     if access.is_empty() || secret.is_empty() {
         return Err(AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE.into());
     }
@@ -65,7 +100,7 @@ pub fn parse(text: &[u8], fields: &Fields) -> Result<Sourced> {
         return Err(AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE.into());
     }
     let expiration = doc
-        .get("Expiration")
+        .get(fields.expiration)
         .and_then(|v| v.as_str())
         .and_then(|s| time::parse_iso8601(s.as_bytes()))
         .and_then(|t| u64::try_from(t).ok());
@@ -118,6 +153,26 @@ mod tests {
             AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE as i32
         );
         assert_eq!(code(b"not json"), AWS_ERROR_INVALID_ARGUMENT as i32);
+    }
+
+    #[test]
+    fn iot_documents_hold_camel_case_fields_in_a_credentials_object() {
+        let text = br#"{"credentials":{"accessKeyId":"A","secretAccessKey":"S","sessionToken":"T","expiration":"2030-01-01T00:00:00Z"}}"#;
+        let got = parse(text, &IOT).unwrap();
+        assert_eq!(
+            (got.keys.access_key_id.as_slice(), got.expiration),
+            (&b"A"[..], 1_893_456_000)
+        );
+        let code = |t: &[u8]| parse(t, &IOT).unwrap_err().code();
+        let unexpected = AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE as i32;
+        assert_eq!(
+            code(br#"{"accessKeyId":"A","secretAccessKey":"S","sessionToken":"T"}"#),
+            unexpected
+        );
+        assert_eq!(
+            code(br#"{"credentials":{"accessKeyId":"A","secretAccessKey":"S"}}"#),
+            unexpected
+        );
     }
 
     #[test]

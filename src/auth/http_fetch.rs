@@ -2,17 +2,19 @@
 //! through a bootstrap's [`Connector`] on one of its loops, send the request
 //! (`Connection: close`), read the response head (httparse) and the body (its
 //! `Content-Length`, or up to the end of the stream), all within a deadline; the answer comes
-//! on the loop's thread, never inside [`fetch`]. Plain HTTP over TCP: the endpoints these
-//! providers use by default (169.254.169.254, 169.254.170.2, loopback) are not TLS.
+//! on the loop's thread, never inside [`fetch`]. Over TCP, or TLS when the request carries TLS
+//! settings (the X.509 provider's mutual TLS).
 
 use crate::connection::connector::Connector;
 use crate::error::aws_auth_errors::AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE;
 use crate::error::aws_io_errors::{AWS_IO_SOCKET_CLOSED, AWS_IO_SOCKET_TIMEOUT};
+use crate::runtime::event_loop::EventLoop;
 use crate::transport::handshake::{self, Handshake};
 use crate::transport::http_head::{Head, HeadReader, Progress};
 use crate::transport::socket_options::SocketOptions;
 use crate::transport::stream::{Transport, error_code, send_pending};
-use crate::transport::tcp::SocketStream;
+use crate::transport::tls::TlsConnectionSettings;
+use crate::transport::tls_transport::{self, TlsTransport};
 use std::ffi::c_int;
 use std::io;
 use std::time::Duration;
@@ -33,6 +35,8 @@ pub struct Request {
     pub path: String,
     /// Further header fields.
     pub headers: Vec<(String, Vec<u8>)>,
+    /// TLS to the endpoint, when it is HTTPS.
+    pub tls: Option<TlsConnectionSettings>,
 }
 
 impl Request {
@@ -70,9 +74,9 @@ pub struct Response {
 /// `AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE` for what is not HTTP).
 pub type FetchCallback = Box<dyn FnOnce(Result<Response, c_int>) + Send>;
 
-/// The exchange on a connected socket.
-struct Exchange {
-    stream: SocketStream,
+/// The exchange on a connected stream.
+struct Exchange<T: Transport> {
+    stream: T,
     request: Vec<u8>,
     sent: usize,
     reader: HeadReader,
@@ -80,7 +84,7 @@ struct Exchange {
     body: Vec<u8>,
 }
 
-impl Exchange {
+impl<T: Transport> Exchange<T> {
     /// Whether the body is complete, by its declared length.
     fn body_complete(&self) -> bool {
         let length = self.head.as_ref().and_then(|h| h.field("content-length"));
@@ -91,7 +95,7 @@ impl Exchange {
     }
 }
 
-impl Handshake for Exchange {
+impl<T: Transport + 'static> Handshake for Exchange<T> {
     fn advance(&mut self) -> Result<bool, c_int> {
         send_pending(&mut self.stream, &self.request, &mut self.sent)
             .map_err(|e| error_code(&e))?;
@@ -132,8 +136,38 @@ impl Handshake for Exchange {
     }
 }
 
-/// Sends `request` through `connector` and reads the response within `timeout`; `on_done`
-/// runs once, on one of the connector's loops.
+/// Sends `wire` on `stream` and reads the response within `timeout`.
+fn exchange<T: Transport + 'static>(
+    event_loop: &EventLoop,
+    stream: T,
+    wire: Vec<u8>,
+    timeout: Duration,
+    on_done: FetchCallback,
+) {
+    let exchange = Exchange {
+        stream,
+        request: wire,
+        sent: 0,
+        reader: HeadReader::default(),
+        head: None,
+        body: Vec::new(),
+    };
+    handshake::run(
+        event_loop,
+        exchange,
+        timeout,
+        AWS_IO_SOCKET_TIMEOUT as c_int,
+        Box::new(move |done| {
+            on_done(done.map(|x| Response {
+                status: x.head.as_ref().map_or(0, |h| h.status),
+                body: x.body,
+            }))
+        }),
+    );
+}
+
+/// Sends `request` through `connector` and reads the response within `timeout` (the TLS
+/// handshake too, when there is one); `on_done` runs once, on one of the connector's loops.
 pub fn fetch(connector: &Connector, request: Request, timeout: Duration, on_done: FetchCallback) {
     let event_loop = connector.next_loop();
     let connector = connector.clone();
@@ -144,36 +178,35 @@ pub fn fetch(connector: &Connector, request: Request, timeout: Duration, on_done
             ..SocketOptions::default()
         };
         let wire = request.encode();
-        let exchange_loop = on_loop.clone();
+        let next = on_loop.clone();
+        let (host, tls) = (request.host.clone(), request.tls.clone());
         connector.connect(
             &on_loop,
             &request.host,
             request.port,
             &options,
-            Box::new(move |connected| match connected {
-                Err(code) => on_done(Err(code)),
-                Ok(stream) => {
-                    let exchange = Exchange {
-                        stream,
-                        request: wire,
-                        sent: 0,
-                        reader: HeadReader::default(),
-                        head: None,
-                        body: Vec::new(),
-                    };
-                    handshake::run(
-                        &exchange_loop,
-                        exchange,
-                        timeout,
-                        AWS_IO_SOCKET_TIMEOUT as c_int,
-                        Box::new(move |done| {
-                            on_done(done.map(|x| Response {
-                                status: x.head.as_ref().map_or(0, |h| h.status),
-                                body: x.body,
-                            }))
-                        }),
-                    );
-                }
+            Box::new(move |connected| {
+                let stream = match connected {
+                    Err(code) => return on_done(Err(code)),
+                    Ok(stream) => stream,
+                };
+                let Some(settings) = tls else {
+                    return exchange(&next, stream, wire, timeout, on_done);
+                };
+                let session = match settings.session(&host) {
+                    Ok(session) => session,
+                    Err(e) => return on_done(Err(e.code())),
+                };
+                let after = next.clone();
+                tls_transport::negotiate(
+                    &next,
+                    TlsTransport::new(stream, session),
+                    timeout,
+                    Box::new(move |negotiated| match negotiated {
+                        Ok(tls) => exchange(&after, tls, wire, timeout, on_done),
+                        Err(code) => on_done(Err(code)),
+                    }),
+                );
             }),
         );
     }));

@@ -122,6 +122,7 @@ impl Source for Ecs {
             port: self.port,
             path: self.path.clone(),
             headers,
+            tls: None,
         };
         attempt(self.connector.clone(), request, done);
         Ok(())

@@ -72,6 +72,7 @@ impl Imds {
             port: self.port,
             path,
             headers: all,
+            tls: None,
         }
     }
 
