@@ -17,6 +17,9 @@ pub mod providers_imds;
 mod providers_imds_tests;
 #[cfg(test)]
 mod providers_tests;
+pub mod providers_x509;
+#[cfg(test)]
+mod providers_x509_tests;
 pub mod signable;
 pub mod signing;
 pub mod signing_config;
