@@ -10,6 +10,10 @@ use crate::ffi::common::error::aws_last_error;
 use crate::ffi::io::channel_bootstrap::*;
 use crate::ffi::io::event_loop::*;
 use crate::ffi::io::host_resolver::*;
+use crate::ffi::io::tls_channel_handler::*;
+use crate::ffi::io::tls_connection_options::*;
+use crate::ffi::io::tls_ctx_options::*;
+use crate::transport::tls_test_pki::ServerSetup;
 use std::ffi::{c_int, c_void};
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -124,4 +128,81 @@ pub fn ask(provider: *mut aws_credentials_provider) -> Outcome {
 
 pub fn cur(s: &str) -> aws_byte_cursor {
     aws_byte_cursor::from_slice(s.as_bytes())
+}
+
+/// An HTTPS server taking one connection: the request it read, or why the TLS session failed.
+pub fn serve_tls(
+    setup: &ServerSetup,
+    answer: String,
+) -> (u16, std::thread::JoinHandle<Result<String, String>>) {
+    let config = setup.config();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let thread = std::thread::spawn(move || {
+        let (socket, _) = listener.accept().unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let connection = rustls::ServerConnection::new(config).unwrap();
+        let mut tls = rustls::StreamOwned::new(connection, socket);
+        let mut request = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !request.ends_with(b"\r\n\r\n") {
+            let n = tls.read(&mut buf).map_err(|e| e.to_string())?;
+            if n == 0 {
+                return Err("closed".into());
+            }
+            request.extend_from_slice(&buf[..n]);
+        }
+        tls.write_all(answer.as_bytes())
+            .map_err(|e| e.to_string())?;
+        tls.conn.send_close_notify();
+        let _ = tls.flush();
+        Ok(String::from_utf8(request).unwrap())
+    });
+    (port, thread)
+}
+
+/// TLS connection options for a device with `client` trusting `ca`.
+pub struct Device {
+    ctx: *mut aws_tls_ctx,
+    /// The connection options a provider takes.
+    pub connection: aws_tls_connection_options,
+}
+
+impl Device {
+    pub fn new(ca: &str, cert: &str, key: &str) -> Self {
+        unsafe {
+            let mut options = std::mem::zeroed::<aws_tls_ctx_options>();
+            let (cert, key, ca) = (cur(cert), cur(key), cur(ca));
+            assert_eq!(
+                aws_tls_ctx_options_init_client_mtls(
+                    &mut options,
+                    aws_default_allocator(),
+                    &cert,
+                    &key
+                ),
+                0
+            );
+            assert_eq!(
+                aws_tls_ctx_options_override_default_trust_store(&mut options, &ca),
+                0
+            );
+            let ctx = aws_tls_client_ctx_new(aws_default_allocator(), &options);
+            aws_tls_ctx_options_clean_up(&mut options);
+            assert!(!ctx.is_null());
+            let mut connection = std::mem::zeroed::<aws_tls_connection_options>();
+            aws_tls_connection_options_init_from_ctx(&mut connection, ctx);
+            Self { ctx, connection }
+        }
+    }
+}
+
+impl Drop for Device {
+    fn drop(&mut self) {
+        unsafe {
+            aws_tls_connection_options_clean_up(&mut self.connection);
+            aws_tls_ctx_release(self.ctx);
+        }
+    }
 }

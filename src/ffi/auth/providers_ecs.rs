@@ -8,9 +8,9 @@
 //! HTTP the host must be loopback or the ECS/EKS container host
 //! (`AWS_AUTH_CREDENTIALS_PROVIDER_ECS_INVALID_HOST`), as upstream requires.
 //!
-//! Differences: HTTPS endpoints (a `tls_ctx` in the options, an `https://` full URI) are not
-//! implemented: `AWS_ERROR_UNSUPPORTED_OPERATION` when the provider is made; a host name is
-//! allowed over HTTP only when it is `localhost` (upstream resolves it and checks each address).
+//! With a `tls_ctx` (or an `https://` full URI and the options' context) the endpoint is asked
+//! over TLS, any host allowed. Difference: over plain HTTP a host name is allowed only when it
+//! is `localhost` (upstream resolves it and checks each address).
 
 use crate::auth::document::{self, CONTAINER};
 use crate::auth::http_fetch::{self, Request, Response};
@@ -21,7 +21,6 @@ use crate::error::aws_auth_errors::{
     AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE,
     AWS_AUTH_CREDENTIALS_PROVIDER_INVALID_ENVIRONMENT,
 };
-use crate::error::aws_common_error::AWS_ERROR_UNSUPPORTED_OPERATION;
 use crate::ffi::auth::credentials::new_handle;
 use crate::ffi::auth::credentials_provider::{
     Completion, Source, aws_credentials_provider, new_provider,
@@ -34,6 +33,8 @@ use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::guard::{self, INVALID_ARGUMENT, Result, require};
 use crate::ffi::io::channel_bootstrap::connector_of;
+use crate::ffi::io::tls_channel_handler::tls_context;
+use crate::transport::tls::TlsConnectionSettings;
 use crate::transport::uri;
 use std::ffi::c_int;
 use std::net::IpAddr;
@@ -49,6 +50,8 @@ const ECS_HOST: &str = "169.254.170.2";
 /// Where the credentials are and how to ask.
 struct Ecs {
     connector: Connector,
+    /// TLS to the endpoint when the options carry a context.
+    tls: Option<TlsConnectionSettings>,
     host: String,
     port: u32,
     path: String,
@@ -100,7 +103,7 @@ impl Source for Ecs {
             std::fs::read(path)
                 .map_err(|_| AWS_AUTH_CREDENTIALS_PROVIDER_ECS_INVALID_TOKEN_FILE_PATH)?
         };
-        if !allowed_over_http(&self.host) {
+        if self.tls.is_none() && !allowed_over_http(&self.host) {
             done.fail(AWS_AUTH_CREDENTIALS_PROVIDER_ECS_INVALID_HOST as c_int);
             return Ok(());
         }
@@ -122,7 +125,7 @@ impl Source for Ecs {
             port: self.port,
             path: self.path.clone(),
             headers,
-            tls: None,
+            tls: self.tls.clone(),
         };
         attempt(self.connector.clone(), request, done);
         Ok(())
@@ -144,16 +147,28 @@ pub unsafe extern "C" fn aws_credentials_provider_new_ecs(
     guard::ptr(|| unsafe {
         let o = guard::reference(options)?;
         require(!o.bootstrap.is_null())?;
-        if !o.tls_ctx.is_null() {
-            return Err(AWS_ERROR_UNSUPPORTED_OPERATION.into());
-        }
         let host = text(&o.host)?;
+        let tls = if o.tls_ctx.is_null() {
+            None
+        } else {
+            Some(TlsConnectionSettings {
+                context: tls_context(o.tls_ctx)?,
+                server_name: Some(host.clone()),
+                alpn_list: None,
+                timeout_ms: 0,
+            })
+        };
         let path = text(&o.path_and_query)?;
         require(!host.is_empty() && !path.is_empty())?;
         let ecs = Ecs {
             connector: connector_of(o.bootstrap)?,
             host,
-            port: if o.port == 0 { 80 } else { o.port },
+            port: match (o.port, &tls) {
+                (0, Some(_)) => 443,
+                (0, None) => 80,
+                (port, _) => port,
+            },
+            tls,
             path,
             token: o.auth_token.as_bytes()?.to_vec(),
             token_file: o.auth_token_file_path.as_bytes()?.to_vec(),
@@ -178,49 +193,78 @@ pub unsafe extern "C" fn aws_credentials_provider_new_ecs_from_environment(
     })
 }
 
-/// The host, port and path of the container endpoint a relative URI (on the ECS host) or a
-/// full URI names; `AWS_AUTH_CREDENTIALS_PROVIDER_INVALID_ENVIRONMENT` when neither is set.
-fn container_endpoint(relative: &[u8], full: &[u8]) -> Result<(Vec<u8>, u32, Vec<u8>)> {
+/// Where a container endpoint is.
+#[derive(Debug, PartialEq, Eq)]
+struct Endpoint {
+    host: Vec<u8>,
+    port: u32,
+    path: Vec<u8>,
+    https: bool,
+}
+
+/// The container endpoint a relative URI (on the ECS host) or a full URI names;
+/// `AWS_AUTH_CREDENTIALS_PROVIDER_INVALID_ENVIRONMENT` when neither is set.
+fn container_endpoint(relative: &[u8], full: &[u8]) -> Result<Endpoint> {
     if !relative.is_empty() {
-        return Ok((ECS_HOST.as_bytes().to_vec(), 80, relative.to_vec()));
+        return Ok(Endpoint {
+            host: ECS_HOST.as_bytes().to_vec(),
+            port: 80,
+            path: relative.to_vec(),
+            https: false,
+        });
     }
     if full.is_empty() {
         return Err(AWS_AUTH_CREDENTIALS_PROVIDER_INVALID_ENVIRONMENT.into());
     }
     let parts = uri::parse(full).map_err(|_| INVALID_ARGUMENT)?;
     let part = |r: Option<std::ops::Range<usize>>| r.map_or(&b""[..], |r| &full[r]);
-    if part(parts.scheme.clone()).eq_ignore_ascii_case(b"https") {
-        return Err(AWS_ERROR_UNSUPPORTED_OPERATION.into());
-    }
+    let https = part(parts.scheme.clone()).eq_ignore_ascii_case(b"https");
     let path = match part(parts.path_and_query.clone()) {
         b"" => b"/".to_vec(),
         p => p.to_vec(),
     };
-    let port = if parts.port == 0 { 80 } else { parts.port };
-    Ok((part(parts.host_name.clone()).to_vec(), port, path))
+    let port = match (parts.port, https) {
+        (0, true) => 443,
+        (0, false) => 80,
+        (port, _) => port,
+    };
+    Ok(Endpoint {
+        host: part(parts.host_name.clone()).to_vec(),
+        port,
+        path,
+        https,
+    })
 }
 
 #[cfg(test)]
 #[test]
 fn container_endpoints_come_from_a_relative_or_a_full_uri() {
-    let got =
-        |r: &str, f: &str| container_endpoint(r.as_bytes(), f.as_bytes()).map_err(|e| e.code());
+    let got = |r: &str, f: &str| {
+        container_endpoint(r.as_bytes(), f.as_bytes())
+            .map(|e| {
+                (
+                    String::from_utf8(e.host).unwrap(),
+                    e.port,
+                    String::from_utf8(e.path).unwrap(),
+                    e.https,
+                )
+            })
+            .map_err(|e| e.code())
+    };
+    let owned = |h: &str, port, p: &str, https| Ok((h.to_string(), port, p.to_string(), https));
     assert_eq!(
         got("/v2/x", "http://ignored/"),
-        Ok((b"169.254.170.2".to_vec(), 80, b"/v2/x".to_vec()))
+        owned("169.254.170.2", 80, "/v2/x", false)
     );
     assert_eq!(
         got("", "http://127.0.0.1:8080/c?a=b"),
-        Ok((b"127.0.0.1".to_vec(), 8080, b"/c?a=b".to_vec()))
+        owned("127.0.0.1", 8080, "/c?a=b", false)
     );
     assert_eq!(
         got("", "http://localhost"),
-        Ok((b"localhost".to_vec(), 80, b"/".to_vec()))
+        owned("localhost", 80, "/", false)
     );
-    assert_eq!(
-        got("", "https://x/"),
-        Err(AWS_ERROR_UNSUPPORTED_OPERATION as i32)
-    );
+    assert_eq!(got("", "https://x/creds"), owned("x", 443, "/creds", true));
     assert_eq!(
         got("", ""),
         Err(AWS_AUTH_CREDENTIALS_PROVIDER_INVALID_ENVIRONMENT as i32)
@@ -241,18 +285,25 @@ pub(crate) unsafe fn from_environment(
         let full = env_bytes("AWS_CONTAINER_CREDENTIALS_FULL_URI");
         let token_file = env_bytes("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
         let token = env_bytes("AWS_CONTAINER_AUTHORIZATION_TOKEN");
-        let (host, port, path) = container_endpoint(&relative, &full)?;
+        let endpoint = container_endpoint(&relative, &full)?;
+        // An HTTPS endpoint goes through the options' TLS context.
+        let tls_ctx = if endpoint.https {
+            guard::require(!o.tls_ctx.is_null())?;
+            o.tls_ctx
+        } else {
+            std::ptr::null_mut()
+        };
         let explicit = aws_credentials_provider_ecs_options {
             shutdown_options: o.shutdown_options,
             bootstrap: o.bootstrap,
-            host: aws_byte_cursor::from_slice(&host),
-            path_and_query: aws_byte_cursor::from_slice(&path),
+            host: aws_byte_cursor::from_slice(&endpoint.host),
+            path_and_query: aws_byte_cursor::from_slice(&endpoint.path),
             auth_token_file_path: aws_byte_cursor::from_slice(&token_file),
             auth_token: aws_byte_cursor::from_slice(&token),
-            tls_ctx: std::ptr::null_mut(),
+            tls_ctx,
             proxy_ev_settings: o.proxy_ev_settings,
             function_table: o.function_table,
-            port,
+            port: endpoint.port,
         };
         let provider = aws_credentials_provider_new_ecs(allocator, &explicit);
         if provider.is_null() {

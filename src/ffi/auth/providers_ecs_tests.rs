@@ -3,14 +3,17 @@
 //! retry of 4xx, an unreachable endpoint, a missing token file, a host plain HTTP may not reach.
 
 use crate::error::aws_auth_errors::*;
-use crate::error::aws_common_error::{AWS_ERROR_INVALID_ARGUMENT, AWS_ERROR_UNSUPPORTED_OPERATION};
+use crate::error::aws_common_error::AWS_ERROR_INVALID_ARGUMENT;
 use crate::error::aws_io_errors::AWS_IO_SOCKET_CONNECTION_REFUSED;
 use crate::ffi::auth::credentials_provider::*;
 use crate::ffi::auth::provider_options::*;
-use crate::ffi::auth::provider_test_support::{Bootstrap, ask, cur, response, serve};
+use crate::ffi::auth::provider_test_support::{
+    Bootstrap, Device, ask, cur, response, serve, serve_tls,
+};
 use crate::ffi::auth::providers_ecs::*;
 use crate::ffi::common::allocator::aws_default_allocator;
 use crate::ffi::common::error::{aws_last_error, aws_reset_error};
+use crate::transport::tls_test_pki::{Ca, ServerSetup, Validity};
 use std::ffi::c_int;
 use std::net::TcpListener;
 use std::ptr::{null, null_mut};
@@ -161,10 +164,7 @@ fn options_are_checked_when_the_provider_is_made() {
         o.bootstrap = null_mut();
         assert!(aws_credentials_provider_new_ecs(aws_default_allocator(), &o).is_null());
         assert_eq!(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT as c_int);
-        let mut o = options(&bootstrap, "127.0.0.1", 80, "");
-        o.tls_ctx = std::ptr::NonNull::dangling().as_ptr();
-        assert!(aws_credentials_provider_new_ecs(aws_default_allocator(), &o).is_null());
-        assert_eq!(aws_last_error(), AWS_ERROR_UNSUPPORTED_OPERATION as c_int);
+        let o = options(&bootstrap, "127.0.0.1", 80, "");
         let env = aws_credentials_provider_ecs_environment_options {
             shutdown_options: o.shutdown_options,
             bootstrap: bootstrap.0,
@@ -178,4 +178,21 @@ fn options_are_checked_when_the_provider_is_made() {
         );
         assert_eq!(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT as c_int);
     }
+}
+
+#[test]
+fn a_tls_context_asks_the_endpoint_over_https() {
+    let bootstrap = Bootstrap::new();
+    let ca = Ca::new("ecs test ca");
+    let setup = ServerSetup::new(ca.server(&["localhost"], Validity::Current));
+    let client = ca.client();
+    let device = Device::new(&ca.pem(), &client.cert_pem, &client.key_pem);
+    let (port, server) = serve_tls(&setup, response("200 OK", DOCUMENT));
+    let mut o = options(&bootstrap, "localhost", port, "tok");
+    o.tls_ctx = device.connection.ctx;
+    let p = unsafe { aws_credentials_provider_new_ecs(aws_default_allocator(), &o) };
+    assert_eq!(ask(p), Ok("ECSKEY".to_string()));
+    let request = server.join().unwrap().unwrap();
+    assert!(request.contains("Authorization: tok\r\n"), "{request}");
+    unsafe { aws_credentials_provider_release(p) };
 }

@@ -7,98 +7,16 @@ use crate::error::aws_auth_errors::*;
 use crate::error::aws_common_error::AWS_ERROR_INVALID_ARGUMENT;
 use crate::ffi::auth::credentials_provider::*;
 use crate::ffi::auth::provider_options::*;
-use crate::ffi::auth::provider_test_support::{Bootstrap, ask, cur, response};
+use crate::ffi::auth::provider_test_support::{Bootstrap, Device, ask, cur, response, serve_tls};
 use crate::ffi::auth::providers_x509::*;
 use crate::ffi::common::allocator::aws_default_allocator;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::common::error::{aws_last_error, aws_reset_error};
-use crate::ffi::io::tls_channel_handler::*;
-use crate::ffi::io::tls_connection_options::*;
-use crate::ffi::io::tls_ctx_options::*;
 use crate::transport::tls_test_pki::{Ca, ServerSetup, Validity};
 use std::ffi::c_int;
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::ptr::{null, null_mut};
-use std::time::Duration;
 
 const DOCUMENT: &str = r#"{"credentials":{"accessKeyId":"IOTKEY","secretAccessKey":"s","sessionToken":"t","expiration":"2030-01-01T00:00:00Z"}}"#;
-
-/// An HTTPS server taking one connection: the request it read, or why the TLS session failed.
-fn serve_tls(
-    setup: &ServerSetup,
-    answer: String,
-) -> (u16, std::thread::JoinHandle<Result<String, String>>) {
-    let config = setup.config();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let thread = std::thread::spawn(move || {
-        let (socket, _) = listener.accept().unwrap();
-        socket
-            .set_read_timeout(Some(Duration::from_secs(5)))
-            .unwrap();
-        let connection = rustls::ServerConnection::new(config).unwrap();
-        let mut tls = rustls::StreamOwned::new(connection, socket);
-        let mut request = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !request.ends_with(b"\r\n\r\n") {
-            let n = tls.read(&mut buf).map_err(|e| e.to_string())?;
-            if n == 0 {
-                return Err("closed".into());
-            }
-            request.extend_from_slice(&buf[..n]);
-        }
-        tls.write_all(answer.as_bytes())
-            .map_err(|e| e.to_string())?;
-        tls.conn.send_close_notify();
-        let _ = tls.flush();
-        Ok(String::from_utf8(request).unwrap())
-    });
-    (port, thread)
-}
-
-/// TLS connection options for a device with `client` trusting `ca`.
-struct Device {
-    ctx: *mut aws_tls_ctx,
-    connection: aws_tls_connection_options,
-}
-
-impl Device {
-    fn new(ca: &str, cert: &str, key: &str) -> Self {
-        unsafe {
-            let mut options = std::mem::zeroed::<aws_tls_ctx_options>();
-            let (cert, key, ca) = (cur(cert), cur(key), cur(ca));
-            assert_eq!(
-                aws_tls_ctx_options_init_client_mtls(
-                    &mut options,
-                    aws_default_allocator(),
-                    &cert,
-                    &key
-                ),
-                0
-            );
-            assert_eq!(
-                aws_tls_ctx_options_override_default_trust_store(&mut options, &ca),
-                0
-            );
-            let ctx = aws_tls_client_ctx_new(aws_default_allocator(), &options);
-            aws_tls_ctx_options_clean_up(&mut options);
-            assert!(!ctx.is_null());
-            let mut connection = std::mem::zeroed::<aws_tls_connection_options>();
-            aws_tls_connection_options_init_from_ctx(&mut connection, ctx);
-            Self { ctx, connection }
-        }
-    }
-}
-
-impl Drop for Device {
-    fn drop(&mut self) {
-        unsafe {
-            aws_tls_connection_options_clean_up(&mut self.connection);
-            aws_tls_ctx_release(self.ctx);
-        }
-    }
-}
 
 fn provider(
     bootstrap: &Bootstrap,
