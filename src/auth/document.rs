@@ -24,6 +24,8 @@ pub struct Fields {
     pub token_required: bool,
     /// Whether a document without a valid expiration is refused.
     pub expiration_required: bool,
+    /// The expiration is a number of seconds since the epoch, not ISO 8601 text.
+    pub expiration_is_epoch: bool,
 }
 
 /// `credential_process` output: `SessionToken`, both optional.
@@ -35,6 +37,7 @@ pub const PROCESS: Fields = Fields {
     expiration: "Expiration",
     token_required: false,
     expiration_required: false,
+    expiration_is_epoch: false,
 };
 
 /// The ECS and IMDS endpoints' answers: `Token`, an expiration required.
@@ -46,6 +49,20 @@ pub const CONTAINER: Fields = Fields {
     expiration: "Expiration",
     token_required: false,
     expiration_required: true,
+    expiration_is_epoch: false,
+};
+
+/// Cognito's GetCredentialsForIdentity answer: a `Credentials` object with `SecretKey`, a token
+/// and an expiration in seconds since the epoch, both required.
+pub const COGNITO: Fields = Fields {
+    object: Some("Credentials"),
+    access_key_id: "AccessKeyId",
+    secret_access_key: "SecretKey",
+    token: "SessionToken",
+    expiration: "Expiration",
+    token_required: true,
+    expiration_required: true,
+    expiration_is_epoch: true,
 };
 
 /// The AWS IoT credentials endpoint's answer: a `credentials` object in camel case, a token
@@ -58,6 +75,7 @@ pub const IOT: Fields = Fields {
     expiration: "expiration",
     token_required: true,
     expiration_required: false,
+    expiration_is_epoch: false,
 };
 
 /// Credentials a source produced, with their expiration (`u64::MAX`: none) and account id.
@@ -99,11 +117,18 @@ pub fn parse(text: &[u8], fields: &Fields) -> Result<Sourced> {
     if fields.token_required && token.is_empty() {
         return Err(AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE.into());
     }
-    let expiration = doc
-        .get(fields.expiration)
-        .and_then(|v| v.as_str())
-        .and_then(|s| time::parse_iso8601(s.as_bytes()))
-        .and_then(|t| u64::try_from(t).ok());
+    let value = doc.get(fields.expiration);
+    let expiration = if fields.expiration_is_epoch {
+        value
+            .and_then(|v| v.as_f64())
+            .filter(|t| *t >= 0.0)
+            .map(|t| t as u64)
+    } else {
+        value
+            .and_then(|v| v.as_str())
+            .and_then(|s| time::parse_iso8601(s.as_bytes()))
+            .and_then(|t| u64::try_from(t).ok())
+    };
     if fields.expiration_required && expiration.is_none() {
         return Err(AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE.into());
     }
@@ -172,6 +197,17 @@ mod tests {
         assert_eq!(
             code(br#"{"credentials":{"accessKeyId":"A","secretAccessKey":"S"}}"#),
             unexpected
+        );
+    }
+
+    #[test]
+    fn cognito_documents_expire_at_an_epoch_number() {
+        let text = br#"{"IdentityId":"i","Credentials":{"AccessKeyId":"A","SecretKey":"S","SessionToken":"T","Expiration":1.893456E9}}"#;
+        assert_eq!(parse(text, &COGNITO).unwrap().expiration, 1_893_456_000);
+        let text = br#"{"Credentials":{"AccessKeyId":"A","SecretKey":"S","SessionToken":"T","Expiration":"2030"}}"#;
+        assert_eq!(
+            parse(text, &COGNITO).unwrap_err().code(),
+            AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE as i32
         );
     }
 

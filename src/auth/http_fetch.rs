@@ -37,6 +37,8 @@ pub struct Request {
     pub headers: Vec<(String, Vec<u8>)>,
     /// TLS to the endpoint, when it is HTTPS.
     pub tls: Option<TlsConnectionSettings>,
+    /// The body (sent with its `Content-Length`; none for an empty GET).
+    pub body: Vec<u8>,
 }
 
 impl Request {
@@ -53,10 +55,11 @@ impl Request {
             out.extend_from_slice(value);
             out.extend_from_slice(b"\r\n");
         }
-        if self.method != "GET" {
-            out.extend_from_slice(b"Content-Length: 0\r\n");
+        if self.method != "GET" || !self.body.is_empty() {
+            out.extend_from_slice(format!("Content-Length: {}\r\n", self.body.len()).as_bytes());
         }
         out.extend_from_slice(b"Connection: close\r\n\r\n");
+        out.extend_from_slice(&self.body);
         out
     }
 }
@@ -73,6 +76,18 @@ pub struct Response {
 /// Receives the response, or an aws error code (connection failures, `AWS_IO_SOCKET_TIMEOUT`,
 /// `AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE` for what is not HTTP).
 pub type FetchCallback = Box<dyn FnOnce(Result<Response, c_int>) + Send>;
+
+/// The host and port of an endpoint written `host` or `host:port` (443 when it names none):
+/// how the HTTPS providers' options give it.
+pub fn host_and_port(endpoint: &str) -> crate::error::Result<(String, u32)> {
+    match endpoint.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') => port
+            .parse()
+            .map(|p| (host.to_string(), p))
+            .map_err(|_| crate::error::aws_common_error::AWS_ERROR_INVALID_ARGUMENT.into()),
+        _ => Ok((endpoint.to_string(), 443)),
+    }
+}
 
 /// The exchange on a connected stream.
 struct Exchange<T: Transport> {
@@ -239,4 +254,36 @@ pub fn fetch_with_retries(
             }
         }),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_may_name_their_port() {
+        assert_eq!(host_and_port("abc.iot.amazonaws.com").unwrap().1, 443);
+        assert_eq!(
+            host_and_port("localhost:8443").unwrap(),
+            ("localhost".to_string(), 8443)
+        );
+        assert!(host_and_port("localhost:x").is_err());
+    }
+
+    #[test]
+    fn a_request_carries_host_length_body_and_close() {
+        let r = Request {
+            method: "POST",
+            host: "h".into(),
+            port: 1,
+            path: "/p".into(),
+            headers: vec![("A".into(), b"b".to_vec())],
+            tls: None,
+            body: b"xyz".to_vec(),
+        };
+        assert_eq!(
+            r.encode(),
+            b"POST /p HTTP/1.1\r\nHost: h\r\nA: b\r\nContent-Length: 3\r\nConnection: close\r\n\r\nxyz"
+        );
+    }
 }

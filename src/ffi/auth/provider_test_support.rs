@@ -130,35 +130,53 @@ pub fn cur(s: &str) -> aws_byte_cursor {
     aws_byte_cursor::from_slice(s.as_bytes())
 }
 
-/// An HTTPS server taking one connection: the request it read, or why the TLS session failed.
+/// An HTTPS server answering each connection with the next of `answers`: the requests it read
+/// (head and body), or why a TLS session failed.
 pub fn serve_tls(
     setup: &ServerSetup,
-    answer: String,
-) -> (u16, std::thread::JoinHandle<Result<String, String>>) {
+    answers: Vec<String>,
+) -> (u16, std::thread::JoinHandle<Result<Vec<String>, String>>) {
     let config = setup.config();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let thread = std::thread::spawn(move || {
-        let (socket, _) = listener.accept().unwrap();
-        socket
-            .set_read_timeout(Some(Duration::from_secs(5)))
-            .unwrap();
-        let connection = rustls::ServerConnection::new(config).unwrap();
-        let mut tls = rustls::StreamOwned::new(connection, socket);
-        let mut request = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !request.ends_with(b"\r\n\r\n") {
-            let n = tls.read(&mut buf).map_err(|e| e.to_string())?;
-            if n == 0 {
-                return Err("closed".into());
+        let mut requests = Vec::new();
+        for answer in answers {
+            let (socket, _) = listener.accept().unwrap();
+            socket
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let connection = rustls::ServerConnection::new(config.clone()).unwrap();
+            let mut tls = rustls::StreamOwned::new(connection, socket);
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            // The head, then as much body as it declares.
+            let complete = |r: &[u8]| {
+                let Some(end) = r.windows(4).position(|w| w == b"\r\n\r\n") else {
+                    return false;
+                };
+                let head = String::from_utf8_lossy(&r[..end]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                r.len() >= end + 4 + length
+            };
+            while !complete(&request) {
+                let n = tls.read(&mut buf).map_err(|e| e.to_string())?;
+                if n == 0 {
+                    return Err("closed".into());
+                }
+                request.extend_from_slice(&buf[..n]);
             }
-            request.extend_from_slice(&buf[..n]);
+            tls.write_all(answer.as_bytes())
+                .map_err(|e| e.to_string())?;
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+            requests.push(String::from_utf8(request).unwrap());
         }
-        tls.write_all(answer.as_bytes())
-            .map_err(|e| e.to_string())?;
-        tls.conn.send_close_notify();
-        let _ = tls.flush();
-        Ok(String::from_utf8(request).unwrap())
+        Ok(requests)
     });
     (port, thread)
 }

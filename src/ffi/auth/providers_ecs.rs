@@ -126,6 +126,7 @@ impl Source for Ecs {
             path: self.path.clone(),
             headers,
             tls: self.tls.clone(),
+            body: Vec::new(),
         };
         attempt(self.connector.clone(), request, done);
         Ok(())

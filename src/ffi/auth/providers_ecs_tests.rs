@@ -187,12 +187,12 @@ fn a_tls_context_asks_the_endpoint_over_https() {
     let setup = ServerSetup::new(ca.server(&["localhost"], Validity::Current));
     let client = ca.client();
     let device = Device::new(&ca.pem(), &client.cert_pem, &client.key_pem);
-    let (port, server) = serve_tls(&setup, response("200 OK", DOCUMENT));
+    let (port, server) = serve_tls(&setup, vec![response("200 OK", DOCUMENT)]);
     let mut o = options(&bootstrap, "localhost", port, "tok");
     o.tls_ctx = device.connection.ctx;
     let p = unsafe { aws_credentials_provider_new_ecs(aws_default_allocator(), &o) };
     assert_eq!(ask(p), Ok("ECSKEY".to_string()));
-    let request = server.join().unwrap().unwrap();
+    let request = server.join().unwrap().unwrap().remove(0);
     assert!(request.contains("Authorization: tok\r\n"), "{request}");
     unsafe { aws_credentials_provider_release(p) };
 }

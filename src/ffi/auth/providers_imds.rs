@@ -73,6 +73,7 @@ impl Imds {
             path,
             headers: all,
             tls: None,
+            body: Vec::new(),
         }
     }
 

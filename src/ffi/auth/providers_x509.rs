@@ -62,6 +62,7 @@ impl Source for X509 {
                 ),
             ],
             tls: Some(self.tls.clone()),
+            body: Vec::new(),
         };
         http_fetch::fetch(
             &self.connector,
@@ -89,17 +90,6 @@ fn text(c: &aws_byte_cursor) -> Result<String> {
     String::from_utf8(bytes.to_vec()).map_err(|_| INVALID_ARGUMENT)
 }
 
-/// `host` and `port` of an endpoint written `host` or `host:port`.
-fn host_and_port(endpoint: &str) -> Result<(String, u32)> {
-    match endpoint.rsplit_once(':') {
-        Some((host, port)) if !host.contains(':') => Ok((
-            host.to_string(),
-            port.parse().map_err(|_| INVALID_ARGUMENT)?,
-        )),
-        _ => Ok((endpoint.to_string(), 443)),
-    }
-}
-
 /// A provider asking AWS IoT's credentials endpoint for the role alias's credentials.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_credentials_provider_new_x509(
@@ -114,7 +104,7 @@ pub unsafe extern "C" fn aws_credentials_provider_new_x509(
         if !o.proxy_options.is_null() {
             return Err(AWS_ERROR_UNSUPPORTED_OPERATION.into());
         }
-        let (host, port) = host_and_port(&text(&o.endpoint)?)?;
+        let (host, port) = http_fetch::host_and_port(&text(&o.endpoint)?)?;
         require(!host.is_empty())?;
         let mut tls = connection_settings(o.tls_connection_options)?;
         tls.server_name = Some(host.clone());
@@ -128,20 +118,4 @@ pub unsafe extern "C" fn aws_credentials_provider_new_x509(
         };
         new_provider(allocator, o.shutdown_options, x509)
     })
-}
-
-#[cfg(test)]
-#[test]
-fn endpoints_may_name_their_port() {
-    assert_eq!(
-        host_and_port("abc.credentials.iot.us-east-1.amazonaws.com")
-            .unwrap()
-            .1,
-        443
-    );
-    assert_eq!(
-        host_and_port("localhost:8443").unwrap(),
-        ("localhost".to_string(), 8443)
-    );
-    assert!(host_and_port("localhost:x").is_err());
 }

@@ -59,10 +59,10 @@ fn the_device_certificate_gets_the_role_aliases_credentials() {
     let (bootstrap, pki) = (Bootstrap::new(), pki());
     let client = pki.ca.client();
     let device = Device::new(&pki.ca.pem(), &client.cert_pem, &client.key_pem);
-    let (port, server) = serve_tls(&pki.setup, response("200 OK", DOCUMENT));
+    let (port, server) = serve_tls(&pki.setup, vec![response("200 OK", DOCUMENT)]);
     let p = provider(&bootstrap, &device, &format!("localhost:{port}"));
     assert_eq!(ask(p), Ok("IOTKEY".to_string()));
-    let request = server.join().unwrap().unwrap();
+    let request = server.join().unwrap().unwrap().remove(0);
     assert!(
         request.starts_with("GET /role-aliases/my-alias/credentials HTTP/1.1\r\n"),
         "{request}"
@@ -79,7 +79,7 @@ fn refusals_and_foreign_documents_fail_with_upstreams_codes() {
     let (bootstrap, pki) = (Bootstrap::new(), pki());
     let client = pki.ca.client();
     let device = Device::new(&pki.ca.pem(), &client.cert_pem, &client.key_pem);
-    let (port, server) = serve_tls(&pki.setup, response("403 Forbidden", "{}"));
+    let (port, server) = serve_tls(&pki.setup, vec![response("403 Forbidden", "{}")]);
     let p = provider(&bootstrap, &device, &format!("localhost:{port}"));
     assert_eq!(
         ask(p),
@@ -89,7 +89,7 @@ fn refusals_and_foreign_documents_fail_with_upstreams_codes() {
     unsafe { aws_credentials_provider_release(p) };
 
     let body = r#"{"accessKeyId":"A","secretAccessKey":"S","sessionToken":"T"}"#;
-    let (port, server) = serve_tls(&pki.setup, response("200 OK", body));
+    let (port, server) = serve_tls(&pki.setup, vec![response("200 OK", body)]);
     let p = provider(&bootstrap, &device, &format!("localhost:{port}"));
     assert_eq!(
         ask(p),
@@ -104,7 +104,7 @@ fn a_certificate_the_endpoint_does_not_trust_fails_the_handshake() {
     let (bootstrap, pki) = (Bootstrap::new(), pki());
     let stranger = Ca::new("other ca").client();
     let device = Device::new(&pki.ca.pem(), &stranger.cert_pem, &stranger.key_pem);
-    let (port, server) = serve_tls(&pki.setup, response("200 OK", DOCUMENT));
+    let (port, server) = serve_tls(&pki.setup, vec![response("200 OK", DOCUMENT)]);
     let p = provider(&bootstrap, &device, &format!("localhost:{port}"));
     let outcome = ask(p);
     assert!(outcome.is_err(), "{outcome:?}");
