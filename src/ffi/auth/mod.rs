@@ -7,6 +7,9 @@ pub mod provider_options;
 #[cfg(test)]
 mod provider_test_support;
 pub mod providers_basic;
+pub mod providers_cognito;
+#[cfg(test)]
+mod providers_cognito_tests;
 pub mod providers_composite;
 pub mod providers_ecs;
 #[cfg(test)]
