@@ -8,4 +8,5 @@ pub mod process;
 pub mod profile;
 pub mod sigv4;
 pub mod sigv4_canonical;
+pub mod sts_document;
 pub mod time;
