@@ -18,6 +18,9 @@ pub mod providers_files;
 pub mod providers_imds;
 #[cfg(test)]
 mod providers_imds_tests;
+pub mod providers_sts;
+#[cfg(test)]
+mod providers_sts_tests;
 pub mod providers_sts_web_identity;
 #[cfg(test)]
 mod providers_sts_web_identity_tests;

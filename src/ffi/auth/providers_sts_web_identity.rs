@@ -128,7 +128,7 @@ fn option_or_env(option: &aws_byte_cursor, env: &str) -> Result<Vec<u8>> {
 }
 
 /// STS's host and port: an override URL (or `host[:port]`), else the regional endpoint.
-fn endpoint(override_url: &[u8], region: &[u8]) -> Result<(String, u32)> {
+pub(crate) fn sts_endpoint(override_url: &[u8], region: &[u8]) -> Result<(String, u32)> {
     let text = |b: &[u8]| String::from_utf8(b.to_vec()).map_err(|_| INVALID_ARGUMENT);
     if !override_url.is_empty() {
         if override_url.windows(3).any(|w| w == b"://") {
@@ -208,7 +208,7 @@ pub unsafe extern "C" fn aws_credentials_provider_new_sts_web_identity(
         if session_name.is_empty() {
             session_name = made_up_session_name();
         }
-        let (host, port) = endpoint(&override_url, &region)?;
+        let (host, port) = sts_endpoint(&override_url, &region)?;
         let web_identity = WebIdentity {
             connector: connector_of(o.bootstrap)?,
             tls: TlsConnectionSettings {
@@ -234,7 +234,7 @@ pub unsafe extern "C" fn aws_credentials_provider_new_sts_web_identity(
 #[cfg(test)]
 #[test]
 fn the_endpoint_is_the_override_or_the_regional_one() {
-    let got = |o: &str, r: &str| endpoint(o.as_bytes(), r.as_bytes()).map_err(|e| e.code());
+    let got = |o: &str, r: &str| sts_endpoint(o.as_bytes(), r.as_bytes()).map_err(|e| e.code());
     assert_eq!(
         got("", "us-west-2"),
         Ok(("sts.us-west-2.amazonaws.com".to_string(), 443))
