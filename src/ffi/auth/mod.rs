@@ -18,6 +18,7 @@ pub mod providers_files;
 pub mod providers_imds;
 #[cfg(test)]
 mod providers_imds_tests;
+pub mod providers_profile_role;
 pub mod providers_sts;
 #[cfg(test)]
 mod providers_sts_tests;

@@ -3,10 +3,9 @@
 //! returns, as upstream's do (the process runs on the calling thread).
 //!
 //! The profile provider chooses its source when made, as upstream's: a profile with `role_arn`
-//! needs STS, which this library does not have, so it is refused
-//! (`AWS_ERROR_UNSUPPORTED_OPERATION`); one with `credential_process` and no keys runs the
-//! process; otherwise the keys are read from the files again at each request (or from the
-//! cached collection). Differences: where upstream fails to make a provider without raising a
+//! assumes the role through STS (`providers_profile_role`), one with `credential_process` and
+//! no keys runs the process; otherwise the keys are read from the files again at each request
+//! (or from the cached collection). Differences: where upstream fails to make a provider without raising a
 //! specific error (no such profile, no `credential_process`), this raises
 //! `AWS_AUTH_CREDENTIALS_PROVIDER_PROFILE_SOURCE_FAILURE` or `..._PROCESS_SOURCE_FAILURE`.
 
@@ -15,8 +14,8 @@ use crate::auth::profile::{self, Collection, Source as FileKind};
 use crate::error::aws_auth_errors::{
     AWS_AUTH_CREDENTIALS_PROVIDER_PROCESS_SOURCE_FAILURE,
     AWS_AUTH_CREDENTIALS_PROVIDER_PROFILE_SOURCE_FAILURE,
+    AWS_AUTH_PROFILE_STS_CREDENTIALS_PROVIDER_CYCLE_FAILURE,
 };
-use crate::error::aws_common_error::AWS_ERROR_UNSUPPORTED_OPERATION;
 use crate::ffi::auth::credentials::{self, aws_credentials, new_handle};
 use crate::ffi::auth::credentials_provider::{
     Completion, Source, aws_credentials_provider, new_provider,
@@ -24,6 +23,7 @@ use crate::ffi::auth::credentials_provider::{
 use crate::ffi::auth::provider_options::{
     aws_credentials_provider_process_options, aws_credentials_provider_profile_options,
 };
+use crate::ffi::auth::providers_profile_role::assume_role;
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::guard::{self, Error, Result};
@@ -140,6 +140,20 @@ pub unsafe extern "C" fn aws_credentials_provider_new_profile(
 ) -> *mut aws_credentials_provider {
     guard::ptr(|| unsafe {
         let o = guard::reference(options)?;
+        new_profile(allocator, o, &mut Vec::new())
+    })
+}
+
+/// The profile provider `o` describes; `visited` holds the profiles of the role chain so far.
+///
+/// # Safety
+/// As the exported constructor.
+pub(crate) unsafe fn new_profile(
+    allocator: *mut aws_allocator,
+    o: &aws_credentials_provider_profile_options,
+    visited: &mut Vec<Vec<u8>>,
+) -> Result<*mut aws_credentials_provider> {
+    unsafe {
         let name = chosen(&o.profile_name_override, "AWS_PROFILE", b"default")?;
         let profiles = Profiles::new(
             o.profile_collection_cached,
@@ -158,13 +172,14 @@ pub unsafe extern "C" fn aws_credentials_provider_new_profile(
         };
         let has_keys = profile.get(b"aws_access_key_id").is_some()
             || profile.get(b"aws_secret_access_key").is_some();
-        if profile.get(b"role_arn").is_some() {
-            crate::aws_log!(
-                AWS_LL_ERROR,
-                AWS_LS_AUTH_CREDENTIALS_PROVIDER,
-                "role_arn profiles need STS, which is not available"
-            );
-            return Err(AWS_ERROR_UNSUPPORTED_OPERATION.into());
+        // A chain may come back to a profile only once, to its own static keys.
+        if visited.contains(&name) && (visited.len() > 1 || !has_keys) {
+            return Err(AWS_AUTH_PROFILE_STS_CREDENTIALS_PROVIDER_CYCLE_FAILURE.into());
+        }
+        let first = visited.is_empty();
+        visited.push(name.clone());
+        if profile.get(b"role_arn").is_some() && (first || !has_keys) {
+            return assume_role(allocator, o, profile, merged.clone(), visited);
         }
         if let (Some(command), false) = (profile.get(b"credential_process"), has_keys) {
             return new_provider(allocator, o.shutdown_options, Process(command.to_vec()));
@@ -174,7 +189,7 @@ pub unsafe extern "C" fn aws_credentials_provider_new_profile(
             o.shutdown_options,
             ProfileKeys { profiles, name },
         )
-    })
+    }
 }
 
 /// A provider running the profile's `credential_process` (the config file only).

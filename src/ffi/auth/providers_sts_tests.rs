@@ -208,3 +208,75 @@ fn a_failing_source_or_a_refusal_fails_the_request() {
     }
     std::fs::remove_dir_all(&s.dir).unwrap();
 }
+
+/// Profile options naming `profile` in `config`, with a bootstrap and TLS context for STS.
+fn role_profile(
+    s: &Setup,
+    config: &std::path::Path,
+    profile: &str,
+) -> aws_credentials_provider_profile_options {
+    let path = config.as_os_str().as_encoded_bytes().to_vec();
+    aws_credentials_provider_profile_options {
+        shutdown_options: aws_credentials_provider_shutdown_options {
+            shutdown_callback: None,
+            shutdown_user_data: null_mut(),
+        },
+        profile_name_override: cur(Box::leak(profile.to_string().into_boxed_str())),
+        config_file_name_override: crate::ffi::common::byte_buf::aws_byte_cursor::from_slice(
+            Box::leak(path.into_boxed_slice()),
+        ),
+        credentials_file_name_override: cur("/nonexistent/credentials"),
+        profile_collection_cached: null_mut(),
+        bootstrap: s.bootstrap.0,
+        tls_ctx: s.device.connection.ctx,
+        function_table: null_mut(),
+        proxy_ev_settings: null_mut(),
+    }
+}
+
+#[test]
+fn a_profile_with_role_arn_assumes_it_with_its_source_profiles_keys() {
+    use crate::error::aws_auth_errors::AWS_AUTH_PROFILE_STS_CREDENTIALS_PROVIDER_CYCLE_FAILURE;
+    use crate::ffi::auth::providers_files::aws_credentials_provider_new_profile;
+    use crate::ffi::common::error::{aws_last_error, aws_reset_error};
+    let s = setup("profile-role");
+    let (port, server) = serve_tls(&s.server, vec![response("200 OK", ANSWER)]);
+    let config = s.dir.join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile role]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\nrole_session_name = s1\n\
+             region = eu-west-1\nendpoint_url = https://localhost:{port}\n\
+             [profile base]\naws_access_key_id = BASEKEY\naws_secret_access_key = b\n\
+             [profile loop1]\nrole_arn = a\nsource_profile = loop2\n[profile loop2]\nrole_arn = b\nsource_profile = loop1\n"
+        ),
+    )
+    .unwrap();
+    unsafe {
+        let p = aws_credentials_provider_new_profile(
+            aws_default_allocator(),
+            &role_profile(&s, &config, "role"),
+        );
+        assert!(!p.is_null());
+        assert_eq!(ask(p), Ok("ROLEKEY".to_string()));
+        let request = server.join().unwrap().unwrap().remove(0);
+        assert!(
+            header(&request, "Authorization").contains("Credential=BASEKEY/"),
+            "{request}"
+        );
+        assert!(
+            request.ends_with("RoleSessionName=s1&DurationSeconds=900"),
+            "{request}"
+        );
+        aws_credentials_provider_release(p);
+
+        aws_reset_error();
+        let looped = role_profile(&s, &config, "loop1");
+        assert!(aws_credentials_provider_new_profile(aws_default_allocator(), &looped).is_null());
+        assert_eq!(
+            aws_last_error(),
+            AWS_AUTH_PROFILE_STS_CREDENTIALS_PROVIDER_CYCLE_FAILURE as c_int
+        );
+    }
+    std::fs::remove_dir_all(&s.dir).unwrap();
+}

@@ -5,7 +5,7 @@
 //! environment.)
 
 use crate::error::aws_auth_errors::*;
-use crate::error::aws_common_error::{AWS_ERROR_INVALID_ARGUMENT, AWS_ERROR_UNSUPPORTED_OPERATION};
+use crate::error::aws_common_error::AWS_ERROR_INVALID_ARGUMENT;
 use crate::ffi::auth::credentials::*;
 use crate::ffi::auth::credentials_provider::*;
 use crate::ffi::auth::provider_options::*;
@@ -270,7 +270,7 @@ fn the_profile_provider_reads_keys_from_the_merged_files_at_each_request() {
 }
 
 #[test]
-fn the_profile_provider_runs_credential_process_and_refuses_role_arn() {
+fn the_profile_provider_runs_credential_process_and_needs_a_bootstrap_for_role_arn() {
     let dir = scratch("process");
     let (config, creds) = (dir.join("config"), dir.join("credentials"));
     let script = dir.join("creds.sh");
@@ -304,7 +304,7 @@ fn the_profile_provider_runs_credential_process_and_refuses_role_arn() {
         aws_reset_error();
         let role = profile_options(&config, &creds, "role");
         assert!(aws_credentials_provider_new_profile(aws_default_allocator(), &role).is_null());
-        assert_eq!(aws_last_error(), AWS_ERROR_UNSUPPORTED_OPERATION as i32);
+        assert_eq!(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT as i32);
 
         // The process provider itself, from a collection the program read.
         let path = config.as_os_str().as_encoded_bytes();

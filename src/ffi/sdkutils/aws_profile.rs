@@ -52,9 +52,14 @@ pub(crate) unsafe fn collection_of(
 }
 
 fn new_handle(collection: Collection) -> *mut aws_profile_collection {
+    handle_of(Arc::new(collection))
+}
+
+/// A handle with one reference to a collection already shared.
+pub(crate) fn handle_of(collection: Arc<Collection>) -> *mut aws_profile_collection {
     Box::into_raw(Box::new(Handle {
         refs: AtomicUsize::new(1),
-        collection: Arc::new(collection),
+        collection,
     }))
     .cast()
 }
