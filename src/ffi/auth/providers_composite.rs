@@ -3,12 +3,11 @@
 //! requests that arrive meanwhile answered with it), chain (each provider in turn until one
 //! answers) and the default chain.
 //!
-//! The default chain here is environment (unless skipped), profile (static keys or
-//! `credential_process`), then, with a bootstrap, ECS (when `AWS_CONTAINER_CREDENTIALS_*` name
-//! an endpoint) or IMDS, all cached, as upstream's; it lacks upstream's STS web identity
-//! provider, which this library does not make. With no source at all (no bootstrap, the
-//! environment skipped, no profile) it is refused when made
-//! (`AWS_AUTH_CREDENTIALS_PROVIDER_PROFILE_SOURCE_FAILURE`).
+//! The default chain is upstream's: environment (unless skipped), profile (static keys,
+//! `credential_process` or an assumed role), then, with a bootstrap, STS web identity (when
+//! configured) and ECS (when `AWS_CONTAINER_CREDENTIALS_*` name an endpoint) or IMDS, all
+//! cached. With no source at all (no bootstrap, the environment skipped, no profile) it is
+//! refused when made (`AWS_AUTH_CREDENTIALS_PROVIDER_PROFILE_SOURCE_FAILURE`).
 
 use crate::error::aws_auth_errors::AWS_AUTH_CREDENTIALS_PROVIDER_PROFILE_SOURCE_FAILURE;
 use crate::ffi::auth::credentials::{
@@ -25,6 +24,7 @@ use crate::ffi::auth::provider_options::{
 };
 use crate::ffi::auth::provider_options::{
     aws_credentials_provider_ecs_environment_options, aws_credentials_provider_imds_options,
+    aws_credentials_provider_sts_web_identity_options,
 };
 use crate::ffi::auth::providers_basic::{
     aws_credentials_provider_environment_options, aws_credentials_provider_new_environment,
@@ -33,6 +33,8 @@ use crate::ffi::auth::providers_basic::{
 use crate::ffi::auth::providers_ecs::from_environment;
 use crate::ffi::auth::providers_files::aws_credentials_provider_new_profile;
 use crate::ffi::auth::providers_imds::aws_credentials_provider_new_imds;
+use crate::ffi::auth::providers_profile_role::context;
+use crate::ffi::auth::providers_sts_web_identity::aws_credentials_provider_new_sts_web_identity;
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::common::clock::{aws_high_res_clock_get_ticks, aws_sys_clock_get_ticks};
@@ -260,6 +262,40 @@ impl Source for DefaultChain {
     }
 }
 
+/// The STS web identity provider, when the environment or the profile configure one (a
+/// default TLS context is made when the options carry none, as upstream's chain does).
+///
+/// # Safety
+/// The options' bootstrap must be live.
+unsafe fn web_identity(
+    allocator: *mut aws_allocator,
+    o: &aws_credentials_provider_chain_default_options,
+) -> Result<Held> {
+    unsafe {
+        let (tls_ctx, _owned) = context(allocator, o.tls_ctx)?;
+        let empty = aws_byte_cursor::from_slice(&[]);
+        let options = aws_credentials_provider_sts_web_identity_options {
+            shutdown_options: aws_credentials_provider_shutdown_options {
+                shutdown_callback: None,
+                shutdown_user_data: std::ptr::null_mut(),
+            },
+            bootstrap: o.bootstrap,
+            config_profile_collection_cached: o.profile_collection_cached,
+            tls_ctx,
+            proxy_ev_settings: o.proxy_ev_settings,
+            function_table: std::ptr::null_mut(),
+            profile_name_override: o.profile_name_override,
+            region: empty,
+            role_arn: empty,
+            role_session_name: empty,
+            token_file_path: empty,
+        };
+        Held::adopt(aws_credentials_provider_new_sts_web_identity(
+            allocator, &options,
+        ))
+    }
+}
+
 /// ECS when the environment names a container endpoint, IMDS otherwise, as upstream's default
 /// chain ends.
 ///
@@ -343,10 +379,13 @@ pub unsafe extern "C" fn aws_credentials_provider_new_chain_default(
         )) {
             sources.push(profile);
         }
-        if !o.bootstrap.is_null()
-            && let Ok(remote) = Held::adopt(ecs_or_imds(allocator, o))
-        {
-            sources.push(remote);
+        if !o.bootstrap.is_null() {
+            if let Ok(web_identity) = web_identity(allocator, o) {
+                sources.push(web_identity);
+            }
+            if let Ok(remote) = Held::adopt(ecs_or_imds(allocator, o)) {
+                sources.push(remote);
+            }
         }
         if sources.is_empty() {
             return Err(AWS_AUTH_CREDENTIALS_PROVIDER_PROFILE_SOURCE_FAILURE.into());

@@ -34,7 +34,7 @@ use crate::ffi::sdkutils::aws_profile::{aws_profile_collection_release, handle_o
 use std::sync::Arc;
 
 /// A TLS context the provider made, released when dropped.
-struct OwnedContext(*mut aws_tls_ctx);
+pub(crate) struct OwnedContext(*mut aws_tls_ctx);
 
 impl Drop for OwnedContext {
     fn drop(&mut self) {
@@ -44,7 +44,7 @@ impl Drop for OwnedContext {
 }
 
 /// The options' TLS context, or a default client one made for the purpose.
-unsafe fn context(
+pub(crate) unsafe fn context(
     allocator: *mut aws_allocator,
     given: *mut aws_tls_ctx,
 ) -> Result<(*mut aws_tls_ctx, OwnedContext)> {
