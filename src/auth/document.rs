@@ -24,8 +24,19 @@ pub struct Fields {
     pub token_required: bool,
     /// Whether a document without a valid expiration is refused.
     pub expiration_required: bool,
-    /// The expiration is a number of seconds since the epoch, not ISO 8601 text.
-    pub expiration_is_epoch: bool,
+    /// How the expiration is written.
+    pub expiration_format: ExpirationFormat,
+}
+
+/// How a document writes its expiration.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ExpirationFormat {
+    /// ISO 8601 text.
+    Iso8601,
+    /// A number of seconds since the epoch.
+    EpochSeconds,
+    /// A number of milliseconds since the epoch.
+    EpochMillis,
 }
 
 /// `credential_process` output: `SessionToken`, both optional.
@@ -37,7 +48,7 @@ pub const PROCESS: Fields = Fields {
     expiration: "Expiration",
     token_required: false,
     expiration_required: false,
-    expiration_is_epoch: false,
+    expiration_format: ExpirationFormat::Iso8601,
 };
 
 /// The ECS and IMDS endpoints' answers: `Token`, an expiration required.
@@ -49,7 +60,7 @@ pub const CONTAINER: Fields = Fields {
     expiration: "Expiration",
     token_required: false,
     expiration_required: true,
-    expiration_is_epoch: false,
+    expiration_format: ExpirationFormat::Iso8601,
 };
 
 /// Cognito's GetCredentialsForIdentity answer: a `Credentials` object with `SecretKey`, a token
@@ -62,7 +73,20 @@ pub const COGNITO: Fields = Fields {
     expiration: "Expiration",
     token_required: true,
     expiration_required: true,
-    expiration_is_epoch: true,
+    expiration_format: ExpirationFormat::EpochSeconds,
+};
+
+/// The SSO portal's GetRoleCredentials answer: a `roleCredentials` object in camel case, a token
+/// and an expiration in milliseconds since the epoch, both required.
+pub const SSO: Fields = Fields {
+    object: Some("roleCredentials"),
+    access_key_id: "accessKeyId",
+    secret_access_key: "secretAccessKey",
+    token: "sessionToken",
+    expiration: "expiration",
+    token_required: true,
+    expiration_required: true,
+    expiration_format: ExpirationFormat::EpochMillis,
 };
 
 /// The AWS IoT credentials endpoint's answer: a `credentials` object in camel case, a token
@@ -75,7 +99,7 @@ pub const IOT: Fields = Fields {
     expiration: "expiration",
     token_required: true,
     expiration_required: false,
-    expiration_is_epoch: false,
+    expiration_format: ExpirationFormat::Iso8601,
 };
 
 /// Credentials a source produced, with their expiration (`u64::MAX`: none) and account id.
@@ -118,16 +142,14 @@ pub fn parse(text: &[u8], fields: &Fields) -> Result<Sourced> {
         return Err(AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE.into());
     }
     let value = doc.get(fields.expiration);
-    let expiration = if fields.expiration_is_epoch {
-        value
-            .and_then(|v| v.as_f64())
-            .filter(|t| *t >= 0.0)
-            .map(|t| t as u64)
-    } else {
-        value
+    let number = || value.and_then(|v| v.as_f64()).filter(|t| *t >= 0.0);
+    let expiration = match fields.expiration_format {
+        ExpirationFormat::EpochSeconds => number().map(|t| t as u64),
+        ExpirationFormat::EpochMillis => number().map(|t| t as u64 / 1000),
+        ExpirationFormat::Iso8601 => value
             .and_then(|v| v.as_str())
             .and_then(|s| time::parse_iso8601(s.as_bytes()))
-            .and_then(|t| u64::try_from(t).ok())
+            .and_then(|t| u64::try_from(t).ok()),
     };
     if fields.expiration_required && expiration.is_none() {
         return Err(AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE.into());
@@ -209,6 +231,12 @@ mod tests {
             parse(text, &COGNITO).unwrap_err().code(),
             AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE as i32
         );
+    }
+
+    #[test]
+    fn sso_documents_expire_at_an_epoch_in_milliseconds() {
+        let text = br#"{"roleCredentials":{"accessKeyId":"A","secretAccessKey":"S","sessionToken":"T","expiration":1893456000000}}"#;
+        assert_eq!(parse(text, &SSO).unwrap().expiration, 1_893_456_000);
     }
 
     #[test]

@@ -129,6 +129,16 @@ fn option_or_env(option: &aws_byte_cursor, env: &str) -> Result<Vec<u8>> {
 
 /// STS's host and port: an override URL (or `host[:port]`), else the regional endpoint.
 pub(crate) fn sts_endpoint(override_url: &[u8], region: &[u8]) -> Result<(String, u32)> {
+    service_endpoint("sts", override_url, region)
+}
+
+/// A service's host and port: an override URL (or `host[:port]`), else
+/// `<prefix>.<region>.amazonaws.com` (`.com.cn` in China), port 443.
+pub(crate) fn service_endpoint(
+    prefix: &str,
+    override_url: &[u8],
+    region: &[u8],
+) -> Result<(String, u32)> {
     let text = |b: &[u8]| String::from_utf8(b.to_vec()).map_err(|_| INVALID_ARGUMENT);
     if !override_url.is_empty() {
         if override_url.windows(3).any(|w| w == b"://") {
@@ -145,7 +155,7 @@ pub(crate) fn sts_endpoint(override_url: &[u8], region: &[u8]) -> Result<(String
     } else {
         "amazonaws.com"
     };
-    Ok((format!("sts.{}.{suffix}", text(region)?), 443))
+    Ok((format!("{prefix}.{}.{suffix}", text(region)?), 443))
 }
 
 /// A session name when none is configured: upstream makes one up too.
