@@ -4,6 +4,7 @@ pub mod auth;
 pub mod credentials;
 pub mod credentials_provider;
 pub mod provider_options;
+pub mod provider_support;
 #[cfg(test)]
 mod provider_test_support;
 pub mod providers_basic;

@@ -18,7 +18,6 @@ use crate::error::aws_auth_errors::{
     AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE, AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE,
 };
 use crate::error::aws_common_error::AWS_ERROR_UNSUPPORTED_OPERATION;
-use crate::ffi::auth::credentials::new_handle;
 use crate::ffi::auth::credentials_provider::{
     Completion, Held, Source, aws_credentials_provider, aws_credentials_provider_shutdown_options,
     new_provider,
@@ -28,12 +27,11 @@ use crate::ffi::auth::provider_options::{
     aws_credentials_provider_cognito_get_token_pairs_async_fn,
     aws_credentials_provider_cognito_options,
 };
+use crate::ffi::auth::provider_support::{QUIET, credentials, text, tls_settings};
 use crate::ffi::auth::providers_composite::aws_credentials_provider_new_cached;
 use crate::ffi::common::allocator::aws_allocator;
-use crate::ffi::common::byte_buf::aws_byte_cursor;
-use crate::ffi::guard::{self, INVALID_ARGUMENT, Result, require};
+use crate::ffi::guard::{self, Result, require};
 use crate::ffi::io::channel_bootstrap::connector_of;
-use crate::ffi::io::tls_channel_handler::tls_context;
 use crate::transport::tls::TlsConnectionSettings;
 use std::ffi::{c_int, c_void};
 use std::sync::Arc;
@@ -58,13 +56,6 @@ struct Cognito {
     identity: String,
     custom_role_arn: Option<String>,
     logins: Vec<Login>,
-}
-
-/// The bytes of a cursor as text.
-fn text(c: &aws_byte_cursor) -> Result<String> {
-    // SAFETY: the caller lends the cursor's bytes.
-    let bytes = unsafe { c.as_bytes() }?;
-    String::from_utf8(bytes.to_vec()).map_err(|_| INVALID_ARGUMENT)
 }
 
 /// The logins of a C array.
@@ -140,7 +131,7 @@ impl Cognito {
                 move |answer: std::result::Result<Response, c_int>| match answer {
                     Ok(r) if r.status == 200 => done.finish(
                         document::parse(&r.body, &COGNITO)
-                            .map(|s| new_handle(Some(s.keys), &s.account_id, s.expiration))
+                            .map(credentials)
                             .map_err(|_| AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE.into()),
                     ),
                     Ok(_) => done.fail(AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE as c_int),
@@ -234,12 +225,7 @@ unsafe fn make(
         let (host, port) = http_fetch::host_and_port(&endpoint)?;
         let cognito = Cognito {
             connector: connector_of(o.bootstrap)?,
-            tls: TlsConnectionSettings {
-                context: tls_context(o.tls_ctx)?,
-                server_name: Some(host.clone()),
-                alpn_list: None,
-                timeout_ms: 0,
-            },
+            tls: tls_settings(o.tls_ctx, &host)?,
             host,
             port,
             identity,
@@ -281,10 +267,7 @@ pub unsafe extern "C" fn aws_credentials_provider_new_cognito_caching(
 ) -> *mut aws_credentials_provider {
     guard::ptr(|| unsafe {
         let o = guard::reference(options)?;
-        let quiet = aws_credentials_provider_shutdown_options {
-            shutdown_callback: None,
-            shutdown_user_data: std::ptr::null_mut(),
-        };
+        let quiet = QUIET;
         let source = Held::adopt(make(allocator, o, quiet)?)?;
         let cached = aws_credentials_provider_cached_options {
             shutdown_options: o.shutdown_options,

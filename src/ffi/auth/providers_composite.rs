@@ -15,8 +15,7 @@ use crate::ffi::auth::credentials::{
     aws_credentials_release,
 };
 use crate::ffi::auth::credentials_provider::{
-    Completion, Held, Source, aws_credentials_provider, aws_credentials_provider_shutdown_options,
-    new_provider,
+    Completion, Held, Source, aws_credentials_provider, new_provider,
 };
 use crate::ffi::auth::provider_options::{
     aws_credentials_provider_cached_options, aws_credentials_provider_chain_default_options,
@@ -26,6 +25,7 @@ use crate::ffi::auth::provider_options::{
     aws_credentials_provider_ecs_environment_options, aws_credentials_provider_imds_options,
     aws_credentials_provider_sts_web_identity_options,
 };
+use crate::ffi::auth::provider_support::QUIET;
 use crate::ffi::auth::providers_basic::{
     aws_credentials_provider_environment_options, aws_credentials_provider_new_environment,
     env_bytes,
@@ -275,10 +275,7 @@ unsafe fn web_identity(
         let (tls_ctx, _owned) = context(allocator, o.tls_ctx)?;
         let empty = aws_byte_cursor::from_slice(&[]);
         let options = aws_credentials_provider_sts_web_identity_options {
-            shutdown_options: aws_credentials_provider_shutdown_options {
-                shutdown_callback: None,
-                shutdown_user_data: std::ptr::null_mut(),
-            },
+            shutdown_options: QUIET,
             bootstrap: o.bootstrap,
             config_profile_collection_cached: o.profile_collection_cached,
             tls_ctx,
@@ -305,10 +302,7 @@ unsafe fn ecs_or_imds(
     allocator: *mut aws_allocator,
     o: &aws_credentials_provider_chain_default_options,
 ) -> *mut aws_credentials_provider {
-    let quiet = aws_credentials_provider_shutdown_options {
-        shutdown_callback: None,
-        shutdown_user_data: std::ptr::null_mut(),
-    };
+    let quiet = QUIET;
     let container = [
         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
         "AWS_CONTAINER_CREDENTIALS_FULL_URI",
@@ -347,10 +341,7 @@ pub unsafe extern "C" fn aws_credentials_provider_new_chain_default(
 ) -> *mut aws_credentials_provider {
     guard::ptr(|| unsafe {
         let o = guard::reference(options)?;
-        let quiet = aws_credentials_provider_shutdown_options {
-            shutdown_callback: None,
-            shutdown_user_data: std::ptr::null_mut(),
-        };
+        let quiet = QUIET;
         let mut sources = Vec::new();
         if !o.skip_environment_credentials_provider {
             let env = aws_credentials_provider_environment_options {

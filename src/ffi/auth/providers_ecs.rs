@@ -21,19 +21,18 @@ use crate::error::aws_auth_errors::{
     AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE,
     AWS_AUTH_CREDENTIALS_PROVIDER_INVALID_ENVIRONMENT,
 };
-use crate::ffi::auth::credentials::new_handle;
 use crate::ffi::auth::credentials_provider::{
     Completion, Source, aws_credentials_provider, new_provider,
 };
 use crate::ffi::auth::provider_options::{
     aws_credentials_provider_ecs_environment_options, aws_credentials_provider_ecs_options,
 };
+use crate::ffi::auth::provider_support::{credentials, text, tls_settings};
 use crate::ffi::auth::providers_basic::env_bytes;
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::guard::{self, INVALID_ARGUMENT, Result, require};
 use crate::ffi::io::channel_bootstrap::connector_of;
-use crate::ffi::io::tls_channel_handler::tls_context;
 use crate::transport::tls::TlsConnectionSettings;
 use crate::transport::uri;
 use std::ffi::c_int;
@@ -82,10 +81,9 @@ fn attempt(connector: Connector, request: Request, done: Completion) {
         ATTEMPTS,
         Box::new(
             move |answer: std::result::Result<Response, c_int>| match answer {
-                Ok(r) if r.status == 200 => done.finish(
-                    document::parse(&r.body, &CONTAINER)
-                        .map(|s| new_handle(Some(s.keys), &s.account_id, s.expiration)),
-                ),
+                Ok(r) if r.status == 200 => {
+                    done.finish(document::parse(&r.body, &CONTAINER).map(credentials))
+                }
                 Ok(_) => done.fail(AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE as c_int),
                 Err(code) => done.fail(code),
             },
@@ -133,12 +131,6 @@ impl Source for Ecs {
     }
 }
 
-fn text(c: &aws_byte_cursor) -> Result<String> {
-    // SAFETY: the caller lends the cursor's bytes.
-    let bytes = unsafe { c.as_bytes() }?;
-    String::from_utf8(bytes.to_vec()).map_err(|_| INVALID_ARGUMENT)
-}
-
 /// A provider asking the ECS endpoint the options name.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_credentials_provider_new_ecs(
@@ -152,12 +144,7 @@ pub unsafe extern "C" fn aws_credentials_provider_new_ecs(
         let tls = if o.tls_ctx.is_null() {
             None
         } else {
-            Some(TlsConnectionSettings {
-                context: tls_context(o.tls_ctx)?,
-                server_name: Some(host.clone()),
-                alpn_list: None,
-                timeout_ms: 0,
-            })
+            Some(tls_settings(o.tls_ctx, &host)?)
         };
         let path = text(&o.path_and_query)?;
         require(!host.is_empty() && !path.is_empty())?;

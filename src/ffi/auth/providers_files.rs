@@ -16,13 +16,14 @@ use crate::error::aws_auth_errors::{
     AWS_AUTH_CREDENTIALS_PROVIDER_PROFILE_SOURCE_FAILURE,
     AWS_AUTH_PROFILE_STS_CREDENTIALS_PROVIDER_CYCLE_FAILURE,
 };
-use crate::ffi::auth::credentials::{self, aws_credentials, new_handle};
+use crate::ffi::auth::credentials::{self, aws_credentials};
 use crate::ffi::auth::credentials_provider::{
     Completion, Source, aws_credentials_provider, new_provider,
 };
 use crate::ffi::auth::provider_options::{
     aws_credentials_provider_process_options, aws_credentials_provider_profile_options,
 };
+use crate::ffi::auth::provider_support::credentials;
 use crate::ffi::auth::providers_profile_role::assume_role;
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
@@ -125,9 +126,7 @@ struct Process(Vec<u8>);
 
 impl Source for Process {
     fn get_credentials(&self, done: Completion) -> Result<()> {
-        done.finish(
-            process::run(&self.0).map(|s| new_handle(Some(s.keys), &s.account_id, s.expiration)),
-        );
+        done.finish(process::run(&self.0).map(credentials));
         Ok(())
     }
 }

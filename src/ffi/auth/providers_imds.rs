@@ -19,13 +19,13 @@ use crate::auth::http_fetch::{self, Request, Response};
 use crate::connection::connector::Connector;
 use crate::error::aws_auth_errors::AWS_AUTH_CREDENTIALS_PROVIDER_IMDS_SOURCE_FAILURE;
 use crate::error::aws_common_error::AWS_ERROR_UNSUPPORTED_OPERATION;
-use crate::ffi::auth::credentials::new_handle;
 use crate::ffi::auth::credentials_provider::{
     Completion, Source, aws_credentials_provider, new_provider,
 };
 use crate::ffi::auth::provider_options::{
     aws_credentials_provider_imds_options, aws_imds_endpoint_mode, aws_imds_protocol_version,
 };
+use crate::ffi::auth::provider_support::credentials;
 use crate::ffi::auth::providers_basic::env_bytes;
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::guard::{self, INVALID_ARGUMENT, Result, require};
@@ -124,7 +124,7 @@ fn find_role(imds: Arc<Imds>, token: Option<Vec<u8>>, done: Completion) {
                 done,
                 Box::new(|_, _, body, done| {
                     let parsed = document::parse(&body, &CONTAINER)
-                        .map(|s| new_handle(Some(s.keys), &s.account_id, s.expiration))
+                        .map(credentials)
                         .map_err(|_| AWS_AUTH_CREDENTIALS_PROVIDER_IMDS_SOURCE_FAILURE.into());
                     done.finish(parsed);
                 }),

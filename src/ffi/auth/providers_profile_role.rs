@@ -7,13 +7,12 @@
 //! upstream, a TLS context is made when the options carry none; a bootstrap is required.
 
 use crate::auth::profile::{Collection, Profile};
-use crate::ffi::auth::credentials_provider::{
-    Held, aws_credentials_provider, aws_credentials_provider_shutdown_options,
-};
+use crate::ffi::auth::credentials_provider::{Held, aws_credentials_provider};
 use crate::ffi::auth::provider_options::{
     aws_credentials_provider_ecs_environment_options, aws_credentials_provider_imds_options,
     aws_credentials_provider_profile_options, aws_credentials_provider_sts_options,
 };
+use crate::ffi::auth::provider_support::QUIET;
 use crate::ffi::auth::providers_basic::{
     aws_credentials_provider_environment_options, aws_credentials_provider_new_environment,
 };
@@ -71,10 +70,7 @@ unsafe fn source(
     merged: Arc<Collection>,
     visited: &mut Vec<Vec<u8>>,
 ) -> Result<Held> {
-    let quiet = aws_credentials_provider_shutdown_options {
-        shutdown_callback: None,
-        shutdown_user_data: std::ptr::null_mut(),
-    };
+    let quiet = QUIET;
     unsafe {
         if let Some(name) = profile.get(b"source_profile") {
             let collection = handle_of(merged);

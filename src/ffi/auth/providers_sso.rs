@@ -21,12 +21,11 @@ use crate::error::aws_auth_errors::{
     AWS_AUTH_CREDENTIALS_PROVIDER_SSO_SOURCE_FAILURE, AWS_AUTH_SSO_TOKEN_EXPIRED,
     AWS_AUTH_SSO_TOKEN_INVALID,
 };
-use crate::ffi::auth::credentials::new_handle;
 use crate::ffi::auth::credentials_provider::{
     Completion, Source, aws_credentials_provider, new_provider,
 };
 use crate::ffi::auth::provider_options::aws_credentials_provider_sso_options;
-use crate::ffi::auth::providers_basic::env_bytes;
+use crate::ffi::auth::provider_support::{credentials, endpoint_override, epoch_now, tls_settings};
 use crate::ffi::auth::providers_sts_web_identity::service_endpoint;
 use crate::ffi::common::allocator::{aws_allocator, aws_default_allocator};
 use crate::ffi::common::file::aws_get_home_directory;
@@ -34,7 +33,6 @@ use crate::ffi::common::string::{aws_string_destroy, string_bytes};
 use crate::ffi::guard::{self, Error, Result, require};
 use crate::ffi::io::channel_bootstrap::connector_of;
 use crate::ffi::io::event_loop::aws_io_clock_fn;
-use crate::ffi::io::tls_channel_handler::tls_context;
 use crate::ffi::sdkutils::aws_profile::{chosen, collection_of, config_path, read_collection};
 use crate::transport::percent;
 use crate::transport::tls::TlsConnectionSettings;
@@ -64,16 +62,7 @@ unsafe impl Sync for SsoSource {}
 
 impl SsoSource {
     fn now(&self) -> i64 {
-        if let Some(clock) = self.clock {
-            let mut ns = 0;
-            // SAFETY: the program's clock, writing one integer.
-            if unsafe { clock(&mut ns) } == 0 {
-                return (ns / 1_000_000_000) as i64;
-            }
-        }
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64)
+        epoch_now(self.clock)
     }
 
     /// The cached token, if it is readable and not expired.
@@ -127,7 +116,7 @@ impl Source for Provider {
                 move |answer: std::result::Result<Response, c_int>| match answer {
                     Ok(r) if r.status == 200 => done.finish(
                         document::parse(&r.body, &SSO)
-                            .map(|s| new_handle(Some(s.keys), &s.account_id, s.expiration))
+                            .map(credentials)
                             .map_err(|_| AWS_AUTH_CREDENTIALS_PROVIDER_SSO_SOURCE_FAILURE.into()),
                     ),
                     _ => done.fail(AWS_AUTH_CREDENTIALS_PROVIDER_SSO_SOURCE_FAILURE as c_int),
@@ -215,10 +204,7 @@ pub(crate) unsafe fn new_sso(
                 profile.get(b"sso_start_url").ok_or_else(failure)?.to_vec(),
             ),
         };
-        let mut override_url = env_bytes("AWS_ENDPOINT_URL_SSO");
-        if override_url.is_empty() {
-            override_url = env_bytes("AWS_ENDPOINT_URL");
-        }
+        let mut override_url = endpoint_override("SSO");
         if override_url.is_empty() {
             override_url = profile.get(b"endpoint_url").unwrap_or_default().to_vec();
         }
@@ -230,12 +216,7 @@ pub(crate) unsafe fn new_sso(
         );
         let source = SsoSource {
             connector: connector_of(o.bootstrap)?,
-            tls: TlsConnectionSettings {
-                context: tls_context(o.tls_ctx)?,
-                server_name: Some(host.clone()),
-                alpn_list: None,
-                timeout_ms: 0,
-            },
+            tls: tls_settings(o.tls_ctx, &host)?,
             host,
             port,
             path,

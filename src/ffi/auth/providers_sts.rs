@@ -22,13 +22,13 @@ use crate::ffi::auth::credentials_provider::{
     Completion, Held, Source, aws_credentials_provider, new_provider,
 };
 use crate::ffi::auth::provider_options::aws_credentials_provider_sts_options;
+use crate::ffi::auth::provider_support::{endpoint_override, epoch_now, tls_settings};
 use crate::ffi::auth::providers_basic::env_bytes;
 use crate::ffi::auth::providers_sts_web_identity::sts_endpoint;
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::guard::{self, Result, require};
 use crate::ffi::io::channel_bootstrap::connector_of;
 use crate::ffi::io::event_loop::aws_io_clock_fn;
-use crate::ffi::io::tls_channel_handler::tls_context;
 use crate::ffi::sdkutils::aws_profile::{chosen, collection_of, config_path, read_collection};
 use crate::transport::percent;
 use crate::transport::tls::TlsConnectionSettings;
@@ -65,16 +65,7 @@ unsafe impl Sync for AssumeRole {}
 impl AssumeRole {
     /// The time now, in seconds since the epoch (the program's clock when it gave one).
     fn now(&self) -> i64 {
-        if let Some(clock) = self.clock {
-            let mut ns = 0;
-            // SAFETY: the program's clock, writing one integer.
-            if unsafe { clock(&mut ns) } == 0 {
-                return (ns / 1_000_000_000) as i64;
-            }
-        }
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64)
+        epoch_now(self.clock)
     }
 
     /// The signed request, with the source's `keys`.
@@ -183,10 +174,7 @@ pub unsafe extern "C" fn aws_credentials_provider_new_sts(
         if region.is_empty() {
             region = env_bytes("AWS_DEFAULT_REGION");
         }
-        let mut override_url = env_bytes("AWS_ENDPOINT_URL_STS");
-        if override_url.is_empty() {
-            override_url = env_bytes("AWS_ENDPOINT_URL");
-        }
+        let mut override_url = endpoint_override("STS");
         let profiles = if o.profile_collection_cached.is_null() {
             config_path(&o.config_file_name_override)
                 .and_then(|p| read_collection(&p, crate::auth::profile::Source::Config))
@@ -230,12 +218,7 @@ pub unsafe extern "C" fn aws_credentials_provider_new_sts(
         body.extend_from_slice(format!("&DurationSeconds={duration}").as_bytes());
         let assume = AssumeRole {
             connector: connector_of(o.bootstrap)?,
-            tls: TlsConnectionSettings {
-                context: tls_context(o.tls_ctx)?,
-                server_name: Some(host.clone()),
-                alpn_list: None,
-                timeout_ms: 0,
-            },
+            tls: tls_settings(o.tls_ctx, &host)?,
             host,
             port,
             signing_region,

@@ -20,17 +20,16 @@ use crate::auth::profile::Collection;
 use crate::auth::{sts_document, time};
 use crate::connection::connector::Connector;
 use crate::error::aws_auth_errors::AWS_AUTH_CREDENTIALS_PROVIDER_STS_WEB_IDENTITY_SOURCE_FAILURE;
-use crate::ffi::auth::credentials::new_handle;
 use crate::ffi::auth::credentials_provider::{
     Completion, Source, aws_credentials_provider, new_provider,
 };
 use crate::ffi::auth::provider_options::aws_credentials_provider_sts_web_identity_options;
+use crate::ffi::auth::provider_support::{credentials, endpoint_override, tls_settings};
 use crate::ffi::auth::providers_basic::env_bytes;
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::guard::{self, INVALID_ARGUMENT, Result, require};
 use crate::ffi::io::channel_bootstrap::connector_of;
-use crate::ffi::io::tls_channel_handler::tls_context;
 use crate::ffi::sdkutils::aws_profile::{chosen, collection_of, config_path, read_collection};
 use crate::transport::percent;
 use crate::transport::tls::TlsConnectionSettings;
@@ -95,7 +94,7 @@ fn ask(this: Arc<WebIdentity>, tries: usize, done: Completion) {
         Box::new(
             move |answer: std::result::Result<Response, c_int>| match answer {
                 Ok(r) if r.status == 200 => match sts_document::parse(&r.body) {
-                    Some(s) => done.give(new_handle(Some(s.keys), &s.account_id, s.expiration)),
+                    Some(s) => done.give(credentials(s)),
                     None => done.fail(failure),
                 },
                 Ok(r) if tries > 1 && sts_document::is_retryable_error(&r.body) => {
@@ -186,10 +185,7 @@ pub unsafe extern "C" fn aws_credentials_provider_new_sts_web_identity(
         let mut role_arn = option_or_env(&o.role_arn, "AWS_ROLE_ARN")?;
         let mut session_name = option_or_env(&o.role_session_name, "AWS_ROLE_SESSION_NAME")?;
         let mut token_file = option_or_env(&o.token_file_path, "AWS_WEB_IDENTITY_TOKEN_FILE")?;
-        let mut override_url = env_bytes("AWS_ENDPOINT_URL_STS");
-        if override_url.is_empty() {
-            override_url = env_bytes("AWS_ENDPOINT_URL");
-        }
+        let mut override_url = endpoint_override("STS");
         if region.is_empty() || role_arn.is_empty() || token_file.is_empty() {
             let profiles: Arc<Collection> = if o.config_profile_collection_cached.is_null() {
                 Arc::new(read_collection(
@@ -221,12 +217,7 @@ pub unsafe extern "C" fn aws_credentials_provider_new_sts_web_identity(
         let (host, port) = sts_endpoint(&override_url, &region)?;
         let web_identity = WebIdentity {
             connector: connector_of(o.bootstrap)?,
-            tls: TlsConnectionSettings {
-                context: tls_context(o.tls_ctx)?,
-                server_name: Some(host.clone()),
-                alpn_list: None,
-                timeout_ms: 0,
-            },
+            tls: tls_settings(o.tls_ctx, &host)?,
             host,
             port,
             role_arn,

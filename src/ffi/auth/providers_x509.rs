@@ -19,14 +19,13 @@ use crate::error::aws_auth_errors::{
     AWS_AUTH_CREDENTIALS_PROVIDER_X509_SOURCE_FAILURE,
 };
 use crate::error::aws_common_error::AWS_ERROR_UNSUPPORTED_OPERATION;
-use crate::ffi::auth::credentials::new_handle;
 use crate::ffi::auth::credentials_provider::{
     Completion, Source, aws_credentials_provider, new_provider,
 };
 use crate::ffi::auth::provider_options::aws_credentials_provider_x509_options;
+use crate::ffi::auth::provider_support::{credentials, text};
 use crate::ffi::common::allocator::aws_allocator;
-use crate::ffi::common::byte_buf::aws_byte_cursor;
-use crate::ffi::guard::{self, INVALID_ARGUMENT, Result, require};
+use crate::ffi::guard::{self, Result, require};
 use crate::ffi::io::channel_bootstrap::connector_of;
 use crate::ffi::io::tls_connection_options::connection_settings;
 use crate::transport::tls::TlsConnectionSettings;
@@ -72,7 +71,7 @@ impl Source for X509 {
                 move |answer: std::result::Result<Response, c_int>| match answer {
                     Ok(r) if r.status == 200 => done.finish(
                         document::parse(&r.body, &IOT)
-                            .map(|s| new_handle(Some(s.keys), &s.account_id, s.expiration))
+                            .map(credentials)
                             .map_err(|_| AWS_AUTH_CREDENTIALS_PROVIDER_X509_SOURCE_FAILURE.into()),
                     ),
                     Ok(_) => done.fail(AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE as c_int),
@@ -82,12 +81,6 @@ impl Source for X509 {
         );
         Ok(())
     }
-}
-
-fn text(c: &aws_byte_cursor) -> Result<String> {
-    // SAFETY: the caller lends the cursor's bytes.
-    let bytes = unsafe { c.as_bytes() }?;
-    String::from_utf8(bytes.to_vec()).map_err(|_| INVALID_ARGUMENT)
 }
 
 /// A provider asking AWS IoT's credentials endpoint for the role alias's credentials.
