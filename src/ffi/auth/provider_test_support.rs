@@ -13,7 +13,7 @@ use crate::ffi::io::host_resolver::*;
 use crate::ffi::io::tls_channel_handler::*;
 use crate::ffi::io::tls_connection_options::*;
 use crate::ffi::io::tls_ctx_options::*;
-use crate::transport::tls_test_pki::ServerSetup;
+use crate::transport::tls_test_pki::{Ca, ServerSetup, Validity};
 use std::ffi::{c_int, c_void};
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -221,6 +221,35 @@ impl Drop for Device {
         unsafe {
             aws_tls_connection_options_clean_up(&mut self.connection);
             aws_tls_ctx_release(self.ctx);
+        }
+    }
+}
+
+/// An HTTPS endpoint's setup for "localhost" from a fresh test CA, a device trusting that CA
+/// (with a client certificate it signed), a bootstrap, and a fresh temporary directory.
+pub struct Setup {
+    /// The server's configuration, for [`serve_tls`].
+    pub server: ServerSetup,
+    /// The client side's TLS options.
+    pub device: Device,
+    /// The bootstrap providers connect through.
+    pub bootstrap: Bootstrap,
+    /// A directory of this test's own.
+    pub dir: std::path::PathBuf,
+}
+
+impl Setup {
+    /// A setup whose directory is named after `name` and the process.
+    pub fn new(name: &str) -> Setup {
+        let ca = Ca::new(&format!("{name} test ca"));
+        let client = ca.client();
+        let dir = std::env::temp_dir().join(format!("auth-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Setup {
+            server: ServerSetup::new(ca.server(&["localhost"], Validity::Current)),
+            device: Device::new(&ca.pem(), &client.cert_pem, &client.key_pem),
+            bootstrap: Bootstrap::new(),
+            dir,
         }
     }
 }

@@ -6,50 +6,34 @@
 use crate::error::aws_auth_errors::*;
 use crate::ffi::auth::credentials_provider::*;
 use crate::ffi::auth::provider_options::*;
-use crate::ffi::auth::provider_test_support::{Bootstrap, Device, ask, cur, response, serve_tls};
+use crate::ffi::auth::provider_test_support::{Setup, ask, cur, response, serve_tls};
 use crate::ffi::auth::providers_sso::*;
 use crate::ffi::common::allocator::aws_default_allocator;
 use crate::ffi::common::string::{aws_string_destroy, aws_string_new_from_array};
 use crate::ffi::sdkutils::aws_profile::*;
-use crate::transport::tls_test_pki::{Ca, ServerSetup, Validity};
 use std::ffi::c_int;
-use std::path::PathBuf;
 use std::ptr::{null, null_mut};
 
 const ANSWER: &str = r#"{"roleCredentials":{"accessKeyId":"SSOKEY","secretAccessKey":"s","sessionToken":"t","expiration":1893456000000}}"#;
 /// SHA-1 of "dev" (the session name) and of the legacy start URL, as the cache names them.
 const DEV_TOKEN: &str = "34c6fceca75e456f25e7e99531e2425c6c1de443.json";
 
-struct Setup {
-    server: ServerSetup,
-    device: Device,
-    bootstrap: Bootstrap,
-    home: PathBuf,
-}
-
 fn setup(name: &str) -> Setup {
-    let ca = Ca::new("sso test ca");
-    let client = ca.client();
-    let home = std::env::temp_dir().join(format!("auth-sso-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(home.join(".aws/sso/cache")).unwrap();
-    Setup {
-        server: ServerSetup::new(ca.server(&["localhost"], Validity::Current)),
-        device: Device::new(&ca.pem(), &client.cert_pem, &client.key_pem),
-        bootstrap: Bootstrap::new(),
-        home,
-    }
+    let s = Setup::new(&format!("sso-{name}"));
+    std::fs::create_dir_all(s.dir.join(".aws/sso/cache")).unwrap();
+    s
 }
 
 fn write_token(s: &Setup, file: &str, expires: &str) {
     let doc =
         format!(r#"{{"accessToken":"cached-token","expiresAt":"{expires}","region":"us-east-1"}}"#);
-    std::fs::write(s.home.join(".aws/sso/cache").join(file), doc).unwrap();
+    std::fs::write(s.dir.join(".aws/sso/cache").join(file), doc).unwrap();
 }
 
 /// The provider for `profile` of a config naming the portal at `localhost:port`; NULL when
 /// refused.
 fn provider(s: &Setup, port: u16, profile: &str) -> *mut aws_credentials_provider {
-    let config = s.home.join("config");
+    let config = s.dir.join("config");
     std::fs::write(
         &config,
         format!(
@@ -83,7 +67,7 @@ fn provider(s: &Setup, port: u16, profile: &str) -> *mut aws_credentials_provide
         let made = new_sso(
             aws_default_allocator(),
             &o,
-            s.home.as_os_str().as_encoded_bytes(),
+            s.dir.as_os_str().as_encoded_bytes(),
         );
         aws_profile_collection_release(collection);
         made.unwrap_or(null_mut())
@@ -110,7 +94,7 @@ fn a_session_profile_gets_the_role_credentials_with_the_cached_token() {
         "{request}"
     );
     unsafe { aws_credentials_provider_release(p) };
-    std::fs::remove_dir_all(&s.home).unwrap();
+    std::fs::remove_dir_all(&s.dir).unwrap();
 }
 
 #[test]
@@ -134,7 +118,7 @@ fn expired_or_missing_tokens_and_refusals_fail_with_upstreams_codes() {
 
     assert!(provider(&s, port, "incomplete").is_null());
     assert!(provider(&s, port, "absent").is_null());
-    std::fs::remove_dir_all(&s.home).unwrap();
+    std::fs::remove_dir_all(&s.dir).unwrap();
 }
 
 #[test]
@@ -154,5 +138,5 @@ fn a_legacy_profile_names_its_token_by_the_start_url() {
     assert_eq!(ask(p), Ok("SSOKEY".to_string()));
     server.join().unwrap().unwrap();
     unsafe { aws_credentials_provider_release(p) };
-    std::fs::remove_dir_all(&s.home).unwrap();
+    std::fs::remove_dir_all(&s.dir).unwrap();
 }

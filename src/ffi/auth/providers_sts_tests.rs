@@ -7,13 +7,12 @@ use crate::auth::sigv4::{self, Config, SignatureType};
 use crate::error::aws_auth_errors::AWS_AUTH_CREDENTIALS_PROVIDER_STS_SOURCE_FAILURE;
 use crate::ffi::auth::credentials_provider::*;
 use crate::ffi::auth::provider_options::*;
-use crate::ffi::auth::provider_test_support::{Bootstrap, Device, ask, cur, response, serve_tls};
+use crate::ffi::auth::provider_test_support::{Setup, ask, cur, response, serve_tls};
 use crate::ffi::auth::providers_basic::*;
 use crate::ffi::auth::providers_sts::*;
 use crate::ffi::common::allocator::aws_default_allocator;
 use crate::ffi::common::string::{aws_string_destroy, aws_string_new_from_array};
 use crate::ffi::sdkutils::aws_profile::*;
-use crate::transport::tls_test_pki::{Ca, ServerSetup, Validity};
 use std::ffi::c_int;
 use std::ptr::{null, null_mut};
 
@@ -21,24 +20,8 @@ const ANSWER: &str = "<AssumeRoleResponse><AssumeRoleResult><Credentials><Access
 <SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration>\
 </Credentials></AssumeRoleResult></AssumeRoleResponse>";
 
-struct Setup {
-    server: ServerSetup,
-    device: Device,
-    bootstrap: Bootstrap,
-    dir: std::path::PathBuf,
-}
-
 fn setup(name: &str) -> Setup {
-    let ca = Ca::new("sts test ca");
-    let client = ca.client();
-    let dir = std::env::temp_dir().join(format!("auth-assume-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    Setup {
-        server: ServerSetup::new(ca.server(&["localhost"], Validity::Current)),
-        device: Device::new(&ca.pem(), &client.cert_pem, &client.key_pem),
-        bootstrap: Bootstrap::new(),
-        dir,
-    }
+    Setup::new(&format!("assume-{name}"))
 }
 
 fn static_source(token: &str) -> *mut aws_credentials_provider {

@@ -7,13 +7,12 @@ use crate::error::aws_auth_errors::AWS_AUTH_CREDENTIALS_PROVIDER_STS_WEB_IDENTIT
 use crate::error::aws_common_error::AWS_ERROR_INVALID_ARGUMENT;
 use crate::ffi::auth::credentials_provider::*;
 use crate::ffi::auth::provider_options::*;
-use crate::ffi::auth::provider_test_support::{Bootstrap, Device, ask, cur, response, serve_tls};
+use crate::ffi::auth::provider_test_support::{Setup, ask, cur, response, serve_tls};
 use crate::ffi::auth::providers_sts_web_identity::*;
 use crate::ffi::common::allocator::aws_default_allocator;
 use crate::ffi::common::error::{aws_last_error, aws_reset_error};
 use crate::ffi::common::string::{aws_string_destroy, aws_string_new_from_array};
 use crate::ffi::sdkutils::aws_profile::*;
-use crate::transport::tls_test_pki::{Ca, ServerSetup, Validity};
 use std::ffi::c_int;
 use std::ptr::{null, null_mut};
 
@@ -23,25 +22,10 @@ const ANSWER: &str = "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdent
 const FAILURE: Result<String, c_int> =
     Err(AWS_AUTH_CREDENTIALS_PROVIDER_STS_WEB_IDENTITY_SOURCE_FAILURE as c_int);
 
-struct Setup {
-    server: ServerSetup,
-    device: Device,
-    bootstrap: Bootstrap,
-    dir: std::path::PathBuf,
-}
-
 fn setup(name: &str) -> Setup {
-    let ca = Ca::new("sts test ca");
-    let client = ca.client();
-    let dir = std::env::temp_dir().join(format!("auth-sts-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("token"), "web-token+/=").unwrap();
-    Setup {
-        server: ServerSetup::new(ca.server(&["localhost"], Validity::Current)),
-        device: Device::new(&ca.pem(), &client.cert_pem, &client.key_pem),
-        bootstrap: Bootstrap::new(),
-        dir,
-    }
+    let s = Setup::new(&format!("sts-{name}"));
+    std::fs::write(s.dir.join("token"), "web-token+/=").unwrap();
+    s
 }
 
 /// A provider whose profile sends it to `localhost:port`, reading `token`.
