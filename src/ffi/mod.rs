@@ -11,8 +11,10 @@ pub mod http;
 pub mod io;
 pub mod mqtt;
 
+pub mod auth;
 mod file_logger;
 pub(crate) mod log_subjects;
 #[cfg(test)]
 mod logging_tests;
 mod memtrace;
+pub mod sdkutils;
