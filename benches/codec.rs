@@ -16,7 +16,9 @@
 //!   `CODEC_BENCH_ROUNDS=1` the work done is exactly proportional to it, which is what a
 //!   `valgrind --tool=callgrind` run needs (benches/codec-callgrind.sh).
 
-use aws_c_mqtt::codec::{self, Connect, Decoder, Packet, Properties, Publish, QoS, Version, Will};
+use aws_c_mqtt::codec::{
+    self, Connect, Decoder, Packet, Properties, PropertySet, Publish, QoS, Version, Will,
+};
 use bytes::Bytes;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -116,18 +118,18 @@ fn connect() -> Packet {
             payload: Bytes::from_static(b"offline"),
             qos: QoS::AtLeastOnce,
             retain: true,
-            properties: Properties {
+            properties: Properties::from(PropertySet {
                 will_delay_interval: Some(30),
                 message_expiry_interval: Some(600),
                 payload_format_indicator: Some(1),
                 content_type: Some("text/plain".to_owned()),
                 user_properties: vec![("reason".to_owned(), "lost".to_owned())],
                 ..Default::default()
-            },
+            }),
         }),
         username: Some("bench-user".to_owned()),
         password: Some(Bytes::from_static(b"bench-password")),
-        properties: Properties {
+        properties: Properties::from(PropertySet {
             session_expiry_interval: Some(3600),
             receive_maximum: Some(100),
             maximum_packet_size: Some(256 * 1024),
@@ -137,7 +139,7 @@ fn connect() -> Packet {
                 ("region".to_owned(), "eu-west-1".to_owned()),
             ],
             ..Default::default()
-        },
+        }),
     }))
 }
 

@@ -153,11 +153,68 @@ static int test_mqtt5_pings_on_time_while_flooded(struct aws_allocator *alloc, s
     return 0;
 }
 
+/* Fairness: a connection flooded by its broker does not starve another connection on the same
+ * loop (the suite's event-loop group has one thread): the quiet MQTT 5 client keeps sending its
+ * PINGREQs on time, next to a flooded 3.1.1 connection, for the whole flood. */
+static int test_a_flooded_connection_does_not_starve_another_on_the_same_loop(struct aws_allocator *alloc,
+                                                                               struct fx_io *io) {
+    struct fx_broker flood;
+    CHECK_INT_EQ(fx_broker_start(&flood, s_flood_args), 0);
+    struct fx_broker quiet;
+    CHECK_INT_EQ(fx_broker_start(&quiet, NULL), 0);
+    /* The quiet client first, so its keep-alive runs through the whole flood. */
+    struct fx5_events ev5;
+    struct fx5_config c;
+    fx5_setup(&ev5, &c, io->bootstrap, quiet.port, "quiet-5");
+    c.connect.keep_alive_interval_seconds = KEEP_ALIVE_SECS;
+    c.options.ping_timeout_ms = 1000;
+    struct aws_mqtt5_client *quiet_client = NULL;
+    CHECK_INT_EQ(fx5_connect(alloc, &c, &ev5, &quiet_client), 0);
+    struct aws_mqtt_client *client = aws_mqtt_client_new(alloc, io->bootstrap);
+    CHECK(client != NULL);
+    struct fx_events ev;
+    fx_events_init(&ev);
+    struct aws_mqtt_client_connection *flooded = NULL;
+    CHECK_INT_EQ(fx_connection_new(client, &flooded, &ev), 0);
+    CHECK_INT_EQ(aws_mqtt_client_connection_set_on_any_publish_handler(flooded, s_on_any_publish_311, NULL),
+                 AWS_OP_SUCCESS);
+    struct aws_socket_options socket;
+    struct aws_mqtt_connection_options options = fx_connect_options(&socket, flood.port, "flooding-311", &ev);
+    atomic_store(&s_messages, 0);
+    CHECK_INT_EQ(aws_mqtt_client_connection_connect(flooded, &options), AWS_OP_SUCCESS);
+    CHECK_WAIT(&ev, ev.complete >= 1, 10000);
+    uint64_t flood_start = fx_now_ns();
+    /* The flood ends. */
+    uint64_t deadline = flood_start + (FLOOD_MS + 10000) * 1000000ULL;
+    while (fx_log_count(&flood, FX_FRAGMENTS("\"event\":\"flood\"")) == 0 && fx_now_ns() < deadline) {
+        fx_sleep_ms(50);
+    }
+    CHECK(fx_log_count(&flood, FX_FRAGMENTS("\"event\":\"flood\"")) == 1);
+    uint64_t flood_ms = (fx_now_ns() - flood_start) / 1000000ULL;
+    /* The quiet broker read a PINGREQ every keep alive during the flood: at least
+     * flood / keep alive - 1 of them, and the client never lost its connection. */
+    int pings = fx_log_count(&quiet, FX_FRAGMENTS("\"dir\":\"in\"", "\"type\":\"PINGREQ\""));
+    printf("  next to a flood of %llu ms: the quiet client sent %d PINGREQs, %d messages handled\n",
+           (unsigned long long)flood_ms, pings, atomic_load(&s_messages));
+    CHECK(atomic_load(&s_messages) > 0);
+    CHECK(pings >= (int)(flood_ms / (KEEP_ALIVE_SECS * 1000)) - 1);
+    CHECK_INT_EQ(fx_log_count(&quiet, FX_FRAGMENTS("\"event\":\"close\"")), 0);
+    CHECK_INT_EQ(fx5_count(&ev5, AWS_MQTT5_CLET_DISCONNECTION), 0);
+    CHECK_INT_EQ(fx_disconnect_and_release(flooded, &ev), 0);
+    fx_events_clean_up(&ev);
+    aws_mqtt_client_release(client);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(quiet_client, &ev5), 0);
+    fx_broker_stop(&flood);
+    fx_broker_stop(&quiet);
+    return 0;
+}
+
 int main(void) {
     struct aws_allocator *alloc = NULL;
     struct fx_io io;
     CHECK_INT_EQ(fx_suite_begin(&alloc, &io), 0);
     CHECK_INT_EQ(test_mqtt311_pings_on_time_while_flooded(alloc, &io), 0);
     CHECK_INT_EQ(test_mqtt5_pings_on_time_while_flooded(alloc, &io), 0);
+    CHECK_INT_EQ(test_a_flooded_connection_does_not_starve_another_on_the_same_loop(alloc, &io), 0);
     return fx_suite_end(alloc, &io);
 }

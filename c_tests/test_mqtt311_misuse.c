@@ -29,7 +29,7 @@ static int test_null_and_invalid_arguments(void) {
     CHECK(aws_mqtt_client_connection_acquire(NULL) == NULL);
     aws_mqtt_client_connection_release(NULL);
 
-    struct aws_mqtt_client_connection *c = aws_mqtt_client_connection_new(s_client);
+    struct aws_mqtt_client_connection *c = fx_new_connection(s_client);
     CHECK(c != NULL);
     struct aws_byte_cursor good = fx_cur("a/b");
     struct aws_byte_cursor wildcard_topic = fx_cur("a/+");
@@ -65,15 +65,20 @@ static int test_null_and_invalid_arguments(void) {
     struct aws_socket_options socket;
     struct aws_mqtt_connection_options options = fx_connect_options(&socket, s_broker.port, "fx-args", &ev);
     CHECK_FAILS_WITH(aws_mqtt_client_connection_connect(NULL, &options), AWS_ERROR_INVALID_ARGUMENT);
-    CHECK_FAILS_WITH(aws_mqtt_client_connection_connect(c, NULL), AWS_ERROR_INVALID_ARGUMENT);
+    /* Upstream's adapter checks the options with the MQTT 5 client's error code. */
+    const int invalid_options =
+        FX_NATIVE_OR_ADAPTER(AWS_ERROR_INVALID_ARGUMENT, AWS_ERROR_MQTT5_CLIENT_OPTIONS_VALIDATION);
+    CHECK_FAILS_WITH(aws_mqtt_client_connection_connect(c, NULL), invalid_options);
     struct aws_mqtt_connection_options bad_id = options;
     bad_id.client_id = bad_utf8;
-    CHECK_FAILS_WITH(aws_mqtt_client_connection_connect(c, &bad_id), AWS_ERROR_INVALID_ARGUMENT);
+    CHECK_FAILS_WITH(aws_mqtt_client_connection_connect(c, &bad_id), invalid_options);
 
     /* Deprecated upstream: reconnect is always refused. */
     CHECK_FAILS_WITH(aws_mqtt_client_connection_reconnect(c, NULL, NULL), AWS_ERROR_UNSUPPORTED_OPERATION);
-    /* Not connected yet. */
-    CHECK_FAILS_WITH(aws_mqtt_client_connection_disconnect(c, NULL, NULL), AWS_ERROR_MQTT_NOT_CONNECTED);
+    /* Not connected yet (upstream's adapter completes such a disconnect at once). */
+    if (!fx_via_adapter()) {
+        CHECK_FAILS_WITH(aws_mqtt_client_connection_disconnect(c, NULL, NULL), AWS_ERROR_MQTT_NOT_CONNECTED);
+    }
     CHECK_FAILS_WITH(aws_mqtt_client_connection_disconnect(NULL, NULL, NULL), AWS_ERROR_INVALID_ARGUMENT);
 
     /* publish: a topic name and QoS 0-2; QoS 0 needs a connection (it is never queued). */
@@ -91,9 +96,12 @@ static int test_null_and_invalid_arguments(void) {
         AWS_ERROR_MQTT_INVALID_TOPIC);
     CHECK_ID_FAILS_WITH(aws_mqtt_client_connection_publish(c, &good, (enum aws_mqtt_qos)3, false, &payload, NULL, NULL),
                         AWS_ERROR_MQTT_INVALID_QOS);
-    CHECK_ID_FAILS_WITH(
-        aws_mqtt_client_connection_publish(c, &good, AWS_MQTT_QOS_AT_MOST_ONCE, false, &payload, NULL, NULL),
-        AWS_ERROR_MQTT_NOT_CONNECTED);
+    /* (Through upstream's adapter it is the MQTT 5 client's offline queue that fails it, later.) */
+    if (!fx_via_adapter()) {
+        CHECK_ID_FAILS_WITH(
+            aws_mqtt_client_connection_publish(c, &good, AWS_MQTT_QOS_AT_MOST_ONCE, false, &payload, NULL, NULL),
+            AWS_ERROR_MQTT_NOT_CONNECTED);
+    }
 
     /* subscribe / unsubscribe: topic filters. */
     for (size_t i = 0; i < sizeof(bad_filters) / sizeof(bad_filters[0]); ++i) {
@@ -149,6 +157,11 @@ static int test_null_and_invalid_arguments(void) {
 
 static int test_calls_in_the_wrong_state(void) {
     /* A broker that answers CONNECT late keeps the connection in CONNECTING for a while. */
+    /* Upstream's adapter checks no state in its calls: connect and disconnect answer through
+     * their callbacks (test_mqtt5_adapter.c), setters always apply. */
+    if (fx_via_adapter()) {
+        return 0;
+    }
     struct fx_broker slow;
     CHECK_INT_EQ(fx_broker_start(&slow, FX_FRAGMENTS("--connack-delay-ms", "700")), 0);
     struct fx_events ev;
@@ -213,11 +226,15 @@ static int test_operations_queued_before_connect(void) {
     uint16_t id = aws_mqtt_client_connection_publish(c, &topic, AWS_MQTT_QOS_AT_LEAST_ONCE, false, &payload,
                                                      fx_on_op_complete, &ev);
     CHECK(id != 0);
-    struct aws_mqtt_connection_operation_statistics stats;
-    CHECK_INT_EQ(aws_mqtt_client_connection_get_stats(c, &stats), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(stats.incomplete_operation_count, 1);
-    CHECK_INT_EQ(stats.incomplete_operation_size, 4 + 8 + 5);
-    CHECK_INT_EQ(stats.unacked_operation_count, 0);
+    /* (Through upstream's adapter the statistics are the MQTT 5 client's, counted on its loop
+     * and in MQTT 5 packet sizes.) */
+    if (!fx_via_adapter()) {
+        struct aws_mqtt_connection_operation_statistics stats;
+        CHECK_INT_EQ(aws_mqtt_client_connection_get_stats(c, &stats), AWS_OP_SUCCESS);
+        CHECK_INT_EQ(stats.incomplete_operation_count, 1);
+        CHECK_INT_EQ(stats.incomplete_operation_size, 4 + 8 + 5);
+        CHECK_INT_EQ(stats.unacked_operation_count, 0);
+    }
     /* ...and sent once a connection with clean_session=false is accepted. */
     struct aws_socket_options socket;
     struct aws_mqtt_connection_options options = fx_connect_options(&socket, s_broker.port, "fx-queued", &ev);
@@ -235,7 +252,8 @@ static int test_operations_queued_before_connect(void) {
     CHECK_INT_EQ(fx_disconnect_and_release(c, &ev), 0);
     fx_events_clean_up(&ev);
 
-    /* A clean-session connect discards what was queued for the old session. */
+    /* A clean-session connect discards what was queued for the old session (the MQTT 5 client
+     * behind upstream's adapter sends it in the new one). */
     fx_events_init(&ev);
     CHECK_INT_EQ(fx_connection_new(s_client, &c, &ev), 0);
     id = aws_mqtt_client_connection_publish(c, &topic, AWS_MQTT_QOS_AT_LEAST_ONCE, false, &payload, fx_on_op_complete,
@@ -244,10 +262,12 @@ static int test_operations_queued_before_connect(void) {
     options = fx_connect_options(&socket, s_broker.port, "fx-queued-clean", &ev);
     CHECK_INT_EQ(aws_mqtt_client_connection_connect(c, &options), AWS_OP_SUCCESS);
     CHECK_WAIT(&ev, fx_op_count_locked(&ev, id) == 1, 5000);
-    CHECK_INT_EQ(fx_op_error_locked(&ev, id), AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION);
+    CHECK_INT_EQ(fx_op_error_locked(&ev, id),
+                 FX_NATIVE_OR_ADAPTER(AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION, AWS_ERROR_SUCCESS));
     CHECK_WAIT(&ev, ev.complete == 1, 5000);
     CHECK_INT_EQ(fx_disconnect_and_release(c, &ev), 0);
-    CHECK_INT_EQ(fx_log_count(&s_broker, FX_FRAGMENTS("\"client_id\":\"fx-queued-clean\"", "\"type\":\"PUBLISH\"")), 0);
+    CHECK_INT_EQ(fx_log_count(&s_broker, FX_FRAGMENTS("\"client_id\":\"fx-queued-clean\"", "\"type\":\"PUBLISH\"")),
+                 FX_NATIVE_OR_ADAPTER(0, 1));
     fx_events_clean_up(&ev);
     return 0;
 }
@@ -314,8 +334,14 @@ static int test_release_while_connected(void) {
     aws_mqtt_client_connection_release(c);
     CHECK_WAIT(&ev, ev.terminated == 1, 5000);
     CHECK_INT_EQ(fx_op_count_locked(&ev, id), 1);
-    CHECK_INT_EQ(fx_op_error_locked(&ev, id), AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION);
-    CHECK_INT_EQ(fx_log_wait_count(&quiet, FX_FRAGMENTS("\"dir\":\"in\"", "\"type\":\"DISCONNECT\""), 1, 5000), 1);
+    /* (Upstream's adapter fails what it has in flight as it goes, before its client stops.) */
+    CHECK_INT_EQ(fx_op_error_locked(&ev, id),
+                 FX_NATIVE_OR_ADAPTER(AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION, AWS_ERROR_MQTT_CONNECTION_DESTROYED));
+    /* (The MQTT 5 client behind upstream's adapter, released with it, closes without one.) */
+    if (!fx_via_adapter()) {
+        CHECK_INT_EQ(fx_log_wait_count(&quiet, FX_FRAGMENTS("\"dir\":\"in\"", "\"type\":\"DISCONNECT\""), 1, 5000),
+                     1);
+    }
     fx_events_clean_up(&ev);
     fx_broker_stop(&quiet);
     return 0;
@@ -370,8 +396,12 @@ static int test_the_readme_entry_points(void) {
                                                               &ev, fx_on_suback, &ev);
     CHECK(id != 0);
     CHECK_WAIT(&ev, ev.subacks == 1, 5000);
-    CHECK_INT_EQ(aws_mqtt_client_connection_ping(c), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(fx_log_wait_count(&s_broker, FX_FRAGMENTS("\"dir\":\"out\"", "\"type\":\"PINGRESP\""), 1, 5000), 1);
+    /* (Through the view of an MQTT 5 client, which pings on its own, ping is unsupported.) */
+    CHECK_INT_EQ(aws_mqtt_client_connection_ping(c), FX_NATIVE_OR_ADAPTER(AWS_OP_SUCCESS, AWS_OP_ERR));
+    if (!fx_via_adapter()) {
+        CHECK_INT_EQ(fx_log_wait_count(&s_broker, FX_FRAGMENTS("\"dir\":\"out\"", "\"type\":\"PINGRESP\""), 1, 5000),
+                     1);
+    }
     CHECK_INT_EQ(aws_mqtt_client_connection_disconnect(c, fx_on_disconnect, &ev), AWS_OP_SUCCESS);
     CHECK_WAIT(&ev, ev.disconnected == 1, 5000);
     aws_mqtt_client_connection_destroy(c);

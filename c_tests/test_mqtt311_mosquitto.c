@@ -318,7 +318,9 @@ static int test_on_any_publish_sees_every_message(void) {
     CHECK_INT_EQ(aws_mqtt_client_connection_connect(c, &options), AWS_OP_SUCCESS);
     CHECK_WAIT(&ev, ev.complete == 1, 5000);
     CHECK_INT_EQ(ev.complete_error, AWS_ERROR_SUCCESS);
-    CHECK_INT_EQ(aws_mqtt_client_connection_set_on_any_publish_handler(c, fx_on_any_publish, &ev), AWS_OP_ERR);
+    /* (Upstream's adapter takes it any time.) */
+    CHECK_INT_EQ(aws_mqtt_client_connection_set_on_any_publish_handler(c, fx_on_any_publish, &ev),
+                 FX_NATIVE_OR_ADAPTER(AWS_OP_ERR, AWS_OP_SUCCESS));
 
     /* A subscription without a publish callback: only the any-handler reports it. */
     struct aws_byte_cursor filter = fx_cur("any/#");
@@ -418,7 +420,7 @@ static int test_subscribe_multiple_reports_each_grant(void) {
 static int test_get_stats_counts_nothing_once_everything_completed(void) {
     struct fx_events ev;
     fx_events_init(&ev);
-    struct aws_mqtt_client_connection *c = aws_mqtt_client_connection_new(s_client);
+    struct aws_mqtt_client_connection *c = fx_new_connection(s_client);
     CHECK(c != NULL);
     struct aws_mqtt_connection_operation_statistics stats;
     memset(&stats, 0xA5, sizeof(stats));

@@ -213,8 +213,9 @@ static int test_311_transform_validator_and_ping(void) {
     CHECK_INT_EQ(ev.complete_error, AWS_ERROR_SUCCESS);
     CHECK_INT_EQ(h.transforms, 1);
     CHECK(h.request_had_key);
-    CHECK_INT_EQ(h.validations, 1);
-    CHECK(h.answer_had_upgrade);
+    /* Upstream's adapter never calls the validator (MQTT 5 has none). */
+    CHECK_INT_EQ(h.validations, FX_NATIVE_OR_ADAPTER(1, 0));
+    CHECK(h.answer_had_upgrade || fx_via_adapter());
     /* The server side saw upstream's request with the transform's changes. */
     const char *upgrade[] = {"\"ws_upgrade\"", "GET /mqtt?x-amz-test=1 HTTP/1.1", "X-Test-Header: hello",
                              "Sec-WebSocket-Protocol: mqtt", "Sec-WebSocket-Version: 13", "Upgrade: websocket",
@@ -274,13 +275,16 @@ static int test_311_failures_carry_their_error_codes(void) {
     const char *any_upgrade[] = {"\"ws_upgrade\"", NULL};
     CHECK_INT_EQ(fx_log_count(&b, any_upgrade), 0);
 
-    /* The validator refuses: the attempt fails with the error it raised. */
-    struct hooks refusing = {.validator_error = AWS_ERROR_INVALID_STATE};
-    fx_events_init(&ev);
-    CHECK_INT_EQ(s_311_attempt(b.port, false, NULL, &refusing, &ev), 0);
-    CHECK_INT_EQ(ev.complete_error, AWS_ERROR_INVALID_STATE);
-    CHECK_INT_EQ(refusing.validations, 1);
-    fx_events_clean_up(&ev);
+    /* The validator refuses: the attempt fails with the error it raised (upstream's adapter
+     * never calls it). */
+    if (!fx_via_adapter()) {
+        struct hooks refusing = {.validator_error = AWS_ERROR_INVALID_STATE};
+        fx_events_init(&ev);
+        CHECK_INT_EQ(s_311_attempt(b.port, false, NULL, &refusing, &ev), 0);
+        CHECK_INT_EQ(ev.complete_error, AWS_ERROR_INVALID_STATE);
+        CHECK_INT_EQ(refusing.validations, 1);
+        fx_events_clean_up(&ev);
+    }
     fx_broker_stop(&b);
 
     /* The server refuses the upgrade. */

@@ -16,7 +16,7 @@ if [ ! -x "$tool" ]; then
     echo "abi-check not found at $tool (set ABI_CHECK): skipped"
     exit 0
 fi
-done_tiers=base,io,mqtt311,mqtt5,transport,common,io-extra
+done_tiers=base,io,mqtt311,mqtt5,transport,later,common,io-extra
 
 layout=$("$tool" layout --include include 2>&1 || true)
 echo "$layout" | tail -n 1

@@ -9,8 +9,10 @@
 //! - [`runtime`]: event-loop threads, timers, host resolution;
 //! - [`transport`]: the stacked byte streams on a loop (TCP, proxy, TLS, WebSocket);
 //! - [`connection`]: one engine over its transport stack on one loop;
+//! - [`auth`]: SigV4 signing and the credentials sources of aws-c-auth;
 //! - [`ffi`]: the only place that knows C: the exported functions and the types of the headers.
 
+pub mod auth;
 pub mod client;
 pub mod codec;
 pub mod connection;

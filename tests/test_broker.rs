@@ -4,8 +4,8 @@
 //! sleeps.
 
 use aws_c_mqtt::codec::{
-    Connack, Connect, Decoder, Disconnect, Packet, Properties, PubAck, Publish, QoS, Suback,
-    Subscribe, Subscription, Unsubscribe, Version, Will, encode_to_vec,
+    Connack, Connect, Decoder, Disconnect, Packet, Properties, PropertySet, PubAck, Publish, QoS,
+    Suback, Subscribe, Subscription, Unsubscribe, Version, Will, encode_to_vec,
 };
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
@@ -404,6 +404,7 @@ fn connect_is_answered_with_connack_in_mqtt_5_assigning_a_client_identifier() {
     let assigned = connack
         .properties
         .assigned_client_identifier
+        .clone()
         .expect("an assigned client identifier");
     broker.wait_log(json!({"dir": "out", "client_id": assigned, "type": "CONNACK"}));
 }
@@ -651,10 +652,10 @@ fn an_mqtt_5_session_lives_for_its_expiry_interval_after_disconnect() {
         version: Version::V5,
         client_id: "exp".into(),
         clean_start,
-        properties: Properties {
+        properties: Properties::from(PropertySet {
             session_expiry_interval: Some(expiry),
             ..Default::default()
-        },
+        }),
         ..Default::default()
     };
     for (round, (expiry, wait, present)) in [(0, 0, false), (60, 0, true), (1, 1100, false)]
@@ -754,10 +755,10 @@ fn topic_aliases_the_broker_advertised_are_resolved() {
     let aliased = |topic: &str, alias| Publish {
         topic: topic.into(),
         payload: "a".into(),
-        properties: Properties {
+        properties: Properties::from(PropertySet {
             topic_alias: Some(alias),
             ..Default::default()
-        },
+        }),
         ..Default::default()
     };
     client.send(Packet::Publish(aliased("al/long/topic", 1)));

@@ -26,7 +26,7 @@ pkg_config)
     ;;
 old_link_line)
     $cc -Wall -Wextra -Werror "$here/main.c" -I"$prefix/include" -L"$prefix/lib" \
-        -laws-c-mqtt -laws-c-http -laws-c-io -laws-c-common -Wl,-rpath,"$prefix/lib" -o "$work/consumer"
+        -laws-c-mqtt -laws-c-auth -laws-c-sdkutils -laws-c-http -laws-c-io -laws-c-common -Wl,-rpath,"$prefix/lib" -o "$work/consumer"
     "$work/consumer"
     ;;
 *)

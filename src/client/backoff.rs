@@ -243,6 +243,12 @@ impl Backoff {
         stable
     }
 
+    /// New settings, from the minimum delay on.
+    pub fn reconfigure(&mut self, config: BackoffConfig) {
+        self.config = config;
+        self.reset();
+    }
+
     /// Back to the minimum delay, as if no attempt had been made.
     pub fn reset(&mut self) {
         self.attempts = 0;

@@ -64,6 +64,18 @@ fn split_entry(entry: &str) -> (&str, &str) {
     entry.split_once('=').unwrap_or((entry, ""))
 }
 
+/// A CONNECT's user name: `username`, with `metrics` appended when set (unchanged when that
+/// would not fit, as upstream).
+pub fn connect_username(username: Option<&str>, metrics: Option<&IotMetrics>) -> Option<String> {
+    match metrics {
+        None => username.map(str::to_owned),
+        Some(m) => {
+            let base = username.unwrap_or_default();
+            Some(username_with_metrics(base, m).unwrap_or_else(|| base.to_owned()))
+        }
+    }
+}
+
 /// `username` with the metrics appended; `None` when the result would not fit in a CONNECT
 /// (the caller then sends the user name unchanged, as upstream does).
 pub fn username_with_metrics(username: &str, metrics: &IotMetrics) -> Option<String> {

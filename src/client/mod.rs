@@ -23,10 +23,12 @@ pub mod deadline;
 pub mod iot_metrics;
 pub mod keep_alive;
 pub mod mqtt311;
+pub mod mqtt311_view;
 pub mod mqtt5;
 pub mod outbox;
 pub mod packet_id_map;
 pub mod packet_ids;
+pub mod queue_limits;
 pub mod request_response;
 pub mod send_queue;
 #[cfg(test)]

@@ -63,6 +63,19 @@ impl<K: Copy> SendQueue<K> {
         self.waiting.len()
     }
 
+    /// The waiting keys, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = K> + '_ {
+        self.waiting.iter().copied()
+    }
+
+    /// Takes `keys` out of the queue (the queue limits' victims).
+    pub fn remove_all(&mut self, keys: &[K])
+    where
+        K: PartialEq,
+    {
+        self.waiting.retain(|k| !keys.contains(k));
+    }
+
     /// Whether none waits.
     pub fn is_empty(&self) -> bool {
         self.waiting.is_empty()

@@ -25,4 +25,4 @@ pub use decoder::{Decoder, decode};
 pub use error::CodecError;
 pub use frame::{encode, encode_append, encode_to_vec, encoded_len};
 pub use packet::*;
-pub use properties::Properties;
+pub use properties::{Properties, PropertySet};

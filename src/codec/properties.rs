@@ -93,9 +93,101 @@ impl Context {
     }
 }
 
+/// The properties of a packet, boxed: most packets carry none, and a packet with none costs one
+/// pointer instead of the whole set (a queued publish would otherwise carry 344 bytes of absent
+/// properties). Reads of an empty set see [`PropertySet::EMPTY`]; the first write allocates.
+#[derive(Clone, Default)]
+pub struct Properties(Option<Box<PropertySet>>);
+
+impl Properties {
+    /// True when no property is set (none was ever written, or every one was cleared).
+    pub fn is_empty(&self) -> bool {
+        self.0.as_deref().is_none_or(PropertySet::is_empty)
+    }
+
+    /// The set, by value.
+    pub fn into_set(self) -> PropertySet {
+        self.0.map(|b| *b).unwrap_or_default()
+    }
+
+    /// Reads a property block (length prefix, then properties) allowed in `context`.
+    pub fn read(r: &mut Reader, context: Context) -> Result<Properties> {
+        let len = r.variable_integer()? as usize;
+        if len > r.remaining() {
+            return Err(CodecError::RemainingLengthMismatch);
+        }
+        if len == 0 {
+            return Ok(Properties::default());
+        }
+        let mut block = Reader::new(r.take(len)?);
+        let mut p = PropertySet::default();
+        let mut seen = 0u64;
+        while !block.is_empty() {
+            let pid = u8::try_from(block.variable_integer()?)
+                .map_err(|_| CodecError::UnknownProperty(0xFF))?;
+            let repeatable = pid == id::USER_PROPERTY
+                || (pid == id::SUBSCRIPTION_IDENTIFIER && context == Context::Publish);
+            if pid < 64 && seen & (1 << pid) != 0 && !repeatable {
+                return Err(CodecError::DuplicateProperty(pid));
+            }
+            if pid < 64 {
+                seen |= 1 << pid;
+            }
+            p.read_one(&mut block, pid)?;
+            if !context.allows(pid) {
+                return Err(CodecError::PropertyNotAllowed(pid));
+            }
+        }
+        // Range checks are shared with the encoder.
+        p.each(|pid, value| check(context, pid, &value))?;
+        Ok(Properties::from(p))
+    }
+}
+
+/// What an empty [`Properties`] reads as.
+static EMPTY: PropertySet = PropertySet::EMPTY;
+
+impl std::ops::Deref for Properties {
+    type Target = PropertySet;
+    fn deref(&self) -> &PropertySet {
+        self.0.as_deref().unwrap_or(&EMPTY)
+    }
+}
+
+impl std::ops::DerefMut for Properties {
+    fn deref_mut(&mut self) -> &mut PropertySet {
+        self.0.get_or_insert_with(Default::default)
+    }
+}
+
+impl From<PropertySet> for Properties {
+    /// Boxed only when something is set.
+    fn from(set: PropertySet) -> Properties {
+        if set.is_empty() {
+            Properties(None)
+        } else {
+            Properties(Some(Box::new(set)))
+        }
+    }
+}
+
+impl PartialEq for Properties {
+    fn eq(&self, other: &Properties) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Properties {}
+
+impl std::fmt::Debug for Properties {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
 /// Every MQTT 5 property a packet can carry; each packet uses the subset its [`Context`] allows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Properties {
+pub struct PropertySet {
     pub payload_format_indicator: Option<u8>,
     pub message_expiry_interval: Option<u32>,
     pub content_type: Option<String>,
@@ -127,6 +219,39 @@ pub struct Properties {
     pub shared_subscription_available: Option<u8>,
 }
 
+impl PropertySet {
+    /// No property set.
+    pub const EMPTY: PropertySet = PropertySet {
+        payload_format_indicator: None,
+        message_expiry_interval: None,
+        content_type: None,
+        response_topic: None,
+        correlation_data: None,
+        subscription_identifiers: Vec::new(),
+        session_expiry_interval: None,
+        assigned_client_identifier: None,
+        server_keep_alive: None,
+        authentication_method: None,
+        authentication_data: None,
+        request_problem_information: None,
+        will_delay_interval: None,
+        request_response_information: None,
+        response_information: None,
+        server_reference: None,
+        reason_string: None,
+        receive_maximum: None,
+        topic_alias_maximum: None,
+        topic_alias: None,
+        maximum_qos: None,
+        retain_available: None,
+        user_properties: Vec::new(),
+        maximum_packet_size: None,
+        wildcard_subscription_available: None,
+        subscription_identifiers_available: None,
+        shared_subscription_available: None,
+    };
+}
+
 /// One property's value, as it travels.
 enum Value<'a> {
     Byte(u8),
@@ -138,11 +263,11 @@ enum Value<'a> {
     Pair(&'a str, &'a str),
 }
 
-impl Properties {
+impl PropertySet {
     /// True when no property is set. Every field is named, so a new property cannot be
     /// forgotten here; this runs on every encode, so it compares nothing it need not.
     pub fn is_empty(&self) -> bool {
-        let Properties {
+        let PropertySet {
             payload_format_indicator,
             message_expiry_interval,
             content_type,
@@ -320,7 +445,7 @@ impl Properties {
     }
 
     /// Writes the block (length prefix, then each property). `body_len` is the value
-    /// [`Properties::body_len`] returned for the same context.
+    /// [`PropertySet::body_len`] returned for the same context.
     pub fn write(&self, w: &mut Writer<'_>, body_len: usize) {
         w.variable_integer(body_len as u32);
         let _ = self.each(|pid, value| {
@@ -341,39 +466,6 @@ impl Properties {
             }
             Ok(())
         });
-    }
-
-    /// Reads a property block (length prefix, then properties) allowed in `context`.
-    pub fn read(r: &mut Reader, context: Context) -> Result<Properties> {
-        let len = r.variable_integer()? as usize;
-        if len > r.remaining() {
-            return Err(CodecError::RemainingLengthMismatch);
-        }
-        if len == 0 {
-            return Ok(Properties::default());
-        }
-        let mut block = Reader::new(r.take(len)?);
-        let mut p = Properties::default();
-        let mut seen = 0u64;
-        while !block.is_empty() {
-            let pid = u8::try_from(block.variable_integer()?)
-                .map_err(|_| CodecError::UnknownProperty(0xFF))?;
-            let repeatable = pid == id::USER_PROPERTY
-                || (pid == id::SUBSCRIPTION_IDENTIFIER && context == Context::Publish);
-            if pid < 64 && seen & (1 << pid) != 0 && !repeatable {
-                return Err(CodecError::DuplicateProperty(pid));
-            }
-            if pid < 64 {
-                seen |= 1 << pid;
-            }
-            p.read_one(&mut block, pid)?;
-            if !context.allows(pid) {
-                return Err(CodecError::PropertyNotAllowed(pid));
-            }
-        }
-        // Range checks are shared with the encoder.
-        p.each(|pid, value| check(context, pid, &value))?;
-        Ok(p)
     }
 
     fn read_one(&mut self, r: &mut Reader, pid: u8) -> Result<()> {
@@ -468,23 +560,23 @@ mod tests {
 
     #[test]
     fn user_properties_keep_their_order_and_repeats_mqtt_3_1_3_10() {
-        let p = Properties {
+        let p = Properties::from(PropertySet {
             user_properties: vec![
                 ("b".into(), "1".into()),
                 ("a".into(), "2".into()),
                 ("b".into(), "3".into()),
             ],
             ..Default::default()
-        };
+        });
         assert_eq!(round_trip(&p, Context::Publish), p);
     }
 
     #[test]
     fn a_publish_may_repeat_subscription_identifiers_mqtt_3_3_4_3() {
-        let p = Properties {
+        let p = Properties::from(PropertySet {
             subscription_identifiers: vec![1, 200_000],
             ..Default::default()
-        };
+        });
         assert_eq!(round_trip(&p, Context::Publish), p);
         assert_eq!(
             p.body_len(Context::Subscribe),
@@ -511,10 +603,10 @@ mod tests {
             Properties::read(&mut r, Context::Connect),
             Err(CodecError::PropertyNotAllowed(0x23))
         );
-        let p = Properties {
+        let p = Properties::from(PropertySet {
             reason_string: Some("x".into()),
             ..Default::default()
-        };
+        });
         assert_eq!(
             p.body_len(Context::Publish),
             Err(CodecError::PropertyNotAllowed(id::REASON_STRING))
@@ -541,7 +633,7 @@ mod tests {
 
     #[test]
     fn every_property_of_a_connack_round_trips() {
-        let p = Properties {
+        let p = Properties::from(PropertySet {
             session_expiry_interval: Some(60),
             assigned_client_identifier: Some("id".into()),
             server_keep_alive: Some(30),
@@ -560,7 +652,7 @@ mod tests {
             subscription_identifiers_available: Some(1),
             shared_subscription_available: Some(0),
             ..Default::default()
-        };
+        });
         assert_eq!(round_trip(&p, Context::Connack), p);
     }
 }

@@ -136,6 +136,8 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
     }
 
     fn wake_step(&self) {
+        /// The command queue capacity kept between wake-ups (a burst grows it for its time).
+        const COMMANDS_KEPT: usize = 64;
         let mut guard = lock(&self.0);
         if guard.destroyed {
             return;
@@ -151,6 +153,8 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
                 Command::Protocol(command) => d.engine.apply(command),
             }
         }
+        // A burst's queue goes back to the API side on the next swap: give back what it grew.
+        commands.shrink_to(COMMANDS_KEPT);
         d.commands = commands;
         self.pump(guard);
     }

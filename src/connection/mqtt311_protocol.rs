@@ -1,6 +1,7 @@
 //! The MQTT 3.1.1 connection engine as a [`Protocol`] the connection driver runs.
 
 use crate::client::mqtt311::{Engine, Event, Failure, Request, Settings};
+use crate::client::queue_limits::QueueLimits;
 use crate::connection::protocol::{Protocol, forward_protocol_methods};
 
 /// What the 3.1.1 API asks of the loop.
@@ -16,6 +17,8 @@ pub enum Mqtt311Command<T, S> {
     Submit(u16, Request<S>, T, u32),
     /// Change the CONNECT of later reconnects (will, login, backoff).
     Reconfigure(Box<dyn FnOnce(&mut Settings) + Send>),
+    /// Bound the queue (beyond upstream); `None` lifts the bounds.
+    SetQueueLimits(Option<QueueLimits>),
 }
 
 impl<T: Send + 'static, S: Send + 'static> Protocol for Engine<T, S> {
@@ -31,6 +34,7 @@ impl<T: Send + 'static, S: Send + 'static> Protocol for Engine<T, S> {
                 self.submit_with_timeout(id, request, token, timeout_ms)
             }
             Mqtt311Command::Reconfigure(change) => self.reconfigure(change),
+            Mqtt311Command::SetQueueLimits(limits) => self.set_queue_limits(limits),
         }
     }
     fn transport_closed(&mut self, now: u64, error: Option<i32>) {

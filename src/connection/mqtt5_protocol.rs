@@ -1,6 +1,7 @@
 //! The MQTT 5 client engine as a [`Protocol`] the connection driver runs.
 
-use crate::client::mqtt5::{Engine, Event, Request, UserDisconnect};
+use crate::client::mqtt5::{Engine, Event, Request, Settings, UserDisconnect};
+use crate::client::queue_limits::QueueLimits;
 use crate::connection::protocol::{Protocol, forward_protocol_methods};
 
 /// What the MQTT 5 API asks of the loop.
@@ -17,6 +18,15 @@ pub enum Mqtt5Command<T> {
     Submit(Request, T, u32),
     /// `aws_mqtt5_client_invoke_publish_acknowledgement`.
     ReleaseAck(u64, T),
+    /// New settings from the next connection on (the 3.1.1 adapter).
+    Reconfigure(Box<dyn FnOnce(&mut Settings) + Send>),
+    /// The client id the next CONNECT carries (the 3.1.1 adapter's connect).
+    UseClientId(String),
+    /// Bound the queue (beyond upstream); `None` lifts the bounds.
+    SetQueueLimits(Option<QueueLimits>),
+    /// End the current connection so the next uses the new settings (the 3.1.1 adapter's
+    /// connect).
+    ResetConnection,
     /// A callback acquired the acknowledgement of the publish it was given (packet id,
     /// control id): it goes out only on `ReleaseAck`. Sent while the publish is delivered.
     HoldAck(u16, u64),
@@ -34,6 +44,10 @@ impl<T: Send + 'static> Protocol for Engine<T> {
             Mqtt5Command::Submit(request, token, timeout) => self.submit(request, token, timeout),
             Mqtt5Command::ReleaseAck(control_id, token) => self.release_ack(control_id, token),
             Mqtt5Command::HoldAck(packet_id, control_id) => self.hold_ack(packet_id, control_id),
+            Mqtt5Command::Reconfigure(change) => self.reconfigure(change),
+            Mqtt5Command::UseClientId(client_id) => self.use_client_id(client_id),
+            Mqtt5Command::ResetConnection => self.reset_connection(),
+            Mqtt5Command::SetQueueLimits(limits) => self.set_queue_limits(limits),
         }
     }
     fn transport_closed(&mut self, now: u64, error: Option<i32>) {

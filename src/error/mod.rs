@@ -6,18 +6,22 @@
 //! re-exports the enums for C and raises an [`Error`] as the thread's last error. Each file
 //! contributes its enum to the upstream header named in its first line (see tools/headergen).
 
+pub mod auth;
 pub mod common;
 pub mod http;
 pub mod io;
 pub mod mqtt;
+pub mod sdkutils;
 pub mod table;
 
 use std::ffi::c_int;
 
+pub use auth::aws_auth_errors;
 pub use common::aws_common_error;
 pub use http::aws_http_errors;
 pub use io::aws_io_errors;
 pub use mqtt::aws_mqtt_error;
+pub use sdkutils::aws_sdkutils_errors;
 
 /// An upstream error code, on its way to becoming the thread's last error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,8 +1,11 @@
-//! Every error code of aws-c-common, aws-c-io, aws-c-http and aws-c-mqtt with its name,
+//! Every error code of aws-c-common, aws-c-io, aws-c-http, aws-c-mqtt, aws-c-auth and aws-c-sdkutils with its name,
 //! description and library, built once from the error enums (their doc comments are the
 //! descriptions) for `aws_error_str` and its siblings.
 
-use crate::error::{aws_common_error, aws_http_errors, aws_io_errors, aws_mqtt_error};
+use crate::error::{
+    aws_auth_errors, aws_common_error, aws_http_errors, aws_io_errors, aws_mqtt_error,
+    aws_sdkutils_errors,
+};
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString, c_int};
 use std::sync::OnceLock;
@@ -36,6 +39,8 @@ pub fn lookup(code: c_int) -> Option<&'static Entry> {
             add::<aws_http_errors>(&mut table, c"aws-c-http");
             // Upstream names this one with the "lib" prefix, unlike the other three.
             add::<aws_mqtt_error>(&mut table, c"libaws-c-mqtt");
+            add::<aws_auth_errors>(&mut table, c"aws-c-auth");
+            add::<aws_sdkutils_errors>(&mut table, c"aws-c-sdkutils");
             table
         })
         .get(&code)
@@ -82,6 +87,24 @@ mod tests {
     }
 
     #[test]
+    fn auth_and_sdkutils_codes_are_their_libraries() {
+        let unsupported = lookup(6144).unwrap();
+        assert_eq!(unsupported.lib_name, c"aws-c-auth");
+        assert_eq!(
+            unsupported.name.to_str().unwrap(),
+            "AWS_AUTH_SIGNING_UNSUPPORTED_ALGORITHM"
+        );
+        assert_eq!(lookup(6185).unwrap().lib_name, c"aws-c-auth");
+        assert!(lookup(6186).is_none());
+        // The profile parse codes aws-c-auth re-exports stay aws-c-sdkutils'.
+        assert_eq!(lookup(15361).unwrap().lib_name, c"aws-c-sdkutils");
+        assert_eq!(
+            lookup(15362).unwrap().name.to_str().unwrap(),
+            "AWS_ERROR_SDKUTILS_PARSE_RECOVERABLE"
+        );
+    }
+
+    #[test]
     fn a_code_aliased_by_another_library_keeps_its_own_library() {
         assert_eq!(lookup(50).unwrap().lib_name, c"aws-c-common");
         assert_eq!(
@@ -100,7 +123,7 @@ mod tests {
 
     #[test]
     fn every_description_is_a_sentence() {
-        for code in (0..7168).filter_map(lookup) {
+        for code in (0..16384).filter_map(lookup) {
             let d = code.description.to_str().unwrap();
             assert!(d.len() > 3 && d.ends_with('.'), "{:?}: {d:?}", code.name);
         }

@@ -1,6 +1,6 @@
 //! The names of log subjects. Each of the 32 libraries owns 1024 subjects from its package id
 //! times 1024; a program may register a list of names for a library, which then replaces the
-//! built-in names of aws-c-common, aws-c-io, aws-c-http and aws-c-mqtt (known without any library init).
+//! built-in names of aws-c-common, aws-c-io, aws-c-http, aws-c-mqtt, aws-c-auth and aws-c-sdkutils (known without any library init).
 
 use crate::ffi::common::logging::{aws_log_subject_info_list, aws_log_subject_t};
 use crate::ffi::guard::{self, Result, require};
@@ -78,6 +78,26 @@ const MQTT: [&CStr; 8] = [
     c"mqtt-request-response-systems",
 ];
 
+/// aws-c-auth's subjects, from 6144 (`enum aws_auth_log_subject`).
+/// Upstream names no IMDS client subject, so it reads "Unknown" there too.
+const AUTH: [&CStr; 4] = [
+    c"AuthGeneral",
+    c"AuthProfile",
+    c"AuthCredentialsProvider",
+    c"AuthSigning",
+];
+
+/// aws-c-sdkutils' subjects, from 15360 (`enum aws_sdkutils_log_subject`).
+const SDKUTILS: [&CStr; 7] = [
+    c"SDKUtils",
+    c"AWSProfile",
+    c"AWSEndpointsParsing",
+    c"AWSEndpointsResolution",
+    c"AWSEndpoints",
+    c"AWSEndpoints",
+    c"AWSEndpoints",
+];
+
 /// The names a library has while no list is registered for it.
 fn built_in(slot: usize) -> &'static [&'static CStr] {
     match slot {
@@ -85,6 +105,8 @@ fn built_in(slot: usize) -> &'static [&'static CStr] {
         1 => &IO,
         2 => &HTTP,
         5 => &MQTT,
+        6 => &AUTH,
+        15 => &SDKUTILS,
         _ => &[],
     }
 }

@@ -11,6 +11,7 @@ pub mod http;
 pub mod io;
 pub mod mqtt;
 
+pub mod auth;
 mod file_logger;
 pub(crate) mod log_subjects;
 #[cfg(test)]
@@ -18,3 +19,4 @@ mod logging_background_tests;
 #[cfg(test)]
 mod logging_tests;
 mod memtrace;
+pub mod sdkutils;

@@ -6,10 +6,12 @@
 //! [`Sink`] that `aws_logger_set` installs, so the lower layers log without knowing about C.
 //! Until a logger is set, a log statement costs one atomic load.
 
+pub mod auth;
 pub mod common;
 pub mod http;
 pub mod io;
 pub mod mqtt;
+pub mod sdkutils;
 
 pub use common::{aws_log_level, aws_log_subject_t};
 use std::sync::OnceLock;
@@ -17,11 +19,13 @@ use std::sync::OnceLock;
 /// Every level and subject by bare name, for [`crate::aws_log!`].
 #[allow(unused_imports)]
 pub mod all {
+    pub use super::auth::aws_auth_log_subject::*;
     pub use super::common::aws_common_log_subject::*;
     pub use super::common::aws_log_level::*;
     pub use super::http::aws_http_log_subject::*;
     pub use super::io::aws_io_log_subject::*;
     pub use super::mqtt::aws_mqtt_log_subject::*;
+    pub use super::sdkutils::aws_sdkutils_log_subject::*;
 }
 
 /// Where messages go: whether a level of a subject is let through, and the writer.

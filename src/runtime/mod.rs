@@ -17,4 +17,5 @@ mod io_handlers;
 pub mod lock;
 mod loop_thread;
 pub mod managed_threads;
+pub mod publish_log;
 pub mod timer_heap;

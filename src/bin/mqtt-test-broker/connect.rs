@@ -7,7 +7,7 @@ use crate::behaviour::Advertised;
 use crate::connection::{Close, Connection, Flow, Peer, State};
 use crate::session::NEVER_EXPIRES;
 use crate::transport::Transport;
-use aws_c_mqtt::codec::{Connack, Connect, Packet, Properties, Version};
+use aws_c_mqtt::codec::{Connack, Connect, Packet, Properties, PropertySet, Version};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -128,7 +128,7 @@ fn refusal(c: &Connect, adv: &Advertised) -> Option<(u8, &'static str)> {
 
 /// The CONNACK properties for the advertised limits [MQTT-3.2.2.3].
 fn connack_properties(adv: &Advertised, assigned_client_id: Option<&str>) -> Properties {
-    Properties {
+    Properties::from(PropertySet {
         assigned_client_identifier: assigned_client_id.map(str::to_string),
         receive_maximum: adv.receive_maximum,
         maximum_packet_size: adv.maximum_packet_size,
@@ -142,5 +142,5 @@ fn connack_properties(adv: &Advertised, assigned_client_id: Option<&str>) -> Pro
         server_keep_alive: adv.server_keep_alive,
         session_expiry_interval: adv.session_expiry,
         ..Default::default()
-    }
+    })
 }

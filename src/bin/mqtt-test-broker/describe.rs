@@ -226,10 +226,10 @@ mod tests {
             packet_id: 7,
             topic: "a/b".into(),
             payload: "hello".into(),
-            properties: Properties {
+            properties: Properties::from(aws_c_mqtt::codec::PropertySet {
                 user_properties: vec![("k".into(), "v".into())],
                 ..Default::default()
-            },
+            }),
             ..Default::default()
         });
         let mut o = JsonObject::new();

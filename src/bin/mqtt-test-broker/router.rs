@@ -8,7 +8,7 @@
 use crate::broker::Broker;
 use crate::matching::{matches, shared};
 use crate::session::Message;
-use aws_c_mqtt::codec::{Properties, Publish, QoS};
+use aws_c_mqtt::codec::{Properties, PropertySet, Publish, QoS};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -31,7 +31,7 @@ struct Member {
 /// The properties a server forwards to subscribers [MQTT-3.3.2-15] - [MQTT-3.3.2-20]: not the
 /// topic alias, not the publisher's subscription identifiers.
 fn forwarded(p: &Properties) -> Properties {
-    Properties {
+    Properties::from(PropertySet {
         payload_format_indicator: p.payload_format_indicator,
         message_expiry_interval: p.message_expiry_interval,
         content_type: p.content_type.clone(),
@@ -39,7 +39,7 @@ fn forwarded(p: &Properties) -> Properties {
         correlation_data: p.correlation_data.clone(),
         user_properties: p.user_properties.clone(),
         ..Default::default()
-    }
+    })
 }
 
 impl Broker {

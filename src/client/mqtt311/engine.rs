@@ -37,6 +37,7 @@ use crate::client::mqtt311::request::{Operation, Request, Stage};
 use crate::client::mqtt311::settings::Settings;
 use crate::client::outbox::{Outbox, outbox_methods};
 use crate::client::packet_id_map::{IdMap, IdSet};
+use crate::client::queue_limits::{QueueLimits, QueueStatistics, Queued};
 use crate::client::send_queue::{Fate, SendQueue, in_send_order};
 use crate::client::topic_tree::TopicTree;
 use crate::client::wire::{read_packets, write_packet};
@@ -107,7 +108,14 @@ pub struct Engine<T, S> {
     connack_timeout: Deadline,
     /// PINGREQs after the last packet written, as upstream's 3.1.1 connection sends them.
     keep_alive: KeepAlive,
-    ops: IdMap<Operation<T, S>>,
+    /// Boxed: the map keeps an eighth of its buckets free, and 65,535 operations of ~150 bytes
+    /// inline would make it 20 MB where a box each makes it 1.3 MB plus the operations.
+    ops: IdMap<Box<Operation<T, S>>>,
+    /// The packet bytes of `ops` (the statistics' size), for the queue limits.
+    ops_size: u64,
+    /// Beyond upstream: bounded queues, and what they did.
+    queue_limits: Option<QueueLimits>,
+    queue_statistics: QueueStatistics,
     /// Operations by packet id, in the order to send them.
     queue: SendQueue<u16>,
     /// Keyed by (send stamp, packet id): the stamp tells a stale deadline from the current one.
@@ -141,6 +149,9 @@ impl<T, S> Engine<T, S> {
             connack_timeout: Deadline::disarmed(),
             keep_alive: KeepAlive::new(PingSchedule::AfterLastPacket),
             ops: IdMap::default(),
+            ops_size: 0,
+            queue_limits: None,
+            queue_statistics: QueueStatistics::default(),
             queue: SendQueue::default(),
             ack_deadlines: AckDeadlines::default(),
             unacked_count: 0,
@@ -215,10 +226,11 @@ impl<T, S> Engine<T, S> {
         self.open();
     }
 
-    /// Starts a user disconnect; `Err(Failure::NotConnected)` unless Connected or Reconnecting.
-    /// A DISCONNECT packet goes out first when the link is up [MQTT-3.14].
+    /// Starts a user disconnect; `Err(Failure::NotConnected)` unless Connected or Reconnecting
+    /// (or retrying a first connect). A DISCONNECT packet goes out first when the link is up
+    /// [MQTT-3.14].
     pub fn disconnect(&mut self) -> Result<(), Failure> {
-        if !matches!(self.state, State::Connected | State::Reconnecting) {
+        if !self.can_disconnect() {
             return Err(Failure::NotConnected);
         }
         self.state = State::Disconnecting;
@@ -235,6 +247,15 @@ impl<T, S> Engine<T, S> {
         Ok(())
     }
 
+    /// Whether [`disconnect`](Self::disconnect) applies now.
+    pub fn can_disconnect(&self) -> bool {
+        match self.state {
+            State::Connected | State::Reconnecting => true,
+            State::Connecting => self.settings.retry_first_connect,
+            State::Disconnecting | State::Disconnected => false,
+        }
+    }
+
     /// Adds an operation with its packet id (the caller allocated it). Retryable operations wait
     /// while not connected; others fail with `NotConnected` then.
     pub fn submit(&mut self, id: u16, request: Request<S>, token: T) {
@@ -247,9 +268,11 @@ impl<T, S> Engine<T, S> {
     pub fn submit_with_timeout(&mut self, id: u16, request: Request<S>, token: T, timeout_ms: u32) {
         let connected = self.state == State::Connected && self.link == Link::Up;
         let retryable = request.is_acknowledged();
+        let refused = !self.make_room(&request);
+        self.ops_size += request.statistics_size();
         self.ops.insert(
             id,
-            Operation {
+            Box::new(Operation {
                 request,
                 token,
                 stage: Stage::Queued,
@@ -258,13 +281,57 @@ impl<T, S> Engine<T, S> {
                 send_stamp: 0,
                 filters_sent: 0,
                 timeout_ms,
-            },
+            }),
         );
-        if connected || retryable {
+        if refused {
+            self.fail(id, Failure::QueueFull);
+        } else if connected || retryable {
             self.queue.push_back(id);
         } else {
             self.fail(id, Failure::NotConnected);
         }
+    }
+
+    /// Bounds the unfinished operations (beyond upstream); `None` lifts the bounds.
+    pub fn set_queue_limits(&mut self, limits: Option<QueueLimits>) {
+        self.queue_limits = limits;
+    }
+
+    /// What the queue limits dropped and refused so far.
+    pub fn queue_statistics(&self) -> QueueStatistics {
+        self.queue_statistics
+    }
+
+    /// Makes room for `request` under the queue limits: drops queued operations as the policy
+    /// says (each fails with `QueueFull`); false when `request` is to be refused.
+    fn make_room(&mut self, request: &Request<S>) -> bool {
+        let Some(limits) = self.queue_limits else {
+            return true;
+        };
+        let queued = self.queue.iter().filter_map(|id| {
+            let op = self.ops.get(&id)?;
+            Some(Queued {
+                key: id,
+                qos0_publish: !op.request.is_acknowledged(),
+                size: op.request.statistics_size(),
+            })
+        });
+        let room = limits.make_room(
+            self.ops.len() as u64,
+            self.ops_size,
+            request.statistics_size(),
+            queued,
+        );
+        let Some(victims) = room else {
+            self.queue_statistics.refused += 1;
+            return false;
+        };
+        self.queue.remove_all(&victims);
+        for id in victims {
+            self.queue_statistics.dropped += 1;
+            self.fail(id, Failure::QueueFull);
+        }
+        true
     }
 
     /// The transport asked for with [`Action::Open`] is up: CONNECT goes out and the CONNACK
@@ -315,6 +382,11 @@ impl<T, S> Engine<T, S> {
             }
             State::Reconnecting => self.schedule_reconnect(now),
             State::Disconnecting => self.finish_disconnect(),
+            State::Connecting if self.settings.retry_first_connect => {
+                self.refused_with = None;
+                self.outbox.event(Event::ConnectionFailure { error });
+                self.schedule_reconnect(now);
+            }
             State::Connecting => {
                 self.state = State::Disconnected;
                 let return_code = self.refused_with.take().unwrap_or(0);
@@ -352,8 +424,8 @@ impl<T, S> Engine<T, S> {
     /// Runs what is due at `now`: reconnect attempts, CONNACK and PINGRESP timeouts, keep-alive
     /// PINGREQs and operation timeouts.
     pub fn on_timer(&mut self, now: u64) {
-        if self.reconnect.fire(now) && self.state == State::Reconnecting && self.link == Link::Down
-        {
+        let retrying = matches!(self.state, State::Reconnecting | State::Connecting);
+        if self.reconnect.fire(now) && retrying && self.link == Link::Down {
             self.open();
         }
         if self.connack_timeout.fire(now) {
@@ -430,6 +502,14 @@ impl<T, S> Engine<T, S> {
 
     fn finish_disconnect(&mut self) {
         self.state = State::Disconnected;
+        // A first connect that was still retrying completes now.
+        if !self.has_connected {
+            self.outbox.event(Event::ConnectionComplete {
+                error: Some(Failure::ConnectionShutdown),
+                return_code: 0,
+                session_present: false,
+            });
+        }
         self.outbox.event(Event::Disconnected);
     }
 
@@ -479,9 +559,10 @@ impl<T, S> Engine<T, S> {
     }
 
     fn complete(&mut self, id: u16, outcome: Outcome) {
-        let Some(op) = self.ops.remove(&id) else {
+        let Some(op) = self.ops.remove(&id).map(|op| *op) else {
             return;
         };
+        self.ops_size = self.ops_size.saturating_sub(op.request.statistics_size());
         if op.in_flight {
             self.unacked_count = self.unacked_count.saturating_sub(1);
             self.unacked_size = self

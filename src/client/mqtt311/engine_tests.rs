@@ -6,6 +6,8 @@ mod connecting;
 mod disconnecting;
 mod keep_alive;
 mod operations;
+mod queue_limits;
+mod retrying;
 mod sessions;
 mod subscriptions;
 

@@ -26,6 +26,12 @@ pub enum Failure {
     ConnectionDestroyed,
     /// A QoS 0 publish or a ping found no connection (`AWS_ERROR_MQTT_NOT_CONNECTED`).
     NotConnected,
+    /// The queue limits refused the operation or dropped it to make room
+    /// (`AWS_ERROR_MQTT_QUEUE_FULL`).
+    QueueFull,
+    /// The user disconnected before a first connect that retries succeeded
+    /// (`AWS_ERROR_MQTT_CONNECTION_SHUTDOWN`).
+    ConnectionShutdown,
     /// The packet cannot be encoded: larger than MQTT can carry
     /// (`AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH`).
     Unencodable,

@@ -30,6 +30,9 @@ pub struct Settings {
     pub password: Option<Bytes>,
     /// How reconnect attempts are spaced.
     pub backoff: BackoffConfig,
+    /// A failed first attempt is retried with the backoff (beyond upstream, which stops):
+    /// `connect`'s completion then reports the first success, or the user's disconnect.
+    pub retry_first_connect: bool,
 }
 
 impl Default for Settings {
@@ -44,6 +47,7 @@ impl Default for Settings {
             username: None,
             password: None,
             backoff: BackoffConfig::MQTT311_DEFAULT,
+            retry_first_connect: false,
         }
     }
 }

@@ -45,6 +45,7 @@ use crate::client::mqtt5::topic_alias::{InboundAliases, OutboundAliases};
 use crate::client::outbox::{Outbox, outbox_methods};
 use crate::client::packet_id_map::IdSet;
 use crate::client::packet_ids::PacketIdTable;
+use crate::client::queue_limits::{QueueLimits, QueueStatistics, Queued};
 use crate::client::send_queue::SendQueue;
 use crate::codec::{Decoder, Disconnect, PubAck, QoS, Version};
 use manual_acks::HeldAcks;
@@ -129,6 +130,8 @@ pub struct Engine<T> {
     backoff: Backoff,
     /// A connection succeeded since the last stop (REJOIN_POST_SUCCESS rejoins from then on).
     has_connected: bool,
+    /// The connection being opened ends as soon as it is up (see `reset_connection`).
+    reset_pending: bool,
     /// The client id in force: the configured one, or the first one the server assigned.
     client_id: String,
     negotiated: Negotiated,
@@ -156,6 +159,9 @@ pub struct Engine<T> {
     incoming_qos2: IdSet,
     held: HeldAcks,
     outbox: Outbox<Event<T>>,
+    /// Beyond upstream: bounded queues, and what they did.
+    queue_limits: Option<QueueLimits>,
+    queue_statistics: QueueStatistics,
 }
 
 impl<T> Engine<T> {
@@ -174,6 +180,7 @@ impl<T> Engine<T> {
             lifecycle: Lifecycle::None,
             decoder: Decoder::new(VERSION),
             has_connected: false,
+            reset_pending: false,
             close_reason: None,
             connack_timeout: Deadline::disarmed(),
             reconnect: Deadline::disarmed(),
@@ -191,6 +198,8 @@ impl<T> Engine<T> {
             incoming_qos2: IdSet::default(),
             held: HeldAcks::default(),
             outbox: Outbox::default(),
+            queue_limits: None,
+            queue_statistics: QueueStatistics::default(),
         }
     }
 
@@ -253,6 +262,81 @@ impl<T> Engine<T> {
         }
     }
 
+    /// Changes the configuration from the next connection on (the 3.1.1 adapter's setters and
+    /// connect). A new backoff starts from its minimum delay, as upstream's adapter does.
+    pub fn reconfigure(&mut self, change: impl FnOnce(&mut Settings)) {
+        let backoff = self.settings.backoff;
+        change(&mut self.settings);
+        if self.settings.backoff != backoff {
+            self.backoff.reconfigure(self.settings.backoff);
+        }
+    }
+
+    /// The client id the next CONNECT carries, replacing one the server assigned (the 3.1.1
+    /// adapter's connect).
+    pub fn use_client_id(&mut self, client_id: String) {
+        self.client_id = client_id;
+    }
+
+    /// Ends the current connection so that the next one uses a new configuration (upstream's
+    /// `aws_mqtt5_client_reset_connection`, for the 3.1.1 adapter's connect): a connection up or
+    /// sending its CONNECT closes with `ResetForAdapterConnect`; one being opened closes as soon
+    /// as it is up. The reconnect delay starts again from its minimum.
+    pub fn reset_connection(&mut self) {
+        self.backoff.reset();
+        match self.state {
+            State::MqttConnect | State::Connected => {
+                self.shut_down_connection(Error::ResetForAdapterConnect, None);
+            }
+            State::Connecting => self.reset_pending = true,
+            _ => {}
+        }
+    }
+
+    /// Bounds the unfinished operations (beyond upstream); `None` lifts the bounds.
+    pub fn set_queue_limits(&mut self, limits: Option<QueueLimits>) {
+        self.queue_limits = limits;
+    }
+
+    /// What the queue limits dropped and refused so far.
+    pub fn queue_statistics(&self) -> QueueStatistics {
+        self.queue_statistics
+    }
+
+    /// Makes room for `op` under the queue limits: drops queued operations as the policy says
+    /// (each fails with `QueueFull`); false when `op` is to be refused.
+    fn make_room(&mut self, op: &Operation<T>) -> bool {
+        let Some(limits) = self.queue_limits else {
+            return true;
+        };
+        let queued = self.queue.iter().filter_map(|key| {
+            let queued = self.ops.get(key)?;
+            Some(Queued {
+                key,
+                qos0_publish: matches!(&queued.request, Request::Publish(p) if p.qos == QoS::AtMostOnce),
+                size: queued.statistics_size(),
+            })
+        });
+        let room = limits.make_room(
+            self.stats.incomplete_count,
+            self.stats.incomplete_size,
+            op.statistics_size(),
+            queued,
+        );
+        let Some(victims) = room else {
+            self.queue_statistics.refused += 1;
+            return false;
+        };
+        self.queue.remove_all(&victims);
+        for key in victims {
+            self.queue_statistics.dropped += 1;
+            // A resend waiting in the queue still holds its packet id.
+            self.release_packet_id(key);
+            self.complete(key, Completion::Failed(Error::QueueFull));
+        }
+        true
+    }
+
     /// Submits an operation. Offline, one the offline queue policy would fail at a
     /// disconnection fails at once with `OfflineQueuePolicy`.
     pub fn submit(&mut self, request: Request, token: T, ack_timeout_secs: u32) {
@@ -270,6 +354,13 @@ impl<T> Engine<T> {
             self.outbox.event(Event::Complete {
                 token: op.token,
                 completion: Completion::Failed(Error::OfflineQueuePolicy),
+            });
+            return;
+        }
+        if !self.make_room(&op) {
+            self.outbox.event(Event::Complete {
+                token: op.token,
+                completion: Completion::Failed(Error::QueueFull),
             });
             return;
         }

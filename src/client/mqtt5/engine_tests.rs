@@ -7,6 +7,7 @@ mod keep_alive;
 mod limits;
 mod operations;
 mod receiving;
+mod reconfiguring;
 mod robustness;
 mod sessions;
 mod stopping;
@@ -18,8 +19,8 @@ use super::settings::{OfflineQueuePolicy, OutboundAliasing, SessionBehavior, Set
 use crate::client::backoff::{Backoff, BackoffConfig, JitterMode, SplitMix64};
 use crate::client::test_support::{advance, decode_all, encode};
 use crate::codec::{
-    Connack, Connect, Disconnect, Packet, Properties, PubAck, Publish, QoS, Suback, Subscribe,
-    Subscription, Unsuback, Unsubscribe, Version,
+    Connack, Connect, Disconnect, Packet, Properties, PropertySet, PubAck, Publish, QoS, Suback,
+    Subscribe, Subscription, Unsuback, Unsubscribe, Version,
 };
 use bytes::Bytes;
 

@@ -108,18 +108,18 @@ impl Negotiated {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::{Properties, Version};
+    use crate::codec::{Properties, PropertySet, Version};
 
     fn connect() -> Connect {
         Connect {
             version: Version::V5,
             keep_alive: 60,
             client_id: "c".into(),
-            properties: Properties {
+            properties: Properties::from(PropertySet {
                 session_expiry_interval: Some(300),
                 topic_alias_maximum: Some(10),
                 ..Default::default()
-            },
+            }),
             ..Default::default()
         }
     }
@@ -150,7 +150,7 @@ mod tests {
         n.apply(&Connack {
             session_present: true,
             reason_code: 0,
-            properties: Properties {
+            properties: Properties::from(PropertySet {
                 session_expiry_interval: Some(5),
                 receive_maximum: Some(2),
                 maximum_qos: Some(0),
@@ -163,7 +163,7 @@ mod tests {
                 server_keep_alive: Some(7),
                 assigned_client_identifier: Some("auto-1".into()),
                 ..Default::default()
-            },
+            }),
         });
         assert_eq!(n.maximum_qos, QoS::AtMostOnce);
         assert_eq!(n.session_expiry_interval, 5);

@@ -18,7 +18,14 @@ pub struct Operations<T> {
     slots: Vec<Slot<T>>,
     free: Vec<u32>,
     len: usize,
+    /// The generation new slots start at: above every generation the table has handed out
+    /// since it last gave its memory back, so keys from before still find nothing.
+    base_generation: u32,
 }
+
+/// A table emptied with more slots than this gives their memory back (a burst's slots would
+/// otherwise stay for the client's life).
+const SLOTS_KEPT: usize = 1024;
 
 impl<T> Default for Operations<T> {
     fn default() -> Self {
@@ -26,6 +33,7 @@ impl<T> Default for Operations<T> {
             slots: Vec::new(),
             free: Vec::new(),
             len: 0,
+            base_generation: 0,
         }
     }
 }
@@ -42,7 +50,7 @@ impl<T> Operations<T> {
             Some(i) => i,
             None => {
                 self.slots.push(Slot {
-                    generation: 0,
+                    generation: self.base_generation,
                     operation: None,
                 });
                 (self.slots.len() - 1) as u32
@@ -86,7 +94,18 @@ impl<T> Operations<T> {
         slot.generation = slot.generation.wrapping_add(1);
         self.free.push(index as u32);
         self.len -= 1;
+        if self.len == 0 && self.slots.len() > SLOTS_KEPT {
+            self.give_back();
+        }
         Some(operation)
+    }
+
+    /// Frees the slots of an empty table; new slots start above every generation used so far.
+    fn give_back(&mut self) {
+        let highest = self.slots.iter().map(|s| s.generation).max().unwrap_or(0);
+        self.base_generation = highest.wrapping_add(1);
+        self.slots = Vec::new();
+        self.free = Vec::new();
     }
 
     /// The keys of every operation, oldest slot first.
@@ -120,6 +139,24 @@ mod tests {
 
     fn op(token: u32) -> Operation<u32> {
         Operation::new(Packet::Subscribe(Subscribe::default()), token, 0)
+    }
+
+    #[test]
+    fn an_emptied_table_after_a_burst_gives_its_memory_back_and_old_keys_stay_stale() {
+        let mut ops = Operations::default();
+        let keys: Vec<Key> = (0..5_000).map(|t| ops.insert(op(t))).collect();
+        for &k in &keys[1..] {
+            ops.remove(k);
+        }
+        assert_eq!(ops.slots.len(), 5_000, "kept while one operation is left");
+        ops.remove(keys[0]);
+        assert_eq!(ops.slots.capacity(), 0);
+        assert_eq!(ops.free.capacity(), 0);
+        // Slot 0 again, but no key from before names it.
+        let fresh = ops.insert(op(9));
+        assert_eq!(fresh & 0xFFFF_FFFF, 0);
+        assert!(keys.iter().all(|&k| ops.get(k).is_none() && k != fresh));
+        assert_eq!(ops.get(fresh).map(|o| o.token), Some(9));
     }
 
     #[test]

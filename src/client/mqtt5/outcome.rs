@@ -50,6 +50,12 @@ pub enum Error {
     EncodeFailure,
     /// A stop's DISCONNECT found no connection to go out on (`AWS_ERROR_MQTT_NOT_CONNECTED`).
     NotConnected,
+    /// The queue limits refused the operation or dropped it to make room
+    /// (`AWS_ERROR_MQTT_QUEUE_FULL`).
+    QueueFull,
+    /// The 3.1.1 adapter's connect ended the connection to use its configuration
+    /// (`AWS_ERROR_MQTT_CONNECTION_RESET_FOR_ADAPTER_CONNECT`).
+    ResetForAdapterConnect,
     /// The transport failed with this aws error code (socket, TLS, resolver).
     Transport(i32),
 }

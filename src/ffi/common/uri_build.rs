@@ -21,6 +21,7 @@ use crate::ffi::common::error::aws_common_error::{
 };
 use crate::ffi::common::uri::{aws_query_string_next_param, aws_uri, aws_uri_param, init_parse};
 use crate::ffi::guard::{self, Error, Result, require};
+use crate::transport::percent;
 use std::ffi::c_int;
 
 /// The parts `aws_uri_init_from_builder_options` puts together as
@@ -153,11 +154,15 @@ unsafe fn append_room(out: &mut aws_byte_buf, bytes: &[u8], worst_case: usize) -
     unsafe { append(out, aws_byte_cursor::from_slice(bytes)) }
 }
 
-/// Percent-encodes `cursor` onto `buffer`, keeping letters, digits, `-_.~` and `keep`.
+/// Percent-encodes `cursor` onto `buffer` with `encode` (a path or a parameter).
 ///
 /// # Safety
 /// As the module's contract.
-unsafe fn encode(buffer: *mut aws_byte_buf, cursor: *const aws_byte_cursor, keep: &[u8]) -> c_int {
+unsafe fn encode(
+    buffer: *mut aws_byte_buf,
+    cursor: *const aws_byte_cursor,
+    encode: fn(&[u8]) -> Vec<u8>,
+) -> c_int {
     guard::op(|| {
         // SAFETY: forwarded caller contract.
         let input = unsafe { cursor_bytes(cursor) }?;
@@ -166,15 +171,7 @@ unsafe fn encode(buffer: *mut aws_byte_buf, cursor: *const aws_byte_cursor, keep
             .len()
             .checked_mul(3)
             .ok_or(Error::from(AWS_ERROR_OVERFLOW_DETECTED))?;
-        let mut text = Vec::with_capacity(worst);
-        for &c in input {
-            if c.is_ascii_alphanumeric() || b"-_.~".contains(&c) || keep.contains(&c) {
-                text.push(c);
-            } else {
-                text.extend_from_slice(format!("%{c:02X}").as_bytes());
-            }
-        }
-        unsafe { append_room(out, &text, worst) }
+        unsafe { append_room(out, &encode(input), worst) }
     })
 }
 
@@ -185,7 +182,7 @@ pub unsafe extern "C" fn aws_byte_buf_append_encoding_uri_path(
     cursor: *const aws_byte_cursor,
 ) -> c_int {
     // SAFETY: forwarded caller contract.
-    unsafe { encode(buffer, cursor, b"/") }
+    unsafe { encode(buffer, cursor, percent::encode_path) }
 }
 
 /// Appends `cursor` percent-encoded as a query parameter (`a b_c` becomes `a%20b_c`).
@@ -195,7 +192,7 @@ pub unsafe extern "C" fn aws_byte_buf_append_encoding_uri_param(
     cursor: *const aws_byte_cursor,
 ) -> c_int {
     // SAFETY: forwarded caller contract.
-    unsafe { encode(buffer, cursor, b"") }
+    unsafe { encode(buffer, cursor, percent::encode_param) }
 }
 
 /// Appends `cursor` with its `%xx` escapes decoded. `AWS_ERROR_MALFORMED_INPUT_STRING` for a
@@ -209,27 +206,10 @@ pub unsafe extern "C" fn aws_byte_buf_append_decoding_uri(
         // SAFETY: forwarded caller contract.
         let input = unsafe { cursor_bytes(cursor) }?;
         let out = unsafe { buf_mut(buffer) }?;
-        let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-        let mut text = Vec::with_capacity(input.len());
-        let mut rest = input;
-        let mut malformed = false;
-        while let Some((&c, tail)) = rest.split_first() {
-            rest = tail;
-            if c != b'%' {
-                text.push(c);
-                continue;
-            }
-            match rest {
-                [h, l, tail @ ..] if hex(*h).is_some() && hex(*l).is_some() => {
-                    text.push((hex(*h).unwrap_or(0) << 4) | hex(*l).unwrap_or(0));
-                    rest = tail;
-                }
-                _ => {
-                    malformed = true;
-                    break;
-                }
-            }
-        }
+        let (text, malformed) = match percent::decode(input) {
+            Ok(text) => (text, false),
+            Err(text) => (text, true),
+        };
         unsafe { append_room(out, &text, input.len()) }?;
         if malformed {
             return Err(AWS_ERROR_MALFORMED_INPUT_STRING.into());

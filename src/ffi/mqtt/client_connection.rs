@@ -24,9 +24,10 @@
 //! the caller holds a reference to.
 
 use crate::client::backoff::BackoffConfig;
-use crate::client::iot_metrics::{IotMetrics, username_with_metrics};
+use crate::client::iot_metrics::{IotMetrics, connect_username};
 use crate::client::mqtt311::settings::{DEFAULT_KEEP_ALIVE_SECS, DEFAULT_PING_TIMEOUT_NS};
 use crate::client::mqtt311::{PacketIds, Settings, State};
+use crate::client::queue_limits::QueueStatistics;
 use crate::codec::{QoS, Will, topic, utf8};
 use crate::connection::mqtt311_protocol::Mqtt311Command;
 use crate::connection::{Command, Endpoint, Handle};
@@ -38,6 +39,7 @@ use crate::ffi::guard::{self, Error, INVALID_ARGUMENT, Result};
 use crate::ffi::io::channel_bootstrap::{Connector, connector_of};
 use crate::ffi::io::socket::socket_options;
 use crate::ffi::io::tls_connection_options::connection_settings;
+use crate::ffi::mqtt::adapter::Mqtt5Adapter;
 use crate::ffi::mqtt::client::{
     aws_mqtt_client, aws_mqtt_client_acquire, aws_mqtt_client_release, bootstrap_of,
 };
@@ -49,7 +51,9 @@ use crate::ffi::mqtt::connection_listeners::Listeners;
 use crate::ffi::mqtt::handle::{self, Life, Shared, Termination};
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::aws_mqtt_qos_raw;
+use crate::ffi::mqtt::v5::client::aws_mqtt5_client_get_stats;
 use crate::log::mqtt::aws_mqtt_log_subject::AWS_LS_MQTT_CLIENT;
+use crate::transport::socket_options::SocketType;
 use crate::transport::websocket::WebSocketHooks;
 use bytes::Bytes;
 use std::ffi::{c_int, c_void};
@@ -81,33 +85,34 @@ pub(super) struct Config {
     pub(super) proxy: Option<crate::transport::http_proxy::ProxySettings>,
     /// MQTT over WebSocket, with the user's transform and validator.
     pub(super) websocket: Option<Arc<dyn WebSocketHooks>>,
+    /// `aws/mqtt/ext/reconnect.h`: the backoff, and whether a first connect is retried.
+    pub(crate) reconnect: Option<(BackoffConfig, bool)>,
 }
 
 impl Config {
+    /// The reconnect backoff: the extension's when set, else `set_reconnect_timeout`'s.
     fn backoff(&self) -> BackoffConfig {
+        if let Some((backoff, _)) = self.reconnect {
+            return backoff;
+        }
         self.reconnect_secs
             .map_or(BackoffConfig::MQTT311_DEFAULT, |(min, max)| {
                 BackoffConfig::mqtt311(min, max)
             })
     }
 
-    /// The CONNECT's user name: the login's, with the metrics appended when set.
-    fn username(&self) -> Option<String> {
-        match &self.metrics {
-            None => self.username.clone(),
-            Some(m) => {
-                let base = self.username.clone().unwrap_or_default();
-                Some(username_with_metrics(&base, m).unwrap_or(base))
-            }
-        }
+    /// Whether a failed first connect is retried (`aws/mqtt/ext/reconnect.h`).
+    fn retries_first_connect(&self) -> bool {
+        self.reconnect.is_some_and(|(_, retry)| retry)
     }
 
     /// Puts the configured will, login and backoff into `settings`.
     fn apply(&self, settings: &mut Settings) {
         settings.will = self.will.clone();
-        settings.username = self.username();
+        settings.username = connect_username(self.username.as_deref(), self.metrics.as_ref());
         settings.password = self.password.clone();
         settings.backoff = self.backoff();
+        settings.retry_first_connect = self.retries_first_connect();
     }
 }
 
@@ -150,8 +155,49 @@ pub(crate) struct Stats {
     pub unacked_size: AtomicU64,
 }
 
-/// An MQTT 3.1.1 connection. Opaque.
+/// A 3.1.1 connection handle as C holds it: a connection of its own, or (upstream's
+/// `aws_mqtt_client_connection_new_from_mqtt5_client`) the 3.1.1 view of an MQTT 5 client. Every
+/// function of `client.h` takes either. Opaque.
 pub struct aws_mqtt_client_connection {
+    kind: Kind,
+}
+
+/// What a handle is.
+// One per handle, inside its Arc: boxing the connection would add a pointer chase to every
+// 3.1.1 call for the sake of the rare adapter's few hundred bytes.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Kind {
+    /// An MQTT 3.1.1 connection.
+    Native(Mqtt311Connection),
+    /// The 3.1.1 view of an MQTT 5 client (`adapter/`).
+    Adapter(Mqtt5Adapter),
+}
+
+impl aws_mqtt_client_connection {
+    /// The handle of an adapter.
+    pub(crate) fn adapter(adapter: Mqtt5Adapter) -> Self {
+        aws_mqtt_client_connection {
+            kind: Kind::Adapter(adapter),
+        }
+    }
+
+    /// What this handle is.
+    pub(crate) fn kind(&self) -> &Kind {
+        &self.kind
+    }
+
+    /// The 3.1.1 connection of a handle known to be one (the loop's delegate, which only a
+    /// connection has).
+    pub(crate) fn native(&self) -> &Mqtt311Connection {
+        match &self.kind {
+            Kind::Native(c) => c,
+            Kind::Adapter(_) => unreachable!("an adapter has no 3.1.1 connection"),
+        }
+    }
+}
+
+/// An MQTT 3.1.1 connection.
+pub(crate) struct Mqtt311Connection {
     life: Life<CEngine, CDelegate, Synced>,
     client: *mut aws_mqtt_client,
     connector: Connector,
@@ -160,9 +206,11 @@ pub struct aws_mqtt_client_connection {
     pub(crate) stats: Stats,
     /// Internal listeners (the request-response client's).
     pub(crate) listeners: Listeners,
+    /// The queue limits' dropped and refused counts, as the loop last reported them.
+    pub(crate) queue_statistics: [AtomicU64; 2],
 }
 
-impl Drop for aws_mqtt_client_connection {
+impl Drop for Mqtt311Connection {
     fn drop(&mut self) {
         // SAFETY: the reference `aws_mqtt_client_connection_new` took.
         unsafe { aws_mqtt_client_release(self.client) };
@@ -171,14 +219,28 @@ impl Drop for aws_mqtt_client_connection {
 
 // SAFETY: the client pointer is only passed to thread-safe client functions; everything mutable
 // is behind a lock or atomic.
-unsafe impl Send for aws_mqtt_client_connection {}
+unsafe impl Send for Mqtt311Connection {}
 // SAFETY: as above.
-unsafe impl Sync for aws_mqtt_client_connection {}
+unsafe impl Sync for Mqtt311Connection {}
 
-impl aws_mqtt_client_connection {
+impl Mqtt311Connection {
     /// The state shared with the loop, locked with the command queue.
     pub(super) fn synced(&self) -> MutexGuard<'_, Locked> {
         self.life.lock()
+    }
+
+    /// Queues `command` for the loop.
+    pub(crate) fn send(&self, command: Command<Mqtt311Command<OpToken, SubHandler>>) {
+        self.life.send(command);
+    }
+
+    /// The queue limits' statistics as the loop last reported them.
+    pub(crate) fn queue_statistics(&self) -> QueueStatistics {
+        let [dropped, refused] = &self.queue_statistics;
+        QueueStatistics {
+            dropped: dropped.load(Relaxed),
+            refused: refused.load(Relaxed),
+        }
     }
 
     /// The loop this connection runs on.
@@ -253,7 +315,7 @@ impl aws_mqtt_client_connection {
                 s.destroy = Destroy::Finish;
                 Destroy::Finish
             }
-            (Destroy::Wait, State::Connected | State::Reconnecting) => {
+            (Destroy::Wait, state) if Self::disconnectable(s, state) => {
                 s.state = State::Disconnecting;
                 s.lifecycle_pending = true;
                 s.on_disconnect = Callback::default();
@@ -264,6 +326,16 @@ impl aws_mqtt_client_connection {
                 Destroy::Disconnect
             }
             (other, _) => other,
+        }
+    }
+
+    /// Whether a disconnect applies in `state`: connected, reconnecting, or retrying a first
+    /// connect (`aws/mqtt/ext/reconnect.h`).
+    fn disconnectable(s: &Synced, state: State) -> bool {
+        match state {
+            State::Connected | State::Reconnecting => true,
+            State::Connecting => s.config.retries_first_connect(),
+            State::Disconnecting | State::Disconnected => false,
         }
     }
 
@@ -360,15 +432,30 @@ impl aws_mqtt_client_connection {
     }
 }
 
-/// The connection behind a pointer the caller holds a reference to.
+/// The handle behind a pointer the caller holds a reference to.
 ///
 /// # Safety
-/// `connection` must be NULL or a live connection.
-pub(crate) unsafe fn connection_of<'a>(
+/// `connection` must be NULL or a live handle.
+pub(crate) unsafe fn handle_of<'a>(
     connection: *mut aws_mqtt_client_connection,
 ) -> Result<&'a aws_mqtt_client_connection> {
     // SAFETY: forwarded caller contract.
     unsafe { guard::reference(connection) }
+}
+
+/// The 3.1.1 connection behind a pointer the caller holds a reference to
+/// (`AWS_ERROR_INVALID_ARGUMENT` for the view of an MQTT 5 client).
+///
+/// # Safety
+/// `connection` must be NULL or a live handle.
+pub(crate) unsafe fn connection_of<'a>(
+    connection: *mut aws_mqtt_client_connection,
+) -> Result<&'a Mqtt311Connection> {
+    // SAFETY: forwarded caller contract.
+    match unsafe { handle_of(connection) }?.kind() {
+        Kind::Native(c) => Ok(c),
+        Kind::Adapter(_) => Err(INVALID_ARGUMENT),
+    }
 }
 
 /// Makes a connection on the next loop of `client`'s bootstrap, with one reference (and a
@@ -389,7 +476,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
             };
             let engine = CEngine::new(Settings::default());
             let driver = Handle::new(event_loop.clone(), engine, delegate);
-            aws_mqtt_client_connection {
+            let connection = Mqtt311Connection {
                 life: Life::new(
                     event_loop,
                     driver,
@@ -412,6 +499,10 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
                 callbacks_version: AtomicU64::new(0),
                 stats: Stats::default(),
                 listeners: Listeners::default(),
+                queue_statistics: Default::default(),
+            };
+            aws_mqtt_client_connection {
+                kind: Kind::Native(connection),
             }
         });
         let pointer = Arc::into_raw(connection).cast_mut();
@@ -430,8 +521,15 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
 pub unsafe extern "C" fn aws_mqtt_client_connection_acquire(
     connection: *mut aws_mqtt_client_connection,
 ) -> *mut aws_mqtt_client_connection {
-    // SAFETY: the caller holds a reference, or passes NULL.
-    guard::ptr(|| unsafe { handle::acquire(connection, |c| &c.life) })
+    guard::ptr(|| {
+        // SAFETY: the caller holds a reference, or passes NULL.
+        unsafe {
+            if let Some(Kind::Adapter(a)) = connection.as_ref().map(|h| h.kind()) {
+                return a.acquire().map(|()| connection);
+            }
+            handle::acquire(connection, |c| &c.native().life)
+        }
+    })
 }
 
 /// Drops a reference (NULL does nothing). After the last one the connection disconnects if
@@ -443,9 +541,15 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_release(
 ) {
     guard::guard((), || {
         // SAFETY: the caller gives up a reference it holds, or passes NULL.
-        let Some(c) = (unsafe { handle::release(connection, |c| &c.life) })? else {
+        if let Some(Kind::Adapter(a)) = unsafe { connection.as_ref() }.map(|h| h.kind()) {
+            // SAFETY: as above; the handle came from `Arc::into_raw`.
+            return unsafe { a.release(connection) };
+        }
+        // SAFETY: as above.
+        let Some(c) = (unsafe { handle::release(connection, |c| &c.native().life) })? else {
             return Ok(());
         };
+        let c = c.native();
         let mut s = c.synced();
         s.destroy = Destroy::Wait;
         let next = c.advance_destroy(&mut s);
@@ -500,6 +604,50 @@ pub(super) fn utf8_text(bytes: &[u8]) -> Result<String> {
     String::from_utf8(bytes.to_vec()).map_err(|_| INVALID_ARGUMENT)
 }
 
+/// Where and how `aws_mqtt_client_connection_connect` connects, checked.
+pub(crate) struct ConnectTarget {
+    pub client_id: String,
+    pub host: String,
+    pub port: u32,
+    pub socket: crate::transport::socket_options::SocketOptions,
+    pub tls: Option<crate::transport::tls::TlsConnectionSettings>,
+    /// As given (0: the connection's default).
+    pub keep_alive_secs: u16,
+    /// As given (0: the default).
+    pub ping_timeout_ms: u32,
+    /// As given (0: none).
+    pub operation_timeout_ms: u32,
+    pub clean_session: bool,
+}
+
+impl ConnectTarget {
+    /// Checks and copies what `o` lends. `AWS_ERROR_INVALID_ARGUMENT` for NULL socket options,
+    /// a client id that is not MQTT UTF-8 or a host name that is not UTF-8.
+    ///
+    /// # Safety
+    /// `o`'s pointers are NULL or valid.
+    unsafe fn from_c(o: &aws_mqtt_connection_options) -> Result<ConnectTarget> {
+        // SAFETY: the caller's contract.
+        unsafe {
+            Ok(ConnectTarget {
+                client_id: utf8_text(guard::bytes(o.client_id.ptr, o.client_id.len)?)?,
+                host: String::from_utf8(guard::bytes(o.host_name.ptr, o.host_name.len)?.to_vec())
+                    .map_err(|_| INVALID_ARGUMENT)?,
+                port: o.port,
+                socket: socket_options(guard::reference(o.socket_options)?)?,
+                tls: match o.tls_options.is_null() {
+                    true => None,
+                    false => Some(connection_settings(o.tls_options)?),
+                },
+                keep_alive_secs: o.keep_alive_time_secs,
+                ping_timeout_ms: o.ping_timeout_ms,
+                operation_timeout_ms: o.protocol_operation_timeout_ms,
+                clean_session: o.clean_session,
+            })
+        }
+    }
+}
+
 /// Starts connecting; `on_connection_complete` reports the first attempt, and lost connections
 /// reconnect until `aws_mqtt_client_connection_disconnect`. `AWS_ERROR_MQTT_ALREADY_CONNECTED`
 /// unless disconnected; `AWS_ERROR_INVALID_ARGUMENT` for NULL options or socket options, a
@@ -512,27 +660,37 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_connect(
     guard::op(|| {
         // SAFETY: the caller lends valid options and holds a reference to the connection.
         unsafe {
-            let c = connection_of(connection)?;
-            let o = guard::reference(connection_options)?;
-            let client_id = utf8_text(guard::bytes(o.client_id.ptr, o.client_id.len)?)?;
-            let host = String::from_utf8(guard::bytes(o.host_name.ptr, o.host_name.len)?.to_vec())
-                .map_err(|_| INVALID_ARGUMENT)?;
-            let socket = socket_options(guard::reference(o.socket_options)?)?;
-            let tls = if o.tls_options.is_null() {
-                None
-            } else {
-                Some(connection_settings(o.tls_options)?)
+            let on_complete = |o: &aws_mqtt_connection_options| Callback {
+                function: o.on_connection_complete,
+                user_data: o.user_data,
             };
-            let keep_alive_secs = match o.keep_alive_time_secs {
+            let c = match handle_of(connection)?.kind() {
+                Kind::Native(c) => c,
+                Kind::Adapter(a) => {
+                    // Upstream's adapter checks these with the MQTT 5 client's error code.
+                    let invalid = Error::from(AWS_ERROR_MQTT5_CLIENT_OPTIONS_VALIDATION);
+                    let o = connection_options.as_ref().ok_or(invalid)?;
+                    let target = ConnectTarget::from_c(o).map_err(|_| invalid)?;
+                    let usable = !target.host.is_empty()
+                        && target.socket.socket_type == SocketType::Stream
+                        && !target.socket.connect_timeout.is_zero();
+                    guard::require(usable).map_err(|_| invalid)?;
+                    a.connect(target, on_complete(o));
+                    return Ok(());
+                }
+            };
+            let o = guard::reference(connection_options)?;
+            let target = ConnectTarget::from_c(o)?;
+            let keep_alive_secs = match target.keep_alive_secs {
                 0 => DEFAULT_KEEP_ALIVE_SECS,
                 secs => secs,
             };
-            let ping_timeout_ns = match o.ping_timeout_ms {
+            let ping_timeout_ns = match target.ping_timeout_ms {
                 0 => DEFAULT_PING_TIMEOUT_NS,
                 ms => u64::from(ms) * 1_000_000,
             };
             guard::require(u64::from(keep_alive_secs) * 1_000_000_000 > ping_timeout_ns)?;
-            let operation_timeout_ns = match o.protocol_operation_timeout_ms {
+            let operation_timeout_ns = match target.operation_timeout_ms {
                 0 => None,
                 ms => Some(u64::from(ms) * 1_000_000),
             };
@@ -541,8 +699,8 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_connect(
                 return Err(AWS_ERROR_MQTT_ALREADY_CONNECTED.into());
             }
             let mut settings = Settings {
-                client_id,
-                clean_session: o.clean_session,
+                client_id: target.client_id,
+                clean_session: target.clean_session,
                 keep_alive_secs,
                 ping_timeout_ns,
                 operation_timeout_ns,
@@ -554,20 +712,17 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_connect(
                 connector.resolution = resolution.clone();
             }
             let endpoint = Endpoint {
-                host,
-                port: o.port,
-                socket,
-                tls,
+                host: target.host,
+                port: target.port,
+                socket: target.socket,
+                tls: target.tls,
                 proxy: s.config.proxy.clone(),
                 websocket: s.config.websocket.clone(),
                 connector,
             };
             s.state = State::Connecting;
             s.lifecycle_pending = true;
-            s.on_connection_complete = Callback {
-                function: o.on_connection_complete,
-                user_data: o.user_data,
-            };
+            s.on_connection_complete = on_complete(o);
             s.commands.push(Command::Endpoint(Box::new(endpoint)));
             let connect = Mqtt311Command::Connect(Box::new(settings));
             s.commands.push(Command::Protocol(connect));
@@ -588,7 +743,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_reconnect(
     guard::op(|| {
         let _ = (on_connection_complete, userdata);
         // SAFETY: the caller holds a reference to the connection.
-        unsafe { connection_of(connection) }?;
+        unsafe { handle_of(connection) }?;
         Err(AWS_ERROR_UNSUPPORTED_OPERATION.into())
     })
 }
@@ -602,18 +757,25 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_disconnect(
     userdata: *mut c_void,
 ) -> c_int {
     guard::op(|| {
+        let on_disconnect = Callback {
+            function: on_disconnect,
+            user_data: userdata,
+        };
         // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
+        let c = match unsafe { handle_of(connection) }?.kind() {
+            Kind::Native(c) => c,
+            Kind::Adapter(a) => {
+                a.disconnect(on_disconnect);
+                return Ok(());
+            }
+        };
         let mut s = c.synced();
-        if !matches!(s.state, State::Connected | State::Reconnecting) {
+        if !Mqtt311Connection::disconnectable(&s, s.state) {
             return Err(AWS_ERROR_MQTT_NOT_CONNECTED.into());
         }
         s.state = State::Disconnecting;
         s.lifecycle_pending = true;
-        s.on_disconnect = Callback {
-            function: on_disconnect,
-            user_data: userdata,
-        };
+        s.on_disconnect = on_disconnect;
         s.commands
             .push(Command::Protocol(Mqtt311Command::Disconnect));
         drop(s);
@@ -631,7 +793,20 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_get_stats(
     guard::op(|| {
         // SAFETY: the caller lends a struct to fill and holds a reference to the connection.
         unsafe {
-            let c = connection_of(connection)?;
+            let c = match handle_of(connection)?.kind() {
+                Kind::Native(c) => c,
+                Kind::Adapter(a) => {
+                    let mut five = std::mem::zeroed();
+                    aws_mqtt5_client_get_stats(a.mqtt5_client(), &mut five);
+                    *guard::mutable(stats)? = aws_mqtt_connection_operation_statistics {
+                        incomplete_operation_count: five.incomplete_operation_count,
+                        incomplete_operation_size: five.incomplete_operation_size,
+                        unacked_operation_count: five.unacked_operation_count,
+                        unacked_operation_size: five.unacked_operation_size,
+                    };
+                    return Ok(());
+                }
+            };
             let out = guard::mutable(stats)?;
             *out = aws_mqtt_connection_operation_statistics {
                 incomplete_operation_count: c.stats.incomplete_count.load(Relaxed),

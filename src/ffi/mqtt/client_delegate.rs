@@ -8,7 +8,9 @@ use crate::connection::mqtt311_protocol::Mqtt311Command;
 use crate::connection::{Command, Delegate};
 use crate::ffi::common::array_list::aws_array_list;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
-use crate::ffi::mqtt::client_connection::{Callbacks, Destroy, aws_mqtt_client_connection};
+use crate::ffi::mqtt::client_connection::{
+    Callbacks, Destroy, Mqtt311Connection, aws_mqtt_client_connection,
+};
 use crate::ffi::mqtt::client_types::{
     aws_mqtt_client_publish_received_fn, aws_mqtt_op_complete_fn, aws_mqtt_suback_fn,
     aws_mqtt_suback_multi_fn, aws_mqtt_topic_subscription,
@@ -39,6 +41,8 @@ pub fn failure_code(failure: Failure) -> c_int {
         Failure::CancelledForCleanSession => AWS_ERROR_MQTT_CANCELLED_FOR_CLEAN_SESSION,
         Failure::ConnectionDestroyed => AWS_ERROR_MQTT_CONNECTION_DESTROYED,
         Failure::NotConnected => AWS_ERROR_MQTT_NOT_CONNECTED,
+        Failure::ConnectionShutdown => AWS_ERROR_MQTT_CONNECTION_SHUTDOWN,
+        Failure::QueueFull => AWS_ERROR_MQTT_QUEUE_FULL,
         Failure::Unencodable => AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH,
         Failure::Transport(code) => return code,
     };
@@ -59,7 +63,8 @@ fn granted_qos(code: u8) -> aws_mqtt_qos {
     QoS::from_u8(code).map_or(aws_mqtt_qos::AWS_MQTT_QOS_FAILURE, c_qos)
 }
 
-fn connect_return_code(code: u8) -> aws_mqtt_connect_return_code {
+/// The C value of a 3.1.1 CONNACK return code.
+pub(crate) fn connect_return_code(code: u8) -> aws_mqtt_connect_return_code {
     use aws_mqtt_connect_return_code::*;
     match code {
         0 => AWS_MQTT_CONNECT_ACCEPTED,
@@ -201,9 +206,9 @@ unsafe impl Send for CDelegate {}
 
 impl CDelegate {
     /// The connection, for as long as the driver runs (not tied to a borrow of the delegate).
-    fn connection<'a>(&self) -> &'a aws_mqtt_client_connection {
+    fn connection<'a>(&self) -> &'a Mqtt311Connection {
         // SAFETY: see the struct's comment.
-        unsafe { &*self.connection }
+        unsafe { &*self.connection }.native()
     }
 
     fn c_ptr(&self) -> *mut aws_mqtt_client_connection {
@@ -228,59 +233,84 @@ impl CDelegate {
             Outcome::Suback(codes) => codes.as_slice(),
             _ => &[],
         };
-        let c = self.c_ptr();
         // SAFETY: the user's callbacks with the user's data, on the loop thread.
         unsafe {
-            match token.completion {
-                Completion::Op(cb) => {
-                    if let Some(f) = cb.function {
-                        f(c, id, error, cb.user_data);
-                    }
+            call_completion(
+                token.completion,
+                self.c_ptr(),
+                id,
+                error,
+                codes,
+                resubscribed,
+            )
+        };
+    }
+}
+
+/// Calls what `completion` holds for operation `id` of `c`: with the SUBACK's return `codes`
+/// (none when it failed or got none) and, for a resubscribe, its filters and QoS.
+///
+/// # Safety
+/// The callbacks are the user's, called with the user's data on the loop thread.
+pub(crate) unsafe fn call_completion(
+    completion: Completion,
+    c: *mut aws_mqtt_client_connection,
+    id: u16,
+    error: c_int,
+    codes: &[u8],
+    resubscribed: Option<Vec<(String, QoS)>>,
+) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        match completion {
+            Completion::Op(cb) => {
+                if let Some(f) = cb.function {
+                    f(c, id, error, cb.user_data);
                 }
-                Completion::Suback {
-                    filter,
-                    qos,
-                    callback,
-                } => {
-                    if let Some(f) = callback.function {
-                        let qos = codes.first().map_or(qos, |&code| granted_qos(code));
-                        f(c, id, &cursor(&filter), qos, error, callback.user_data);
-                    }
+            }
+            Completion::Suback {
+                filter,
+                qos,
+                callback,
+            } => {
+                if let Some(f) = callback.function {
+                    let qos = codes.first().map_or(qos, |&code| granted_qos(code));
+                    f(c, id, &cursor(&filter), qos, error, callback.user_data);
                 }
-                Completion::SubackMulti { topics, callback } => {
-                    if let Some(f) = callback.function {
-                        let subs = topics
-                            .iter()
-                            .enumerate()
-                            .map(|(i, t)| aws_mqtt_topic_subscription {
-                                topic: cursor(&t.filter),
-                                qos: codes.get(i).map_or(t.qos, |&code| granted_qos(code))
-                                    as aws_mqtt_qos_raw,
-                                on_publish: t.on_publish,
-                                on_cleanup: t.on_cleanup,
-                                on_publish_ud: t.on_publish_ud,
-                            })
-                            .collect();
-                        call_suback_multi(f, c, id, subs, error, callback.user_data);
-                    }
+            }
+            Completion::SubackMulti { topics, callback } => {
+                if let Some(f) = callback.function {
+                    let subs = topics
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| aws_mqtt_topic_subscription {
+                            topic: cursor(&t.filter),
+                            qos: codes.get(i).map_or(t.qos, |&code| granted_qos(code))
+                                as aws_mqtt_qos_raw,
+                            on_publish: t.on_publish,
+                            on_cleanup: t.on_cleanup,
+                            on_publish_ud: t.on_publish_ud,
+                        })
+                        .collect();
+                    call_suback_multi(f, c, id, subs, error, callback.user_data);
                 }
-                Completion::Resubscribe(callback) => {
-                    if let Some(f) = callback.function {
-                        let filters = resubscribed.unwrap_or_default();
-                        let subs = filters
-                            .iter()
-                            .enumerate()
-                            .map(|(i, (filter, qos))| aws_mqtt_topic_subscription {
-                                topic: cursor(filter.as_bytes()),
-                                qos: codes.get(i).map_or(c_qos(*qos), |&code| granted_qos(code))
-                                    as aws_mqtt_qos_raw,
-                                on_publish: None,
-                                on_cleanup: None,
-                                on_publish_ud: ptr::null_mut(),
-                            })
-                            .collect();
-                        call_suback_multi(f, c, id, subs, error, callback.user_data);
-                    }
+            }
+            Completion::Resubscribe(callback) => {
+                if let Some(f) = callback.function {
+                    let filters = resubscribed.unwrap_or_default();
+                    let subs = filters
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (filter, qos))| aws_mqtt_topic_subscription {
+                            topic: cursor(filter.as_bytes()),
+                            qos: codes.get(i).map_or(c_qos(*qos), |&code| granted_qos(code))
+                                as aws_mqtt_qos_raw,
+                            on_publish: None,
+                            on_cleanup: None,
+                            on_publish_ud: ptr::null_mut(),
+                        })
+                        .collect();
+                    call_suback_multi(f, c, id, subs, error, callback.user_data);
                 }
             }
         }
@@ -466,6 +496,9 @@ impl Delegate<CEngine> for CDelegate {
         let (count, size) = engine.unacked();
         conn.stats.unacked_count.store(count, Relaxed);
         conn.stats.unacked_size.store(size, Relaxed);
+        let queue = engine.queue_statistics();
+        conn.queue_statistics[0].store(queue.dropped, Relaxed);
+        conn.queue_statistics[1].store(queue.refused, Relaxed);
         if conn.mirror_state(engine.state()) == Destroy::Finish {
             conn.schedule_finish();
         }

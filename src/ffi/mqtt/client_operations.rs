@@ -12,9 +12,11 @@ use crate::client::mqtt311::{Request, SubscribeTopic};
 use crate::codec::{Publish, QoS, topic};
 use crate::ffi::common::array_list::aws_array_list;
 use crate::ffi::common::byte_buf::{aws_byte_cursor, cursor_bytes};
+use crate::ffi::common::error::aws_common_error::AWS_ERROR_UNSUPPORTED_OPERATION;
 use crate::ffi::guard::{self, Error, Result};
 use crate::ffi::mqtt::client_connection::{
-    aws_mqtt_client_connection, connection_of, payload_copy, qos_arg, topic_name,
+    Kind, Mqtt311Connection, aws_mqtt_client_connection, handle_of, payload_copy, qos_arg,
+    topic_name,
 };
 use crate::ffi::mqtt::client_delegate::{
     Callback, Completion, MultiTopic, OpToken, SubHandler, c_qos,
@@ -36,6 +38,15 @@ unsafe fn topic_filter(filter: *const aws_byte_cursor) -> Result<String> {
     String::from_utf8(bytes.to_vec()).map_err(|_| AWS_ERROR_MQTT_INVALID_TOPIC.into())
 }
 
+/// The handler a topic of a multi-topic subscribe lends.
+fn handler_of(item: &aws_mqtt_topic_subscription) -> SubHandler {
+    SubHandler {
+        on_publish: item.on_publish,
+        on_cleanup: item.on_cleanup,
+        user_data: item.on_publish_ud,
+    }
+}
+
 /// Runs an operation body; the packet id, or 0 with the error raised.
 fn packet_id(body: impl FnOnce() -> Result<u16>) -> u16 {
     guard::guard(0, body)
@@ -46,7 +57,7 @@ fn packet_id(body: impl FnOnce() -> Result<u16>) -> u16 {
 /// Inlined: the packet is built in place, not moved through a call (the publish path).
 #[inline(always)]
 pub(crate) fn publish(
-    c: &aws_mqtt_client_connection,
+    c: &Mqtt311Connection,
     publish: Publish,
     on_complete: Callback<aws_mqtt_op_complete_fn>,
     timeout_ms: u32,
@@ -65,7 +76,7 @@ pub(crate) fn publish(
 /// arguments are checked). The handler is dropped (its cleanup runs) only once the
 /// subscription is: a refused call leaves it to the caller, as upstream does.
 pub(crate) fn subscribe(
-    c: &aws_mqtt_client_connection,
+    c: &Mqtt311Connection,
     filter: String,
     qos: QoS,
     handler: SubHandler,
@@ -98,7 +109,7 @@ pub(crate) fn subscribe(
 /// Unsubscribes `c` from `filter` (what `aws_mqtt_client_connection_unsubscribe` does once its
 /// arguments are checked).
 pub(crate) fn unsubscribe(
-    c: &aws_mqtt_client_connection,
+    c: &Mqtt311Connection,
     filter: String,
     on_unsuback: Callback<aws_mqtt_op_complete_fn>,
     timeout_ms: u32,
@@ -126,17 +137,28 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_publish(
     packet_id(|| {
         // SAFETY: the caller lends valid cursors and holds a reference to the connection.
         unsafe {
-            let c = connection_of(connection)?;
+            let on_complete = Callback {
+                function: on_complete,
+                user_data: userdata,
+            };
+            let c = match handle_of(connection)?.kind() {
+                Kind::Native(c) => c,
+                Kind::Adapter(a) => {
+                    let qos = qos_arg(qos)?;
+                    topic_name(topic)?;
+                    let payload = payload
+                        .as_ref()
+                        .copied()
+                        .unwrap_or(aws_byte_cursor::from_slice(&[]));
+                    return a.publish(*topic, qos, retain, payload, on_complete);
+                }
+            };
             let publish = Publish {
                 qos: qos_arg(qos)?,
                 retain,
                 topic: topic_name(topic)?,
                 payload: payload_copy(payload)?,
                 ..Default::default()
-            };
-            let on_complete = Callback {
-                function: on_complete,
-                user_data: userdata,
             };
             self::publish(c, publish, on_complete, 0)
         }
@@ -160,7 +182,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_subscribe(
     packet_id(|| {
         // SAFETY: the caller lends a valid cursor and holds a reference to the connection.
         unsafe {
-            let c = connection_of(connection)?;
+            let handle = handle_of(connection)?;
             let filter = self::topic_filter(topic_filter)?;
             let qos = qos_arg(qos)?;
             let handler = SubHandler {
@@ -172,7 +194,17 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_subscribe(
                 function: on_suback,
                 user_data: on_suback_ud,
             };
-            self::subscribe(c, filter, qos, handler, on_suback, 0)
+            match handle.kind() {
+                Kind::Native(c) => self::subscribe(c, filter, qos, handler, on_suback, 0),
+                Kind::Adapter(a) => {
+                    let completion = Completion::Suback {
+                        filter: filter.as_bytes().to_vec(),
+                        qos: c_qos(qos),
+                        callback: on_suback,
+                    };
+                    a.subscribe(vec![(filter, qos, handler)], completion)
+                }
+            }
         }
     })
 }
@@ -216,7 +248,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_subscribe_multiple(
     packet_id(|| {
         // SAFETY: the caller lends a valid list and holds a reference to the connection.
         unsafe {
-            let c = connection_of(connection)?;
+            let handle = handle_of(connection)?;
             let list = guard::reference(topic_filters)?;
             guard::require(list.is_valid() && list.length > 0)?;
             guard::require(list.item_size == size_of::<aws_mqtt_topic_subscription>())?;
@@ -238,17 +270,31 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_subscribe_multiple(
                 });
                 topics.push((filter, qos, item));
             }
+            let on_suback = Callback {
+                function: on_suback,
+                user_data: on_suback_ud,
+            };
+            let c = match handle.kind() {
+                Kind::Native(c) => c,
+                Kind::Adapter(a) => {
+                    let topics = topics
+                        .into_iter()
+                        .map(|(filter, qos, item)| (filter, qos, handler_of(item)))
+                        .collect();
+                    let completion = Completion::SubackMulti {
+                        topics: kept,
+                        callback: on_suback,
+                    };
+                    return a.subscribe(topics, completion);
+                }
+            };
             c.submit(true, move || {
                 let topics = topics
                     .into_iter()
                     .map(|(filter, qos, item)| SubscribeTopic {
                         filter,
                         qos,
-                        handler: Some(SubHandler {
-                            on_publish: item.on_publish,
-                            on_cleanup: item.on_cleanup,
-                            user_data: item.on_publish_ud,
-                        }),
+                        handler: Some(handler_of(item)),
                     })
                     .collect();
                 let request = Request::Subscribe(topics);
@@ -256,10 +302,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_subscribe_multiple(
                     size: request.statistics_size(),
                     completion: Completion::SubackMulti {
                         topics: kept,
-                        callback: Callback {
-                            function: on_suback,
-                            user_data: on_suback_ud,
-                        },
+                        callback: on_suback,
                     },
                 };
                 (request, token)
@@ -277,14 +320,18 @@ pub unsafe extern "C" fn aws_mqtt_resubscribe_existing_topics(
     on_suback_ud: *mut c_void,
 ) -> u16 {
     packet_id(|| {
+        let on_suback = Callback {
+            function: on_suback,
+            user_data: on_suback_ud,
+        };
         // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
+        let c = match unsafe { handle_of(connection) }?.kind() {
+            Kind::Native(c) => c,
+            Kind::Adapter(a) => return a.resubscribe(on_suback),
+        };
         let token = OpToken {
             size: Request::<SubHandler>::Resubscribe.statistics_size(),
-            completion: Completion::Resubscribe(Callback {
-                function: on_suback,
-                user_data: on_suback_ud,
-            }),
+            completion: Completion::Resubscribe(on_suback),
         };
         c.submit(true, move || (Request::Resubscribe, token))
     })
@@ -302,25 +349,32 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_unsubscribe(
     packet_id(|| {
         // SAFETY: the caller lends a valid cursor and holds a reference to the connection.
         unsafe {
-            let c = connection_of(connection)?;
             let filter = self::topic_filter(topic_filter)?;
             let on_unsuback = Callback {
                 function: on_unsuback,
                 user_data: on_unsuback_ud,
             };
-            self::unsubscribe(c, filter, on_unsuback, 0)
+            match handle_of(connection)?.kind() {
+                Kind::Native(c) => self::unsubscribe(c, filter, on_unsuback, 0),
+                Kind::Adapter(a) => a.unsubscribe(filter, on_unsuback),
+            }
         }
     })
 }
 
-/// README entry point: sends a PINGREQ now. `AWS_ERROR_MQTT_NOT_CONNECTED` unless connected.
+/// README entry point: sends a PINGREQ now. `AWS_ERROR_MQTT_NOT_CONNECTED` unless connected;
+/// `AWS_ERROR_UNSUPPORTED_OPERATION` through the view of an MQTT 5 client.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn aws_mqtt_client_connection_ping(
     connection: *mut aws_mqtt_client_connection,
 ) -> c_int {
     guard::op(|| {
         // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
+        let c = match unsafe { handle_of(connection) }?.kind() {
+            Kind::Native(c) => c,
+            // The MQTT 5 client behind the view pings on its own schedule.
+            Kind::Adapter(_) => return Err(AWS_ERROR_UNSUPPORTED_OPERATION.into()),
+        };
         let token = OpToken {
             size: 0,
             completion: Completion::Op(Callback::default()),

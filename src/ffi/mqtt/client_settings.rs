@@ -15,7 +15,8 @@ use crate::ffi::guard;
 use crate::ffi::http::proxy::{aws_http_proxy_options, proxy_settings};
 use crate::ffi::io::host_resolver::{aws_host_resolution_config, resolution_config};
 use crate::ffi::mqtt::client_connection::{
-    aws_mqtt_client_connection, connection_of, payload_copy, qos_arg, topic_name, utf8_text,
+    Callbacks, Kind, aws_mqtt_client_connection, handle_of, payload_copy, qos_arg, topic_name,
+    utf8_text,
 };
 use crate::ffi::mqtt::client_delegate::Callback;
 use crate::ffi::mqtt::client_types::*;
@@ -40,17 +41,19 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_will(
     guard::op(|| {
         // SAFETY: the caller lends valid cursors and holds a reference to the connection.
         unsafe {
-            let c = connection_of(connection)?;
-            let topic = topic_name(topic)?;
+            let handle = handle_of(connection)?;
             let qos = qos_arg(qos)?;
             let will = Will {
-                topic,
+                topic: topic_name(topic)?,
                 payload: payload_copy(payload)?,
                 qos,
                 retain,
                 properties: Default::default(),
             };
-            c.reconfigure(|config| config.will = Some(will))
+            match handle.kind() {
+                Kind::Native(c) => c.reconfigure(|config| config.will = Some(will)),
+                Kind::Adapter(a) => a.set_will(will),
+            }
         }
     })
 }
@@ -66,17 +69,24 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_login(
     guard::op(|| {
         // SAFETY: the caller lends valid cursors and holds a reference to the connection.
         unsafe {
-            let c = connection_of(connection)?;
+            let handle = handle_of(connection)?;
             let username = utf8_text(cursor_bytes(username)?)?;
             let password = if password.is_null() {
                 None
             } else {
                 Some(Bytes::copy_from_slice(cursor_bytes(password)?))
             };
-            c.reconfigure(|config| {
-                config.username = Some(username);
-                config.password = password;
-            })
+            match handle.kind() {
+                Kind::Native(c) => c.reconfigure(|config| {
+                    config.username = Some(username);
+                    config.password = password;
+                }),
+                // As upstream's adapter: empty is absent.
+                Kind::Adapter(a) => a.set_login(
+                    Some(username).filter(|u| !u.is_empty()),
+                    password.filter(|p| !p.is_empty()),
+                ),
+            }
         }
     })
 }
@@ -90,8 +100,12 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_reconnect_timeout(
 ) -> c_int {
     guard::op(|| {
         // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
-        c.reconfigure(|config| config.reconnect_secs = Some((min_timeout, max_timeout)))
+        match unsafe { handle_of(connection) }?.kind() {
+            Kind::Native(c) => {
+                c.reconfigure(|config| config.reconnect_secs = Some((min_timeout, max_timeout)))
+            }
+            Kind::Adapter(a) => a.set_reconnect_timeout(min_timeout, max_timeout),
+        }
     })
 }
 
@@ -106,17 +120,18 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_connection_result_handle
 ) -> c_int {
     guard::op(|| {
         // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
-        c.set_callbacks(|cb| {
-            cb.on_success = Callback {
-                function: on_connection_success,
-                user_data: on_connection_success_ud,
-            };
-            cb.on_failure = Callback {
-                function: on_connection_failure,
-                user_data: on_connection_failure_ud,
-            };
-        })
+        unsafe {
+            set_callbacks(connection, |cb| {
+                cb.on_success = Callback {
+                    function: on_connection_success,
+                    user_data: on_connection_success_ud,
+                };
+                cb.on_failure = Callback {
+                    function: on_connection_failure,
+                    user_data: on_connection_failure_ud,
+                };
+            })
+        }
     })
 }
 
@@ -131,17 +146,18 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_connection_interruption_
 ) -> c_int {
     guard::op(|| {
         // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
-        c.set_callbacks(|cb| {
-            cb.on_interrupted = Callback {
-                function: on_interrupted,
-                user_data: on_interrupted_ud,
-            };
-            cb.on_resumed = Callback {
-                function: on_resumed,
-                user_data: on_resumed_ud,
-            };
-        })
+        unsafe {
+            set_callbacks(connection, |cb| {
+                cb.on_interrupted = Callback {
+                    function: on_interrupted,
+                    user_data: on_interrupted_ud,
+                };
+                cb.on_resumed = Callback {
+                    function: on_resumed,
+                    user_data: on_resumed_ud,
+                };
+            })
+        }
     })
 }
 
@@ -154,13 +170,14 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_connection_closed_handle
 ) -> c_int {
     guard::op(|| {
         // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
-        c.set_callbacks(|cb| {
-            cb.on_closed = Callback {
-                function: on_closed,
-                user_data: on_closed_ud,
-            }
-        })
+        unsafe {
+            set_callbacks(connection, |cb| {
+                cb.on_closed = Callback {
+                    function: on_closed,
+                    user_data: on_closed_ud,
+                }
+            })
+        }
     })
 }
 
@@ -174,7 +191,17 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_on_any_publish_handler(
 ) -> c_int {
     guard::op(|| {
         // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
+        let c = match unsafe { handle_of(connection) }?.kind() {
+            Kind::Native(c) => c,
+            Kind::Adapter(a) => {
+                return a.set_callbacks(|cb| {
+                    cb.on_any_publish = Callback {
+                        function: on_any_publish,
+                        user_data: on_any_publish_ud,
+                    }
+                });
+            }
+        };
         let mut s = c.synced();
         if s.state == State::Connected {
             return Err(AWS_ERROR_INVALID_STATE.into());
@@ -197,11 +224,14 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_connection_termination_h
 ) -> c_int {
     guard::op(|| {
         // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
-        c.set_termination(Termination {
+        let termination = Termination {
             function: on_termination,
             user_data: on_termination_ud,
-        })
+        };
+        match unsafe { handle_of(connection) }?.kind() {
+            Kind::Native(c) => c.set_termination(termination),
+            Kind::Adapter(a) => a.set_termination(termination),
+        }
     })
 }
 
@@ -214,10 +244,13 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_host_resolution_options(
     guard::op(|| {
         // SAFETY: the caller lends a valid config and holds a reference to the connection.
         unsafe {
-            let c = connection_of(connection)?;
+            let handle = handle_of(connection)?;
             guard::require(!host_resolution_config.is_null())?;
             let config = resolution_config(host_resolution_config, std::ptr::null_mut());
-            c.reconfigure(|cfg| cfg.resolution = Some(config))
+            match handle.kind() {
+                Kind::Native(c) => c.reconfigure(|cfg| cfg.resolution = Some(config)),
+                Kind::Adapter(a) => a.update_endpoint(|e| e.connector.resolution = config),
+            }
         }
     })
 }
@@ -232,12 +265,15 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_metrics(
     guard::op(|| {
         // SAFETY: the caller lends valid metrics and holds a reference to the connection.
         unsafe {
-            let c = connection_of(connection)?;
+            let handle = handle_of(connection)?;
             let copied = match metrics.as_ref() {
                 None => None,
                 Some(m) => Some(iot_metrics(m)?),
             };
-            c.reconfigure(|config| config.metrics = copied)
+            match handle.kind() {
+                Kind::Native(c) => c.reconfigure(|config| config.metrics = copied),
+                Kind::Adapter(a) => a.set_metrics(copied),
+            }
         }
     })
 }
@@ -257,12 +293,22 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_use_websockets(
 ) -> c_int {
     guard::op(|| {
         // SAFETY: the caller holds a reference to the connection.
-        let c = unsafe { connection_of(connection) }?;
+        let handle = unsafe { handle_of(connection) }?;
         let hooks = CHooks {
             transform: transformer.map(|t| (t, transformer_ud)),
             validate: validator.map(|v| (v, validator_ud, connection)),
         };
-        c.reconfigure(|config| config.websocket = Some(Arc::new(hooks)))
+        match handle.kind() {
+            Kind::Native(c) => c.reconfigure(|config| config.websocket = Some(Arc::new(hooks))),
+            // Upstream's adapter ignores the validator: MQTT 5 has no use for it.
+            Kind::Adapter(a) => {
+                let hooks = CHooks {
+                    validate: None,
+                    ..hooks
+                };
+                a.update_endpoint(|e| e.websocket = Some(Arc::new(hooks)))
+            }
+        }
     })
 }
 
@@ -279,9 +325,27 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_set_http_proxy_options(
     guard::op(|| {
         // SAFETY: the caller lends valid options and holds a reference to the connection.
         unsafe {
-            let c = connection_of(connection)?;
+            let handle = handle_of(connection)?;
             let settings = proxy_settings(guard::reference(proxy_options)?)?;
-            c.reconfigure(|config| config.proxy = Some(settings))
+            match handle.kind() {
+                Kind::Native(c) => c.reconfigure(|config| config.proxy = Some(settings)),
+                Kind::Adapter(a) => a.update_endpoint(|e| e.proxy = Some(settings)),
+            }
         }
     })
+}
+
+/// Changes a connection-level callback of either kind of handle.
+///
+/// # Safety
+/// `connection` is NULL or a handle the caller holds a reference to.
+unsafe fn set_callbacks(
+    connection: *mut aws_mqtt_client_connection,
+    change: impl FnOnce(&mut Callbacks),
+) -> guard::Result<()> {
+    // SAFETY: the caller's contract.
+    match unsafe { handle_of(connection) }?.kind() {
+        Kind::Native(c) => c.set_callbacks(change),
+        Kind::Adapter(a) => a.set_callbacks(change),
+    }
 }

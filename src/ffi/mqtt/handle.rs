@@ -149,7 +149,12 @@ impl<P: Protocol, D: Delegate<P>, S> Life<P, D, S> {
     pub fn take_commands(&self, into: &mut Vec<Command<P::Command>>, seen: impl FnOnce(&mut S)) {
         self.wake_scheduled.store(false, Relaxed);
         let mut shared = self.lock();
-        into.append(&mut shared.commands);
+        // Swapped, not appended: a burst's queue is then one buffer, not one on each side.
+        if into.is_empty() {
+            std::mem::swap(into, &mut shared.commands);
+        } else {
+            into.append(&mut shared.commands);
+        }
         seen(&mut shared);
     }
 

@@ -24,6 +24,10 @@ impl<T> Engine<T> {
             self.close(Error::UserRequestedStop);
             return;
         }
+        if std::mem::take(&mut self.reset_pending) {
+            self.close(Error::ResetForAdapterConnect);
+            return;
+        }
         self.state = State::MqttConnect;
         self.decoder = Decoder::new(VERSION);
         if let Some(max) = self.settings.connect.properties.maximum_packet_size {
@@ -53,6 +57,7 @@ impl<T> Engine<T> {
             .or(cut_short)
             .unwrap_or(Error::UnexpectedHangup);
         self.emit_final(error, None, None);
+        self.reset_pending = false;
         self.connack_timeout.disarm();
         self.keep_alive.stop();
         self.throttled_until.disarm();

@@ -186,7 +186,12 @@ impl<T> Engine<T> {
         };
         let user_alias = publish.properties.topic_alias;
         let resolved = self.outbound_aliases.resolve(&publish.topic, user_alias);
-        publish.properties.topic_alias = resolved.alias;
+        // Written only when it changes: a write allocates the properties of a publish that has
+        // none (see `codec::Properties`).
+        let alias_changes = resolved.alias != user_alias;
+        if alias_changes {
+            publish.properties.topic_alias = resolved.alias;
+        }
         let topic = if resolved.send_topic {
             None
         } else {
@@ -194,7 +199,9 @@ impl<T> Engine<T> {
         };
         let result = write_packet(out, &op.request, VERSION);
         if let Packet::Publish(publish) = &mut op.request {
-            publish.properties.topic_alias = user_alias;
+            if alias_changes {
+                publish.properties.topic_alias = user_alias;
+            }
             if let Some(topic) = topic {
                 publish.topic = topic;
             }

@@ -12,10 +12,12 @@ fn start_connects_and_reports_success_with_the_negotiated_settings() {
     assert_eq!(connect.version, Version::V5);
     assert_eq!(connect.client_id, "client-1");
     assert_eq!(connect.keep_alive, 60);
-    h.server(Packet::Connack(connack_with(Properties {
-        receive_maximum: Some(10),
-        ..Default::default()
-    })));
+    h.server(Packet::Connack(connack_with(Properties::from(
+        PropertySet {
+            receive_maximum: Some(10),
+            ..Default::default()
+        },
+    ))));
     let events = h.events();
     assert!(matches!(events[0], Event::AttemptingConnect));
     let Event::ConnectionSuccess { connack, settings } = &events[1] else {

@@ -29,10 +29,10 @@ fn the_server_keep_alive_replaces_the_clients() {
     // [MQTT-3.2.2-21]: the client uses the Server Keep Alive.
     let mut h = Harness::connected_with(
         settings(),
-        connack_with(Properties {
+        connack_with(Properties::from(PropertySet {
             server_keep_alive: Some(10),
             ..Default::default()
-        }),
+        })),
     );
     h.advance(10 * SEC);
     assert_eq!(h.sent(), vec![Packet::Pingreq]);

@@ -186,10 +186,10 @@ fn lru_aliasing_sends_the_topic_once_then_only_the_alias() {
     s.outbound_aliasing = OutboundAliasing::Lru(10);
     let mut h = Harness::connected_with(
         s,
-        connack_with(Properties {
+        connack_with(Properties::from(PropertySet {
             topic_alias_maximum: Some(1),
             ..Default::default()
-        }),
+        })),
     );
     h.publish(QoS::AtMostOnce, 1);
     h.publish(QoS::AtMostOnce, 2);

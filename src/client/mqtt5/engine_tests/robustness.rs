@@ -41,11 +41,11 @@ fn random_servers_and_users_never_break_the_engine() {
                         // [MQTT-3.2.2-6]: a refusal has Session Present 0.
                         session_present: !refused && random.next_u64() % 2 == 0,
                         reason_code: if refused { 0x87 } else { 0 },
-                        properties: Properties {
+                        properties: Properties::from(PropertySet {
                             receive_maximum: Some((random.next_u64() % 3 + 1) as u16),
                             topic_alias_maximum: Some((random.next_u64() % 3) as u16),
                             ..Default::default()
-                        },
+                        }),
                     }))
                 }
                 2 => h.server(Packet::Puback(ack(id))),

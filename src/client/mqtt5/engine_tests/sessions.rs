@@ -169,10 +169,10 @@ fn an_assigned_client_id_is_used_by_later_connections() {
     s.connect.client_id.clear();
     let mut h = Harness::connected_with(
         s,
-        connack_with(Properties {
+        connack_with(Properties::from(PropertySet {
             assigned_client_identifier: Some("auto-7".into()),
             ..Default::default()
-        }),
+        })),
     );
     h.engine.transport_closed(h.now, None);
     h.advance(SEC);

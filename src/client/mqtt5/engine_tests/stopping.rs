@@ -79,10 +79,10 @@ fn a_disconnect_asking_for_session_expiry_after_a_zero_one_drops_the_connection(
     let mut h = Harness::connected(settings());
     h.engine.stop(Some(UserDisconnect {
         packet: Disconnect {
-            properties: Properties {
+            properties: Properties::from(PropertySet {
                 session_expiry_interval: Some(10),
                 ..Default::default()
-            },
+            }),
             ..Default::default()
         },
         token: Some(4),

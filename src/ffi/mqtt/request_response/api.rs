@@ -23,7 +23,7 @@ use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::byte_buf::{aws_byte_cursor, cursor_bytes};
 use crate::ffi::guard::{self, INVALID_ARGUMENT, Result};
 use crate::ffi::io::event_loop::aws_event_loop;
-use crate::ffi::mqtt::client_connection::{aws_mqtt_client_connection, connection_of};
+use crate::ffi::mqtt::client_connection::{Kind, aws_mqtt_client_connection, handle_of};
 use crate::ffi::mqtt::client_delegate::Callback;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::AWS_ERROR_MQTT_REUQEST_RESPONSE_STREAM_ALREADY_ACTIVATED;
 use crate::ffi::mqtt::v5::client::{aws_mqtt5_client, client_of};
@@ -135,10 +135,18 @@ pub unsafe extern "C" fn aws_mqtt_request_response_client_new_from_mqtt311_clien
     guard::ptr(|| {
         let _ = allocator;
         new_client(options, || {
-            // SAFETY: the caller holds a reference to the connection.
+            // SAFETY: the caller holds a reference to the connection (and the adapter to its
+            // MQTT 5 client).
             unsafe {
-                connection_of(client)?;
-                Ok(Box::new(Mqtt311Protocol::new(client)) as Box<dyn Protocol>)
+                match handle_of(client)?.kind() {
+                    Kind::Native(_) => {
+                        Ok(Box::new(Mqtt311Protocol::new(client)) as Box<dyn Protocol>)
+                    }
+                    // As upstream: the view of an MQTT 5 client is served by that client.
+                    Kind::Adapter(a) => {
+                        Ok(Box::new(Mqtt5Protocol::new(a.mqtt5_client())) as Box<dyn Protocol>)
+                    }
+                }
             }
         })
     })

@@ -17,7 +17,7 @@ use crate::ffi::guard;
 use crate::ffi::io::channel_bootstrap::c_loop_of;
 use crate::ffi::io::event_loop::aws_event_loop;
 use crate::ffi::mqtt::client_connection::{
-    aws_mqtt_client_connection, aws_mqtt_client_connection_acquire,
+    Mqtt311Connection, aws_mqtt_client_connection, aws_mqtt_client_connection_acquire,
     aws_mqtt_client_connection_release, connection_of,
 };
 use crate::ffi::mqtt::client_delegate::{Callback, SubHandler};
@@ -58,7 +58,7 @@ impl Mqtt311Protocol {
         }
     }
 
-    fn connection(&self) -> &aws_mqtt_client_connection {
+    fn connection(&self) -> &Mqtt311Connection {
         // SAFETY: the adapter holds a reference to the connection.
         unsafe { connection_of(self.connection) }.expect("the adapter holds its connection")
     }

@@ -18,12 +18,11 @@ use crate::ffi::mqtt::v5::client::{
 };
 use crate::ffi::mqtt::v5::client_operations::{
     aws_mqtt5_client_publish, aws_mqtt5_client_subscribe, aws_mqtt5_client_unsubscribe,
+    puback_refused,
 };
-use crate::ffi::mqtt::v5::listener::{aws_mqtt5_listener_new, aws_mqtt5_listener_release};
+use crate::ffi::mqtt::v5::listener::{InternalListener, aws_mqtt5_listener_release};
 use crate::ffi::mqtt::v5::mqtt5_client::*;
-use crate::ffi::mqtt::v5::mqtt5_listener::{
-    aws_mqtt5_callback_set, aws_mqtt5_listener, aws_mqtt5_listener_config,
-};
+use crate::ffi::mqtt::v5::mqtt5_listener::aws_mqtt5_listener;
 use crate::ffi::mqtt::v5::mqtt5_types::aws_mqtt5_packet_type;
 use crate::ffi::mqtt::v5::mqtt5_views::*;
 use crate::runtime::event_loop::EventLoop;
@@ -90,19 +89,13 @@ impl Protocol for Mqtt5Protocol {
 
     fn attach(&self, core: Arc<Core>) {
         let held = Box::into_raw(Box::new(core)).cast::<c_void>();
-        let mut config = aws_mqtt5_listener_config {
-            client: self.client,
-            listener_callbacks: aws_mqtt5_callback_set {
-                listener_publish_received_handler: Some(on_publish),
-                listener_publish_received_handler_user_data: held,
-                lifecycle_event_handler: Some(on_lifecycle),
-                lifecycle_event_handler_user_data: held,
-            },
-            termination_callback: Some(on_listener_terminated),
-            termination_callback_user_data: held,
+        let callbacks = InternalListener {
+            on_publish,
+            on_lifecycle,
+            on_terminated: on_listener_terminated,
         };
-        // SAFETY: a valid config over the client this adapter holds.
-        let listener = unsafe { aws_mqtt5_listener_new(ptr::null_mut(), &mut config) };
+        // SAFETY: the client this adapter holds; `held` lives until the termination.
+        let listener = unsafe { callbacks.attach(self.client, held) };
         if listener.is_null() {
             // SAFETY: the listener was not made: the core is still ours.
             unsafe { on_listener_terminated(held) };
@@ -246,10 +239,8 @@ unsafe extern "C" fn on_puback(
     context: *mut c_void,
 ) {
     guard::guard((), || {
-        let refused = packet_type == aws_mqtt5_packet_type::AWS_MQTT5_PT_PUBACK
-            // SAFETY: a PUBACK view, lent for the call.
-            && unsafe { packet.cast::<aws_mqtt5_packet_puback_view>().as_ref() }
-                .is_some_and(|p| p.reason_code as u32 >= 0x80);
+        // SAFETY: the client's arguments for this completion.
+        let refused = unsafe { puback_refused(packet_type, packet) };
         // SAFETY: as in `on_suback`.
         unsafe {
             Context::complete(

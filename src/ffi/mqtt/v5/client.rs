@@ -12,9 +12,10 @@
 //! valid object of its type; a client is one `aws_mqtt5_client_new` made and that the caller
 //! holds a reference to.
 
-use crate::client::mqtt5::{Engine, Statistics, UserDisconnect};
+use crate::client::mqtt5::{Engine, Settings, Statistics, UserDisconnect};
+use crate::client::queue_limits::QueueStatistics;
 use crate::connection::mqtt5_protocol::Mqtt5Command;
-use crate::connection::{Command, Handle};
+use crate::connection::{Command, Endpoint, Handle};
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::guard::{self, Error, Result};
 use crate::ffi::io::channel_bootstrap::connector_of;
@@ -55,9 +56,15 @@ pub struct aws_mqtt5_client {
     options: ClientOptions,
     listeners_version: AtomicU64,
     stats: [AtomicU64; 4],
+    /// The queue limits' dropped and refused counts (see `mirror_statistics`).
+    queue_statistics: [AtomicU64; 2],
     next_control_id: AtomicU64,
     /// Whether a connection is up, as the loop last reported (see `set_connected`).
     connected: AtomicBool,
+    /// Whether the client was last asked to start rather than stop.
+    wants_connection: AtomicBool,
+    /// Where connections go; the 3.1.1 adapter changes it.
+    endpoint: Mutex<Endpoint>,
     delivery: Mutex<Option<Delivery>>,
 }
 
@@ -72,6 +79,47 @@ impl aws_mqtt5_client {
     #[inline(always)]
     pub(crate) fn send(&self, command: Mqtt5Command<OpToken>) {
         self.life.send(Command::Protocol(command));
+    }
+
+    /// `aws_mqtt5_client_start`.
+    pub(crate) fn start(&self) {
+        self.wants_connection.store(true, Release);
+        self.send(Mqtt5Command::Start);
+    }
+
+    /// `aws_mqtt5_client_stop`, with the DISCONNECT to send first.
+    pub(crate) fn stop(&self, disconnect: Option<UserDisconnect<OpToken>>) {
+        self.wants_connection.store(false, Release);
+        self.send(Mqtt5Command::Stop(disconnect));
+    }
+
+    /// Whether the client was last asked to start rather than stop.
+    pub(crate) fn wants_connection(&self) -> bool {
+        self.wants_connection.load(Acquire)
+    }
+
+    /// Changes where the next connection goes (the 3.1.1 adapter).
+    pub(crate) fn update_endpoint(&self, change: impl FnOnce(&mut Endpoint)) {
+        let mut endpoint = lock(&self.endpoint);
+        change(&mut endpoint);
+        self.life
+            .send(Command::Endpoint(Box::new(endpoint.clone())));
+    }
+
+    /// Changes the engine's settings from the next connection on (the 3.1.1 adapter).
+    pub(crate) fn reconfigure(&self, change: impl FnOnce(&mut Settings) + Send + 'static) {
+        self.send(Mqtt5Command::Reconfigure(Box::new(change)));
+    }
+
+    /// The client id the next CONNECT carries (the 3.1.1 adapter's connect).
+    pub(crate) fn use_client_id(&self, client_id: String) {
+        self.send(Mqtt5Command::UseClientId(client_id));
+    }
+
+    /// Ends the current connection so the next one uses the new configuration (the 3.1.1
+    /// adapter's connect).
+    pub(crate) fn reset_connection(&self) {
+        self.send(Mqtt5Command::ResetConnection);
     }
 
     /// The loop takes the queued commands.
@@ -162,7 +210,18 @@ impl aws_mqtt5_client {
         id
     }
 
-    pub(crate) fn mirror_statistics(&self, stats: Statistics) {
+    /// The queue limits' statistics as the loop last reported them.
+    pub(crate) fn queue_statistics(&self) -> QueueStatistics {
+        let [dropped, refused] = &self.queue_statistics;
+        QueueStatistics {
+            dropped: dropped.load(Relaxed),
+            refused: refused.load(Relaxed),
+        }
+    }
+
+    pub(crate) fn mirror_statistics(&self, stats: Statistics, queue: QueueStatistics) {
+        self.queue_statistics[0].store(queue.dropped, Relaxed);
+        self.queue_statistics[1].store(queue.refused, Relaxed);
         let values = [
             stats.incomplete_count,
             stats.incomplete_size,
@@ -207,6 +266,7 @@ pub unsafe extern "C" fn aws_mqtt5_client_new(
         let now = event_loop.now_ns();
         let engine: C5Engine = Engine::new(options.settings.clone(), now);
         let endpoint = options.endpoint(connector);
+        let first_endpoint = Command::Endpoint(Box::new(endpoint.clone()));
         let client = Arc::new_cyclic(|weak| {
             let delegate = C5Delegate {
                 client: weak.as_ptr(),
@@ -218,13 +278,16 @@ pub unsafe extern "C" fn aws_mqtt5_client_new(
                     event_loop,
                     driver,
                     Vec::new(),
-                    vec![Command::Endpoint(Box::new(endpoint))],
+                    vec![first_endpoint],
                     AWS_LS_MQTT5_CLIENT as u32,
                 ),
                 listeners_version: AtomicU64::new(0),
                 stats: Default::default(),
+                queue_statistics: Default::default(),
                 next_control_id: AtomicU64::new(1),
                 connected: AtomicBool::new(false),
+                wants_connection: AtomicBool::new(false),
+                endpoint: Mutex::new(endpoint),
                 delivery: Mutex::new(None),
                 options,
             }
@@ -274,7 +337,7 @@ pub unsafe extern "C" fn aws_mqtt5_client_release(
 pub unsafe extern "C" fn aws_mqtt5_client_start(client: *mut aws_mqtt5_client) -> c_int {
     guard::op(|| {
         // SAFETY: the caller holds a reference.
-        unsafe { client_of(client) }?.send(Mqtt5Command::Start);
+        unsafe { client_of(client) }?.start();
         Ok(())
     })
 }
@@ -308,7 +371,7 @@ pub unsafe extern "C" fn aws_mqtt5_client_stop(
                     })
                 }
             };
-            c.send(Mqtt5Command::Stop(disconnect));
+            c.stop(disconnect);
         }
         Ok(())
     })

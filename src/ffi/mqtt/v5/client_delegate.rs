@@ -68,6 +68,8 @@ pub fn error_code(error: Error) -> c_int {
         Error::OperationProcessingFailure => AWS_ERROR_MQTT5_OPERATION_PROCESSING_FAILURE,
         Error::EncodeFailure => AWS_ERROR_MQTT5_ENCODE_FAILURE,
         Error::NotConnected => AWS_ERROR_MQTT_NOT_CONNECTED,
+        Error::QueueFull => AWS_ERROR_MQTT_QUEUE_FULL,
+        Error::ResetForAdapterConnect => AWS_ERROR_MQTT_CONNECTION_RESET_FOR_ADAPTER_CONNECT,
         Error::Transport(code) => return code,
     };
     code as c_int
@@ -386,6 +388,7 @@ impl Delegate<C5Engine> for C5Delegate {
     }
 
     fn after_step(&mut self, engine: &C5Engine) {
-        self.client().mirror_statistics(engine.statistics());
+        self.client()
+            .mirror_statistics(engine.statistics(), engine.queue_statistics());
     }
 }

@@ -197,3 +197,20 @@ pub unsafe extern "C" fn aws_mqtt5_client_invoke_publish_acknowledgement(
         Ok(())
     })
 }
+
+/// Whether a publish completion reports a PUBACK whose reason code is a failure (0x80 and up):
+/// the operation completed, refused by the server.
+///
+/// # Safety
+/// `packet` is what the completion callback was given with `packet_type`.
+pub(crate) unsafe fn puback_refused(
+    packet_type: crate::ffi::mqtt::v5::mqtt5_types::aws_mqtt5_packet_type,
+    packet: *const std::ffi::c_void,
+) -> bool {
+    use crate::ffi::mqtt::v5::mqtt5_types::aws_mqtt5_packet_type::AWS_MQTT5_PT_PUBACK;
+    use crate::ffi::mqtt::v5::mqtt5_views::aws_mqtt5_packet_puback_view;
+    packet_type == AWS_MQTT5_PT_PUBACK
+        // SAFETY: a PUBACK view, lent for the call (the caller's contract).
+        && unsafe { packet.cast::<aws_mqtt5_packet_puback_view>().as_ref() }
+            .is_some_and(|p| p.reason_code as u32 >= 0x80)
+}

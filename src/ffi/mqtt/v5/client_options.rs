@@ -10,7 +10,7 @@
 //!   ignores it and uses the server's maximum alone).
 
 use crate::client::backoff::{BackoffConfig, JitterMode};
-use crate::client::iot_metrics::username_with_metrics;
+use crate::client::iot_metrics::connect_username;
 use crate::client::mqtt5::settings::{
     DEFAULT_ACK_TIMEOUT_SECS, DEFAULT_CONNACK_TIMEOUT_MS, DEFAULT_PING_TIMEOUT_MS,
     DEFAULT_TOPIC_ALIAS_CACHE_SIZE,
@@ -154,8 +154,7 @@ impl ClientOptions {
                 aliasing(o.topic_aliasing_options.as_ref())?;
             if let Some(m) = o.metrics.as_ref() {
                 let metrics = iot_metrics(m).map_err(|_| invalid())?;
-                let username = connect.username.clone().unwrap_or_default();
-                connect.username = username_with_metrics(&username, &metrics);
+                connect.username = connect_username(connect.username.as_deref(), Some(&metrics));
             }
             if iot_core && connect.client_id.is_empty() {
                 connect.client_id = generated_client_id();

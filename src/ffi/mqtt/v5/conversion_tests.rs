@@ -4,7 +4,7 @@
 use super::mqtt5_views::*;
 use super::packets_from_views::*;
 use super::views_of_packets::*;
-use crate::codec::properties::Properties;
+use crate::codec::properties::{Properties, PropertySet};
 use crate::codec::{Connack, Disconnect, PubAck, Publish, QoS, Suback, Unsuback};
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::common::error::aws_common_error::AWS_ERROR_INVALID_ARGUMENT;
@@ -166,10 +166,10 @@ fn a_received_publish_shows_its_subscription_identifiers_and_absent_properties_a
     let packet = Publish {
         topic: "t".into(),
         payload: Bytes::from_static(b"x"),
-        properties: Properties {
+        properties: Properties::from(PropertySet {
             subscription_identifiers: vec![4, 268_435_455],
-            ..Properties::default()
-        },
+            ..PropertySet::default()
+        }),
         ..Publish::default()
     };
     with_publish_view(&packet, |v| {
@@ -209,10 +209,10 @@ fn every_disconnect_field_round_trips_through_the_codec_packet() {
     });
     let from_server = Disconnect {
         reason_code: 157,
-        properties: Properties {
+        properties: Properties::from(PropertySet {
             server_reference: Some("b.example".into()),
-            ..Properties::default()
-        },
+            ..PropertySet::default()
+        }),
     };
     with_disconnect_view(&from_server, |v| {
         assert_eq!(opt_bytes(v.server_reference), Some(b"b.example".to_vec()));
@@ -357,7 +357,7 @@ fn a_connack_view_shows_every_property() {
     let packet = Connack {
         session_present: true,
         reason_code: 0,
-        properties: Properties {
+        properties: Properties::from(PropertySet {
             session_expiry_interval: Some(5),
             receive_maximum: Some(20),
             maximum_qos: Some(1),
@@ -375,8 +375,8 @@ fn a_connack_view_shows_every_property() {
             server_reference: Some("sr".into()),
             authentication_method: Some("am".into()),
             authentication_data: Some(Bytes::from_static(b"ad")),
-            ..Properties::default()
-        },
+            ..PropertySet::default()
+        }),
     };
     with_connack_view(&packet, |v| {
         assert!(v.session_present);
@@ -419,11 +419,11 @@ fn a_connack_view_shows_every_property() {
 
 #[test]
 fn acknowledgement_views_show_codes_strings_and_properties() {
-    let props = Properties {
+    let props = Properties::from(PropertySet {
         reason_string: Some("why".into()),
         user_properties: vec![("n".into(), "v".into())],
-        ..Properties::default()
-    };
+        ..PropertySet::default()
+    });
     // What each view shows of `props`.
     let shown =
         |reason_string, properties, count| (opt_bytes(reason_string), pairs(properties, count));

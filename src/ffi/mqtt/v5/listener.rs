@@ -12,7 +12,12 @@ use crate::ffi::guard::{self, INVALID_ARGUMENT};
 use crate::ffi::mqtt::v5::client::{
     aws_mqtt5_client, aws_mqtt5_client_acquire, aws_mqtt5_client_release, client_of,
 };
-use crate::ffi::mqtt::v5::mqtt5_listener::aws_mqtt5_listener_config;
+use crate::ffi::mqtt::v5::mqtt5_client::{
+    aws_mqtt5_client_connection_event_callback_fn, aws_mqtt5_listener_publish_received_fn,
+};
+use crate::ffi::mqtt::v5::mqtt5_listener::{
+    aws_mqtt5_callback_set, aws_mqtt5_listener_config, aws_mqtt5_listener_termination_completion_fn,
+};
 use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 
@@ -121,4 +126,40 @@ pub unsafe extern "C" fn aws_mqtt5_listener_release(
         }));
         Ok(std::ptr::null_mut())
     })
+}
+
+/// The callbacks an internal listener (the request-response client's, the 3.1.1 adapter's)
+/// installs, all with the same user data.
+pub(crate) struct InternalListener {
+    pub on_publish: aws_mqtt5_listener_publish_received_fn,
+    pub on_lifecycle: aws_mqtt5_client_connection_event_callback_fn,
+    pub on_terminated: aws_mqtt5_listener_termination_completion_fn,
+}
+
+impl InternalListener {
+    /// Attaches the callbacks to `client` with `user_data`; NULL (with the error raised) when
+    /// the listener cannot be made, in which case no callback will ever run.
+    ///
+    /// # Safety
+    /// `client` is a live client the caller holds a reference to; `user_data` stays valid until
+    /// `on_terminated` runs with it.
+    pub(crate) unsafe fn attach(
+        &self,
+        client: *mut aws_mqtt5_client,
+        user_data: *mut std::ffi::c_void,
+    ) -> *mut aws_mqtt5_listener {
+        let mut config = aws_mqtt5_listener_config {
+            client,
+            listener_callbacks: aws_mqtt5_callback_set {
+                listener_publish_received_handler: Some(self.on_publish),
+                listener_publish_received_handler_user_data: user_data,
+                lifecycle_event_handler: Some(self.on_lifecycle),
+                lifecycle_event_handler_user_data: user_data,
+            },
+            termination_callback: Some(self.on_terminated),
+            termination_callback_user_data: user_data,
+        };
+        // SAFETY: a valid config over a live client (the caller's contract).
+        unsafe { aws_mqtt5_listener_new(std::ptr::null_mut(), &mut config) }
+    }
 }

@@ -13,7 +13,7 @@
 //! stay, as the option promises.
 
 use crate::client::mqtt5::iot_core as iot;
-use crate::codec::properties::Properties;
+use crate::codec::properties::{Properties, PropertySet};
 use crate::codec::topic::is_valid_filter;
 use crate::codec::{Connect, Disconnect, Publish, QoS, Subscribe, Subscription, Unsubscribe};
 use crate::codec::{Version, Will, topic, utf8};
@@ -216,7 +216,7 @@ unsafe fn checked_publish(view: &aws_mqtt5_packet_publish_view) -> Result<Publis
         topic,
         packet_id: view.packet_id,
         payload: Bytes::copy_from_slice(payload),
-        properties: Properties {
+        properties: Properties::from(PropertySet {
             payload_format_indicator: payload_format,
             message_expiry_interval: unsafe { optional(view.message_expiry_interval_seconds) },
             topic_alias,
@@ -224,8 +224,8 @@ unsafe fn checked_publish(view: &aws_mqtt5_packet_publish_view) -> Result<Publis
             correlation_data,
             content_type,
             user_properties,
-            ..Properties::default()
-        },
+            ..PropertySet::default()
+        }),
     })
 }
 
@@ -295,11 +295,11 @@ pub unsafe fn subscribe_from_view(
     Ok(Subscribe {
         packet_id: view.packet_id,
         subscriptions,
-        properties: Properties {
+        properties: Properties::from(PropertySet {
             subscription_identifiers: identifier.into_iter().collect(),
             user_properties,
-            ..Properties::default()
-        },
+            ..PropertySet::default()
+        }),
     })
 }
 
@@ -336,10 +336,10 @@ pub unsafe fn unsubscribe_from_view(
     Ok(Unsubscribe {
         packet_id: view.packet_id,
         filters,
-        properties: Properties {
+        properties: Properties::from(PropertySet {
             user_properties,
-            ..Properties::default()
-        },
+            ..PropertySet::default()
+        }),
     })
 }
 
@@ -365,12 +365,12 @@ pub unsafe fn disconnect_from_view(
         unsafe { user_properties(view.user_properties, view.user_property_count) }?;
     Ok(Disconnect {
         reason_code: view.reason_code as u8,
-        properties: Properties {
+        properties: Properties::from(PropertySet {
             session_expiry_interval: unsafe { optional(view.session_expiry_interval_seconds) },
             reason_string,
             user_properties,
-            ..Properties::default()
-        },
+            ..PropertySet::default()
+        }),
     })
 }
 
@@ -417,11 +417,11 @@ pub unsafe fn connect_from_view(
                 payload: publish.payload,
                 qos: publish.qos,
                 retain: publish.retain,
-                properties: Properties {
+                properties: Properties::from(PropertySet {
                     topic_alias: None,
                     will_delay_interval: unsafe { optional(view.will_delay_interval_seconds) },
-                    ..publish.properties
-                },
+                    ..publish.properties.into_set()
+                }),
             })
         }
     };
@@ -445,7 +445,7 @@ pub unsafe fn connect_from_view(
         will,
         username: username.filter(|u| !u.is_empty()),
         password,
-        properties: Properties {
+        properties: Properties::from(PropertySet {
             session_expiry_interval: unsafe { optional(view.session_expiry_interval_seconds) },
             request_response_information,
             request_problem_information,
@@ -453,7 +453,7 @@ pub unsafe fn connect_from_view(
             topic_alias_maximum: unsafe { optional(view.topic_alias_maximum) },
             maximum_packet_size,
             user_properties,
-            ..Properties::default()
-        },
+            ..PropertySet::default()
+        }),
     })
 }
