@@ -286,6 +286,36 @@ static int s_requests_round_trip(struct aws_mqtt_request_response_client *rr, st
     CHECK_INT_EQ(ev->completion[1].error_code, AWS_ERROR_SUCCESS);
     CHECK(strcmp(ev->completion[1].topic, "rr/thing1/update/rejected") == 0);
 
+    /* The same get again: its filters were released after the first one (UNSUBSCRIBE), so it
+     * subscribes them again and publishes once they are acknowledged. */
+    struct shadow_request again;
+    s_shadow_request(&again, "rr/thing1", "get", "tok-again", "", 6);
+    CHECK_INT_EQ(aws_mqtt_request_response_client_submit_request(rr, &again.options), AWS_OP_SUCCESS);
+    CHECK_WAIT(ev, ev->completion[6].count == 1, 10000);
+    CHECK_INT_EQ(ev->completion[6].error_code, AWS_ERROR_SUCCESS);
+
+    /* As a shadow client asks: one wildcard filter covers both response paths. Twice, so the
+     * second finds its filter released and subscribes it again. */
+    for (int round = 0; round < 2; ++round) {
+        struct shadow_request wild;
+        char token[32];
+        snprintf(token, sizeof(token), "tok-wild%d", round);
+        s_shadow_request(&wild, "rr/thing3", "get", token, "", 7 + round);
+        /* The paths keep "accepted"/"rejected" (filters[1] and a copy of filters[0]); the one
+         * subscription is the wildcard. */
+        char accepted[128];
+        snprintf(accepted, sizeof(accepted), "%s", wild.filters[0]);
+        wild.paths[0].topic = aws_byte_cursor_from_c_str(accepted);
+        snprintf(wild.filters[0], sizeof(wild.filters[0]), "rr/thing3/get/+");
+        wild.filter_cursors[0] = aws_byte_cursor_from_c_str(wild.filters[0]);
+        wild.options.subscription_topic_filter_count = 1;
+        CHECK_INT_EQ(aws_mqtt_request_response_client_submit_request(rr, &wild.options), AWS_OP_SUCCESS);
+        CHECK_WAIT(ev, ev->completion[7 + round].count == 1, 10000);
+        CHECK_INT_EQ(ev->completion[7 + round].error_code, AWS_ERROR_SUCCESS);
+        /* Time for the pass that releases the filter, and its UNSUBACK. */
+        fx_sleep_ms(300);
+    }
+
     struct shadow_request concurrent[4];
     for (int i = 0; i < 4; ++i) {
         char token[32];
@@ -303,7 +333,7 @@ static int s_requests_round_trip(struct aws_mqtt_request_response_client *rr, st
     /* Exactly once: nothing more arrives for any of them. */
     fx_sleep_ms(200);
     aws_mutex_lock(&ev->lock);
-    for (int i = 0; i < 6; ++i) {
+    for (int i = 0; i < 9; ++i) {
         CHECK_INT_EQ(ev->completion[i].count, 1);
     }
     aws_mutex_unlock(&ev->lock);

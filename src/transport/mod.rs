@@ -33,6 +33,8 @@ pub(crate) mod tls_test_pki;
 mod tls_tests;
 pub mod tls_transport;
 #[cfg(test)]
+mod tls_transport_records_tests;
+#[cfg(test)]
 mod tls_transport_tests;
 pub mod tls_verifier;
 pub mod uri;

@@ -64,6 +64,12 @@ impl<T: Transport> TlsTransport<T> {
         &self.inner
     }
 
+    /// The transport below, to put bytes under the session (tests).
+    #[cfg(test)]
+    pub(crate) fn inner_mut(&mut self) -> &mut T {
+        &mut self.inner
+    }
+
     /// Advances the handshake as far as the socket allows: `Ok(true)` once it is complete.
     pub fn handshake(&mut self) -> io::Result<bool> {
         self.send_pending()?;
@@ -73,8 +79,10 @@ impl<T: Transport> TlsTransport<T> {
     }
 
     /// Moves ciphertext from below into the session until the socket has nothing more, the
-    /// stream ends, or the session's plaintext buffer is full.
-    fn take_received(&mut self) -> io::Result<()> {
+    /// stream ends, or the session's plaintext buffer is full. `Ok(true)` when anything moved
+    /// (bytes read, bytes fed to the session, or the end of the stream).
+    fn take_received(&mut self) -> io::Result<bool> {
+        let mut progressed = false;
         loop {
             if self.start < self.end {
                 let taken = self
@@ -83,22 +91,24 @@ impl<T: Transport> TlsTransport<T> {
                     .map_err(tls_io)?;
                 self.start += taken;
                 if taken == 0 {
-                    return Ok(());
+                    return Ok(progressed);
                 }
+                progressed = true;
             } else if self.eof {
-                return Ok(());
+                return Ok(progressed);
             } else {
                 match self.inner.read(&mut self.received) {
                     Ok(0) => {
                         self.eof = true;
                         self.session.feed_eof().map_err(tls_io)?;
-                        return Ok(());
+                        return Ok(true);
                     }
                     Ok(n) => {
                         self.start = 0;
                         self.end = n;
+                        progressed = true;
                     }
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(progressed),
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     Err(e) => return Err(e),
                 }
@@ -135,11 +145,14 @@ impl<T: Transport> Transport for TlsTransport<T> {
                 Received::Eof => return Ok(0),
                 Received::Nothing => {}
             }
-            let before = (self.start, self.end, self.eof);
-            self.take_received()?;
+            // Progress is what moved, not where the buffer's ends are: a new record of the same
+            // length as the last one (two SUBACKs, a run of PUBACKs) leaves them where they were,
+            // and taking that for "nothing new" stranded its plaintext in the session until the
+            // next readiness event.
+            let progressed = self.take_received()?;
             // Answers the peer may need (key updates, alerts).
             self.send_pending()?;
-            if (self.start, self.end, self.eof) == before {
+            if !progressed {
                 return Err(would_block());
             }
         }

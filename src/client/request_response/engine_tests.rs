@@ -549,3 +549,113 @@ fn invalid_configurations_are_refused_as_upstream() {
     );
     assert!(!config(2, 0).is_valid(), "no timeout");
 }
+
+#[test]
+fn a_request_after_its_filters_were_unsubscribed_publishes_once_subscribed_again() {
+    let mut e = engine(4, 2);
+    let first = submit(&mut e, 0, request("t", "a"));
+    e.take_actions();
+    grant(&mut e, 0, &["t/get/accepted", "t/get/rejected"]);
+    assert_eq!(e.take_actions(), [publish_of(first, "t", "a")]);
+    assert_eq!(
+        e.on_publish("t/get/accepted", &response("a")).request,
+        Some(first)
+    );
+    // The next pass releases the filters nobody uses any more.
+    e.service(1);
+    assert_eq!(
+        e.take_actions(),
+        [unsubscribe("t/get/accepted"), unsubscribe("t/get/rejected")]
+    );
+    for f in ["t/get/accepted", "t/get/rejected"] {
+        e.unsubscribed(f, true);
+    }
+    e.service(2);
+    assert_eq!(e.take_actions(), []);
+    // A second request needs them again.
+    let second = submit(&mut e, 3, request("t", "b"));
+    assert_eq!(
+        e.take_actions(),
+        [subscribe("t/get/accepted"), subscribe("t/get/rejected")]
+    );
+    grant(&mut e, 4, &["t/get/accepted", "t/get/rejected"]);
+    assert_eq!(e.take_actions(), [publish_of(second, "t", "b")]);
+}
+
+#[test]
+fn a_request_arriving_while_its_filters_are_being_unsubscribed_publishes_after_resubscribing() {
+    let mut e = engine(4, 2);
+    let first = submit(&mut e, 0, request("t", "a"));
+    e.take_actions();
+    grant(&mut e, 0, &["t/get/accepted", "t/get/rejected"]);
+    e.take_actions();
+    assert_eq!(
+        e.on_publish("t/get/accepted", &response("a")).request,
+        Some(first)
+    );
+    e.service(1);
+    assert_eq!(
+        e.take_actions(),
+        [unsubscribe("t/get/accepted"), unsubscribe("t/get/rejected")]
+    );
+    // The second request comes while the UNSUBSCRIBEs are out.
+    let second = submit(&mut e, 2, request("t", "b"));
+    let during = e.take_actions();
+    for f in ["t/get/accepted", "t/get/rejected"] {
+        e.unsubscribed(f, true);
+    }
+    e.service(3);
+    let mut after = during;
+    after.extend(e.take_actions());
+    assert_eq!(
+        after,
+        [subscribe("t/get/accepted"), subscribe("t/get/rejected")]
+    );
+    grant(&mut e, 4, &["t/get/accepted", "t/get/rejected"]);
+    assert_eq!(e.take_actions(), [publish_of(second, "t", "b")]);
+}
+
+/// The shadow client's shape: one wildcard filter covering both response paths.
+fn wildcard_request(token: &str) -> RequestSpec {
+    let base = "$aws/things/t/shadow/name/s/get";
+    let path = |suffix: &str| ResponsePath {
+        topic: format!("{base}/{suffix}"),
+        token_path: "clientToken".into(),
+    };
+    RequestSpec {
+        filters: vec![format!("{base}/+")],
+        paths: vec![path("accepted"), path("rejected")],
+        publish_topic: base.into(),
+        payload: format!(r#"{{"clientToken":"{token}"}}"#).into_bytes(),
+        token: token.as_bytes().to_vec(),
+    }
+}
+
+#[test]
+fn a_wildcard_filter_released_and_subscribed_again_lets_the_next_request_publish() {
+    let filter = "$aws/things/t/shadow/name/s/get/+";
+    let mut e = engine(10, 5);
+    let first = submit(&mut e, 0, wildcard_request("a"));
+    assert_eq!(e.take_actions(), [subscribe(filter)]);
+    grant(&mut e, 1, &[filter]);
+    let published = e.take_actions();
+    assert!(
+        matches!(published[..], [Action::Publish { op, .. }] if op == first),
+        "{published:?}"
+    );
+    let topic = "$aws/things/t/shadow/name/s/get/accepted";
+    assert_eq!(e.on_publish(topic, &response("a")).request, Some(first));
+    e.service(2);
+    assert_eq!(e.take_actions(), [unsubscribe(filter)]);
+    e.unsubscribed(filter, true);
+    e.service(3);
+    assert_eq!(e.take_actions(), []);
+    let second = submit(&mut e, 4, wildcard_request("b"));
+    assert_eq!(e.take_actions(), [subscribe(filter)]);
+    grant(&mut e, 5, &[filter]);
+    let published = e.take_actions();
+    assert!(
+        matches!(published[..], [Action::Publish { op, .. }] if op == second),
+        "{published:?}"
+    );
+}

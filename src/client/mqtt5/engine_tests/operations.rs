@@ -206,3 +206,53 @@ fn lru_aliasing_sends_the_topic_once_then_only_the_alias() {
         vec![("a/b".into(), Some(1)), (String::new(), Some(1))]
     );
 }
+
+#[test]
+fn a_filter_subscribed_unsubscribed_and_subscribed_again_completes_each_time() {
+    let mut h = Harness::connected(settings());
+    h.engine.submit(subscribe("a/+"), 1, 0);
+    let Packet::Subscribe(s) = &h.sent()[0] else {
+        panic!("expected a SUBSCRIBE")
+    };
+    let first_id = s.packet_id;
+    h.server(Packet::Suback(Suback {
+        packet_id: first_id,
+        reason_codes: vec![1],
+        ..Default::default()
+    }));
+    h.publish(QoS::AtLeastOnce, 2);
+    let Packet::Publish(p) = &h.sent()[0] else {
+        panic!("expected a PUBLISH")
+    };
+    h.server(Packet::Puback(ack(p.packet_id)));
+    h.engine.submit(
+        Request::Unsubscribe(Unsubscribe {
+            filters: vec!["a/+".into()],
+            ..Default::default()
+        }),
+        3,
+        0,
+    );
+    let Packet::Unsubscribe(u) = &h.sent()[0] else {
+        panic!("expected an UNSUBSCRIBE")
+    };
+    h.server(Packet::Unsuback(Unsuback {
+        packet_id: u.packet_id,
+        reason_codes: vec![0],
+        ..Default::default()
+    }));
+    h.engine.submit(subscribe("a/+"), 4, 0);
+    let Packet::Subscribe(s) = &h.sent()[0] else {
+        panic!("expected the second SUBSCRIBE")
+    };
+    h.server(Packet::Suback(Suback {
+        packet_id: s.packet_id,
+        reason_codes: vec![1],
+        ..Default::default()
+    }));
+    let done: Vec<u32> = completions(&h.events())
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(done, [1, 2, 3, 4]);
+}
