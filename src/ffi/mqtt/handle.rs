@@ -175,7 +175,7 @@ impl<P: Protocol, D: Delegate<P>, S> Life<P, D, S> {
                 AWS_LL_DEBUG,
                 subject,
                 "id={:p}: destroying",
-                Arc::as_ptr(&this)
+                Arc::as_ptr(&this).cast::<()>()
             );
             drop(this);
             termination.call();
