@@ -41,6 +41,11 @@ GLOBAL OPTIONS
                               when configured) and forwards the bytes to 127.0.0.1:PORT; the
                               upgrade request is logged whole (event ws_upgrade, request)
     --ws-status N             with --ws-forward: answer upgrades with status N, not 101
+    --ws-sigv4 KEY:SECRET:REGION[:TOKEN]
+                              with --ws-forward: check each upgrade's SigV4 presigned query
+                              for iotdevicegateway as AWS IoT does (scope, signature, the
+                              session token appended after signing); 403 when it fails
+                              (event ws_sigv4, fields ok and detail)
     --ws-ping                 with --ws-forward: ping the client after the upgrade (event
                               ws_pong when it answers)
     --fault-forward PORT      not a broker: the listener is a TCP proxy to 127.0.0.1:PORT that
@@ -168,6 +173,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut settings = Vec::new();
     let (mut tls_cert, mut tls_key, mut client_ca, mut alpn) = (None, None, None, Vec::new());
     let (mut ws_forward, mut ws_status, mut ws_ping) = (None, 101, false);
+    let mut ws_sigv4 = None;
     let mut fault_forward = None;
     let mut fault = FaultOptions {
         forward_port: 0,
@@ -194,6 +200,9 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             }
             "--ws-status" => ws_status = crate::behaviour::parse_number(&value("--ws-status")?)?,
             "--ws-ping" => ws_ping = true,
+            "--ws-sigv4" => {
+                ws_sigv4 = Some(crate::ws_sigv4::SigV4Check::parse(&value("--ws-sigv4")?)?)
+            }
             "--fault-forward" => {
                 fault_forward = Some(crate::behaviour::parse_number(&value("--fault-forward")?)?)
             }
@@ -258,9 +267,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             forward_port,
             status: ws_status,
             ping: ws_ping,
+            sigv4: ws_sigv4,
         }),
-        None if ws_status != 101 || ws_ping => {
-            return Err("--ws-status and --ws-ping need --ws-forward".into());
+        None if ws_status != 101 || ws_ping || ws_sigv4.is_some() => {
+            return Err("--ws-status, --ws-ping and --ws-sigv4 need --ws-forward".into());
         }
         None => None,
     };

@@ -21,6 +21,7 @@ mod session;
 mod tls;
 mod transport;
 mod ws_bridge;
+mod ws_sigv4;
 
 use crate::broker::Shared;
 use crate::connection::Connection;

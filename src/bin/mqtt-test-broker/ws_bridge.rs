@@ -30,6 +30,8 @@ pub struct WsOptions {
     pub status: u16,
     /// Ping the client after the upgrade.
     pub ping: bool,
+    /// Check each upgrade's SigV4 presigned query (`ws_sigv4.rs`).
+    pub sigv4: Option<crate::ws_sigv4::SigV4Check>,
 }
 
 fn quiet(e: &io::Error) -> bool {
@@ -90,15 +92,26 @@ fn bridge<S: Transport>(
     shared.log.event(origin(), "ws_upgrade", |o| {
         o.str("request", &head);
     });
-    if options.status != 101 {
+    let mut status = options.status;
+    if let Some(check) = &options.sigv4 {
+        let verdict = check.check(&head);
+        shared.log.event(origin(), "ws_sigv4", |o| {
+            o.bool("ok", verdict.is_ok())
+                .str("detail", verdict.as_ref().unwrap_or_else(|e| e));
+        });
+        if verdict.is_err() {
+            status = 403;
+        }
+    }
+    if status != 101 {
         write!(
             stream,
             "HTTP/1.1 {} Refused\r\nContent-Length: 0\r\n\r\n",
-            options.status
+            status
         )?;
         stream.flush()?;
         stream.shutdown();
-        return Ok(format!("upgrade refused with {}", options.status));
+        return Ok(format!("upgrade refused with {status}"));
     }
     let key = field(&head, "Sec-WebSocket-Key").unwrap_or_default();
     let mut answer = format!(
