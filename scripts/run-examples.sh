@@ -2,7 +2,8 @@
 # The main job, from a fresh machine: build and install the library, build the examples
 # against the install, and run them: topic_check, then the MQTT 3.1.1 and the MQTT 5
 # publish/subscribe examples and the request-response shadow example against a local mosquitto
-# started here (and stopped on exit). The script's exit code is the first failing example's (0
+# started here (and stopped on exit), and the MQTT 5 client over a SigV4-presigned WebSocket
+# through the test broker's WebSocket bridge in front of it. The script's exit code is the first failing example's (0
 # when all succeed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -111,4 +112,31 @@ for example in mqtt311_pubsub mqtt5_pubsub shadow_get; do
         status=$code
     fi
 done
+
+# WebSocket + SigV4, as the AWS IoT SDKs connect: the test broker's WebSocket bridge in front
+# of mosquitto checks each upgrade's presigned query against these example credentials.
+cargo build --locked --quiet --bin mqtt-test-broker
+export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=example/secret+key AWS_SESSION_TOKEN=example-token
+target/debug/mqtt-test-broker --ws-forward "$port" \
+    --ws-sigv4 "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY:us-east-1:$AWS_SESSION_TOKEN" \
+    --log "$tmp/bridge.jsonl" >"$tmp/bridge.out" 2>&1 &
+bridge_pid=$!
+bridge_port=""
+for _ in $(seq 1 100); do
+    bridge_port=$(sed -n 's/^listening 127.0.0.1://p' "$tmp/bridge.out")
+    [ -n "$bridge_port" ] && break
+    sleep 0.05 # until the bridge prints its port; bounded by the loop
+done
+echo
+code=0
+timeout 120 build/examples/mqtt5_websocket_sigv4 127.0.0.1 "$bridge_port" us-east-1 || code=$?
+if [ "$code" -ne 0 ]; then
+    echo "mqtt5_websocket_sigv4 failed (exit code $code); the bridge's log:" >&2
+    cat "$tmp/bridge.jsonl" >&2 || true
+fi
+kill "$bridge_pid" 2>/dev/null || true
+wait "$bridge_pid" 2>/dev/null || true
+if [ "$status" -eq 0 ]; then
+    status=$code
+fi
 exit "$status"
