@@ -550,12 +550,11 @@ fn invalid_configurations_are_refused_as_upstream() {
     assert!(!config(2, 0).is_valid(), "no timeout");
 }
 
-#[test]
-fn a_request_after_its_filters_were_unsubscribed_publishes_once_subscribed_again() {
-    let mut e = engine(4, 2);
-    let first = submit(&mut e, 0, request("t", "a"));
+/// A request on "t" answered, and the next pass releasing its filters: the UNSUBSCRIBEs out.
+fn answered_and_released(e: &mut Engine) {
+    let first = submit(e, 0, request("t", "a"));
     e.take_actions();
-    grant(&mut e, 0, &["t/get/accepted", "t/get/rejected"]);
+    grant(e, 0, &["t/get/accepted", "t/get/rejected"]);
     assert_eq!(e.take_actions(), [publish_of(first, "t", "a")]);
     assert_eq!(
         e.on_publish("t/get/accepted", &response("a")).request,
@@ -567,6 +566,12 @@ fn a_request_after_its_filters_were_unsubscribed_publishes_once_subscribed_again
         e.take_actions(),
         [unsubscribe("t/get/accepted"), unsubscribe("t/get/rejected")]
     );
+}
+
+#[test]
+fn a_request_after_its_filters_were_unsubscribed_publishes_once_subscribed_again() {
+    let mut e = engine(4, 2);
+    answered_and_released(&mut e);
     for f in ["t/get/accepted", "t/get/rejected"] {
         e.unsubscribed(f, true);
     }
@@ -585,19 +590,7 @@ fn a_request_after_its_filters_were_unsubscribed_publishes_once_subscribed_again
 #[test]
 fn a_request_arriving_while_its_filters_are_being_unsubscribed_publishes_after_resubscribing() {
     let mut e = engine(4, 2);
-    let first = submit(&mut e, 0, request("t", "a"));
-    e.take_actions();
-    grant(&mut e, 0, &["t/get/accepted", "t/get/rejected"]);
-    e.take_actions();
-    assert_eq!(
-        e.on_publish("t/get/accepted", &response("a")).request,
-        Some(first)
-    );
-    e.service(1);
-    assert_eq!(
-        e.take_actions(),
-        [unsubscribe("t/get/accepted"), unsubscribe("t/get/rejected")]
-    );
+    answered_and_released(&mut e);
     // The second request comes while the UNSUBSCRIBEs are out.
     let second = submit(&mut e, 2, request("t", "b"));
     let during = e.take_actions();
