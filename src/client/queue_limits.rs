@@ -64,11 +64,11 @@ impl QueueLimits {
         if !self.exceeded(count, bytes) {
             return Some(Vec::new());
         }
-        let droppable = |q: &Queued<K>| match self.when_full {
-            WhenFull::Refuse => false,
-            WhenFull::DropQos0ThenRefuse => q.qos0_publish,
-            WhenFull::DropOldest => true,
-        };
+        if self.when_full == WhenFull::Refuse {
+            // Nothing is droppable: no need to walk the queue.
+            return None;
+        }
+        let droppable = |q: &Queued<K>| self.when_full == WhenFull::DropOldest || q.qos0_publish;
         let mut victims = Vec::new();
         for q in queued.into_iter().filter(droppable) {
             victims.push(q.key);
