@@ -14,6 +14,7 @@ pub mod http_proxy;
 #[cfg(test)]
 mod http_proxy_tests;
 pub mod http_request;
+pub mod libcrypto;
 pub mod percent;
 pub mod pkcs11;
 pub mod pkcs12;
