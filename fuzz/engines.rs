@@ -236,12 +236,16 @@ pub fn mqtt311(data: &[u8]) {
                         handler: Some(()),
                     }]),
                     1 => mqtt311::Request::Unsubscribe(topic),
-                    q => mqtt311::Request::Publish(Publish {
-                        topic,
-                        qos: QoS::from_u8(q - 2 + (s.byte() % 2)).unwrap_or(QoS::AtMostOnce),
-                        payload: b"p".to_vec().into(),
-                        ..Default::default()
-                    }),
+                    q => mqtt311::Request::publish(
+                        Publish {
+                            topic,
+                            qos: QoS::from_u8(q - 2 + (s.byte() % 2)).unwrap_or(QoS::AtMostOnce),
+                            payload: b"p".to_vec().into(),
+                            ..Default::default()
+                        }
+                        .as_parts(),
+                    )
+                    .expect("a valid topic encodes"),
                 };
                 next_token += 1;
                 in_flight.insert(id, next_token);
@@ -311,7 +315,7 @@ pub fn mqtt5(data: &[u8]) {
             3 | 4 => {
                 let filter = TOPICS[s.byte() as usize % 3].to_string();
                 let request = match s.byte() % 4 {
-                    0 => Packet::Subscribe(Subscribe {
+                    0 => mqtt5::Request::subscribe(Subscribe {
                         subscriptions: vec![Subscription {
                             filter,
                             qos: QoS::AtLeastOnce,
@@ -319,16 +323,17 @@ pub fn mqtt5(data: &[u8]) {
                         }],
                         ..Default::default()
                     }),
-                    1 => Packet::Unsubscribe(Unsubscribe {
+                    1 => mqtt5::Request::unsubscribe(Unsubscribe {
                         filters: vec![filter],
                         ..Default::default()
                     }),
-                    q => Packet::Publish(Publish {
+                    q => mqtt5::Request::publish(Publish {
                         topic: filter,
                         qos: QoS::from_u8(q - 2 + (s.byte() % 2)).unwrap_or(QoS::AtMostOnce),
                         payload: b"p".to_vec().into(),
                         ..Default::default()
-                    }),
+                    })
+                    .expect("a valid topic encodes"),
                 };
                 next_token += 1;
                 ledger.accept(next_token);

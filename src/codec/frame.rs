@@ -111,7 +111,12 @@ fn remaining_length(packet: &Packet, version: Version) -> Result<usize> {
     if matches!(packet, Packet::Auth(_)) && version != Version::V5 {
         return Err(CodecError::InvalidPacketType(PacketType::Auth as u8));
     }
-    let len = with_body(packet, |b| b.body_len(version))?;
+    with_body(packet, |b| body_remaining_length(b, version))
+}
+
+/// The remaining length of `body`, validated for encoding.
+fn body_remaining_length(body: &dyn Encode, version: Version) -> Result<usize> {
+    let len = body.body_len(version)?;
     if len > MAX_VARIABLE_INTEGER as usize {
         return Err(CodecError::PacketTooLarge {
             size: len,
@@ -137,9 +142,7 @@ pub fn encode(packet: &Packet, version: Version, out: &mut [u8]) -> Result<usize
     }
     let mut w = Writer::new(&mut out[..total]);
     with_body(packet, |b| {
-        w.u8((packet.packet_type() as u8) << 4 | b.flags());
-        w.variable_integer(remaining as u32);
-        b.write_body(version, &mut w);
+        write_frame(&mut w, packet.packet_type(), b, remaining, version)
     });
     debug_assert_eq!(
         w.position(),
@@ -148,6 +151,35 @@ pub fn encode(packet: &Packet, version: Version, out: &mut [u8]) -> Result<usize
         packet.packet_type()
     );
     Ok(total)
+}
+
+/// Writes the fixed header of a `packet_type` packet whose body is `body`, then the body.
+fn write_frame(
+    w: &mut Writer<'_>,
+    packet_type: PacketType,
+    body: &dyn Encode,
+    remaining: usize,
+    version: Version,
+) {
+    w.u8((packet_type as u8) << 4 | body.flags());
+    w.variable_integer(remaining as u32);
+    body.write_body(version, w);
+}
+
+/// Encodes a `packet_type` packet from its body's encoder into a new vector of its exact size
+/// (for a body borrowed from its parts rather than held in a [`Packet`]).
+pub fn encode_body_to_vec(
+    packet_type: PacketType,
+    body: &dyn Encode,
+    version: Version,
+) -> Result<Vec<u8>> {
+    let remaining = body_remaining_length(body, version)?;
+    let total = 1 + variable_integer_len(remaining as u32) + remaining;
+    let mut out = vec![0; total];
+    let mut w = Writer::new(&mut out);
+    write_frame(&mut w, packet_type, body, remaining, version);
+    debug_assert_eq!(w.position(), total);
+    Ok(out)
 }
 
 /// Appends `packet`, encoded, to `out` and returns its size; on failure `out` is unchanged.
@@ -159,9 +191,7 @@ pub fn encode_append(packet: &Packet, version: Version, out: &mut Vec<u8>) -> Re
     out.resize(start + total, 0);
     let mut w = Writer::new(&mut out[start..]);
     with_body(packet, |b| {
-        w.u8((packet.packet_type() as u8) << 4 | b.flags());
-        w.variable_integer(remaining as u32);
-        b.write_body(version, &mut w);
+        write_frame(&mut w, packet.packet_type(), b, remaining, version)
     });
     debug_assert_eq!(w.position(), total);
     Ok(total)

@@ -8,6 +8,7 @@
 pub mod connect;
 pub mod control;
 pub mod decoder;
+pub mod encoded_publish;
 pub mod error;
 pub mod frame;
 pub mod packet;
@@ -22,7 +23,9 @@ pub mod utf8;
 mod validation_tests;
 
 pub use decoder::{Decoder, decode};
+pub use encoded_publish::EncodedPublish;
 pub use error::CodecError;
 pub use frame::{encode, encode_append, encode_to_vec, encoded_len};
 pub use packet::*;
 pub use properties::{Properties, PropertySet};
+pub use publish::PublishRef;

@@ -8,14 +8,41 @@ use crate::codec::primitives::{Reader, Writer, field_len};
 use crate::codec::properties::{Context, Properties};
 use crate::codec::{reason_code, topic, utf8};
 
+/// A PUBLISH borrowed from its parts, for encoding without building a [`Publish`] first.
+#[derive(Clone, Copy, Debug)]
+pub struct PublishRef<'a> {
+    pub dup: bool,
+    pub qos: QoS,
+    pub retain: bool,
+    pub topic: &'a str,
+    pub packet_id: u16,
+    pub payload: &'a [u8],
+    pub properties: &'a Properties,
+}
+
+impl Publish {
+    /// The packet as borrowed parts.
+    pub fn as_parts(&self) -> PublishRef<'_> {
+        PublishRef {
+            dup: self.dup,
+            qos: self.qos,
+            retain: self.retain,
+            topic: &self.topic,
+            packet_id: self.packet_id,
+            payload: &self.payload,
+            properties: &self.properties,
+        }
+    }
+}
+
 /// Checks a PUBLISH's topic: a valid name, or (MQTT 5 only) empty when a topic alias stands in
 /// for it [MQTT-3.3.2-1], [MQTT-3.3.2-2], [MQTT-3.3.4-?].
-fn check_topic(p: &Publish, version: Version) -> Result<()> {
+fn check_topic(p: &PublishRef<'_>, version: Version) -> Result<()> {
     let aliased =
         version == Version::V5 && p.topic.is_empty() && p.properties.topic_alias.is_some();
     // The text itself was checked as MQTT UTF-8 where it entered: `Reader::string` on decode,
     // `utf8::validate_str` on encode.
-    if aliased || topic::has_name_syntax(&p.topic) {
+    if aliased || topic::has_name_syntax(p.topic) {
         Ok(())
     } else {
         Err(CodecError::InvalidTopicName)
@@ -24,11 +51,25 @@ fn check_topic(p: &Publish, version: Version) -> Result<()> {
 
 impl Encode for Publish {
     fn flags(&self) -> u8 {
+        self.as_parts().flags()
+    }
+
+    fn body_len(&self, version: Version) -> Result<usize> {
+        self.as_parts().body_len(version)
+    }
+
+    fn write_body(&self, version: Version, w: &mut Writer<'_>) {
+        self.as_parts().write_body(version, w)
+    }
+}
+
+impl Encode for PublishRef<'_> {
+    fn flags(&self) -> u8 {
         u8::from(self.dup) << 3 | (self.qos as u8) << 1 | u8::from(self.retain)
     }
 
     fn body_len(&self, version: Version) -> Result<usize> {
-        utf8::validate_str(&self.topic).map_err(|_| CodecError::InvalidUtf8)?;
+        utf8::validate_str(self.topic).map_err(|_| CodecError::InvalidUtf8)?;
         check_topic(self, version)?;
         if self.qos == QoS::AtMostOnce && self.dup {
             // [MQTT-3.3.1-2] DUP is 0 for QoS 0.
@@ -56,7 +97,7 @@ impl Encode for Publish {
             let body = self.properties.body_len(Context::Publish).unwrap_or(0);
             self.properties.write(w, body);
         }
-        w.bytes(&self.payload);
+        w.bytes(self.payload);
     }
 }
 
@@ -87,7 +128,7 @@ pub fn read_publish(flags: u8, r: &mut Reader, version: Version) -> Result<Publi
         payload: r.rest(),
         properties,
     };
-    check_topic(&publish, version)?;
+    check_topic(&publish.as_parts(), version)?;
     Ok(publish)
 }
 

@@ -180,7 +180,7 @@ fn a_panic_in_a_step_ends_the_connection_and_completes_each_operation_once() {
     };
     send(Command::Protocol(Mqtt311Command::Submit(
         1,
-        Request::Publish(publish),
+        Request::publish(publish.as_parts()).unwrap(),
         1,
         0,
     )));

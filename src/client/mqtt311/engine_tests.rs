@@ -111,7 +111,8 @@ impl Harness {
             payload: Bytes::from_static(b"hello"),
             ..Default::default()
         };
-        self.engine.submit(id, Request::Publish(p), token);
+        self.engine
+            .submit(id, Request::publish(p.as_parts()).unwrap(), token);
     }
 }
 

@@ -1,6 +1,6 @@
 //! The operations a user submits, and the record the engine keeps of each until it completes.
 
-use crate::codec::{Publish, QoS};
+use crate::codec::{CodecError, EncodedPublish, PublishRef, QoS, Version};
 
 /// One topic filter of a subscribe, with the handler its messages are routed to.
 #[derive(Debug)]
@@ -18,8 +18,9 @@ pub struct SubscribeTopic<S> {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Request<S> {
-    /// PUBLISH at the packet's QoS (its packet id and DUP flag are set when sent).
-    Publish(Publish),
+    /// PUBLISH at the packet's QoS, encoded where it was submitted (its packet id and DUP flag
+    /// are set in place when sent; see `codec::EncodedPublish`).
+    Publish(EncodedPublish),
     /// SUBSCRIBE to these filters.
     Subscribe(Vec<SubscribeTopic<S>>),
     /// SUBSCRIBE again to every filter in the tree (`aws_mqtt_resubscribe_existing_topics`).
@@ -31,12 +32,17 @@ pub enum Request<S> {
 }
 
 impl<S> Request<S> {
+    /// A PUBLISH request, encoded now from its parts; `Err` for what the codec cannot encode.
+    pub fn publish(publish: PublishRef<'_>) -> Result<Request<S>, CodecError> {
+        EncodedPublish::from_parts(publish, Version::V311).map(Request::Publish)
+    }
+
     /// Whether the server acknowledges the operation. Only those wait in the offline queue
     /// while disconnected and are resent: QoS 0 publishes and pings complete once written, and
     /// fail with `AWS_ERROR_MQTT_NOT_CONNECTED` without a connection, as upstream's do.
     pub fn is_acknowledged(&self) -> bool {
         match self {
-            Request::Publish(p) => p.qos != QoS::AtMostOnce,
+            Request::Publish(p) => p.qos() != QoS::AtMostOnce,
             Request::Ping => false,
             _ => true,
         }
@@ -47,7 +53,7 @@ impl<S> Request<S> {
     pub fn statistics_size(&self) -> u64 {
         let len = |s: &str| s.len() as u64;
         match self {
-            Request::Publish(p) => 4 + len(&p.topic) + p.payload.len() as u64,
+            Request::Publish(p) => (4 + p.topic_len() + p.payload(Version::V311).len()) as u64,
             Request::Subscribe(topics) => {
                 4 + topics.iter().map(|t| 3 + len(&t.filter)).sum::<u64>()
             }

@@ -313,7 +313,7 @@ impl<T> Engine<T> {
             let queued = self.ops.get(key)?;
             Some(Queued {
                 key,
-                qos0_publish: matches!(&queued.request, Request::Publish(p) if p.qos == QoS::AtMostOnce),
+                qos0_publish: queued.request.publish_qos() == Some(QoS::AtMostOnce),
                 size: queued.statistics_size(),
             })
         });

@@ -127,7 +127,8 @@ impl Harness {
     }
 
     fn publish(&mut self, qos: QoS, token: u32) {
-        self.engine.submit(Request::Publish(publish(qos)), token, 0);
+        self.engine
+            .submit(Request::publish(publish(qos)).unwrap(), token, 0);
     }
 }
 
@@ -141,7 +142,7 @@ fn publish(qos: QoS) -> Publish {
 }
 
 fn subscribe(filter: &str) -> Request {
-    Request::Subscribe(Subscribe {
+    Request::subscribe(Subscribe {
         subscriptions: vec![Subscription {
             filter: filter.into(),
             qos: QoS::AtLeastOnce,

@@ -2,25 +2,58 @@
 //! them survive a disconnection under each offline queue policy.
 
 use crate::client::mqtt5::settings::OfflineQueuePolicy;
-use crate::codec::{Disconnect, Packet, QoS, Version, encoded_len};
+use crate::codec::{
+    CodecError, Disconnect, EncodedPublish, Packet, Publish, QoS, Subscribe, Unsubscribe, Version,
+    encoded_len,
+};
 
-/// What the user asked for: a PUBLISH (its `properties.topic_alias` is the user's alias, used in
-/// manual aliasing only), a SUBSCRIBE or an UNSUBSCRIBE. Kept as the packet itself, so it is
-/// encoded where it lies; packet ids are the engine's, set when the packet is first sent.
-pub type Request = Packet;
+/// What the user asked for. A PUBLISH is held as its wire bytes, encoded where it was
+/// submitted (see `codec::EncodedPublish`); a SUBSCRIBE or UNSUBSCRIBE as the packet, encoded
+/// when sent. Packet ids are the engine's, set when the packet is first sent.
+#[derive(Debug)]
+pub enum Request {
+    /// PUBLISH (its user topic alias kept aside, used in manual aliasing only).
+    Publish(EncodedPublish),
+    /// SUBSCRIBE or UNSUBSCRIBE.
+    Packet(Box<Packet>),
+}
+
+impl Request {
+    /// A PUBLISH request, encoded now; `Err` for what the codec cannot encode.
+    pub fn publish(publish: Publish) -> Result<Request, CodecError> {
+        EncodedPublish::new(publish, Version::V5).map(Request::Publish)
+    }
+
+    /// The QoS of a PUBLISH; `None` for the others.
+    pub fn publish_qos(&self) -> Option<QoS> {
+        match self {
+            Request::Publish(p) => Some(p.qos()),
+            _ => None,
+        }
+    }
+
+    /// A SUBSCRIBE request.
+    pub fn subscribe(subscribe: Subscribe) -> Request {
+        Request::Packet(Box::new(Packet::Subscribe(subscribe)))
+    }
+
+    /// An UNSUBSCRIBE request.
+    pub fn unsubscribe(unsubscribe: Unsubscribe) -> Request {
+        Request::Packet(Box::new(Packet::Unsubscribe(unsubscribe)))
+    }
+}
 
 /// Whether `request` waits for an acknowledgement once sent.
 pub fn is_acknowledged(request: &Request) -> bool {
-    match request {
-        Packet::Publish(p) => p.qos != QoS::AtMostOnce,
-        _ => true,
-    }
+    request.publish_qos() != Some(QoS::AtMostOnce)
 }
 
 /// Whether `request` is a QoS 1 or 2 publish, which a rejoined session must resend
 /// [MQTT-4.4.0-1].
 pub fn is_qos1_plus_publish(request: &Request) -> bool {
-    matches!(request, Packet::Publish(p) if p.qos != QoS::AtMostOnce)
+    request
+        .publish_qos()
+        .is_some_and(|qos| qos != QoS::AtMostOnce)
 }
 
 /// Whether `request` stays queued across a disconnection (or is accepted while offline) under
@@ -29,7 +62,7 @@ pub fn survives_disconnection(request: &Request, policy: OfflineQueuePolicy) -> 
     match policy {
         OfflineQueuePolicy::FailAllOnDisconnect => false,
         OfflineQueuePolicy::FailQos0PublishOnDisconnect => {
-            !matches!(request, Packet::Publish(p) if p.qos == QoS::AtMostOnce)
+            request.publish_qos() != Some(QoS::AtMostOnce)
         }
         OfflineQueuePolicy::FailNonQos1PublishOnDisconnect => is_qos1_plus_publish(request),
     }
@@ -38,16 +71,12 @@ pub fn survives_disconnection(request: &Request, policy: OfflineQueuePolicy) -> 
 /// Gives `request` its packet id (none for a QoS 0 publish).
 pub fn set_packet_id(request: &mut Request, packet_id: u16) {
     match request {
-        Packet::Publish(p) => {
-            p.packet_id = if p.qos == QoS::AtMostOnce {
-                0
-            } else {
-                packet_id
-            }
-        }
-        Packet::Subscribe(s) => s.packet_id = packet_id,
-        Packet::Unsubscribe(u) => u.packet_id = packet_id,
-        _ => {}
+        Request::Publish(p) => p.set_packet_id(packet_id),
+        Request::Packet(packet) => match &mut **packet {
+            Packet::Subscribe(s) => s.packet_id = packet_id,
+            Packet::Unsubscribe(u) => u.packet_id = packet_id,
+            _ => {}
+        },
     }
 }
 
@@ -85,10 +114,20 @@ pub struct Operation<T> {
 impl<T> Operation<T> {
     /// A new operation; `request` must not have a packet id yet.
     pub fn new(mut request: Request, token: T, ack_timeout_secs: u32) -> Operation<T> {
-        // Measured with a placeholder id, which takes the same two bytes as the real one.
-        set_packet_id(&mut request, 1);
-        let size = encoded_len(&request, Version::V5).map_or(0, |n| n as u64);
-        set_packet_id(&mut request, 0);
+        let size = match &mut request {
+            // Its id's two bytes are in the encoding already.
+            Request::Publish(p) => p.submitted_len(Version::V5),
+            Request::Packet(_) => {
+                // Measured with a placeholder id, which takes the same two bytes as the real one.
+                set_packet_id(&mut request, 1);
+                let size = match &request {
+                    Request::Packet(p) => encoded_len(p, Version::V5).unwrap_or(0),
+                    Request::Publish(_) => 0,
+                };
+                set_packet_id(&mut request, 0);
+                size
+            }
+        } as u64;
         Operation {
             request,
             token,
@@ -104,18 +143,20 @@ impl<T> Operation<T> {
     /// The packet id it holds, 0 for none.
     pub fn packet_id(&self) -> u16 {
         match &self.request {
-            Packet::Publish(p) => p.packet_id,
-            Packet::Subscribe(s) => s.packet_id,
-            Packet::Unsubscribe(u) => u.packet_id,
-            _ => 0,
+            Request::Publish(p) => p.packet_id(),
+            Request::Packet(packet) => match &**packet {
+                Packet::Subscribe(s) => s.packet_id,
+                Packet::Unsubscribe(u) => u.packet_id,
+                _ => 0,
+            },
         }
     }
 
     /// The size the statistics count: upstream's, the packet as submitted, which for a
     /// PUBLISH has no packet id yet (its 2 bytes are not counted).
     pub fn statistics_size(&self) -> u64 {
-        match &self.request {
-            Packet::Publish(p) if p.qos != QoS::AtMostOnce => self.size - 2,
+        match self.request.publish_qos() {
+            Some(QoS::AtLeastOnce | QoS::ExactlyOnce) => self.size - 2,
             _ => self.size,
         }
     }
@@ -133,21 +174,21 @@ pub struct UserDisconnect<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::{Publish, Subscribe, Unsubscribe};
 
     fn publish(qos: QoS) -> Request {
-        Packet::Publish(Publish {
+        Request::publish(Publish {
             topic: "t".into(),
             qos,
             ..Default::default()
         })
+        .unwrap()
     }
 
     #[test]
     fn each_policy_keeps_what_upstream_keeps() {
         use OfflineQueuePolicy::*;
-        let sub = Packet::Subscribe(Subscribe::default());
-        let unsub = Packet::Unsubscribe(Unsubscribe::default());
+        let sub = Request::subscribe(Subscribe::default());
+        let unsub = Request::unsubscribe(Unsubscribe::default());
         let cases = [
             (FailAllOnDisconnect, [false, false, false, false]),
             (FailQos0PublishOnDisconnect, [false, true, true, true]),
@@ -168,12 +209,13 @@ mod tests {
     fn the_size_is_the_encoded_packets_and_the_statistics_leave_out_a_publishs_id() {
         // 2-byte fixed header, 3-byte topic, 2-byte id, 1-byte property length, 4-byte payload.
         let op = Operation::new(
-            Packet::Publish(Publish {
+            Request::publish(Publish {
                 topic: "t".into(),
                 qos: QoS::AtLeastOnce,
                 payload: bytes::Bytes::from_static(b"abcd"),
                 ..Default::default()
-            }),
+            })
+            .unwrap(),
             (),
             0,
         );

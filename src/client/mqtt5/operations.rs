@@ -135,10 +135,11 @@ impl<T> Operations<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::{Packet, Subscribe};
+    use crate::client::mqtt5::operation::Request;
+    use crate::codec::Subscribe;
 
     fn op(token: u32) -> Operation<u32> {
-        Operation::new(Packet::Subscribe(Subscribe::default()), token, 0)
+        Operation::new(Request::subscribe(Subscribe::default()), token, 0)
     }
 
     #[test]

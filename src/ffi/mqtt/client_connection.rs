@@ -573,21 +573,39 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_destroy(
 /// A topic name from a cursor: valid for a PUBLISH (`AWS_ERROR_MQTT_INVALID_TOPIC` otherwise).
 pub(crate) unsafe fn topic_name(topic: *const aws_byte_cursor) -> Result<String> {
     // SAFETY: forwarded caller contract.
+    unsafe { topic_str(topic) }.map(str::to_owned)
+}
+
+/// The topic name a cursor lends, checked as [`topic_name`] does, not copied.
+///
+/// # Safety
+/// As [`topic_name`]; the text lives as long as the caller's buffer.
+pub(crate) unsafe fn topic_str<'a>(topic: *const aws_byte_cursor) -> Result<&'a str> {
+    // SAFETY: forwarded caller contract.
     let bytes =
         unsafe { cursor_bytes(topic) }.map_err(|_| Error::from(AWS_ERROR_MQTT_INVALID_TOPIC))?;
-    if !topic::is_valid_name(bytes) {
-        return Err(AWS_ERROR_MQTT_INVALID_TOPIC.into());
+    match utf8::validate(bytes) {
+        Ok(text) if topic::has_name_syntax(text) => Ok(text),
+        _ => Err(AWS_ERROR_MQTT_INVALID_TOPIC.into()),
     }
-    String::from_utf8(bytes.to_vec()).map_err(|_| AWS_ERROR_MQTT_INVALID_TOPIC.into())
 }
 
 /// A copy of the payload a cursor lends; NULL is an empty payload.
 pub(crate) unsafe fn payload_copy(payload: *const aws_byte_cursor) -> Result<Bytes> {
+    // SAFETY: forwarded caller contract.
+    unsafe { payload_bytes(payload) }.map(Bytes::copy_from_slice)
+}
+
+/// The payload a cursor lends, not copied; NULL is an empty payload.
+///
+/// # Safety
+/// `payload` must be NULL or a valid cursor; the bytes live as long as the caller's buffer.
+pub(crate) unsafe fn payload_bytes<'a>(payload: *const aws_byte_cursor) -> Result<&'a [u8]> {
     if payload.is_null() {
-        return Ok(Bytes::new());
+        return Ok(&[]);
     }
     // SAFETY: forwarded caller contract.
-    Ok(Bytes::copy_from_slice(unsafe { cursor_bytes(payload) }?))
+    unsafe { cursor_bytes(payload) }
 }
 
 /// A QoS from the caller: 0 to 2 (`AWS_ERROR_MQTT_INVALID_QOS` otherwise).

@@ -113,19 +113,54 @@ pub struct MultiTopic {
 pub enum Completion {
     /// `aws_mqtt_op_complete_fn` (publish, unsubscribe), or nothing (ping).
     Op(Callback<aws_mqtt_op_complete_fn>),
-    /// A single-topic SUBACK.
-    Suback {
+    /// A single-topic SUBACK (boxed, as the next: a token travels with every publish, and
+    /// these rare variants would otherwise double its size).
+    Suback(Box<SingleSuback>),
+    /// A multi-topic SUBACK.
+    SubackMulti(Box<MultiSuback>),
+    /// The SUBACK of a resubscribe: its topics are the tree's.
+    Resubscribe(Callback<aws_mqtt_suback_multi_fn>),
+}
+
+/// What a single-topic subscribe's completion reports.
+pub struct SingleSuback {
+    /// The filter, as asked.
+    pub filter: Vec<u8>,
+    /// The QoS asked for (reported when no SUBACK arrives).
+    pub qos: aws_mqtt_qos,
+    /// The user's callback.
+    pub callback: Callback<aws_mqtt_suback_fn>,
+}
+
+/// What a multi-topic subscribe's completion reports.
+pub struct MultiSuback {
+    /// The topics, as asked.
+    pub topics: Vec<MultiTopic>,
+    /// The user's callback.
+    pub callback: Callback<aws_mqtt_suback_multi_fn>,
+}
+
+impl Completion {
+    /// A single-topic SUBACK completion.
+    pub fn suback(
         filter: Vec<u8>,
         qos: aws_mqtt_qos,
         callback: Callback<aws_mqtt_suback_fn>,
-    },
-    /// A multi-topic SUBACK.
-    SubackMulti {
+    ) -> Self {
+        Completion::Suback(Box::new(SingleSuback {
+            filter,
+            qos,
+            callback,
+        }))
+    }
+
+    /// A multi-topic SUBACK completion.
+    pub fn suback_multi(
         topics: Vec<MultiTopic>,
         callback: Callback<aws_mqtt_suback_multi_fn>,
-    },
-    /// The SUBACK of a resubscribe: its topics are the tree's.
-    Resubscribe(Callback<aws_mqtt_suback_multi_fn>),
+    ) -> Self {
+        Completion::SubackMulti(Box::new(MultiSuback { topics, callback }))
+    }
 }
 
 /// The token of one operation: its completion and its statistics size.
@@ -268,17 +303,19 @@ pub(crate) unsafe fn call_completion(
                     f(c, id, error, cb.user_data);
                 }
             }
-            Completion::Suback {
-                filter,
-                qos,
-                callback,
-            } => {
+            Completion::Suback(suback) => {
+                let SingleSuback {
+                    filter,
+                    qos,
+                    callback,
+                } = *suback;
                 if let Some(f) = callback.function {
                     let qos = codes.first().map_or(qos, |&code| granted_qos(code));
                     f(c, id, &cursor(&filter), qos, error, callback.user_data);
                 }
             }
-            Completion::SubackMulti { topics, callback } => {
+            Completion::SubackMulti(suback) => {
+                let MultiSuback { topics, callback } = *suback;
                 if let Some(f) = callback.function {
                     let subs = topics
                         .iter()

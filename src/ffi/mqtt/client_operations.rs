@@ -9,19 +9,20 @@
 //! reference to the connection.
 
 use crate::client::mqtt311::{Request, SubscribeTopic};
-use crate::codec::{Publish, QoS, topic};
+use crate::codec::{Properties, PublishRef, QoS, topic};
 use crate::ffi::common::array_list::aws_array_list;
 use crate::ffi::common::byte_buf::{aws_byte_cursor, cursor_bytes};
 use crate::ffi::common::error::aws_common_error::AWS_ERROR_UNSUPPORTED_OPERATION;
 use crate::ffi::guard::{self, Error, Result};
 use crate::ffi::mqtt::client_connection::{
-    Kind, Mqtt311Connection, aws_mqtt_client_connection, handle_of, payload_copy, qos_arg,
-    topic_name,
+    Kind, Mqtt311Connection, aws_mqtt_client_connection, handle_of, payload_bytes, qos_arg,
+    topic_name, topic_str,
 };
 use crate::ffi::mqtt::client_delegate::{
     Callback, Completion, MultiTopic, OpToken, SubHandler, c_qos,
 };
 use crate::ffi::mqtt::client_types::*;
+use crate::ffi::mqtt::mqtt::aws_mqtt_error::AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::AWS_ERROR_MQTT_INVALID_TOPIC;
 use crate::ffi::mqtt::mqtt::{aws_mqtt_qos_raw, aws_mqtt_userdata_cleanup_fn};
 use std::ffi::{c_int, c_void};
@@ -58,11 +59,14 @@ fn packet_id(body: impl FnOnce() -> Result<u16>) -> u16 {
 #[inline(always)]
 pub(crate) fn publish(
     c: &Mqtt311Connection,
-    publish: Publish,
+    publish: PublishRef<'_>,
     on_complete: Callback<aws_mqtt_op_complete_fn>,
     timeout_ms: u32,
 ) -> Result<u16> {
-    let request = Request::Publish(publish);
+    // Encoded here, on the caller's thread, once, straight from the caller's buffers: what the
+    // queue holds and sends. Only a payload beyond the protocol's 256 MB fails to encode.
+    let request = Request::publish(publish)
+        .map_err(|_| Error::from(AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH))?;
     let token = OpToken {
         size: request.statistics_size(),
         completion: Completion::Op(on_complete),
@@ -83,11 +87,7 @@ pub(crate) fn subscribe(
     on_suback: Callback<aws_mqtt_suback_fn>,
     timeout_ms: u32,
 ) -> Result<u16> {
-    let completion = Completion::Suback {
-        filter: filter.as_bytes().to_vec(),
-        qos: c_qos(qos),
-        callback: on_suback,
-    };
+    let completion = Completion::suback(filter.as_bytes().to_vec(), c_qos(qos), on_suback);
     // A refusal must not run the handler's cleanup: it only leaves this function inside the
     // operation.
     let handler = std::mem::ManuallyDrop::new(handler);
@@ -153,12 +153,15 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_publish(
                     return a.publish(*topic, qos, retain, payload, on_complete);
                 }
             };
-            let publish = Publish {
+            let properties = Properties::default();
+            let publish = PublishRef {
+                dup: false,
                 qos: qos_arg(qos)?,
                 retain,
-                topic: topic_name(topic)?,
-                payload: payload_copy(payload)?,
-                ..Default::default()
+                topic: topic_str(topic)?,
+                packet_id: 0,
+                payload: payload_bytes(payload)?,
+                properties: &properties,
             };
             self::publish(c, publish, on_complete, 0)
         }
@@ -197,11 +200,8 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_subscribe(
             match handle.kind() {
                 Kind::Native(c) => self::subscribe(c, filter, qos, handler, on_suback, 0),
                 Kind::Adapter(a) => {
-                    let completion = Completion::Suback {
-                        filter: filter.as_bytes().to_vec(),
-                        qos: c_qos(qos),
-                        callback: on_suback,
-                    };
+                    let completion =
+                        Completion::suback(filter.as_bytes().to_vec(), c_qos(qos), on_suback);
                     a.subscribe(vec![(filter, qos, handler)], completion)
                 }
             }
@@ -281,10 +281,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_subscribe_multiple(
                         .into_iter()
                         .map(|(filter, qos, item)| (filter, qos, handler_of(item)))
                         .collect();
-                    let completion = Completion::SubackMulti {
-                        topics: kept,
-                        callback: on_suback,
-                    };
+                    let completion = Completion::suback_multi(kept, on_suback);
                     return a.subscribe(topics, completion);
                 }
             };
@@ -300,10 +297,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_subscribe_multiple(
                 let request = Request::Subscribe(topics);
                 let token = OpToken {
                     size: request.statistics_size(),
-                    completion: Completion::SubackMulti {
-                        topics: kept,
-                        callback: on_suback,
-                    },
+                    completion: Completion::suback_multi(kept, on_suback),
                 };
                 (request, token)
             })

@@ -69,7 +69,9 @@ impl<T, S> Engine<T, S> {
         match packet {
             Packet::Publish(publish) => self.on_publish(publish),
             Packet::Puback(ack) => self.on_ack(ack.packet_id, |op| match &op.request {
-                Request::Publish(p) => p.qos == QoS::AtLeastOnce && op.stage == Stage::AwaitingAck,
+                Request::Publish(p) => {
+                    p.qos() == QoS::AtLeastOnce && op.stage == Stage::AwaitingAck
+                }
                 _ => false,
             }),
             Packet::Pubrec(ack) => self.on_pubrec(ack.packet_id),
@@ -168,7 +170,7 @@ impl<T, S> Engine<T, S> {
 
     fn on_pubrec(&mut self, id: u16) {
         if let Some(op) = self.ops.get_mut(&id)
-            && matches!(&op.request, Request::Publish(p) if p.qos == QoS::ExactlyOnce)
+            && matches!(&op.request, Request::Publish(p) if p.qos() == QoS::ExactlyOnce)
             && op.stage == Stage::AwaitingAck
         {
             op.stage = Stage::AwaitingPubcomp;

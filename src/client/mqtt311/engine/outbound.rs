@@ -7,7 +7,7 @@ use super::{Engine, Subscriber, VERSION, ack};
 use crate::client::mqtt311::outcome::{Failure, Outcome};
 use crate::client::mqtt311::request::{Request, Stage};
 use crate::client::wire::write_packet;
-use crate::codec::{CodecError, Packet, QoS, Subscribe, Subscription, Unsubscribe};
+use crate::codec::{CodecError, Packet, Subscribe, Subscription, Unsubscribe};
 
 impl<T, S> Engine<T, S> {
     /// Writes the operation `id`, just taken from the queue, to `out`; one not acknowledged
@@ -21,21 +21,14 @@ impl<T, S> Engine<T, S> {
             Request::Publish(publish) if op.stage == Stage::AwaitingPubcomp => {
                 // PUBREC arrived before the link was lost: the exchange resumes with PUBREL
                 // [MQTT-4.4.0-1].
-                write_packet(out, &Packet::Pubrel(ack(publish.packet_id)), VERSION)
+                write_packet(out, &Packet::Pubrel(ack(publish.packet_id())), VERSION)
             }
             Request::Publish(publish) => {
-                publish.dup = resend && publish.qos != QoS::AtMostOnce;
-                publish.packet_id = if publish.qos == QoS::AtMostOnce {
-                    0
-                } else {
-                    id
-                };
-                let packet = Packet::Publish(std::mem::take(publish));
-                let result = write_packet(out, &packet, VERSION);
-                if let Packet::Publish(p) = packet {
-                    *publish = p;
-                }
-                result
+                // Both are no-ops at QoS 0, which has neither.
+                publish.set_dup(resend);
+                publish.set_packet_id(id);
+                out.extend_from_slice(publish.as_bytes());
+                Ok(())
             }
             Request::Subscribe(topics) => {
                 let subscriptions = topics

@@ -88,7 +88,7 @@ fn an_operation_with_its_own_timeout_times_out_then_whatever_the_connections() {
         ..Default::default()
     };
     h.engine
-        .submit_with_timeout(9, Request::Publish(publish), 90, 200);
+        .submit_with_timeout(9, Request::publish(publish.as_parts()).unwrap(), 90, 200);
     h.publish(10, QoS::AtLeastOnce, 100);
     h.sent();
     h.advance(199 * MS);

@@ -7,7 +7,7 @@ use super::{
     Control, DISCONNECT_PROTOCOL_ERROR, Engine, Lifecycle, PACKET_IDENTIFIER_NOT_FOUND, State,
     internal_disconnect,
 };
-use crate::client::mqtt5::operation::{Operation, Stage};
+use crate::client::mqtt5::operation::{Operation, Request, Stage};
 use crate::client::mqtt5::operations::Key;
 use crate::client::mqtt5::outcome::{Completion, Error, Event};
 use crate::client::wire::{PacketReader, read_packets};
@@ -154,10 +154,9 @@ impl<T> Engine<T> {
     }
 
     fn on_puback(&mut self, ack: PubAck) {
-        let Some(key) = self.unacked_op(
-            ack.packet_id,
-            |op| matches!(&op.request, Packet::Publish(p) if p.qos == QoS::AtLeastOnce),
-        ) else {
+        let Some(key) = self.unacked_op(ack.packet_id, |op| {
+            op.request.publish_qos() == Some(QoS::AtLeastOnce)
+        }) else {
             return;
         };
         self.flow.on_acknowledged();
@@ -167,8 +166,7 @@ impl<T> Engine<T> {
 
     fn on_pubrec(&mut self, ack: PubAck) {
         let key = self.unacked_op(ack.packet_id, |op| {
-            op.stage == Stage::Initial
-                && matches!(&op.request, Packet::Publish(p) if p.qos == QoS::ExactlyOnce)
+            op.stage == Stage::Initial && op.request.publish_qos() == Some(QoS::ExactlyOnce)
         });
         let Some(key) = key else {
             // Either a PUBREC already answered (our PUBREL was lost) or an unknown id.
@@ -206,8 +204,11 @@ impl<T> Engine<T> {
     /// A SUBACK or UNSUBACK: one reason code per filter, else a protocol error.
     fn on_ack(&mut self, packet_id: u16, reason_codes: usize, completion: Completion) {
         let key = self.unacked_op(packet_id, |op| {
+            let Request::Packet(packet) = &op.request else {
+                return false;
+            };
             matches!(
-                (&op.request, &completion),
+                (&**packet, &completion),
                 (Packet::Subscribe(_), Completion::Suback(_))
                     | (Packet::Unsubscribe(_), Completion::Unsuback(_))
             )
@@ -217,8 +218,11 @@ impl<T> Engine<T> {
         };
         self.packet_ids.free(packet_id);
         let expected = match self.ops.get(key).map(|op| &op.request) {
-            Some(Packet::Subscribe(s)) => s.subscriptions.len(),
-            Some(Packet::Unsubscribe(u)) => u.filters.len(),
+            Some(Request::Packet(packet)) => match &**packet {
+                Packet::Subscribe(s) => s.subscriptions.len(),
+                Packet::Unsubscribe(u) => u.filters.len(),
+                _ => reason_codes,
+            },
             _ => reason_codes,
         };
         if expected != reason_codes {

@@ -4,7 +4,7 @@
 
 use super::{Control, Engine, NANOS_PER_SECOND, State, VERSION, pub_ack};
 use crate::client::mqtt5::operation::{
-    Operation, Stage, UserDisconnect, is_acknowledged, set_packet_id,
+    Operation, Request, Stage, UserDisconnect, is_acknowledged, set_packet_id,
 };
 use crate::client::mqtt5::operations::Key;
 use crate::client::mqtt5::outcome::{Completion, Error, Event, ManualAckResult};
@@ -115,7 +115,7 @@ impl<T> Engine<T> {
             self.complete(key, Completion::Failed(error));
             return true;
         }
-        let publish = matches!(op.request, Packet::Publish(_));
+        let publish = matches!(op.request, Request::Publish(_));
         let acknowledged = is_acknowledged(&op.request);
         let resend_stage = op.stage;
         let size = op.size as usize;
@@ -181,32 +181,25 @@ impl<T> Engine<T> {
             return Ok(());
         };
         set_packet_id(&mut op.request, packet_id);
-        let Packet::Publish(publish) = &mut op.request else {
-            return write_packet(out, &op.request, VERSION);
+        let publish = match &op.request {
+            Request::Publish(p) => p,
+            Request::Packet(packet) => return write_packet(out, packet, VERSION),
         };
-        let user_alias = publish.properties.topic_alias;
-        let resolved = self.outbound_aliases.resolve(&publish.topic, user_alias);
-        // Written only when it changes: a write allocates the properties of a publish that has
-        // none (see `codec::Properties`).
-        let alias_changes = resolved.alias != user_alias;
-        if alias_changes {
-            publish.properties.topic_alias = resolved.alias;
+        let resolved = self
+            .outbound_aliases
+            .resolve(publish.topic(), publish.user_alias());
+        if resolved.alias.is_none() && resolved.send_topic {
+            // The common case: the bytes as encoded at submission.
+            out.extend_from_slice(publish.as_bytes());
+            return Ok(());
         }
-        let topic = if resolved.send_topic {
-            None
-        } else {
-            Some(std::mem::take(&mut publish.topic))
-        };
-        let result = write_packet(out, &op.request, VERSION);
-        if let Packet::Publish(publish) = &mut op.request {
-            if alias_changes {
-                publish.properties.topic_alias = user_alias;
-            }
-            if let Some(topic) = topic {
-                publish.topic = topic;
-            }
+        // An alias stands in for the topic, or is bound to it now: encode again.
+        let mut packet = publish.to_publish(VERSION)?;
+        packet.properties.topic_alias = resolved.alias;
+        if !resolved.send_topic {
+            packet.topic.clear();
         }
-        result
+        write_packet(out, &Packet::Publish(packet), VERSION)
     }
 
     /// Upstream's checks against the negotiated settings, made as the packet is about to go.
@@ -216,10 +209,12 @@ impl<T> Engine<T> {
             return Err(Error::PacketTooLarge);
         }
         match &op.request {
-            Packet::Publish(p) if p.qos > n.maximum_qos || (p.retain && !n.retain_available) => {
+            Request::Publish(p)
+                if p.qos() > n.maximum_qos || (p.retain() && !n.retain_available) =>
+            {
                 return Err(Error::PublishNotAllowed);
             }
-            Packet::Subscribe(s) => {
+            Request::Packet(packet) if let Packet::Subscribe(s) = &**packet => {
                 let refused = s.subscriptions.iter().any(|sub| {
                     let shared = sub.filter.starts_with("$share/");
                     let wildcard = sub.filter.contains(['+', '#']);

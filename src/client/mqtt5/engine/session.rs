@@ -8,12 +8,12 @@
 
 use super::Engine;
 use crate::client::mqtt5::operation::{
-    Stage, UserDisconnect, is_qos1_plus_publish, survives_disconnection,
+    Request, Stage, UserDisconnect, is_qos1_plus_publish, survives_disconnection,
 };
 use crate::client::mqtt5::operations::Key;
 use crate::client::mqtt5::outcome::{Completion, Error, Event};
 use crate::client::send_queue::{Fate, in_send_order};
-use crate::codec::{Packet, QoS};
+use crate::codec::QoS;
 
 impl<T> Engine<T> {
     /// At a disconnection (upstream's `on_disconnection_update_operational_state`): queued
@@ -45,10 +45,10 @@ impl<T> Engine<T> {
             let Some(op) = self.ops.get_mut(key) else {
                 continue;
             };
-            if let Packet::Publish(p) = &mut op.request
-                && p.qos != QoS::AtMostOnce
+            if let Request::Publish(p) = &mut op.request
+                && p.qos() != QoS::AtMostOnce
             {
-                p.dup = true;
+                p.set_dup(true);
                 continue;
             }
             let keep = survives_disconnection(&op.request, policy);

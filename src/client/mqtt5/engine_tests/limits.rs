@@ -37,7 +37,7 @@ fn a_packet_above_the_servers_maximum_packet_size_fails_before_it_is_sent() {
     );
     let mut big = publish(QoS::AtLeastOnce);
     big.payload = Bytes::from(vec![0u8; 100]);
-    h.engine.submit(Request::Publish(big), 1, 0);
+    h.engine.submit(Request::publish(big).unwrap(), 1, 0);
     h.publish(QoS::AtLeastOnce, 2);
     assert_eq!(publish_ids(&h.sent()), vec![(1, false)]);
     assert_eq!(
@@ -60,7 +60,7 @@ fn publishes_beyond_the_servers_maximum_qos_or_retain_support_fail() {
     h.publish(QoS::AtLeastOnce, 1);
     let mut retained = publish(QoS::AtMostOnce);
     retained.retain = true;
-    h.engine.submit(Request::Publish(retained), 2, 0);
+    h.engine.submit(Request::publish(retained).unwrap(), 2, 0);
     assert!(h.sent().is_empty());
     assert_eq!(
         completions(&h.events()),

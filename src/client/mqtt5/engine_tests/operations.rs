@@ -41,7 +41,7 @@ fn subscribe_and_unsubscribe_complete_with_their_acks() {
     let mut h = Harness::connected(settings());
     h.engine.submit(subscribe("a/+"), 1, 0);
     h.engine.submit(
-        Request::Unsubscribe(Unsubscribe {
+        Request::unsubscribe(Unsubscribe {
             filters: vec!["x".into()],
             ..Default::default()
         }),
@@ -77,7 +77,7 @@ fn a_suback_or_unsuback_with_the_wrong_number_of_reason_codes_is_a_protocol_erro
     // [MQTT-3.9.3-1], [MQTT-3.11.3-1]: one reason code per filter; more or fewer (the count
     // comes off the wire: CVE-2026-115417) fails the operation and closes with 0x82.
     let unsubscribe = |filters: &[&str]| {
-        Request::Unsubscribe(Unsubscribe {
+        Request::unsubscribe(Unsubscribe {
             filters: filters.iter().map(|f| f.to_string()).collect(),
             ..Default::default()
         })
@@ -133,7 +133,7 @@ fn an_operation_without_its_ack_in_time_fails_with_a_timeout() {
     let mut h = Harness::connected(s);
     h.publish(QoS::AtLeastOnce, 1);
     h.engine
-        .submit(Request::Publish(publish(QoS::AtLeastOnce)), 2, 2);
+        .submit(Request::publish(publish(QoS::AtLeastOnce)).unwrap(), 2, 2);
     h.sent();
     h.advance(2 * SEC);
     assert_eq!(
@@ -226,7 +226,7 @@ fn a_filter_subscribed_unsubscribed_and_subscribed_again_completes_each_time() {
     };
     h.server(Packet::Puback(ack(p.packet_id)));
     h.engine.submit(
-        Request::Unsubscribe(Unsubscribe {
+        Request::unsubscribe(Unsubscribe {
             filters: vec!["a/+".into()],
             ..Default::default()
         }),

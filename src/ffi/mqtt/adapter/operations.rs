@@ -308,10 +308,7 @@ impl Mqtt5Adapter {
     /// Subscribes again to every filter of the tree, on the client's loop;
     /// `AWS_ERROR_MQTT_CONNECTION_RESUBSCRIBE_NO_TOPICS` through `on_suback` when there is none.
     pub(crate) fn resubscribe(&self, on_suback: Callback<aws_mqtt_suback_multi_fn>) -> Result<u16> {
-        let (id, ticket) = self.register(Completion::SubackMulti {
-            topics: Vec::new(),
-            callback: on_suback,
-        })?;
+        let (id, ticket) = self.register(Completion::suback_multi(Vec::new(), on_suback))?;
         let ticket = SendTicket(ticket);
         self.on_loop(move |a| {
             let ticket = ticket;
@@ -355,8 +352,8 @@ impl Mqtt5Adapter {
         ticket: *mut c_void,
     ) -> Result<()> {
         if let Some(p) = self.state().ops.live.get_mut(&id) {
-            if let Completion::SubackMulti { topics, .. } = &mut p.completion {
-                *topics = kept;
+            if let Completion::SubackMulti(suback) = &mut p.completion {
+                suback.topics = kept;
             }
         }
         let filters: Vec<(&str, QoS)> = listed.iter().map(|(f, q)| (f.as_str(), *q)).collect();

@@ -11,7 +11,7 @@ use super::client::Core;
 use super::protocol::{Context, Protocol, perform_with};
 use super::request_response_client::aws_mqtt_rr_incoming_publish_event;
 use crate::client::request_response::Action;
-use crate::codec::{Publish, QoS};
+use crate::codec::{Properties, PublishRef, QoS};
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::guard;
 use crate::ffi::io::channel_bootstrap::c_loop_of;
@@ -159,11 +159,15 @@ impl Protocol for Mqtt311Protocol {
                     operations::unsubscribe(connection, filter.clone(), on_unsuback, timeout_ms)
                 }
                 Action::Publish { topic, payload, .. } => {
-                    let publish = Publish {
+                    let properties = Properties::default();
+                    let publish = PublishRef {
+                        dup: false,
                         qos: QoS::AtLeastOnce,
-                        topic: topic.clone(),
-                        payload: payload.clone().into(),
-                        ..Default::default()
+                        retain: false,
+                        topic,
+                        packet_id: 0,
+                        payload,
+                        properties: &properties,
                     };
                     let on_puback = Callback {
                         function: Some(on_puback as aws_mqtt_op_complete_fn),

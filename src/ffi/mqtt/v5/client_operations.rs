@@ -12,10 +12,10 @@
 //! call.
 
 use crate::client::mqtt5::Request;
-use crate::codec::Packet;
 use crate::connection::mqtt5_protocol::Mqtt5Command;
 use crate::ffi::guard::{self, Error};
 use crate::ffi::mqtt::client_delegate::Callback;
+use crate::ffi::mqtt::mqtt::aws_mqtt_error::AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION;
 use crate::ffi::mqtt::v5::client::{aws_mqtt5_client, client_of};
 use crate::ffi::mqtt::v5::client_delegate::OpToken;
 use crate::ffi::mqtt::v5::mqtt5_client::*;
@@ -109,7 +109,11 @@ pub unsafe extern "C" fn aws_mqtt5_client_publish(
             client,
             publish_options,
             completion_options,
-            |v, iot_core| publish_from_view(v, iot_core).map(Packet::Publish),
+            |v, iot_core| {
+                // Encoded here, on the caller's thread, once: what the queue holds and sends.
+                Request::publish(publish_from_view(v, iot_core)?)
+                    .map_err(|_| AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION as c_int)
+            },
             OpToken::Publish,
         )
     }
@@ -128,7 +132,7 @@ pub unsafe extern "C" fn aws_mqtt5_client_subscribe(
             client,
             subscribe_options,
             completion_options,
-            |v, iot_core| subscribe_from_view(v, iot_core).map(Packet::Subscribe),
+            |v, iot_core| subscribe_from_view(v, iot_core).map(Request::subscribe),
             OpToken::Subscribe,
         )
     }
@@ -147,7 +151,7 @@ pub unsafe extern "C" fn aws_mqtt5_client_unsubscribe(
             client,
             unsubscribe_options,
             completion_options,
-            |v, iot_core| unsubscribe_from_view(v, iot_core).map(Packet::Unsubscribe),
+            |v, iot_core| unsubscribe_from_view(v, iot_core).map(Request::unsubscribe),
             OpToken::Unsubscribe,
         )
     }
