@@ -27,6 +27,10 @@ pub enum Mqtt5Command<T> {
     /// End the current connection so the next uses the new settings (the 3.1.1 adapter's
     /// connect).
     ResetConnection,
+    /// Enhanced authentication (beyond upstream): the answer to the server's last challenge.
+    ContinueAuthentication(Option<bytes::Bytes>),
+    /// Enhanced authentication (beyond upstream): start re-authenticating.
+    Reauthenticate(Option<bytes::Bytes>),
     /// A callback acquired the acknowledgement of the publish it was given (packet id,
     /// control id): it goes out only on `ReleaseAck`. Sent while the publish is delivered.
     HoldAck(u16, u64),
@@ -48,6 +52,10 @@ impl<T: Send + 'static> Protocol for Engine<T> {
             Mqtt5Command::UseClientId(client_id) => self.use_client_id(client_id),
             Mqtt5Command::ResetConnection => self.reset_connection(),
             Mqtt5Command::SetQueueLimits(limits) => self.set_queue_limits(limits),
+            Mqtt5Command::ContinueAuthentication(data) => {
+                self.continue_authentication(data);
+            }
+            Mqtt5Command::Reauthenticate(data) => self.reauthenticate(data),
         }
     }
     fn transport_closed(&mut self, now: u64, error: Option<i32>) {

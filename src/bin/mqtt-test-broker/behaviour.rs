@@ -101,6 +101,8 @@ pub struct Behaviour {
     pub disconnect_code: u8,
     /// Triggered actions, in the order given.
     pub rules: Vec<Rule>,
+    /// Require SCRAM-SHA-256 enhanced authentication (MQTT 5) for this user and password.
+    pub scram: Option<(String, String)>,
 }
 
 /// One command-line option or scenario line that shapes a [`Behaviour`].
@@ -144,6 +146,8 @@ pub enum Setting {
     NoPingresp,
     /// `disconnect-code C`
     DisconnectCode(u8),
+    /// `scram USER:PASSWORD`
+    Scram(String, String),
     /// `hangup-after N`, `hangup-on TYPE`, `disconnect-after N`, `disconnect-on TYPE`,
     /// `send-raw-after N HEX`, `send-raw-on TYPE HEX`
     Rule(Rule),
@@ -243,6 +247,13 @@ impl Setting {
             "ack-delay-ms" => Setting::AckDelay(millis(&arg()?)?),
             "no-pingresp" => Setting::NoPingresp,
             "disconnect-code" => Setting::DisconnectCode(parse_number(&arg()?)?),
+            "scram" => {
+                let account = arg()?;
+                let (user, password) = account
+                    .split_once(':')
+                    .ok_or_else(|| format!("scram needs USER:PASSWORD, got {account:?}"))?;
+                Setting::Scram(user.to_owned(), password.to_owned())
+            }
             "hangup-after" => rule(
                 Trigger::AfterPackets(parse_number(&arg()?)?),
                 Action::HangUp,
@@ -301,6 +312,7 @@ impl Setting {
             Setting::AckDelay(d) => b.ack_delay = Some(d),
             Setting::NoPingresp => b.no_pingresp = true,
             Setting::DisconnectCode(c) => b.disconnect_code = c,
+            Setting::Scram(user, password) => b.scram = Some((user, password)),
             Setting::Rule(r) => b.rules.push(r),
         }
     }

@@ -29,9 +29,18 @@ impl<S: Transport> Connection<S> {
         if let Some(code) = self.behaviour.connack_code.filter(|&c| c != 0) {
             return Err(self.refuse(code, "connack-code"));
         }
-        if let Some((code, reason)) = refusal(&c, &self.behaviour.advertised) {
+        let scram = self.behaviour.scram.is_some();
+        if let Some((code, reason)) = refusal(&c, &self.behaviour.advertised, scram) {
             return Err(self.refuse(code, reason));
         }
+        if scram {
+            return self.start_scram(c);
+        }
+        self.accept(c, None)
+    }
+
+    /// Accepts the CONNECT `c`; `server_final` ends a SCRAM exchange in the CONNACK.
+    pub(crate) fn accept(&mut self, c: Connect, server_final: Option<String>) -> Flow {
         let adv = self.behaviour.advertised.clone();
         let v5 = c.version == Version::V5;
         let now = Instant::now();
@@ -63,11 +72,16 @@ impl<S: Transport> Connection<S> {
             maximum_packet_size: c.properties.maximum_packet_size,
             topic_aliases: HashMap::new(),
         });
-        let properties = if v5 {
+        let mut properties = if v5 {
             connack_properties(&adv, assigned.then_some(client_id.as_str()))
         } else {
             Properties::default()
         };
+        if let Some(data) = server_final {
+            // [MQTT-4.12.0-5]: a successful CONNACK carries the method.
+            properties.authentication_method = Some(crate::scram::METHOD.to_owned());
+            properties.authentication_data = Some(data.into());
+        }
         let connack = Connack {
             session_present: attached.session_present,
             reason_code: 0,
@@ -91,7 +105,7 @@ impl<S: Transport> Connection<S> {
     }
 
     /// Refuses the CONNECT with CONNACK `code` and ends the connection [MQTT-3.2.2-5].
-    fn refuse(&mut self, code: u8, reason: &str) -> Close {
+    pub(crate) fn refuse(&mut self, code: u8, reason: &str) -> Close {
         let connack = Connack {
             session_present: false,
             reason_code: code,
@@ -105,13 +119,14 @@ impl<S: Transport> Connection<S> {
 }
 
 /// The refusal the specification or the advertised limits require for `c`, if any.
-fn refusal(c: &Connect, adv: &Advertised) -> Option<(u8, &'static str)> {
+fn refusal(c: &Connect, adv: &Advertised, scram: bool) -> Option<(u8, &'static str)> {
     let v5 = c.version == Version::V5;
     if !v5 && c.client_id.is_empty() && !c.clean_start {
         // [MQTT-3.1.3-8] an empty client id needs a clean session in 3.1.1.
         return Some((0x02, "empty client identifier with a persistent session"));
     }
-    if v5 && c.properties.authentication_method.is_some() {
+    if v5 && !scram && c.properties.authentication_method.is_some() {
+        // Only `--scram` offers a method.
         return Some((0x8C, "enhanced authentication is not supported"));
     }
     let will = c.will.as_ref()?;

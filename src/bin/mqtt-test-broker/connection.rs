@@ -61,6 +61,9 @@ pub enum State {
     Connected,
     /// CONNECT received under `--no-connack`: packets are logged and ignored. Next: closed.
     Silent,
+    /// CONNECT received under `--scram`, the server-first message sent; waiting for the
+    /// client-final one. Next: Connected, or closed.
+    Authenticating,
 }
 
 /// What the broker knows of a connected client from its CONNECT.
@@ -100,6 +103,9 @@ pub struct Connection<S: Transport> {
     last_received: Instant,
     /// A `--flood-*` under way: until when, and how many PUBLISHes it has sent.
     flood: Option<(Instant, u64)>,
+    /// A SCRAM exchange under way (`--scram`), and the CONNECT it will accept.
+    pub(crate) scram: Option<crate::scram::Exchange>,
+    pub(crate) pending_connect: Option<Box<aws_c_mqtt::codec::Connect>>,
 }
 
 impl<S: Transport> Connection<S> {
@@ -122,6 +128,8 @@ impl<S: Transport> Connection<S> {
             delayed: VecDeque::new(),
             last_received: Instant::now(),
             flood: None,
+            scram: None,
+            pending_connect: None,
         }
     }
 

@@ -19,6 +19,11 @@ impl<S: Transport> Connection<S> {
         match (self.state, packet) {
             (State::Silent, _) => Ok(()),
             (State::AwaitingConnect, Packet::Connect(c)) => self.on_connect(*c),
+            (State::Authenticating, Packet::Auth(a)) => self.on_connect_auth(a),
+            (State::Authenticating, p) => Err(Close::abnormal(format!(
+                "{} during authentication",
+                type_name(p.packet_type())
+            ))),
             (State::AwaitingConnect, p) => {
                 // [MQTT-3.1.0-1] the first packet is a CONNECT.
                 Err(Close::abnormal(format!(
@@ -39,6 +44,7 @@ impl<S: Transport> Connection<S> {
                 Packet::Disconnect(d) => self.on_disconnect(d),
                 // [MQTT-3.1.0-2] a second CONNECT is a protocol violation.
                 Packet::Connect(_) => Err(self.violation(0x82, "second CONNECT")),
+                Packet::Auth(a) if self.behaviour.scram.is_some() => self.on_reauth(a),
                 Packet::Auth(_) => {
                     Err(self.violation(0x82, "AUTH without an authentication method"))
                 }

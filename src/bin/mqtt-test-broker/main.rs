@@ -4,6 +4,7 @@
 //! Lines. Blocking sockets (TLS optional), one thread per connection, shared state behind one
 //! mutex.
 
+mod authenticate;
 mod behaviour;
 mod broker;
 mod cli;
@@ -17,6 +18,7 @@ mod log;
 mod matching;
 mod router;
 mod scenario;
+mod scram;
 mod session;
 mod tls;
 mod transport;

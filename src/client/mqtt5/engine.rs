@@ -24,6 +24,7 @@
 //! queue and its requeue, and packet ids are the pieces both clients share (see
 //! [`crate::client`]).
 
+mod auth;
 mod inbound;
 mod lifecycle;
 mod manual_acks;
@@ -162,6 +163,8 @@ pub struct Engine<T> {
     /// Beyond upstream: bounded queues, and what they did.
     queue_limits: Option<QueueLimits>,
     queue_statistics: QueueStatistics,
+    /// Beyond upstream: the enhanced authentication exchange.
+    auth: auth::AuthState,
 }
 
 impl<T> Engine<T> {
@@ -200,6 +203,7 @@ impl<T> Engine<T> {
             outbox: Outbox::default(),
             queue_limits: None,
             queue_statistics: QueueStatistics::default(),
+            auth: auth::AuthState::default(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! FFI maps each [`Error`] to upstream's error code.
 
 use crate::client::mqtt5::negotiated::Negotiated;
-use crate::codec::{Connack, Disconnect, PubAck, Publish, Suback, Unsuback};
+use crate::codec::{Auth, Connack, Disconnect, PubAck, Publish, Suback, Unsuback};
 
 /// Why a connection or an operation failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,6 +135,12 @@ pub enum Event<T> {
         /// How.
         completion: Completion,
     },
+    /// Enhanced authentication (beyond upstream): the server's AUTH Continue, to be answered
+    /// with [`continue_authentication`](crate::client::mqtt5::Engine::continue_authentication).
+    AuthChallenge(Auth),
+    /// A re-authentication ended: the server's AUTH Success, or why it did not happen or was
+    /// cut short (a refusal closes the connection, reported as a disconnection as well).
+    Reauthentication(Result<Auth, Error>),
     /// A manual acknowledgement finished.
     ManualAck {
         /// The caller's token.

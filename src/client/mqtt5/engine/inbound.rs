@@ -52,6 +52,7 @@ impl<T> Engine<T> {
         if self.state == State::MqttConnect {
             match packet {
                 Packet::Connack(connack) => self.on_connack(now, connack),
+                Packet::Auth(auth) => self.on_auth(auth),
                 // [MQTT-3.2.0-1]: the server's first packet is a CONNACK.
                 _ => self.shut_down_connection(
                     Error::ProtocolError,
@@ -67,6 +68,7 @@ impl<T> Engine<T> {
                 self.shut_down_connection(Error::DisconnectReceived, None);
             }
             Packet::Publish(publish) => self.on_publish(publish),
+            Packet::Auth(auth) => self.on_auth(auth),
             Packet::Puback(ack) => self.on_puback(ack),
             Packet::Pubrec(ack) => self.on_pubrec(ack),
             Packet::Pubcomp(ack) => self.on_pubcomp(ack),
@@ -91,6 +93,7 @@ impl<T> Engine<T> {
 
     fn on_connack(&mut self, now: u64, connack: Connack) {
         self.connack_timeout.disarm();
+        self.auth_on_connack();
         if connack.reason_code >= 0x80 {
             self.emit_final(Error::ConnackRefused, Some(connack), None);
             self.shut_down_connection(Error::ConnackRefused, None);

@@ -37,6 +37,7 @@ impl<T> Engine<T> {
         self.negotiated = Negotiated::requested(&connect);
         self.control.clear();
         self.control.push_back(Control::Connect);
+        self.auth_on_connect();
         let timeout = u64::from(self.settings.connack_timeout_ms) * NANOS_PER_MILLI;
         self.connack_timeout.arm(now, timeout);
     }
@@ -57,6 +58,7 @@ impl<T> Engine<T> {
             .or(cut_short)
             .unwrap_or(Error::UnexpectedHangup);
         self.emit_final(error, None, None);
+        self.auth_on_disconnection(error);
         self.reset_pending = false;
         self.connack_timeout.disarm();
         self.keep_alive.stop();

@@ -23,11 +23,16 @@ impl<T> Engine<T> {
                     if write_packet(out, &connect, VERSION).is_err() {
                         self.shut_down_connection(Error::EncodeFailure, None);
                     }
+                } else {
+                    // An answer to a challenge, before the CONNACK [MQTT-4.12.0-3].
+                    self.send_pending_auth(out);
                 }
             }
             State::Connected => {
                 while out.len() < limit && !self.throttled_until.is_armed() {
-                    let progressed = if self.control.is_empty() {
+                    let progressed = if self.send_pending_auth(out) {
+                        true
+                    } else if self.control.is_empty() {
                         self.send_next_operation(now, out)
                     } else {
                         self.send_next_control(now, out)

@@ -20,6 +20,7 @@ use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::guard::{self, Error, Result};
 use crate::ffi::io::channel_bootstrap::connector_of;
 use crate::ffi::mqtt::client_delegate::Callback;
+use crate::ffi::mqtt::ext::enhanced_auth::AuthHandlers;
 use crate::ffi::mqtt::handle::{self, Life, Termination};
 use crate::ffi::mqtt::v5::client_delegate::{
     C5Command, C5Delegate, C5Engine, ListenerCallbacks, OpToken,
@@ -66,6 +67,8 @@ pub struct aws_mqtt5_client {
     /// Where connections go; the 3.1.1 adapter changes it.
     endpoint: Mutex<Endpoint>,
     delivery: Mutex<Option<Delivery>>,
+    /// Beyond upstream: the enhanced authentication callbacks, if set.
+    auth_handlers: Mutex<Option<AuthHandlers>>,
 }
 
 // SAFETY: the raw pointers inside (bootstrap, user data) are only handed to thread-safe
@@ -104,6 +107,16 @@ impl aws_mqtt5_client {
         change(&mut endpoint);
         self.life
             .send(Command::Endpoint(Box::new(endpoint.clone())));
+    }
+
+    /// Sets (or clears) the enhanced authentication callbacks.
+    pub(crate) fn set_auth_handlers(&self, handlers: Option<AuthHandlers>) {
+        *lock(&self.auth_handlers) = handlers;
+    }
+
+    /// The enhanced authentication callbacks, if set.
+    pub(crate) fn auth_handlers(&self) -> Option<AuthHandlers> {
+        *lock(&self.auth_handlers)
     }
 
     /// Changes the engine's settings from the next connection on (the 3.1.1 adapter).
@@ -289,6 +302,7 @@ pub unsafe extern "C" fn aws_mqtt5_client_new(
                 wants_connection: AtomicBool::new(false),
                 endpoint: Mutex::new(endpoint),
                 delivery: Mutex::new(None),
+                auth_handlers: Mutex::new(None),
                 options,
             }
         });

@@ -9,6 +9,7 @@ use crate::connection::mqtt5_protocol::Mqtt5Command;
 use crate::connection::{Command, Delegate};
 use crate::ffi::common::byte_buf::aws_byte_buf;
 use crate::ffi::mqtt::client_delegate::Callback;
+use crate::ffi::mqtt::ext::enhanced_auth;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::v5::client::{Delivery, aws_mqtt5_client};
 use crate::ffi::mqtt::v5::mqtt5_client::*;
@@ -378,6 +379,15 @@ impl Delegate<C5Engine> for C5Delegate {
                 self.publish(publish, held, engine)
             }
             Event::Complete { token, completion } => Self::complete(token, completion),
+            Event::AuthChallenge(auth) => {
+                let handlers = self.client().auth_handlers();
+                enhanced_auth::deliver_challenge(handlers, self.client.cast_mut(), &auth);
+            }
+            Event::Reauthentication(result) => {
+                let handlers = self.client().auth_handlers();
+                let result = result.as_ref().map_err(|e| error_code(*e));
+                enhanced_auth::deliver_reauthentication(handlers, self.client.cast_mut(), result);
+            }
             Event::ManualAck { token, result } => match token {
                 OpToken::ManualAck(cb) => manual_ack(cb, result),
                 other => {
