@@ -32,9 +32,7 @@ impl<S: Transport> Connection<S> {
         if let Some((code, reason)) = refusal(&c, &self.behaviour.advertised) {
             return Err(self.refuse(code, reason));
         }
-        if let Err(refused) = self.authorize(&c) {
-            return Err(refused);
-        }
+        self.authorize(&c)?;
         let adv = self.behaviour.advertised.clone();
         let v5 = c.version == Version::V5;
         let now = Instant::now();

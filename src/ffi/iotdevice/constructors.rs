@@ -45,6 +45,7 @@ impl ConnectionConfig {
         cert_path: *const c_char,
         key_path: *const c_char,
     ) -> Result<Self> {
+        guard::require(!cert_path.is_null() && !key_path.is_null())?;
         // SAFETY: forwarded caller contract.
         unsafe {
             Self::new(allocator, host, Method::Mtls, |o, a| {
@@ -98,6 +99,7 @@ impl ConnectionConfig {
         path: *const c_char,
         password: *const aws_byte_cursor,
     ) -> Result<Self> {
+        guard::require(!path.is_null() && !password.is_null())?;
         // SAFETY: forwarded caller contract.
         unsafe {
             Self::new(allocator, host, Method::Mtls, |o, a| {
