@@ -10,4 +10,6 @@ pub mod endpoint;
 pub mod iotdevice;
 pub mod mqtt5_client_builder;
 pub mod mqtt5_client_builder_setters;
+pub mod mqtt_connection_builder;
+pub mod mqtt_connection_builder_setters;
 pub mod websocket_signing;
