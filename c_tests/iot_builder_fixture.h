@@ -7,8 +7,12 @@
 #define IOT_BUILDER_FIXTURE_H
 
 #include "mqtt5_fixture.h"
+#include "proxy_fixture.h"
 
+#include <aws/auth/credentials.h>
 #include <aws/iotdevice/iotdevice.h>
+#include <aws/iotdevice/mqtt5_client_builder.h>
+#include <aws/iotdevice/mqtt_connection_builder.h>
 
 #define IB_AUTHORIZER "TestAuthorizer"
 #define IB_TOKEN_KEY "x-token"
@@ -157,6 +161,152 @@ static inline int ib_check_username(const struct fx_broker *b, const char *expec
         return 1;
     }
     return 0;
+}
+
+
+/* The suite's allocator, event loop, and PKI, set up by the test's main. */
+static struct aws_allocator *ib_alloc;
+static struct fx_io ib_io;
+static struct ib_env ib_pki;
+/* Set while a test gives the CA in memory: ib5_common leaves the CA alone (the TLS options, as
+ * upstream's, refuse a second trust store). */
+static bool ib5_ca_in_memory;
+
+#define METRICS "SDK=IoTDeviceSDK/C&Platform=Unix"
+
+/* ---- MQTT 5 builders ---------------------------------------------------------------------- */
+
+/* The test's handlers, a client id, keep alive 30 s, the fixture's bootstrap and `port`. */
+static inline int ib5_common(struct aws_iot_mqtt5_client_builder *b, struct fx5_events *ev, int port, const char *client_id,
+                    const char *username) {
+    CHECK(b != NULL);
+    struct aws_byte_cursor user = fx_cur(username ? username : "");
+    struct aws_mqtt5_packet_connect_view connect = {
+        .client_id = fx_cur(client_id),
+        .keep_alive_interval_seconds = 30,
+        .username = username ? &user : NULL,
+    };
+    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_connect_options(b, &connect), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_port(b, (uint32_t)port), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_bootstrap(b, ib_io.bootstrap), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_lifecycle_event_handler(b, fx5_on_lifecycle, ev), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_publish_received_handler(b, fx5_on_publish_received, ev),
+                 AWS_OP_SUCCESS);
+    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_client_termination_handler(b, fx5_on_termination, ev),
+                 AWS_OP_SUCCESS);
+    struct aws_socket_options socket = {.type = AWS_SOCKET_STREAM, .domain = AWS_SOCKET_IPV4, .connect_timeout_ms = 3000};
+    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_socket_options(b, &socket), AWS_OP_SUCCESS);
+    if (!ib5_ca_in_memory) {
+        char ca[128];
+        ib_file(&ib_pki, "ca.pem", ca, sizeof(ca));
+        CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_certificate_authority_from_path(b, ca), AWS_OP_SUCCESS);
+    }
+    return 0;
+}
+
+/* Builds a client, starts it, and either round-trips a message or expects the first attempt
+ * to fail with `failure` (then the CONNACK reason code `connack`, when not 0). */
+static inline int ib5_run(struct aws_iot_mqtt5_client_builder *b, struct fx5_events *ev, const char *prefix, int failure,
+                 int connack) {
+    struct aws_mqtt5_client *c = aws_iot_mqtt5_client_builder_build(b);
+    CHECK(c != NULL);
+    ev->client = c;
+    CHECK_INT_EQ(aws_mqtt5_client_start(c), AWS_OP_SUCCESS);
+    if (failure == 0) {
+        CHECK_INT_EQ(fx5_outcome_and_round_trip(c, ev, prefix), 0);
+        CHECK_INT_EQ(fx5_count(ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS), 1);
+        return 0;
+    }
+    CHECK_WAIT(ev, fx5_count_locked(ev, AWS_MQTT5_CLET_CONNECTION_FAILURE) >= 1, 10000);
+    struct fx5_event e = fx5_nth(ev, AWS_MQTT5_CLET_CONNECTION_FAILURE, 0);
+    CHECK_INT_EQ(e.error_code, failure);
+    if (connack) {
+        CHECK(e.has_connack);
+        CHECK_INT_EQ(e.connack_reason_code, connack);
+    }
+    CHECK_INT_EQ(fx5_count(ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS), 0);
+    return fx5_finish(c, ev);
+}
+
+/* ---- 3.1.1 builders ---------------------------------------------------------------------- */
+
+/* The fixture's bootstrap and CA, `port`, the client id, and the test's termination handler. */
+static inline int ib311_common(struct aws_iot_mqtt_connection_builder *b, struct fx_events *ev, int port, const char *client_id) {
+    CHECK(b != NULL);
+    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_port(b, (uint32_t)port), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_bootstrap(b, ib_io.bootstrap), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_client_id(b, fx_cur(client_id)), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_connect_settings(b, 30, 3000, 0, true), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_connection_termination_handler(b, fx_on_termination, ev),
+                 AWS_OP_SUCCESS);
+    char ca[128];
+    ib_file(&ib_pki, "ca.pem", ca, sizeof(ca));
+    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_certificate_authority_from_path(b, ca), AWS_OP_SUCCESS);
+    return 0;
+}
+
+/* Builds a connection and connects it with the filled options; waits for the outcome. */
+static inline int ib311_connect(struct aws_iot_mqtt_connection_builder *b, struct fx_events *ev,
+                     struct aws_mqtt_client_connection **out) {
+    struct aws_mqtt_connection_options options;
+    *out = aws_iot_mqtt_connection_builder_build(b, &options);
+    CHECK(*out != NULL);
+    ev->connection = *out;
+    CHECK_INT_EQ(aws_mqtt_client_connection_set_connection_result_handlers(*out, fx_on_success, ev, fx_on_failure, ev),
+                 AWS_OP_SUCCESS);
+    CHECK(options.tls_options != NULL && options.socket_options != NULL);
+    options.on_connection_complete = fx_on_connection_complete;
+    options.user_data = ev;
+    CHECK_INT_EQ(aws_mqtt_client_connection_connect(*out, &options), AWS_OP_SUCCESS);
+    CHECK_WAIT(ev, ev->complete >= 1, 10000);
+    return 0;
+}
+
+/* Connects, round-trips a message under `prefix`, disconnects and releases. */
+static inline int ib311_round_trip(struct aws_iot_mqtt_connection_builder *b, const char *prefix) {
+    struct fx_events ev;
+    fx_events_init(&ev);
+    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_connection_termination_handler(b, fx_on_termination, &ev),
+                 AWS_OP_SUCCESS);
+    struct aws_mqtt_client_connection *c = NULL;
+    CHECK_INT_EQ(ib311_connect(b, &ev, &c), 0);
+    CHECK_INT_EQ(ev.complete_error, AWS_ERROR_SUCCESS);
+    char filter[64], topic[64];
+    snprintf(filter, sizeof(filter), "%s/#", prefix);
+    snprintf(topic, sizeof(topic), "%s/echo", prefix);
+    CHECK_INT_EQ(fx_subscribe(c, &ev, filter, AWS_MQTT_QOS_AT_LEAST_ONCE), 0);
+    struct aws_byte_cursor topic_cur = fx_cur(topic), payload = fx_cur("round trip");
+    CHECK(aws_mqtt_client_connection_publish(c, &topic_cur, AWS_MQTT_QOS_AT_LEAST_ONCE, false, &payload, NULL, NULL) !=
+          0);
+    CHECK_WAIT(&ev, fx_received_locked(&ev, topic, false) == 1, 10000);
+    CHECK_INT_EQ(fx_disconnect_and_release(c, &ev), 0);
+    fx_events_clean_up(&ev);
+    return 0;
+}
+
+/* Connects and expects the attempt to fail with `error` (and `return_code`); releases. */
+static inline int ib311_refused(struct aws_iot_mqtt_connection_builder *b, int error, int return_code) {
+    struct fx_events ev;
+    fx_events_init(&ev);
+    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_connection_termination_handler(b, fx_on_termination, &ev),
+                 AWS_OP_SUCCESS);
+    struct aws_mqtt_client_connection *c = NULL;
+    CHECK_INT_EQ(ib311_connect(b, &ev, &c), 0);
+    CHECK_INT_EQ(ev.complete_error, error);
+    CHECK_INT_EQ(ev.complete_return_code, return_code);
+    aws_mqtt_client_connection_release(c);
+    CHECK_WAIT(&ev, ev.terminated == 1, 10000);
+    fx_events_clean_up(&ev);
+    return 0;
+}
+
+static inline struct aws_credentials_provider *ib_static_provider(const char *secret) {
+    struct aws_credentials_provider_static_options options = {
+        .access_key_id = fx_cur(IB_ACCESS_KEY),
+        .secret_access_key = fx_cur(secret),
+        .session_token = fx_cur(IB_SESSION_TOKEN),
+    };
+    return aws_credentials_provider_new_static(ib_alloc, &options);
 }
 
 #endif /* IOT_BUILDER_FIXTURE_H */

@@ -4,99 +4,20 @@
  * WebSocket, WebSocket + SigV4, an HTTP proxy); a bad signature and a wrong secret refused; a
  * builder destroyed while its connection lives; misuse refused. */
 #include "iot_builder_fixture.h"
-#include "proxy_fixture.h"
 
 #include <aws/auth/auth.h>
-#include <aws/auth/credentials.h>
-#include <aws/iotdevice/mqtt_connection_builder.h>
-
-static struct aws_allocator *s_alloc;
-static struct fx_io s_io;
-static struct ib_env s_env;
-
-#define METRICS "SDK=IoTDeviceSDK/C&Platform=Unix"
-
-/* The fixture's bootstrap and CA, `port`, the client id, and the test's termination handler. */
-static int s_common(struct aws_iot_mqtt_connection_builder *b, struct fx_events *ev, int port, const char *client_id) {
-    CHECK(b != NULL);
-    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_port(b, (uint32_t)port), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_bootstrap(b, s_io.bootstrap), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_client_id(b, fx_cur(client_id)), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_connect_settings(b, 30, 3000, 0, true), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_connection_termination_handler(b, fx_on_termination, ev),
-                 AWS_OP_SUCCESS);
-    char ca[128];
-    ib_file(&s_env, "ca.pem", ca, sizeof(ca));
-    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_certificate_authority_from_path(b, ca), AWS_OP_SUCCESS);
-    return 0;
-}
-
-/* Builds a connection and connects it with the filled options; waits for the outcome. */
-static int s_connect(struct aws_iot_mqtt_connection_builder *b, struct fx_events *ev,
-                     struct aws_mqtt_client_connection **out) {
-    struct aws_mqtt_connection_options options;
-    *out = aws_iot_mqtt_connection_builder_build(b, &options);
-    CHECK(*out != NULL);
-    ev->connection = *out;
-    CHECK_INT_EQ(aws_mqtt_client_connection_set_connection_result_handlers(*out, fx_on_success, ev, fx_on_failure, ev),
-                 AWS_OP_SUCCESS);
-    CHECK(options.tls_options != NULL && options.socket_options != NULL);
-    options.on_connection_complete = fx_on_connection_complete;
-    options.user_data = ev;
-    CHECK_INT_EQ(aws_mqtt_client_connection_connect(*out, &options), AWS_OP_SUCCESS);
-    CHECK_WAIT(ev, ev->complete >= 1, 10000);
-    return 0;
-}
-
-/* Connects, round-trips a message under `prefix`, disconnects and releases. */
-static int s_round_trip(struct aws_iot_mqtt_connection_builder *b, const char *prefix) {
-    struct fx_events ev;
-    fx_events_init(&ev);
-    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_connection_termination_handler(b, fx_on_termination, &ev),
-                 AWS_OP_SUCCESS);
-    struct aws_mqtt_client_connection *c = NULL;
-    CHECK_INT_EQ(s_connect(b, &ev, &c), 0);
-    CHECK_INT_EQ(ev.complete_error, AWS_ERROR_SUCCESS);
-    char filter[64], topic[64];
-    snprintf(filter, sizeof(filter), "%s/#", prefix);
-    snprintf(topic, sizeof(topic), "%s/echo", prefix);
-    CHECK_INT_EQ(fx_subscribe(c, &ev, filter, AWS_MQTT_QOS_AT_LEAST_ONCE), 0);
-    struct aws_byte_cursor topic_cur = fx_cur(topic), payload = fx_cur("round trip");
-    CHECK(aws_mqtt_client_connection_publish(c, &topic_cur, AWS_MQTT_QOS_AT_LEAST_ONCE, false, &payload, NULL, NULL) !=
-          0);
-    CHECK_WAIT(&ev, fx_received_locked(&ev, topic, false) == 1, 10000);
-    CHECK_INT_EQ(fx_disconnect_and_release(c, &ev), 0);
-    fx_events_clean_up(&ev);
-    return 0;
-}
-
-/* Connects and expects the attempt to fail with `error` (and `return_code`); releases. */
-static int s_refused(struct aws_iot_mqtt_connection_builder *b, int error, int return_code) {
-    struct fx_events ev;
-    fx_events_init(&ev);
-    CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_connection_termination_handler(b, fx_on_termination, &ev),
-                 AWS_OP_SUCCESS);
-    struct aws_mqtt_client_connection *c = NULL;
-    CHECK_INT_EQ(s_connect(b, &ev, &c), 0);
-    CHECK_INT_EQ(ev.complete_error, error);
-    CHECK_INT_EQ(ev.complete_return_code, return_code);
-    aws_mqtt_client_connection_release(c);
-    CHECK_WAIT(&ev, ev.terminated == 1, 10000);
-    fx_events_clean_up(&ev);
-    return 0;
-}
 
 static int test_mtls_fills_the_connect_options_and_sends_the_metrics(void) {
     struct fx_broker broker;
-    CHECK_INT_EQ(ib_broker_mtls(&broker, &s_env), 0);
+    CHECK_INT_EQ(ib_broker_mtls(&broker, &ib_pki), 0);
     char cert[128], key[128];
-    ib_file(&s_env, "client.pem", cert, sizeof(cert));
-    ib_file(&s_env, "client.key", key, sizeof(key));
+    ib_file(&ib_pki, "client.pem", cert, sizeof(cert));
+    ib_file(&ib_pki, "client.key", key, sizeof(key));
     struct aws_iot_mqtt_connection_builder *b =
-        aws_iot_mqtt_connection_builder_new_mtls_from_path(s_alloc, fx_cur("localhost"), cert, key);
+        aws_iot_mqtt_connection_builder_new_mtls_from_path(ib_alloc, fx_cur("localhost"), cert, key);
     struct fx_events ev;
     fx_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, broker.port, "iotb311-mtls"), 0);
+    CHECK_INT_EQ(ib311_common(b, &ev, broker.port, "iotb311-mtls"), 0);
     /* The filled options: what the builder holds, for the caller's connect. */
     struct aws_mqtt_connection_options options;
     struct aws_mqtt_client_connection *c = aws_iot_mqtt_connection_builder_build(b, &options);
@@ -112,7 +33,7 @@ static int test_mtls_fills_the_connect_options_and_sends_the_metrics(void) {
     CHECK_WAIT(&ev, ev.terminated == 1, 10000);
     fx_events_clean_up(&ev);
 
-    CHECK_INT_EQ(s_round_trip(b, "iotb311/mtls"), 0);
+    CHECK_INT_EQ(ib311_round_trip(b, "iotb311/mtls"), 0);
     aws_iot_mqtt_connection_builder_destroy(b);
     CHECK_INT_EQ(ib_check_username(&broker, "?" METRICS), 0);
     CHECK_INT_EQ(fx_log_count(&broker, FX_FRAGMENTS("\"tls_handshake\"", "\"client_certificate\":true")), 1);
@@ -122,31 +43,31 @@ static int test_mtls_fills_the_connect_options_and_sends_the_metrics(void) {
 
 static int test_a_signed_custom_authorizer_in_the_sdks_311_order_and_a_bad_signature_refused(void) {
     struct fx_broker broker;
-    CHECK_INT_EQ(ib_broker_authorizer(&broker, &s_env, true, true), 0);
-    struct aws_iot_custom_authorizer_config config = ib_signed_config(s_env.signature);
+    CHECK_INT_EQ(ib_broker_authorizer(&broker, &ib_pki, true, true), 0);
+    struct aws_iot_custom_authorizer_config config = ib_signed_config(ib_pki.signature);
     memset(&config.username, 0, sizeof(config.username));
     struct aws_iot_mqtt_connection_builder *b =
-        aws_iot_mqtt_connection_builder_new_custom_authorizer(s_alloc, fx_cur("localhost"), &config);
+        aws_iot_mqtt_connection_builder_new_custom_authorizer(ib_alloc, fx_cur("localhost"), &config);
     struct fx_events ev;
     fx_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, broker.port, "iotb311-signed"), 0);
+    CHECK_INT_EQ(ib311_common(b, &ev, broker.port, "iotb311-signed"), 0);
     /* No user name in the configuration: the builder's login. */
     struct aws_byte_cursor user = fx_cur("thing-311");
     CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_login(b, &user, NULL), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(s_round_trip(b, "iotb311/signed"), 0);
+    CHECK_INT_EQ(ib311_round_trip(b, "iotb311/signed"), 0);
     aws_iot_mqtt_connection_builder_destroy(b);
     char expected[1600];
     snprintf(expected, sizeof(expected),
              "thing-311?x-amz-customauthorizer-name=" IB_AUTHORIZER "&x-amz-customauthorizer-signature=%s&" IB_TOKEN_KEY
              "=" IB_TOKEN "&" METRICS,
-             s_env.signature_encoded);
+             ib_pki.signature_encoded);
     CHECK_INT_EQ(ib_check_username(&broker, expected), 0);
     CHECK_INT_EQ(fx_log_count(&broker, FX_FRAGMENTS("\"tls_handshake\"", "\"alpn\":\"mqtt\"")), 1);
 
-    config = ib_signed_config(s_env.other_signature);
-    b = aws_iot_mqtt_connection_builder_new_custom_authorizer(s_alloc, fx_cur("localhost"), &config);
-    CHECK_INT_EQ(s_common(b, &ev, broker.port, "iotb311-bad"), 0);
-    CHECK_INT_EQ(s_refused(b, AWS_ERROR_MQTT_PROTOCOL_ERROR, AWS_MQTT_CONNECT_NOT_AUTHORIZED), 0);
+    config = ib_signed_config(ib_pki.other_signature);
+    b = aws_iot_mqtt_connection_builder_new_custom_authorizer(ib_alloc, fx_cur("localhost"), &config);
+    CHECK_INT_EQ(ib311_common(b, &ev, broker.port, "iotb311-bad"), 0);
+    CHECK_INT_EQ(ib311_refused(b, AWS_ERROR_MQTT_PROTOCOL_ERROR, AWS_MQTT_CONNECT_NOT_AUTHORIZED), 0);
     aws_iot_mqtt_connection_builder_destroy(b);
     fx_events_clean_up(&ev);
     fx_broker_stop(&broker);
@@ -155,16 +76,16 @@ static int test_a_signed_custom_authorizer_in_the_sdks_311_order_and_a_bad_signa
 
 static int test_an_unsigned_custom_authorizer_over_a_websocket(void) {
     struct fx_broker broker, bridge;
-    CHECK_INT_EQ(ib_broker_authorizer(&broker, &s_env, false, false), 0);
-    CHECK_INT_EQ(ib_bridge(&bridge, &s_env, broker.port, false), 0);
+    CHECK_INT_EQ(ib_broker_authorizer(&broker, &ib_pki, false, false), 0);
+    CHECK_INT_EQ(ib_bridge(&bridge, &ib_pki, broker.port, false), 0);
     struct aws_iot_custom_authorizer_config config = ib_unsigned_config(IB_PASSWORD);
     struct aws_iot_mqtt_connection_builder *b =
-        aws_iot_mqtt_connection_builder_new_websocket_custom_authorizer(s_alloc, fx_cur("localhost"), &config);
+        aws_iot_mqtt_connection_builder_new_websocket_custom_authorizer(ib_alloc, fx_cur("localhost"), &config);
     struct fx_events ev;
     fx_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, bridge.port, "iotb311-ws-auth"), 0);
+    CHECK_INT_EQ(ib311_common(b, &ev, bridge.port, "iotb311-ws-auth"), 0);
     CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_metrics_enabled(b, false), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(s_round_trip(b, "iotb311/wsauth"), 0);
+    CHECK_INT_EQ(ib311_round_trip(b, "iotb311/wsauth"), 0);
     aws_iot_mqtt_connection_builder_destroy(b);
     CHECK_INT_EQ(ib_check_username(&broker, "device?x-amz-customauthorizer-name=" IB_AUTHORIZER), 0);
     CHECK_INT_EQ(fx_log_count(&bridge, FX_FRAGMENTS("\"ws_upgrade\"", "GET /mqtt HTTP/1.1")), 1);
@@ -174,35 +95,26 @@ static int test_an_unsigned_custom_authorizer_over_a_websocket(void) {
     return 0;
 }
 
-static struct aws_credentials_provider *s_static_provider(const char *secret) {
-    struct aws_credentials_provider_static_options options = {
-        .access_key_id = fx_cur(IB_ACCESS_KEY),
-        .secret_access_key = fx_cur(secret),
-        .session_token = fx_cur(IB_SESSION_TOKEN),
-    };
-    return aws_credentials_provider_new_static(s_alloc, &options);
-}
-
 static int test_websocket_sigv4_and_a_wrong_secret(void) {
     struct fx_broker broker, bridge;
     CHECK_INT_EQ(fx_broker_start(&broker, NULL), 0);
-    CHECK_INT_EQ(ib_bridge(&bridge, &s_env, broker.port, true), 0);
-    struct aws_credentials_provider *provider = s_static_provider(IB_SECRET);
+    CHECK_INT_EQ(ib_bridge(&bridge, &ib_pki, broker.port, true), 0);
+    struct aws_credentials_provider *provider = ib_static_provider(IB_SECRET);
     struct aws_iot_mqtt_connection_builder *b =
-        aws_iot_mqtt_connection_builder_new_websocket_sigv4(s_alloc, fx_cur("localhost"), fx_cur(IB_REGION), provider);
+        aws_iot_mqtt_connection_builder_new_websocket_sigv4(ib_alloc, fx_cur("localhost"), fx_cur(IB_REGION), provider);
     aws_credentials_provider_release(provider);
     struct fx_events ev;
     fx_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, bridge.port, "iotb311-sigv4"), 0);
-    CHECK_INT_EQ(s_round_trip(b, "iotb311/sigv4"), 0);
+    CHECK_INT_EQ(ib311_common(b, &ev, bridge.port, "iotb311-sigv4"), 0);
+    CHECK_INT_EQ(ib311_round_trip(b, "iotb311/sigv4"), 0);
     aws_iot_mqtt_connection_builder_destroy(b);
     CHECK_INT_EQ(fx_log_count(&bridge, FX_FRAGMENTS("\"ws_sigv4\"", "\"ok\":true")), 1);
 
-    provider = s_static_provider("a wrong secret");
-    b = aws_iot_mqtt_connection_builder_new_websocket_sigv4(s_alloc, fx_cur("localhost"), fx_cur(IB_REGION), provider);
+    provider = ib_static_provider("a wrong secret");
+    b = aws_iot_mqtt_connection_builder_new_websocket_sigv4(ib_alloc, fx_cur("localhost"), fx_cur(IB_REGION), provider);
     aws_credentials_provider_release(provider);
-    CHECK_INT_EQ(s_common(b, &ev, bridge.port, "iotb311-sigv4-bad"), 0);
-    CHECK_INT_EQ(s_refused(b, AWS_ERROR_HTTP_WEBSOCKET_UPGRADE_FAILURE, 0), 0);
+    CHECK_INT_EQ(ib311_common(b, &ev, bridge.port, "iotb311-sigv4-bad"), 0);
+    CHECK_INT_EQ(ib311_refused(b, AWS_ERROR_HTTP_WEBSOCKET_UPGRADE_FAILURE, 0), 0);
     aws_iot_mqtt_connection_builder_destroy(b);
     fx_events_clean_up(&ev);
     fx_broker_stop(&bridge);
@@ -212,25 +124,25 @@ static int test_websocket_sigv4_and_a_wrong_secret(void) {
 
 static int test_mtls_from_memory_through_an_http_proxy(void) {
     struct fx_broker broker;
-    CHECK_INT_EQ(ib_broker_mtls(&broker, &s_env), 0);
+    CHECK_INT_EQ(ib_broker_mtls(&broker, &ib_pki), 0);
     struct fx_proxy proxy;
     CHECK_INT_EQ(fx_proxy_start(&proxy, broker.port, false), 0);
     char path[128];
-    ib_file(&s_env, "client.pem", path, sizeof(path));
+    ib_file(&ib_pki, "client.pem", path, sizeof(path));
     char *cert = fx_read_file(path);
-    ib_file(&s_env, "client.key", path, sizeof(path));
+    ib_file(&ib_pki, "client.key", path, sizeof(path));
     char *key = fx_read_file(path);
     CHECK(cert && key);
     struct aws_byte_cursor cert_cur = fx_cur(cert), key_cur = fx_cur(key);
     struct aws_iot_mqtt_connection_builder *b =
-        aws_iot_mqtt_connection_builder_new_mtls_from_memory(s_alloc, fx_cur("localhost"), &cert_cur, &key_cur);
+        aws_iot_mqtt_connection_builder_new_mtls_from_memory(ib_alloc, fx_cur("localhost"), &cert_cur, &key_cur);
     free(cert), free(key);
     struct fx_events ev;
     fx_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, broker.port, "iotb311-proxy"), 0);
+    CHECK_INT_EQ(ib311_common(b, &ev, broker.port, "iotb311-proxy"), 0);
     struct aws_http_proxy_options proxy_options = fx_proxy_options(proxy.port, NULL, NULL);
     CHECK_INT_EQ(aws_iot_mqtt_connection_builder_set_http_proxy_options(b, &proxy_options), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(s_round_trip(b, "iotb311/proxy"), 0);
+    CHECK_INT_EQ(ib311_round_trip(b, "iotb311/proxy"), 0);
     aws_iot_mqtt_connection_builder_destroy(b);
     fx_events_clean_up(&ev);
     fx_proxy_stop(&proxy);
@@ -240,17 +152,17 @@ static int test_mtls_from_memory_through_an_http_proxy(void) {
 
 static int test_a_builder_destroyed_while_its_connection_lives(void) {
     struct fx_broker broker;
-    CHECK_INT_EQ(ib_broker_mtls(&broker, &s_env), 0);
+    CHECK_INT_EQ(ib_broker_mtls(&broker, &ib_pki), 0);
     char cert[128], key[128];
-    ib_file(&s_env, "client.pem", cert, sizeof(cert));
-    ib_file(&s_env, "client.key", key, sizeof(key));
+    ib_file(&ib_pki, "client.pem", cert, sizeof(cert));
+    ib_file(&ib_pki, "client.key", key, sizeof(key));
     struct aws_iot_mqtt_connection_builder *b =
-        aws_iot_mqtt_connection_builder_new_mtls_from_path(s_alloc, fx_cur("localhost"), cert, key);
+        aws_iot_mqtt_connection_builder_new_mtls_from_path(ib_alloc, fx_cur("localhost"), cert, key);
     struct fx_events ev;
     fx_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, broker.port, "iotb311-orphan"), 0);
+    CHECK_INT_EQ(ib311_common(b, &ev, broker.port, "iotb311-orphan"), 0);
     struct aws_mqtt_client_connection *c = NULL;
-    CHECK_INT_EQ(s_connect(b, &ev, &c), 0);
+    CHECK_INT_EQ(ib311_connect(b, &ev, &c), 0);
     CHECK_INT_EQ(ev.complete_error, AWS_ERROR_SUCCESS);
     /* connect copied the options: the builder may go. */
     aws_iot_mqtt_connection_builder_destroy(b);
@@ -263,22 +175,22 @@ static int test_a_builder_destroyed_while_its_connection_lives(void) {
 
 static int test_misuse_gets_clear_errors(void) {
     char cert[128], key[128];
-    ib_file(&s_env, "client.pem", cert, sizeof(cert));
-    ib_file(&s_env, "client.key", key, sizeof(key));
+    ib_file(&ib_pki, "client.pem", cert, sizeof(cert));
+    ib_file(&ib_pki, "client.key", key, sizeof(key));
     struct aws_byte_cursor host = fx_cur("localhost");
     struct aws_mqtt_connection_options options;
     aws_reset_error();
-    CHECK(aws_iot_mqtt_connection_builder_new_mtls_windows_cert_store_path(s_alloc, host, "CurrentUser\\MY\\A1") ==
+    CHECK(aws_iot_mqtt_connection_builder_new_mtls_windows_cert_store_path(ib_alloc, host, "CurrentUser\\MY\\A1") ==
           NULL);
     CHECK_INT_EQ(aws_last_error(), AWS_ERROR_PLATFORM_NOT_SUPPORTED);
     aws_reset_error();
-    CHECK(aws_iot_mqtt_connection_builder_new_mtls_from_path(s_alloc, host, cert, NULL) == NULL);
+    CHECK(aws_iot_mqtt_connection_builder_new_mtls_from_path(ib_alloc, host, cert, NULL) == NULL);
     CHECK_INT_EQ(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT);
     aws_reset_error();
     CHECK(aws_iot_mqtt_connection_builder_build(NULL, &options) == NULL);
     CHECK_INT_EQ(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT);
     struct aws_iot_mqtt_connection_builder *b =
-        aws_iot_mqtt_connection_builder_new_mtls_from_path(s_alloc, host, cert, key);
+        aws_iot_mqtt_connection_builder_new_mtls_from_path(ib_alloc, host, cert, key);
     CHECK(b != NULL);
     aws_reset_error();
     CHECK(aws_iot_mqtt_connection_builder_build(b, NULL) == NULL);
@@ -294,9 +206,9 @@ static int test_misuse_gets_clear_errors(void) {
 }
 
 int main(void) {
-    CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
+    CHECK_INT_EQ(fx_suite_begin(&ib_alloc, &ib_io), 0);
     aws_auth_library_init(aws_default_allocator());
-    CHECK_INT_EQ(ib_env_init(&s_env), 0);
+    CHECK_INT_EQ(ib_env_init(&ib_pki), 0);
 
     RUN(test_mtls_fills_the_connect_options_and_sends_the_metrics);
     RUN(test_a_signed_custom_authorizer_in_the_sdks_311_order_and_a_bad_signature_refused);
@@ -306,8 +218,8 @@ int main(void) {
     RUN(test_a_builder_destroyed_while_its_connection_lives);
     RUN(test_misuse_gets_clear_errors);
 
-    fx_remove_dir(s_env.dir);
-    int rc = fx_suite_end(s_alloc, &s_io);
+    fx_remove_dir(ib_pki.dir);
+    int rc = fx_suite_end(ib_alloc, &ib_io);
     /* After the fixture's loops are gone: it joins the library's threads. */
     aws_auth_library_clean_up();
     return rc;

@@ -7,85 +7,21 @@
  * misuse refused with clear errors; a builder destroyed while its clients live. The PKCS#11 and
  * PKCS#12 methods are in test_iot_builder_pkcs.c. */
 #include "iot_builder_fixture.h"
-#include "proxy_fixture.h"
 
 #include <aws/auth/auth.h>
-#include <aws/auth/credentials.h>
-#include <aws/iotdevice/mqtt5_client_builder.h>
-
-static struct aws_allocator *s_alloc;
-static struct fx_io s_io;
-static struct ib_env s_env;
-/* Set while a test gives the CA in memory: s_common leaves the CA alone (the TLS options, as
- * upstream's, refuse a second trust store). */
-static bool s_ca_in_memory;
-
-#define METRICS "SDK=IoTDeviceSDK/C&Platform=Unix"
-
-/* The test's handlers, a client id, keep alive 30 s, the fixture's bootstrap and `port`. */
-static int s_common(struct aws_iot_mqtt5_client_builder *b, struct fx5_events *ev, int port, const char *client_id,
-                    const char *username) {
-    CHECK(b != NULL);
-    struct aws_byte_cursor user = fx_cur(username ? username : "");
-    struct aws_mqtt5_packet_connect_view connect = {
-        .client_id = fx_cur(client_id),
-        .keep_alive_interval_seconds = 30,
-        .username = username ? &user : NULL,
-    };
-    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_connect_options(b, &connect), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_port(b, (uint32_t)port), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_bootstrap(b, s_io.bootstrap), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_lifecycle_event_handler(b, fx5_on_lifecycle, ev), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_publish_received_handler(b, fx5_on_publish_received, ev),
-                 AWS_OP_SUCCESS);
-    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_client_termination_handler(b, fx5_on_termination, ev),
-                 AWS_OP_SUCCESS);
-    struct aws_socket_options socket = {.type = AWS_SOCKET_STREAM, .domain = AWS_SOCKET_IPV4, .connect_timeout_ms = 3000};
-    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_socket_options(b, &socket), AWS_OP_SUCCESS);
-    if (!s_ca_in_memory) {
-        char ca[128];
-        ib_file(&s_env, "ca.pem", ca, sizeof(ca));
-        CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_certificate_authority_from_path(b, ca), AWS_OP_SUCCESS);
-    }
-    return 0;
-}
-
-/* Builds a client, starts it, and either round-trips a message or expects the first attempt
- * to fail with `failure` (then the CONNACK reason code `connack`, when not 0). */
-static int s_run(struct aws_iot_mqtt5_client_builder *b, struct fx5_events *ev, const char *prefix, int failure,
-                 int connack) {
-    struct aws_mqtt5_client *c = aws_iot_mqtt5_client_builder_build(b);
-    CHECK(c != NULL);
-    ev->client = c;
-    CHECK_INT_EQ(aws_mqtt5_client_start(c), AWS_OP_SUCCESS);
-    if (failure == 0) {
-        CHECK_INT_EQ(fx5_outcome_and_round_trip(c, ev, prefix), 0);
-        CHECK_INT_EQ(fx5_count(ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS), 1);
-        return 0;
-    }
-    CHECK_WAIT(ev, fx5_count_locked(ev, AWS_MQTT5_CLET_CONNECTION_FAILURE) >= 1, 10000);
-    struct fx5_event e = fx5_nth(ev, AWS_MQTT5_CLET_CONNECTION_FAILURE, 0);
-    CHECK_INT_EQ(e.error_code, failure);
-    if (connack) {
-        CHECK(e.has_connack);
-        CHECK_INT_EQ(e.connack_reason_code, connack);
-    }
-    CHECK_INT_EQ(fx5_count(ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS), 0);
-    return fx5_finish(c, ev);
-}
 
 static int test_mtls_from_path_sends_the_sdk_metrics_and_offers_no_alpn_off_443(void) {
     struct fx_broker broker;
-    CHECK_INT_EQ(ib_broker_mtls(&broker, &s_env), 0);
+    CHECK_INT_EQ(ib_broker_mtls(&broker, &ib_pki), 0);
     char cert[128], key[128];
-    ib_file(&s_env, "client.pem", cert, sizeof(cert));
-    ib_file(&s_env, "client.key", key, sizeof(key));
+    ib_file(&ib_pki, "client.pem", cert, sizeof(cert));
+    ib_file(&ib_pki, "client.key", key, sizeof(key));
     struct aws_iot_mqtt5_client_builder *b =
-        aws_iot_mqtt5_client_builder_new_mtls_from_path(s_alloc, fx_cur("localhost"), cert, key);
+        aws_iot_mqtt5_client_builder_new_mtls_from_path(ib_alloc, fx_cur("localhost"), cert, key);
     struct fx5_events ev;
     fx5_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, broker.port, "iotb5-path", NULL), 0);
-    CHECK_INT_EQ(s_run(b, &ev, "iotb5/path", 0, 0), 0);
+    CHECK_INT_EQ(ib5_common(b, &ev, broker.port, "iotb5-path", NULL), 0);
+    CHECK_INT_EQ(ib5_run(b, &ev, "iotb5/path", 0, 0), 0);
     aws_iot_mqtt5_client_builder_destroy(b);
     /* No user name of its own: the metrics alone, as upstream appends them. */
     CHECK_INT_EQ(ib_check_username(&broker, "?" METRICS), 0);
@@ -98,23 +34,23 @@ static int test_mtls_from_path_sends_the_sdk_metrics_and_offers_no_alpn_off_443(
 
 static int test_mtls_from_memory_builds_several_clients_with_and_without_metrics(void) {
     struct fx_broker broker;
-    CHECK_INT_EQ(ib_broker_mtls(&broker, &s_env), 0);
+    CHECK_INT_EQ(ib_broker_mtls(&broker, &ib_pki), 0);
     char path[128];
-    ib_file(&s_env, "client.pem", path, sizeof(path));
+    ib_file(&ib_pki, "client.pem", path, sizeof(path));
     char *cert = fx_read_file(path);
-    ib_file(&s_env, "client.key", path, sizeof(path));
+    ib_file(&ib_pki, "client.key", path, sizeof(path));
     char *key = fx_read_file(path);
-    ib_file(&s_env, "ca.pem", path, sizeof(path));
+    ib_file(&ib_pki, "ca.pem", path, sizeof(path));
     char *ca = fx_read_file(path);
     CHECK(cert && key && ca);
     struct aws_byte_cursor cert_cur = fx_cur(cert), key_cur = fx_cur(key), ca_cur = fx_cur(ca);
     struct aws_iot_mqtt5_client_builder *b =
-        aws_iot_mqtt5_client_builder_new_mtls_from_memory(s_alloc, fx_cur("localhost"), &cert_cur, &key_cur);
+        aws_iot_mqtt5_client_builder_new_mtls_from_memory(ib_alloc, fx_cur("localhost"), &cert_cur, &key_cur);
     struct fx5_events ev;
     fx5_events_init(&ev);
-    s_ca_in_memory = true;
-    CHECK_INT_EQ(s_common(b, &ev, broker.port, "iotb5-memory", "thing"), 0);
-    s_ca_in_memory = false;
+    ib5_ca_in_memory = true;
+    CHECK_INT_EQ(ib5_common(b, &ev, broker.port, "iotb5-memory", "thing"), 0);
+    ib5_ca_in_memory = false;
     /* The builder holds copies: the caller's memory may go. */
     CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_certificate_authority(b, &ca_cur), AWS_OP_SUCCESS);
     memset(cert, 0, strlen(cert));
@@ -122,14 +58,14 @@ static int test_mtls_from_memory_builds_several_clients_with_and_without_metrics
     free(cert), free(key), free(ca);
 
     CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_metrics_enabled(b, false), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(s_run(b, &ev, "iotb5/memory1", 0, 0), 0);
+    CHECK_INT_EQ(ib5_run(b, &ev, "iotb5/memory1", 0, 0), 0);
     CHECK_INT_EQ(ib_check_username(&broker, "thing"), 0);
     fx5_events_clean_up(&ev);
 
     fx5_events_init(&ev);
     CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_metrics_enabled(b, true), AWS_OP_SUCCESS);
     CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_sdk_metrics(b, fx_cur("MySDK/1.0"), fx_cur("2.5")), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(s_run(b, &ev, "iotb5/memory2", 0, 0), 0);
+    CHECK_INT_EQ(ib5_run(b, &ev, "iotb5/memory2", 0, 0), 0);
     CHECK_INT_EQ(ib_check_username(&broker, "thing?SDK=MySDK/1.0&Platform=Unix&Metadata=(IoTSDKVersion=2.5)"), 0);
     fx5_events_clean_up(&ev);
     aws_iot_mqtt5_client_builder_destroy(b);
@@ -139,20 +75,20 @@ static int test_mtls_from_memory_builds_several_clients_with_and_without_metrics
 
 static int test_a_signed_custom_authorizer_sends_the_sdks_user_name_and_a_bad_signature_is_refused(void) {
     struct fx_broker broker;
-    CHECK_INT_EQ(ib_broker_authorizer(&broker, &s_env, true, true), 0);
-    struct aws_iot_custom_authorizer_config config = ib_signed_config(s_env.signature);
+    CHECK_INT_EQ(ib_broker_authorizer(&broker, &ib_pki, true, true), 0);
+    struct aws_iot_custom_authorizer_config config = ib_signed_config(ib_pki.signature);
     struct aws_iot_mqtt5_client_builder *b =
-        aws_iot_mqtt5_client_builder_new_custom_authorizer(s_alloc, fx_cur("localhost"), &config);
+        aws_iot_mqtt5_client_builder_new_custom_authorizer(ib_alloc, fx_cur("localhost"), &config);
     struct fx5_events ev;
     fx5_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, broker.port, "iotb5-signed", NULL), 0);
-    CHECK_INT_EQ(s_run(b, &ev, "iotb5/signed", 0, 0), 0);
+    CHECK_INT_EQ(ib5_common(b, &ev, broker.port, "iotb5-signed", NULL), 0);
+    CHECK_INT_EQ(ib5_run(b, &ev, "iotb5/signed", 0, 0), 0);
     aws_iot_mqtt5_client_builder_destroy(b);
     char expected[1600];
     snprintf(expected, sizeof(expected),
              "device?x-amz-customauthorizer-name=" IB_AUTHORIZER "&" IB_TOKEN_KEY "=" IB_TOKEN
              "&x-amz-customauthorizer-signature=%s&" METRICS,
-             s_env.signature_encoded);
+             ib_pki.signature_encoded);
     CHECK_INT_EQ(ib_check_username(&broker, expected), 0);
     /* Direct custom authorizers offer ALPN "mqtt" whatever the port. */
     CHECK_INT_EQ(fx_log_count(&broker, FX_FRAGMENTS("\"tls_handshake\"", "\"alpn\":\"mqtt\"")), 1);
@@ -160,20 +96,20 @@ static int test_a_signed_custom_authorizer_sends_the_sdks_user_name_and_a_bad_si
     fx5_events_clean_up(&ev);
 
     /* A signature already URL-encoded is sent as it is. */
-    config = ib_signed_config(s_env.signature_encoded);
-    b = aws_iot_mqtt5_client_builder_new_custom_authorizer(s_alloc, fx_cur("localhost"), &config);
+    config = ib_signed_config(ib_pki.signature_encoded);
+    b = aws_iot_mqtt5_client_builder_new_custom_authorizer(ib_alloc, fx_cur("localhost"), &config);
     fx5_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, broker.port, "iotb5-encoded", NULL), 0);
-    CHECK_INT_EQ(s_run(b, &ev, "iotb5/encoded", 0, 0), 0);
+    CHECK_INT_EQ(ib5_common(b, &ev, broker.port, "iotb5-encoded", NULL), 0);
+    CHECK_INT_EQ(ib5_run(b, &ev, "iotb5/encoded", 0, 0), 0);
     aws_iot_mqtt5_client_builder_destroy(b);
     fx5_events_clean_up(&ev);
 
     /* The signature of another token: AWS IoT's answer, not authorized. */
-    config = ib_signed_config(s_env.other_signature);
-    b = aws_iot_mqtt5_client_builder_new_custom_authorizer(s_alloc, fx_cur("localhost"), &config);
+    config = ib_signed_config(ib_pki.other_signature);
+    b = aws_iot_mqtt5_client_builder_new_custom_authorizer(ib_alloc, fx_cur("localhost"), &config);
     fx5_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, broker.port, "iotb5-bad", NULL), 0);
-    CHECK_INT_EQ(s_run(b, &ev, NULL, AWS_ERROR_MQTT5_CONNACK_CONNECTION_REFUSED, AWS_MQTT5_CRC_NOT_AUTHORIZED), 0);
+    CHECK_INT_EQ(ib5_common(b, &ev, broker.port, "iotb5-bad", NULL), 0);
+    CHECK_INT_EQ(ib5_run(b, &ev, NULL, AWS_ERROR_MQTT5_CONNACK_CONNECTION_REFUSED, AWS_MQTT5_CRC_NOT_AUTHORIZED), 0);
     aws_iot_mqtt5_client_builder_destroy(b);
     fx5_events_clean_up(&ev);
     CHECK_INT_EQ(fx_log_count(&broker, FX_FRAGMENTS("\"custom_authorizer\"", "\"ok\":false")), 1);
@@ -183,26 +119,26 @@ static int test_a_signed_custom_authorizer_sends_the_sdks_user_name_and_a_bad_si
 
 static int test_an_unsigned_custom_authorizer_sends_its_password_and_a_wrong_one_is_refused(void) {
     struct fx_broker broker;
-    CHECK_INT_EQ(ib_broker_authorizer(&broker, &s_env, true, false), 0);
+    CHECK_INT_EQ(ib_broker_authorizer(&broker, &ib_pki, true, false), 0);
     struct aws_iot_custom_authorizer_config config = ib_unsigned_config(IB_PASSWORD);
     /* No user name in the configuration: the CONNECT's, whose query is joined with '&'. */
     memset(&config.username, 0, sizeof(config.username));
     struct aws_iot_mqtt5_client_builder *b =
-        aws_iot_mqtt5_client_builder_new_custom_authorizer(s_alloc, fx_cur("localhost"), &config);
+        aws_iot_mqtt5_client_builder_new_custom_authorizer(ib_alloc, fx_cur("localhost"), &config);
     struct fx5_events ev;
     fx5_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, broker.port, "iotb5-unsigned", "me?tag=1"), 0);
+    CHECK_INT_EQ(ib5_common(b, &ev, broker.port, "iotb5-unsigned", "me?tag=1"), 0);
     CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_metrics_enabled(b, false), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(s_run(b, &ev, "iotb5/unsigned", 0, 0), 0);
+    CHECK_INT_EQ(ib5_run(b, &ev, "iotb5/unsigned", 0, 0), 0);
     aws_iot_mqtt5_client_builder_destroy(b);
     CHECK_INT_EQ(ib_check_username(&broker, "me?tag=1&x-amz-customauthorizer-name=" IB_AUTHORIZER), 0);
     fx5_events_clean_up(&ev);
 
     config = ib_unsigned_config("not the password");
-    b = aws_iot_mqtt5_client_builder_new_custom_authorizer(s_alloc, fx_cur("localhost"), &config);
+    b = aws_iot_mqtt5_client_builder_new_custom_authorizer(ib_alloc, fx_cur("localhost"), &config);
     fx5_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, broker.port, "iotb5-wrong", NULL), 0);
-    CHECK_INT_EQ(s_run(b, &ev, NULL, AWS_ERROR_MQTT5_CONNACK_CONNECTION_REFUSED, AWS_MQTT5_CRC_NOT_AUTHORIZED), 0);
+    CHECK_INT_EQ(ib5_common(b, &ev, broker.port, "iotb5-wrong", NULL), 0);
+    CHECK_INT_EQ(ib5_run(b, &ev, NULL, AWS_ERROR_MQTT5_CONNACK_CONNECTION_REFUSED, AWS_MQTT5_CRC_NOT_AUTHORIZED), 0);
     aws_iot_mqtt5_client_builder_destroy(b);
     fx5_events_clean_up(&ev);
     fx_broker_stop(&broker);
@@ -211,15 +147,15 @@ static int test_an_unsigned_custom_authorizer_sends_its_password_and_a_wrong_one
 
 static int test_a_custom_authorizer_over_a_websocket_upgrades_unsigned(void) {
     struct fx_broker broker, bridge;
-    CHECK_INT_EQ(ib_broker_authorizer(&broker, &s_env, false, true), 0);
-    CHECK_INT_EQ(ib_bridge(&bridge, &s_env, broker.port, false), 0);
-    struct aws_iot_custom_authorizer_config config = ib_signed_config(s_env.signature);
+    CHECK_INT_EQ(ib_broker_authorizer(&broker, &ib_pki, false, true), 0);
+    CHECK_INT_EQ(ib_bridge(&bridge, &ib_pki, broker.port, false), 0);
+    struct aws_iot_custom_authorizer_config config = ib_signed_config(ib_pki.signature);
     struct aws_iot_mqtt5_client_builder *b =
-        aws_iot_mqtt5_client_builder_new_websocket_custom_authorizer(s_alloc, fx_cur("localhost"), &config);
+        aws_iot_mqtt5_client_builder_new_websocket_custom_authorizer(ib_alloc, fx_cur("localhost"), &config);
     struct fx5_events ev;
     fx5_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, bridge.port, "iotb5-ws-auth", NULL), 0);
-    CHECK_INT_EQ(s_run(b, &ev, "iotb5/wsauth", 0, 0), 0);
+    CHECK_INT_EQ(ib5_common(b, &ev, bridge.port, "iotb5-ws-auth", NULL), 0);
+    CHECK_INT_EQ(ib5_run(b, &ev, "iotb5/wsauth", 0, 0), 0);
     aws_iot_mqtt5_client_builder_destroy(b);
     CHECK_INT_EQ(fx_log_count(&broker, FX_FRAGMENTS("\"custom_authorizer\"", "\"ok\":true")), 1);
     /* The upgrade goes out as the client makes it: no signature in its query. */
@@ -231,28 +167,19 @@ static int test_a_custom_authorizer_over_a_websocket_upgrades_unsigned(void) {
     return 0;
 }
 
-static struct aws_credentials_provider *s_static_provider(const char *secret) {
-    struct aws_credentials_provider_static_options options = {
-        .access_key_id = fx_cur(IB_ACCESS_KEY),
-        .secret_access_key = fx_cur(secret),
-        .session_token = fx_cur(IB_SESSION_TOKEN),
-    };
-    return aws_credentials_provider_new_static(s_alloc, &options);
-}
-
 static int test_websocket_sigv4_presigns_the_upgrade_as_the_sdks_and_a_wrong_secret_is_refused(void) {
     struct fx_broker broker, bridge;
     CHECK_INT_EQ(fx_broker_start(&broker, NULL), 0);
-    CHECK_INT_EQ(ib_bridge(&bridge, &s_env, broker.port, true), 0);
-    struct aws_credentials_provider *provider = s_static_provider(IB_SECRET);
+    CHECK_INT_EQ(ib_bridge(&bridge, &ib_pki, broker.port, true), 0);
+    struct aws_credentials_provider *provider = ib_static_provider(IB_SECRET);
     struct aws_iot_mqtt5_client_builder *b =
-        aws_iot_mqtt5_client_builder_new_websocket_sigv4(s_alloc, fx_cur("localhost"), fx_cur(IB_REGION), provider);
+        aws_iot_mqtt5_client_builder_new_websocket_sigv4(ib_alloc, fx_cur("localhost"), fx_cur(IB_REGION), provider);
     /* The builder holds its own reference. */
     aws_credentials_provider_release(provider);
     struct fx5_events ev;
     fx5_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, bridge.port, "iotb5-sigv4", NULL), 0);
-    CHECK_INT_EQ(s_run(b, &ev, "iotb5/sigv4", 0, 0), 0);
+    CHECK_INT_EQ(ib5_common(b, &ev, bridge.port, "iotb5-sigv4", NULL), 0);
+    CHECK_INT_EQ(ib5_run(b, &ev, "iotb5/sigv4", 0, 0), 0);
     aws_iot_mqtt5_client_builder_destroy(b);
     fx5_events_clean_up(&ev);
     CHECK_INT_EQ(fx_log_count(&bridge, FX_FRAGMENTS("\"ws_sigv4\"", "\"ok\":true")), 1);
@@ -279,12 +206,12 @@ static int test_websocket_sigv4_presigns_the_upgrade_as_the_sdks_and_a_wrong_sec
         at = found + strlen(order[i]);
     }
 
-    provider = s_static_provider("a wrong secret");
-    b = aws_iot_mqtt5_client_builder_new_websocket_sigv4(s_alloc, fx_cur("localhost"), fx_cur(IB_REGION), provider);
+    provider = ib_static_provider("a wrong secret");
+    b = aws_iot_mqtt5_client_builder_new_websocket_sigv4(ib_alloc, fx_cur("localhost"), fx_cur(IB_REGION), provider);
     aws_credentials_provider_release(provider);
     fx5_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, bridge.port, "iotb5-sigv4-bad", NULL), 0);
-    CHECK_INT_EQ(s_run(b, &ev, NULL, AWS_ERROR_HTTP_WEBSOCKET_UPGRADE_FAILURE, 0), 0);
+    CHECK_INT_EQ(ib5_common(b, &ev, bridge.port, "iotb5-sigv4-bad", NULL), 0);
+    CHECK_INT_EQ(ib5_run(b, &ev, NULL, AWS_ERROR_HTTP_WEBSOCKET_UPGRADE_FAILURE, 0), 0);
     aws_iot_mqtt5_client_builder_destroy(b);
     fx5_events_clean_up(&ev);
     fx_broker_stop(&bridge);
@@ -295,15 +222,15 @@ static int test_websocket_sigv4_presigns_the_upgrade_as_the_sdks_and_a_wrong_sec
 static int test_websocket_sigv4_with_the_default_chain_and_the_builders_own_bootstrap(void) {
     struct fx_broker broker, bridge;
     CHECK_INT_EQ(fx_broker_start(&broker, NULL), 0);
-    CHECK_INT_EQ(ib_bridge(&bridge, &s_env, broker.port, true), 0);
+    CHECK_INT_EQ(ib_bridge(&bridge, &ib_pki, broker.port, true), 0);
     setenv("AWS_ACCESS_KEY_ID", IB_ACCESS_KEY, 1);
     setenv("AWS_SECRET_ACCESS_KEY", IB_SECRET, 1);
     setenv("AWS_SESSION_TOKEN", IB_SESSION_TOKEN, 1);
     struct aws_iot_mqtt5_client_builder *b =
-        aws_iot_mqtt5_client_builder_new_websocket_sigv4(s_alloc, fx_cur("localhost"), fx_cur(IB_REGION), NULL);
+        aws_iot_mqtt5_client_builder_new_websocket_sigv4(ib_alloc, fx_cur("localhost"), fx_cur(IB_REGION), NULL);
     CHECK(b != NULL);
     char ca[128];
-    ib_file(&s_env, "ca.pem", ca, sizeof(ca));
+    ib_file(&ib_pki, "ca.pem", ca, sizeof(ca));
     CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_certificate_authority_from_path(b, ca), AWS_OP_SUCCESS);
     CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_port(b, (uint32_t)bridge.port), AWS_OP_SUCCESS);
     struct fx5_events ev;
@@ -313,7 +240,7 @@ static int test_websocket_sigv4_with_the_default_chain_and_the_builders_own_boot
                  AWS_OP_SUCCESS);
     CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_client_termination_handler(b, fx5_on_termination, &ev),
                  AWS_OP_SUCCESS);
-    CHECK_INT_EQ(s_run(b, &ev, "iotb5/chain", 0, 0), 0);
+    CHECK_INT_EQ(ib5_run(b, &ev, "iotb5/chain", 0, 0), 0);
     aws_iot_mqtt5_client_builder_destroy(b);
     fx5_events_clean_up(&ev);
     unsetenv("AWS_ACCESS_KEY_ID");
@@ -327,26 +254,26 @@ static int test_websocket_sigv4_with_the_default_chain_and_the_builders_own_boot
 
 static int test_mtls_through_an_http_proxy(void) {
     struct fx_broker broker;
-    CHECK_INT_EQ(ib_broker_mtls(&broker, &s_env), 0);
+    CHECK_INT_EQ(ib_broker_mtls(&broker, &ib_pki), 0);
     struct fx_proxy proxy;
     CHECK_INT_EQ(fx_proxy_start(&proxy, broker.port, true), 0);
     char cert[128], key[128];
-    ib_file(&s_env, "client.pem", cert, sizeof(cert));
-    ib_file(&s_env, "client.key", key, sizeof(key));
+    ib_file(&ib_pki, "client.pem", cert, sizeof(cert));
+    ib_file(&ib_pki, "client.key", key, sizeof(key));
     struct aws_iot_mqtt5_client_builder *b =
-        aws_iot_mqtt5_client_builder_new_mtls_from_path(s_alloc, fx_cur("localhost"), cert, key);
+        aws_iot_mqtt5_client_builder_new_mtls_from_path(ib_alloc, fx_cur("localhost"), cert, key);
     struct fx5_events ev;
     fx5_events_init(&ev);
-    CHECK_INT_EQ(s_common(b, &ev, broker.port, "iotb5-proxy", NULL), 0);
+    CHECK_INT_EQ(ib5_common(b, &ev, broker.port, "iotb5-proxy", NULL), 0);
     struct aws_http_proxy_options proxy_options = fx_proxy_options(proxy.port, FX_PROXY_USER, FX_PROXY_PASSWORD);
     CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_http_proxy_options(b, &proxy_options), AWS_OP_SUCCESS);
-    CHECK_INT_EQ(s_run(b, &ev, "iotb5/proxy", 0, 0), 0);
+    CHECK_INT_EQ(ib5_run(b, &ev, "iotb5/proxy", 0, 0), 0);
     fx5_events_clean_up(&ev);
     /* A wrong proxy password: the tunnel is refused. */
     proxy_options = fx_proxy_options(proxy.port, FX_PROXY_USER, "wrong");
     CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_http_proxy_options(b, &proxy_options), AWS_OP_SUCCESS);
     fx5_events_init(&ev);
-    CHECK_INT_EQ(s_run(b, &ev, NULL, AWS_ERROR_HTTP_PROXY_CONNECT_FAILED, 0), 0);
+    CHECK_INT_EQ(ib5_run(b, &ev, NULL, AWS_ERROR_HTTP_PROXY_CONNECT_FAILED, 0), 0);
     fx5_events_clean_up(&ev);
     aws_iot_mqtt5_client_builder_destroy(b);
     fx_proxy_stop(&proxy);
@@ -357,11 +284,11 @@ static int test_mtls_through_an_http_proxy(void) {
 /* A builder for the mutual-TLS broker `port` with the test's handlers. */
 static struct aws_iot_mqtt5_client_builder *s_mtls_builder(struct fx5_events *ev, int port, const char *client_id) {
     char cert[128], key[128];
-    ib_file(&s_env, "client.pem", cert, sizeof(cert));
-    ib_file(&s_env, "client.key", key, sizeof(key));
+    ib_file(&ib_pki, "client.pem", cert, sizeof(cert));
+    ib_file(&ib_pki, "client.key", key, sizeof(key));
     struct aws_iot_mqtt5_client_builder *b =
-        aws_iot_mqtt5_client_builder_new_mtls_from_path(s_alloc, fx_cur("localhost"), cert, key);
-    if (b && s_common(b, ev, port, client_id, NULL)) {
+        aws_iot_mqtt5_client_builder_new_mtls_from_path(ib_alloc, fx_cur("localhost"), cert, key);
+    if (b && ib5_common(b, ev, port, client_id, NULL)) {
         aws_iot_mqtt5_client_builder_destroy(b);
         return NULL;
     }
@@ -370,7 +297,7 @@ static struct aws_iot_mqtt5_client_builder *s_mtls_builder(struct fx5_events *ev
 
 static int test_the_setters_reach_the_client(void) {
     struct fx_broker broker;
-    CHECK_INT_EQ(ib_broker_mtls(&broker, &s_env), 0);
+    CHECK_INT_EQ(ib_broker_mtls(&broker, &ib_pki), 0);
     struct fx5_events ev;
     fx5_events_init(&ev);
     struct aws_iot_mqtt5_client_builder *b = s_mtls_builder(&ev, broker.port, "iotb5-setters");
@@ -424,7 +351,7 @@ static int test_the_setters_reach_the_client(void) {
 
 static int test_a_builder_destroyed_while_its_client_lives(void) {
     struct fx_broker broker;
-    CHECK_INT_EQ(ib_broker_mtls(&broker, &s_env), 0);
+    CHECK_INT_EQ(ib_broker_mtls(&broker, &ib_pki), 0);
     struct fx5_events ev;
     fx5_events_init(&ev);
     struct aws_iot_mqtt5_client_builder *b = s_mtls_builder(&ev, broker.port, "iotb5-orphan");
@@ -443,8 +370,8 @@ static int test_a_builder_destroyed_while_its_client_lives(void) {
 
 static int test_misuse_gets_clear_errors(void) {
     char cert[128], key[128];
-    ib_file(&s_env, "client.pem", cert, sizeof(cert));
-    ib_file(&s_env, "client.key", key, sizeof(key));
+    ib_file(&ib_pki, "client.pem", cert, sizeof(cert));
+    ib_file(&ib_pki, "client.key", key, sizeof(key));
     struct aws_byte_cursor host = fx_cur("localhost");
 
 #define CHECK_NULL_WITH(call, code)                                                                \
@@ -455,32 +382,32 @@ static int test_misuse_gets_clear_errors(void) {
     } while (0)
 
     CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_mtls_from_path(NULL, host, cert, key), AWS_ERROR_INVALID_ARGUMENT);
-    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_mtls_from_path(s_alloc, fx_cur(""), cert, key),
+    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_mtls_from_path(ib_alloc, fx_cur(""), cert, key),
                     AWS_ERROR_INVALID_ARGUMENT);
-    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_mtls_from_path(s_alloc, host, NULL, key),
+    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_mtls_from_path(ib_alloc, host, NULL, key),
                     AWS_ERROR_INVALID_ARGUMENT);
-    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_mtls_from_path(s_alloc, host, "/nonexistent/cert.pem", key),
+    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_mtls_from_path(ib_alloc, host, "/nonexistent/cert.pem", key),
                     AWS_ERROR_FILE_INVALID_PATH);
-    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_mtls_from_memory(s_alloc, host, NULL, NULL),
+    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_mtls_from_memory(ib_alloc, host, NULL, NULL),
                     AWS_ERROR_INVALID_ARGUMENT);
-    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_mtls_pkcs11(s_alloc, host, NULL), AWS_ERROR_INVALID_ARGUMENT);
-    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_mtls_windows_cert_store_path(s_alloc, host,
+    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_mtls_pkcs11(ib_alloc, host, NULL), AWS_ERROR_INVALID_ARGUMENT);
+    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_mtls_windows_cert_store_path(ib_alloc, host,
                                                                                   "CurrentUser\\MY\\A11F8A9B"),
                     AWS_ERROR_PLATFORM_NOT_SUPPORTED);
-    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_websocket_sigv4(s_alloc, host, fx_cur(""), NULL),
+    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_websocket_sigv4(ib_alloc, host, fx_cur(""), NULL),
                     AWS_ERROR_INVALID_ARGUMENT);
-    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_custom_authorizer(s_alloc, host, NULL), AWS_ERROR_INVALID_ARGUMENT);
+    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_custom_authorizer(ib_alloc, host, NULL), AWS_ERROR_INVALID_ARGUMENT);
     /* A signed token needs its key name, value and signature together, as the SDK requires. */
-    struct aws_iot_custom_authorizer_config partial = ib_signed_config(s_env.signature);
+    struct aws_iot_custom_authorizer_config partial = ib_signed_config(ib_pki.signature);
     memset(&partial.token_key_name, 0, sizeof(partial.token_key_name));
-    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_custom_authorizer(s_alloc, host, &partial),
+    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_custom_authorizer(ib_alloc, host, &partial),
                     AWS_ERROR_INVALID_ARGUMENT);
-    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_websocket_custom_authorizer(s_alloc, host, &partial),
+    CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_new_websocket_custom_authorizer(ib_alloc, host, &partial),
                     AWS_ERROR_INVALID_ARGUMENT);
     CHECK_NULL_WITH(aws_iot_mqtt5_client_builder_build(NULL), AWS_ERROR_INVALID_ARGUMENT);
 
     CHECK_FAILS_WITH(aws_iot_mqtt5_client_builder_set_port(NULL, 443), AWS_ERROR_INVALID_ARGUMENT);
-    struct aws_iot_mqtt5_client_builder *b = aws_iot_mqtt5_client_builder_new_mtls_from_path(s_alloc, host, cert, key);
+    struct aws_iot_mqtt5_client_builder *b = aws_iot_mqtt5_client_builder_new_mtls_from_path(ib_alloc, host, cert, key);
     CHECK(b != NULL);
     CHECK_FAILS_WITH(aws_iot_mqtt5_client_builder_set_port(b, 70000), AWS_ERROR_INVALID_ARGUMENT);
     CHECK_FAILS_WITH(aws_iot_mqtt5_client_builder_set_session_behavior(b, (enum aws_mqtt5_client_session_behavior_type)9),
@@ -513,9 +440,9 @@ static int test_misuse_gets_clear_errors(void) {
     CHECK_FAILS_WITH(aws_iot_mqtt5_client_builder_set_http_proxy_options(b, &bad_proxy), AWS_ERROR_INVALID_ARGUMENT);
     /* A CONNECT the client refuses fails the build with the client's error, and the builder
      * stays usable. */
-    struct aws_iot_mqtt5_client_builder *b2 = aws_iot_mqtt5_client_builder_new_mtls_from_path(s_alloc, host, cert, key);
+    struct aws_iot_mqtt5_client_builder *b2 = aws_iot_mqtt5_client_builder_new_mtls_from_path(ib_alloc, host, cert, key);
     CHECK(b2 != NULL);
-    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_bootstrap(b2, s_io.bootstrap), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_bootstrap(b2, ib_io.bootstrap), AWS_OP_SUCCESS);
     uint16_t receive_maximum = 0;
     struct aws_mqtt5_packet_connect_view connect = {.receive_maximum = &receive_maximum};
     CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_connect_options(b2, &connect), AWS_OP_SUCCESS);
@@ -528,9 +455,9 @@ static int test_misuse_gets_clear_errors(void) {
 }
 
 int main(void) {
-    CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
+    CHECK_INT_EQ(fx_suite_begin(&ib_alloc, &ib_io), 0);
     aws_auth_library_init(aws_default_allocator());
-    CHECK_INT_EQ(ib_env_init(&s_env), 0);
+    CHECK_INT_EQ(ib_env_init(&ib_pki), 0);
 
     RUN(test_mtls_from_path_sends_the_sdk_metrics_and_offers_no_alpn_off_443);
     RUN(test_mtls_from_memory_builds_several_clients_with_and_without_metrics);
@@ -544,8 +471,8 @@ int main(void) {
     RUN(test_a_builder_destroyed_while_its_client_lives);
     RUN(test_misuse_gets_clear_errors);
 
-    fx_remove_dir(s_env.dir);
-    int rc = fx_suite_end(s_alloc, &s_io);
+    fx_remove_dir(ib_pki.dir);
+    int rc = fx_suite_end(ib_alloc, &ib_io);
     /* After the fixture's loops are gone: it joins the library's threads. */
     aws_auth_library_clean_up();
     return rc;
