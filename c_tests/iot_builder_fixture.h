@@ -174,6 +174,39 @@ static bool ib5_ca_in_memory;
 
 #define METRICS "SDK=IoTDeviceSDK/C&Platform=Unix"
 
+/* The test PKI's client certificate and key files. */
+struct ib_identity {
+    char cert[128];
+    char key[128];
+};
+
+static inline struct ib_identity ib_identity(void) {
+    struct ib_identity id;
+    ib_file(&ib_pki, "client.pem", id.cert, sizeof(id.cert));
+    ib_file(&ib_pki, "client.key", id.key, sizeof(id.key));
+    return id;
+}
+
+/* What checks the CONNECT behind the WebSocket bridge of ib_ws_pair. */
+enum ib_authorizer { IB_NO_AUTHORIZER, IB_UNSIGNED_AUTHORIZER, IB_SIGNED_AUTHORIZER };
+
+/* A plain broker (checking `authorizer`) and the wss bridge in front of it (checking SigV4
+ * when `sigv4`). */
+static inline int ib_ws_pair(struct fx_broker *broker, struct fx_broker *bridge, enum ib_authorizer authorizer,
+                             bool sigv4) {
+    if (authorizer == IB_NO_AUTHORIZER) {
+        CHECK_INT_EQ(fx_broker_start(broker, NULL), 0);
+    } else {
+        CHECK_INT_EQ(ib_broker_authorizer(broker, &ib_pki, false, authorizer == IB_SIGNED_AUTHORIZER), 0);
+    }
+    return ib_bridge(bridge, &ib_pki, broker->port, sigv4);
+}
+
+static inline void ib_ws_pair_stop(struct fx_broker *broker, struct fx_broker *bridge) {
+    fx_broker_stop(bridge);
+    fx_broker_stop(broker);
+}
+
 /* ---- MQTT 5 builders ---------------------------------------------------------------------- */
 
 /* The test's handlers, a client id, keep alive 30 s, the fixture's bootstrap and `port`. */
@@ -226,6 +259,20 @@ static inline int ib5_run(struct aws_iot_mqtt5_client_builder *b, struct fx5_eve
     }
     CHECK_INT_EQ(fx5_count(ev, AWS_MQTT5_CLET_CONNECTION_SUCCESS), 0);
     return fx5_finish(c, ev);
+}
+
+/* A mutual-TLS builder (the test PKI's client identity) for the broker on `port`, with
+ * ib5_common's settings; NULL when something failed. */
+static inline struct aws_iot_mqtt5_client_builder *ib5_mtls_builder(struct fx5_events *ev, int port,
+                                                                    const char *client_id) {
+    struct ib_identity id = ib_identity();
+    struct aws_iot_mqtt5_client_builder *b =
+        aws_iot_mqtt5_client_builder_new_mtls_from_path(ib_alloc, fx_cur("localhost"), id.cert, id.key);
+    if (b && ib5_common(b, ev, port, client_id, NULL)) {
+        aws_iot_mqtt5_client_builder_destroy(b);
+        return NULL;
+    }
+    return b;
 }
 
 /* ---- 3.1.1 builders ---------------------------------------------------------------------- */
@@ -298,6 +345,19 @@ static inline int ib311_refused(struct aws_iot_mqtt_connection_builder *b, int e
     CHECK_WAIT(&ev, ev.terminated == 1, 10000);
     fx_events_clean_up(&ev);
     return 0;
+}
+
+/* A mutual-TLS 3.1.1 builder for the broker on `port`, with ib311_common's settings. */
+static inline struct aws_iot_mqtt_connection_builder *ib311_mtls_builder(struct fx_events *ev, int port,
+                                                                         const char *client_id) {
+    struct ib_identity id = ib_identity();
+    struct aws_iot_mqtt_connection_builder *b =
+        aws_iot_mqtt_connection_builder_new_mtls_from_path(ib_alloc, fx_cur("localhost"), id.cert, id.key);
+    if (b && ib311_common(b, ev, port, client_id)) {
+        aws_iot_mqtt_connection_builder_destroy(b);
+        return NULL;
+    }
+    return b;
 }
 
 static inline struct aws_credentials_provider *ib_static_provider(const char *secret) {

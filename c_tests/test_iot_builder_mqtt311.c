@@ -10,14 +10,10 @@
 static int test_mtls_fills_the_connect_options_and_sends_the_metrics(void) {
     struct fx_broker broker;
     CHECK_INT_EQ(ib_broker_mtls(&broker, &ib_pki), 0);
-    char cert[128], key[128];
-    ib_file(&ib_pki, "client.pem", cert, sizeof(cert));
-    ib_file(&ib_pki, "client.key", key, sizeof(key));
-    struct aws_iot_mqtt_connection_builder *b =
-        aws_iot_mqtt_connection_builder_new_mtls_from_path(ib_alloc, fx_cur("localhost"), cert, key);
     struct fx_events ev;
     fx_events_init(&ev);
-    CHECK_INT_EQ(ib311_common(b, &ev, broker.port, "iotb311-mtls"), 0);
+    struct aws_iot_mqtt_connection_builder *b = ib311_mtls_builder(&ev, broker.port, "iotb311-mtls");
+    CHECK(b != NULL);
     /* The filled options: what the builder holds, for the caller's connect. */
     struct aws_mqtt_connection_options options;
     struct aws_mqtt_client_connection *c = aws_iot_mqtt_connection_builder_build(b, &options);
@@ -76,8 +72,7 @@ static int test_a_signed_custom_authorizer_in_the_sdks_311_order_and_a_bad_signa
 
 static int test_an_unsigned_custom_authorizer_over_a_websocket(void) {
     struct fx_broker broker, bridge;
-    CHECK_INT_EQ(ib_broker_authorizer(&broker, &ib_pki, false, false), 0);
-    CHECK_INT_EQ(ib_bridge(&bridge, &ib_pki, broker.port, false), 0);
+    CHECK_INT_EQ(ib_ws_pair(&broker, &bridge, IB_UNSIGNED_AUTHORIZER, false), 0);
     struct aws_iot_custom_authorizer_config config = ib_unsigned_config(IB_PASSWORD);
     struct aws_iot_mqtt_connection_builder *b =
         aws_iot_mqtt_connection_builder_new_websocket_custom_authorizer(ib_alloc, fx_cur("localhost"), &config);
@@ -90,15 +85,13 @@ static int test_an_unsigned_custom_authorizer_over_a_websocket(void) {
     CHECK_INT_EQ(ib_check_username(&broker, "device?x-amz-customauthorizer-name=" IB_AUTHORIZER), 0);
     CHECK_INT_EQ(fx_log_count(&bridge, FX_FRAGMENTS("\"ws_upgrade\"", "GET /mqtt HTTP/1.1")), 1);
     fx_events_clean_up(&ev);
-    fx_broker_stop(&bridge);
-    fx_broker_stop(&broker);
+    ib_ws_pair_stop(&broker, &bridge);
     return 0;
 }
 
 static int test_websocket_sigv4_and_a_wrong_secret(void) {
     struct fx_broker broker, bridge;
-    CHECK_INT_EQ(fx_broker_start(&broker, NULL), 0);
-    CHECK_INT_EQ(ib_bridge(&bridge, &ib_pki, broker.port, true), 0);
+    CHECK_INT_EQ(ib_ws_pair(&broker, &bridge, IB_NO_AUTHORIZER, true), 0);
     struct aws_credentials_provider *provider = ib_static_provider(IB_SECRET);
     struct aws_iot_mqtt_connection_builder *b =
         aws_iot_mqtt_connection_builder_new_websocket_sigv4(ib_alloc, fx_cur("localhost"), fx_cur(IB_REGION), provider);
@@ -117,8 +110,7 @@ static int test_websocket_sigv4_and_a_wrong_secret(void) {
     CHECK_INT_EQ(ib311_refused(b, AWS_ERROR_HTTP_WEBSOCKET_UPGRADE_FAILURE, 0), 0);
     aws_iot_mqtt_connection_builder_destroy(b);
     fx_events_clean_up(&ev);
-    fx_broker_stop(&bridge);
-    fx_broker_stop(&broker);
+    ib_ws_pair_stop(&broker, &bridge);
     return 0;
 }
 
@@ -153,14 +145,10 @@ static int test_mtls_from_memory_through_an_http_proxy(void) {
 static int test_a_builder_destroyed_while_its_connection_lives(void) {
     struct fx_broker broker;
     CHECK_INT_EQ(ib_broker_mtls(&broker, &ib_pki), 0);
-    char cert[128], key[128];
-    ib_file(&ib_pki, "client.pem", cert, sizeof(cert));
-    ib_file(&ib_pki, "client.key", key, sizeof(key));
-    struct aws_iot_mqtt_connection_builder *b =
-        aws_iot_mqtt_connection_builder_new_mtls_from_path(ib_alloc, fx_cur("localhost"), cert, key);
     struct fx_events ev;
     fx_events_init(&ev);
-    CHECK_INT_EQ(ib311_common(b, &ev, broker.port, "iotb311-orphan"), 0);
+    struct aws_iot_mqtt_connection_builder *b = ib311_mtls_builder(&ev, broker.port, "iotb311-orphan");
+    CHECK(b != NULL);
     struct aws_mqtt_client_connection *c = NULL;
     CHECK_INT_EQ(ib311_connect(b, &ev, &c), 0);
     CHECK_INT_EQ(ev.complete_error, AWS_ERROR_SUCCESS);
@@ -174,9 +162,8 @@ static int test_a_builder_destroyed_while_its_connection_lives(void) {
 }
 
 static int test_misuse_gets_clear_errors(void) {
-    char cert[128], key[128];
-    ib_file(&ib_pki, "client.pem", cert, sizeof(cert));
-    ib_file(&ib_pki, "client.key", key, sizeof(key));
+    struct ib_identity id = ib_identity();
+    const char *cert = id.cert, *key = id.key;
     struct aws_byte_cursor host = fx_cur("localhost");
     struct aws_mqtt_connection_options options;
     aws_reset_error();

@@ -13,14 +13,10 @@
 static int test_mtls_from_path_sends_the_sdk_metrics_and_offers_no_alpn_off_443(void) {
     struct fx_broker broker;
     CHECK_INT_EQ(ib_broker_mtls(&broker, &ib_pki), 0);
-    char cert[128], key[128];
-    ib_file(&ib_pki, "client.pem", cert, sizeof(cert));
-    ib_file(&ib_pki, "client.key", key, sizeof(key));
-    struct aws_iot_mqtt5_client_builder *b =
-        aws_iot_mqtt5_client_builder_new_mtls_from_path(ib_alloc, fx_cur("localhost"), cert, key);
     struct fx5_events ev;
     fx5_events_init(&ev);
-    CHECK_INT_EQ(ib5_common(b, &ev, broker.port, "iotb5-path", NULL), 0);
+    struct aws_iot_mqtt5_client_builder *b = ib5_mtls_builder(&ev, broker.port, "iotb5-path");
+    CHECK(b != NULL);
     CHECK_INT_EQ(ib5_run(b, &ev, "iotb5/path", 0, 0), 0);
     aws_iot_mqtt5_client_builder_destroy(b);
     /* No user name of its own: the metrics alone, as upstream appends them. */
@@ -147,8 +143,7 @@ static int test_an_unsigned_custom_authorizer_sends_its_password_and_a_wrong_one
 
 static int test_a_custom_authorizer_over_a_websocket_upgrades_unsigned(void) {
     struct fx_broker broker, bridge;
-    CHECK_INT_EQ(ib_broker_authorizer(&broker, &ib_pki, false, true), 0);
-    CHECK_INT_EQ(ib_bridge(&bridge, &ib_pki, broker.port, false), 0);
+    CHECK_INT_EQ(ib_ws_pair(&broker, &bridge, IB_SIGNED_AUTHORIZER, false), 0);
     struct aws_iot_custom_authorizer_config config = ib_signed_config(ib_pki.signature);
     struct aws_iot_mqtt5_client_builder *b =
         aws_iot_mqtt5_client_builder_new_websocket_custom_authorizer(ib_alloc, fx_cur("localhost"), &config);
@@ -162,15 +157,13 @@ static int test_a_custom_authorizer_over_a_websocket_upgrades_unsigned(void) {
     CHECK_INT_EQ(fx_log_count(&bridge, FX_FRAGMENTS("\"ws_upgrade\"", "GET /mqtt HTTP/1.1")), 1);
     CHECK_INT_EQ(fx_log_count(&bridge, FX_FRAGMENTS("\"ws_upgrade\"", "X-Amz")), 0);
     fx5_events_clean_up(&ev);
-    fx_broker_stop(&bridge);
-    fx_broker_stop(&broker);
+    ib_ws_pair_stop(&broker, &bridge);
     return 0;
 }
 
 static int test_websocket_sigv4_presigns_the_upgrade_as_the_sdks_and_a_wrong_secret_is_refused(void) {
     struct fx_broker broker, bridge;
-    CHECK_INT_EQ(fx_broker_start(&broker, NULL), 0);
-    CHECK_INT_EQ(ib_bridge(&bridge, &ib_pki, broker.port, true), 0);
+    CHECK_INT_EQ(ib_ws_pair(&broker, &bridge, IB_NO_AUTHORIZER, true), 0);
     struct aws_credentials_provider *provider = ib_static_provider(IB_SECRET);
     struct aws_iot_mqtt5_client_builder *b =
         aws_iot_mqtt5_client_builder_new_websocket_sigv4(ib_alloc, fx_cur("localhost"), fx_cur(IB_REGION), provider);
@@ -214,15 +207,13 @@ static int test_websocket_sigv4_presigns_the_upgrade_as_the_sdks_and_a_wrong_sec
     CHECK_INT_EQ(ib5_run(b, &ev, NULL, AWS_ERROR_HTTP_WEBSOCKET_UPGRADE_FAILURE, 0), 0);
     aws_iot_mqtt5_client_builder_destroy(b);
     fx5_events_clean_up(&ev);
-    fx_broker_stop(&bridge);
-    fx_broker_stop(&broker);
+    ib_ws_pair_stop(&broker, &bridge);
     return 0;
 }
 
 static int test_websocket_sigv4_with_the_default_chain_and_the_builders_own_bootstrap(void) {
     struct fx_broker broker, bridge;
-    CHECK_INT_EQ(fx_broker_start(&broker, NULL), 0);
-    CHECK_INT_EQ(ib_bridge(&bridge, &ib_pki, broker.port, true), 0);
+    CHECK_INT_EQ(ib_ws_pair(&broker, &bridge, IB_NO_AUTHORIZER, true), 0);
     setenv("AWS_ACCESS_KEY_ID", IB_ACCESS_KEY, 1);
     setenv("AWS_SECRET_ACCESS_KEY", IB_SECRET, 1);
     setenv("AWS_SESSION_TOKEN", IB_SESSION_TOKEN, 1);
@@ -247,8 +238,7 @@ static int test_websocket_sigv4_with_the_default_chain_and_the_builders_own_boot
     unsetenv("AWS_SECRET_ACCESS_KEY");
     unsetenv("AWS_SESSION_TOKEN");
     CHECK_INT_EQ(fx_log_count(&bridge, FX_FRAGMENTS("\"ws_sigv4\"", "\"ok\":true")), 1);
-    fx_broker_stop(&bridge);
-    fx_broker_stop(&broker);
+    ib_ws_pair_stop(&broker, &bridge);
     return 0;
 }
 
@@ -257,14 +247,10 @@ static int test_mtls_through_an_http_proxy(void) {
     CHECK_INT_EQ(ib_broker_mtls(&broker, &ib_pki), 0);
     struct fx_proxy proxy;
     CHECK_INT_EQ(fx_proxy_start(&proxy, broker.port, true), 0);
-    char cert[128], key[128];
-    ib_file(&ib_pki, "client.pem", cert, sizeof(cert));
-    ib_file(&ib_pki, "client.key", key, sizeof(key));
-    struct aws_iot_mqtt5_client_builder *b =
-        aws_iot_mqtt5_client_builder_new_mtls_from_path(ib_alloc, fx_cur("localhost"), cert, key);
     struct fx5_events ev;
     fx5_events_init(&ev);
-    CHECK_INT_EQ(ib5_common(b, &ev, broker.port, "iotb5-proxy", NULL), 0);
+    struct aws_iot_mqtt5_client_builder *b = ib5_mtls_builder(&ev, broker.port, "iotb5-proxy");
+    CHECK(b != NULL);
     struct aws_http_proxy_options proxy_options = fx_proxy_options(proxy.port, FX_PROXY_USER, FX_PROXY_PASSWORD);
     CHECK_INT_EQ(aws_iot_mqtt5_client_builder_set_http_proxy_options(b, &proxy_options), AWS_OP_SUCCESS);
     CHECK_INT_EQ(ib5_run(b, &ev, "iotb5/proxy", 0, 0), 0);
@@ -281,26 +267,12 @@ static int test_mtls_through_an_http_proxy(void) {
     return 0;
 }
 
-/* A builder for the mutual-TLS broker `port` with the test's handlers. */
-static struct aws_iot_mqtt5_client_builder *s_mtls_builder(struct fx5_events *ev, int port, const char *client_id) {
-    char cert[128], key[128];
-    ib_file(&ib_pki, "client.pem", cert, sizeof(cert));
-    ib_file(&ib_pki, "client.key", key, sizeof(key));
-    struct aws_iot_mqtt5_client_builder *b =
-        aws_iot_mqtt5_client_builder_new_mtls_from_path(ib_alloc, fx_cur("localhost"), cert, key);
-    if (b && ib5_common(b, ev, port, client_id, NULL)) {
-        aws_iot_mqtt5_client_builder_destroy(b);
-        return NULL;
-    }
-    return b;
-}
-
 static int test_the_setters_reach_the_client(void) {
     struct fx_broker broker;
     CHECK_INT_EQ(ib_broker_mtls(&broker, &ib_pki), 0);
     struct fx5_events ev;
     fx5_events_init(&ev);
-    struct aws_iot_mqtt5_client_builder *b = s_mtls_builder(&ev, broker.port, "iotb5-setters");
+    struct aws_iot_mqtt5_client_builder *b = ib5_mtls_builder(&ev, broker.port, "iotb5-setters");
     CHECK(b != NULL);
     uint32_t expiry = 600;
     struct aws_mqtt5_packet_connect_view connect = {
@@ -354,7 +326,7 @@ static int test_a_builder_destroyed_while_its_client_lives(void) {
     CHECK_INT_EQ(ib_broker_mtls(&broker, &ib_pki), 0);
     struct fx5_events ev;
     fx5_events_init(&ev);
-    struct aws_iot_mqtt5_client_builder *b = s_mtls_builder(&ev, broker.port, "iotb5-orphan");
+    struct aws_iot_mqtt5_client_builder *b = ib5_mtls_builder(&ev, broker.port, "iotb5-orphan");
     CHECK(b != NULL);
     struct aws_mqtt5_client *c = aws_iot_mqtt5_client_builder_build(b);
     CHECK(c != NULL);
@@ -369,9 +341,8 @@ static int test_a_builder_destroyed_while_its_client_lives(void) {
 }
 
 static int test_misuse_gets_clear_errors(void) {
-    char cert[128], key[128];
-    ib_file(&ib_pki, "client.pem", cert, sizeof(cert));
-    ib_file(&ib_pki, "client.key", key, sizeof(key));
+    struct ib_identity id = ib_identity();
+    const char *cert = id.cert, *key = id.key;
     struct aws_byte_cursor host = fx_cur("localhost");
 
 #define CHECK_NULL_WITH(call, code)                                                                \
