@@ -4,6 +4,8 @@
 //! connection, built from this library's own C API. Beyond upstream.
 
 pub mod connection_config;
+#[cfg(test)]
+mod connection_config_tests;
 pub mod constructors;
 pub mod custom_authorizer;
 pub mod endpoint;
