@@ -132,7 +132,8 @@ target/debug/mqtt-test-broker --ws-forward "$port" \
 bridge_pid=$!
 bridge_port=""
 for _ in $(seq 1 100); do
-    bridge_port=$(sed -n 's/^listening 127.0.0.1://p' "$tmp/bridge.out")
+    # The file may not exist yet (the broker's shell has not opened it): not a failure.
+    bridge_port=$(sed -n 's/^listening 127.0.0.1://p' "$tmp/bridge.out" 2>/dev/null || true)
     [ -n "$bridge_port" ] && break
     sleep 0.05 # until the bridge prints its port; bounded by the loop
 done
@@ -167,7 +168,7 @@ start_test_broker() {
     iot_pids+=($!)
     iot_port=""
     for _ in $(seq 1 100); do
-        iot_port=$(sed -n 's/^listening 127.0.0.1://p' "$out")
+        iot_port=$(sed -n 's/^listening 127.0.0.1://p' "$out" 2>/dev/null || true)
         [ -n "$iot_port" ] && return 0
         sleep 0.05 # until the broker prints its port; bounded by the loop
     done
@@ -194,6 +195,7 @@ run_iot_example() {
 start_test_broker mtls "${tls[@]}" --tls-client-ca "$iot/ca.pem"
 mtls_port=$iot_port
 run_iot_example mtls iot_mtls localhost "$mtls_port" "$iot/client.pem" "$iot/client.key" "$iot/ca.pem"
+run_iot_example mtls iot_mqtt311_mtls localhost "$mtls_port" "$iot/client.pem" "$iot/client.key" "$iot/ca.pem"
 run_iot_example mtls iot_pkcs12 localhost "$mtls_port" "$iot/client.p12" p12-password "$iot/ca.pem"
 run_iot_example mtls iot_pkcs11 localhost "$mtls_port" "$softhsm_lib" 1234 iot-example client-key \
     "$iot/client.pem" "$iot/ca.pem"
