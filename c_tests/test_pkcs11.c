@@ -6,71 +6,21 @@
  * and upstream's error codes for a bad module path, a wrong PIN, an unknown token or slot, an
  * ambiguous or unknown key, and a certificate given twice. */
 #include "mtls_fixture.h"
+#include "pkcs11_fixture.h"
 
 #include <aws/io/pkcs11.h>
 
-#define PIN "4711"
-#define TOKEN "aws-c-mqtt-test"
+#define PIN FX_P11_PIN
+#define TOKEN FX_P11_TOKEN
 
 static struct aws_allocator *s_alloc;
 static struct fx_io s_io;
 static struct fx_mosquitto s_mosquitto;
-static char s_dir[64];
-static char s_module[256];
-static uint64_t s_slot;
-
-/* A key pair of `kind` ("rsa" or "ec"), its certificate signed by the mosquitto fixture's CA,
- * and the key imported into the token under label `kind`-key. */
-static int s_make_key(const char *kind) {
-    const char *genpkey = strcmp(kind, "rsa") == 0 ? "-algorithm RSA -pkeyopt rsa_keygen_bits:2048"
-                                                   : "-algorithm EC -pkeyopt ec_paramgen_curve:P-256";
-    char command[2048];
-    snprintf(command, sizeof(command),
-             "(set -e; cd '%s'; openssl genpkey %s -out %s.key;"
-             "openssl req -new -key %s.key -out %s.csr -subj '/CN=pkcs11 %s client';"
-             "printf 'basicConstraints=CA:FALSE\\nkeyUsage=critical,digitalSignature\\n"
-             "extendedKeyUsage=clientAuth\\n' > %s.ext;"
-             "openssl x509 -req -in %s.csr -CA '%s/ca.pem' -CAkey '%s/ca.key' -CAcreateserial -out %s.pem"
-             "  -days 30 -extfile %s.ext;"
-             "softhsm2-util --import %s.key --token %s --label %s-key --id %s --pin %s) >/dev/null 2>&1",
-             s_dir, genpkey, kind, kind, kind, kind, kind, kind, s_mosquitto.dir, s_mosquitto.dir, kind, kind, kind,
-             TOKEN, kind, strcmp(kind, "rsa") == 0 ? "01" : "02", PIN);
-    return fx_sh(command);
-}
-
-/* A fresh token (its slot id into s_slot) holding both keys. */
-static int s_make_token(void) {
-    snprintf(s_dir, sizeof(s_dir), "/tmp/pkcs11-XXXXXX");
-    CHECK(mkdtemp(s_dir) != NULL);
-    fx_track(0, s_dir);
-    char conf[512], tokens[256];
-    snprintf(tokens, sizeof(tokens), "%s", fx_path(s_dir, "tokens"));
-    CHECK_INT_EQ(mkdir(tokens, 0700), 0);
-    snprintf(conf, sizeof(conf), "directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n", tokens);
-    CHECK_INT_EQ(fx_write_file(fx_path(s_dir, "softhsm2.conf"), conf), 0);
-    /* SoftHSM reads its configuration from the environment, in this process and in the tools. */
-    CHECK_INT_EQ(setenv("SOFTHSM2_CONF", fx_path(s_dir, "softhsm2.conf"), 1), 0);
-    FILE *init = popen("softhsm2-util --init-token --free --label " TOKEN " --pin " PIN " --so-pin 0000 2>&1", "r");
-    CHECK(init != NULL);
-    char line[512];
-    bool slot_found = false;
-    while (fgets(line, sizeof(line), init)) {
-        const char *at = strstr(line, "reassigned to slot ");
-        if (at) {
-            s_slot = strtoull(at + strlen("reassigned to slot "), NULL, 10);
-            slot_found = true;
-        }
-    }
-    CHECK_INT_EQ(pclose(init), 0);
-    CHECK(slot_found);
-    CHECK_INT_EQ(s_make_key("rsa"), 0);
-    CHECK_INT_EQ(s_make_key("ec"), 0);
-    return 0;
-}
+static struct fx_p11 s_token;
 
 static struct aws_pkcs11_lib *s_lib_new(enum aws_pkcs11_lib_behavior behavior) {
     struct aws_pkcs11_lib_options options = {
-        .filename = fx_cur(s_module),
+        .filename = fx_cur(s_token.module),
         .initialize_finalize_behavior = behavior,
     };
     return aws_pkcs11_lib_new(s_alloc, &options);
@@ -79,7 +29,7 @@ static struct aws_pkcs11_lib *s_lib_new(enum aws_pkcs11_lib_behavior behavior) {
 /* Options for the key `kind`-key of our token (found by label) with the certificate file. */
 static struct aws_tls_ctx_pkcs11_options s_key_options(struct aws_pkcs11_lib *lib, const char *kind, char *cert,
                                                        size_t cert_size, char *label, size_t label_size) {
-    snprintf(cert, cert_size, "%s/%s.pem", s_dir, kind);
+    snprintf(cert, cert_size, "%s/%s.pem", s_token.dir, kind);
     snprintf(label, label_size, "%s-key", kind);
     struct aws_tls_ctx_pkcs11_options o = {
         .pkcs11_lib = lib,
@@ -153,7 +103,7 @@ static int test_refusals_carry_upstreams_codes(void) {
     o.token_label = fx_cur("no such token");
     CHECK_INT_EQ(s_refused(&o, AWS_ERROR_PKCS11_TOKEN_NOT_FOUND), 0);
     o.token_label = fx_cur(TOKEN);
-    uint64_t other_slot = s_slot + 1;
+    uint64_t other_slot = s_token.slot + 1;
     o.slot_id = &other_slot;
     CHECK_INT_EQ(s_refused(&o, AWS_ERROR_PKCS11_TOKEN_NOT_FOUND), 0);
     o.slot_id = NULL;
@@ -203,7 +153,7 @@ static int test_ec_key_by_slot_id_with_the_certificate_in_memory(void) {
     memset(&o.cert_file_path, 0, sizeof(o.cert_file_path));
     memset(&o.token_label, 0, sizeof(o.token_label));
     o.cert_file_contents = fx_cur(pem);
-    o.slot_id = &s_slot;
+    o.slot_id = &s_token.slot;
     struct aws_tls_ctx_options ctx_options;
     CHECK_INT_EQ(aws_tls_ctx_options_init_client_mtls_with_pkcs11(&ctx_options, s_alloc, &o), AWS_OP_SUCCESS);
     free(pem);
@@ -217,22 +167,18 @@ static int test_ec_key_by_slot_id_with_the_certificate_in_memory(void) {
 
 int main(void) {
     CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
-    const char *module = getenv("SOFTHSM2_LIB");
-    snprintf(s_module, sizeof(s_module), "%s",
-             module && module[0] ? module : "/usr/lib/softhsm/libsofthsm2.so");
-    if (access(s_module, R_OK) != 0) {
-        fprintf(stderr, "SoftHSM2 not found at %s (scripts/ensure-tools.sh installs softhsm2)\n", s_module);
+    if (fx_p11_module(&s_token)) {
         return 1;
     }
     CHECK_INT_EQ(fx_mosquitto_start(&s_mosquitto, FX_MOSQUITTO_MTLS), 0);
-    CHECK_INT_EQ(s_make_token(), 0);
+    CHECK_INT_EQ(fx_p11_make_token(&s_token, s_mosquitto.dir), 0);
 
     RUN(test_behaviours_and_a_bad_module);
     RUN(test_refusals_carry_upstreams_codes);
     RUN(test_rsa_key_by_token_label_connects_both_clients);
     RUN(test_ec_key_by_slot_id_with_the_certificate_in_memory);
 
-    fx_remove_dir(s_dir);
+    fx_remove_dir(s_token.dir);
     fx_mosquitto_stop(&s_mosquitto);
     return fx_suite_end(s_alloc, &s_io);
 }

@@ -3,8 +3,11 @@
 # against the install, and run them: topic_check, then the MQTT 3.1.1 and the MQTT 5
 # publish/subscribe examples and the request-response shadow example against a local mosquitto
 # started here (and stopped on exit), and the MQTT 5 client over a SigV4-presigned WebSocket
-# through the test broker's WebSocket bridge in front of it. The script's exit code is the first failing example's (0
-# when all succeed).
+# through the test broker's WebSocket bridge in front of it; then the AWS IoT connection
+# builders, one example per connection method (mutual TLS, directly and through an HTTP proxy;
+# WebSocket + SigV4; a custom authorizer; PKCS#12; PKCS#11), each against a test broker started
+# here with the test material of scripts/iot-test-material.sh. The script's exit code is the
+# first failing example's (0 when all succeed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -28,9 +31,15 @@ stop_broker() {
         broker_pid=""
     fi
 }
+# The test brokers and proxies of the AWS IoT examples, stopped on exit.
+iot_pids=()
 cleanup() {
     local status=$?
     stop_broker
+    for pid in "${iot_pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     rm -rf "$tmp"
     exit "$status"
 }
@@ -123,7 +132,8 @@ target/debug/mqtt-test-broker --ws-forward "$port" \
 bridge_pid=$!
 bridge_port=""
 for _ in $(seq 1 100); do
-    bridge_port=$(sed -n 's/^listening 127.0.0.1://p' "$tmp/bridge.out")
+    # The file may not exist yet (the broker's shell has not opened it): not a failure.
+    bridge_port=$(sed -n 's/^listening 127.0.0.1://p' "$tmp/bridge.out" 2>/dev/null || true)
     [ -n "$bridge_port" ] && break
     sleep 0.05 # until the bridge prints its port; bounded by the loop
 done
@@ -139,4 +149,77 @@ wait "$bridge_pid" 2>/dev/null || true
 if [ "$status" -eq 0 ]; then
     status=$code
 fi
+
+# --- The AWS IoT connection builders: one example per method of the SDKs' guides ----------
+iot=$tmp/iot
+scripts/iot-test-material.sh "$iot"
+export SOFTHSM2_CONF=$iot/softhsm2.conf
+softhsm_lib=${SOFTHSM2_LIB:-/usr/lib/softhsm/libsofthsm2.so}
+tinyproxy=$(command -v tinyproxy || echo /usr/sbin/tinyproxy)
+tls=(--tls-cert "$iot/server.pem" --tls-key "$iot/server.key")
+
+# Starts mqtt-test-broker with the arguments (its log in $iot/NAME.jsonl) and sets iot_port to
+# the port it printed.
+start_test_broker() {
+    local name=$1 out
+    shift
+    out=$iot/$name.out
+    target/debug/mqtt-test-broker --log "$iot/$name.jsonl" "$@" >"$out" 2>&1 &
+    iot_pids+=($!)
+    iot_port=""
+    for _ in $(seq 1 100); do
+        iot_port=$(sed -n 's/^listening 127.0.0.1://p' "$out" 2>/dev/null || true)
+        [ -n "$iot_port" ] && return 0
+        sleep 0.05 # until the broker prints its port; bounded by the loop
+    done
+    echo "mqtt-test-broker ($name) did not start:" >&2
+    cat "$out" >&2
+    return 1
+}
+
+# Runs one IoT example; its log on failure. Records the first failure in status.
+run_iot_example() {
+    local log=$1 code=0
+    shift
+    echo
+    timeout 120 "build/examples/$1" "${@:2}" || code=$?
+    if [ "$code" -ne 0 ]; then
+        echo "$1 failed (exit code $code); the broker's log:" >&2
+        cat "$iot/$log.jsonl" >&2 || true
+    fi
+    if [ "$status" -eq 0 ]; then
+        status=$code
+    fi
+}
+
+start_test_broker mtls "${tls[@]}" --tls-client-ca "$iot/ca.pem"
+mtls_port=$iot_port
+run_iot_example mtls iot_mtls localhost "$mtls_port" "$iot/client.pem" "$iot/client.key" "$iot/ca.pem"
+run_iot_example mtls iot_mqtt311_mtls localhost "$mtls_port" "$iot/client.pem" "$iot/client.key" "$iot/ca.pem"
+run_iot_example mtls iot_pkcs12 localhost "$mtls_port" "$iot/client.p12" p12-password "$iot/ca.pem"
+run_iot_example mtls iot_pkcs11 localhost "$mtls_port" "$softhsm_lib" 1234 iot-example client-key \
+    "$iot/client.pem" "$iot/ca.pem"
+
+# Through an HTTP proxy (tinyproxy, allowing CONNECT to the broker's port only).
+proxy_port=$(pick_port)
+printf 'Port %s\nListen 127.0.0.1\nAllow 127.0.0.1\nConnectPort %s\nMaxClients 10\n' \
+    "$proxy_port" "$mtls_port" >"$iot/tinyproxy.conf"
+"$tinyproxy" -d -c "$iot/tinyproxy.conf" >"$iot/tinyproxy.log" 2>&1 &
+iot_pids+=($!)
+for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && break
+    sleep 0.05 # until tinyproxy listens; bounded by the loop
+done
+run_iot_example mtls iot_mtls localhost "$mtls_port" "$iot/client.pem" "$iot/client.key" "$iot/ca.pem" \
+    127.0.0.1 "$proxy_port"
+
+start_test_broker authorizer "${tls[@]}" --alpn mqtt \
+    --custom-authorizer "ExampleAuthorizer:example-token-key:$iot/auth.pub"
+run_iot_example authorizer iot_custom_authorizer localhost "$iot_port" "$iot/ca.pem" ExampleAuthorizer \
+    example-token-key example-token "$(cat "$iot/auth.sig")"
+
+# WebSocket + SigV4 over TLS: the bridge checks the presigned upgrade, in front of mosquitto.
+start_test_broker sigv4-bridge "${tls[@]}" --ws-forward "$port" \
+    --ws-sigv4 "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY:us-east-1:$AWS_SESSION_TOKEN"
+run_iot_example sigv4-bridge iot_websocket_sigv4 localhost "$iot_port" us-east-1 "$iot/ca.pem"
 exit "$status"

@@ -13,6 +13,7 @@ pub mod mqtt;
 
 pub mod auth;
 mod file_logger;
+pub mod iotdevice;
 pub(crate) mod log_subjects;
 #[cfg(test)]
 mod logging_background_tests;

@@ -1,6 +1,7 @@
 //! Standard base64 with padding (RFC 4648 section 4): the proxy's basic authentication token
 //! and the WebSocket handshake's key and accept values; and the alphabet-generic encoder behind
-//! `aws_base64_encode`/`aws_base64_url_encode`.
+//! `aws_base64_encode`/`aws_base64_url_encode`; a strict standard decoder (the test broker reads
+//! custom-authorizer signatures with it).
 
 /// The standard alphabet (RFC 4648 section 4).
 pub const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -39,9 +40,34 @@ pub fn encode_with(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> Vec<u8> {
     out
 }
 
+/// Standard padded base64 decoded; `None` unless the text is exactly that (a length that is a
+/// multiple of 4, padding only at the end).
+pub fn decode(text: &[u8]) -> Option<Vec<u8>> {
+    if text.len() % 4 != 0 {
+        return None;
+    }
+    let value = |c: u8| STANDARD.iter().position(|&a| a == c).map(|v| v as u32);
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let quads = text.len() / 4;
+    for (i, quad) in text.chunks(4).enumerate() {
+        let pad = quad.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || (pad > 0 && i + 1 != quads) {
+            return None;
+        }
+        let mut n = 0;
+        for &c in &quad[..4 - pad] {
+            n = n << 6 | value(c)?;
+        }
+        n <<= 6 * pad;
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad]);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::encode;
+    use super::{decode, encode};
 
     #[test]
     fn pads_as_rfc_4648_says() {
@@ -57,6 +83,17 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(encode(input.as_bytes()), expected);
+            assert_eq!(
+                decode(expected.as_bytes()).as_deref(),
+                Some(input.as_bytes())
+            );
+        }
+    }
+
+    #[test]
+    fn decoding_refuses_what_is_not_padded_standard_base64() {
+        for bad in ["Zg", "Zg=a", "Z===", "Zg==Zg==", "Zm9-", "Zm9\0"] {
+            assert_eq!(decode(bad.as_bytes()), None, "{bad}");
         }
     }
 }

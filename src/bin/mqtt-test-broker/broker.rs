@@ -3,6 +3,7 @@
 //! waiting for their delay. Routing lives in [`crate::router`].
 
 use crate::behaviour::Plan;
+use crate::custom_auth::CustomAuthorizer;
 use crate::log::{Log, Origin};
 use crate::session::{NEVER_EXPIRES, Session};
 use aws_c_mqtt::codec::{Publish, Will};
@@ -18,6 +19,8 @@ pub struct Shared {
     pub log: Arc<Log>,
     /// The settings, to compute each connection's behaviour.
     pub plan: Plan,
+    /// The custom authorizer every CONNECT must pass, if any.
+    pub authorizer: Option<CustomAuthorizer>,
 }
 
 impl Shared {
@@ -28,6 +31,7 @@ impl Shared {
             broker: Mutex::new(Broker::new(log.clone())),
             log,
             plan,
+            authorizer: None,
         }
     }
 

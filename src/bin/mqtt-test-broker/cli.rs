@@ -2,6 +2,7 @@
 //! [`crate::behaviour`], documented in [`HELP`].
 
 use crate::behaviour::{Plan, Scope, Setting};
+use crate::custom_auth::CustomAuthorizer;
 use crate::fault_proxy::{FaultOptions, parse_range};
 use crate::scenario;
 use crate::tls::TlsOptions;
@@ -48,6 +49,16 @@ GLOBAL OPTIONS
                               (event ws_sigv4, fields ok and detail)
     --ws-ping                 with --ws-forward: ping the client after the upgrade (event
                               ws_pong when it answers)
+    --custom-authorizer NAME:TOKEN_KEY_NAME:PUBLIC_KEY_PEM
+                              check each CONNECT as an AWS IoT signed custom authorizer: the
+                              user name's query names authorizer NAME and carries the token
+                              (key TOKEN_KEY_NAME) and x-amz-customauthorizer-signature, the
+                              URL-encoded base64 RSA-SHA256 signature of the token, verified
+                              with the RSA public key of the PEM file; refused with CONNACK
+                              not authorized (3.1.1: 5, MQTT 5: 0x87) otherwise (event
+                              custom_authorizer, fields ok and detail)
+    --custom-authorizer-unsigned NAME:PASSWORD
+                              the same for an unsigned authorizer: its name, and the password
     --fault-forward PORT      not a broker: the listener is a TCP proxy to 127.0.0.1:PORT that
                               breaks connections as networks do (seeded):
     --cut-every MIN-MAX       with --fault-forward: cut each connection after between MIN
@@ -161,6 +172,8 @@ pub struct Options {
     pub ws: Option<WsOptions>,
     /// The fault-injecting proxy, when `--fault-forward` is given.
     pub fault: Option<FaultOptions>,
+    /// The custom authorizer every CONNECT must pass, if any.
+    pub authorizer: Option<CustomAuthorizer>,
 }
 
 /// Parses the command line (without the program name).
@@ -174,6 +187,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let (mut tls_cert, mut tls_key, mut client_ca, mut alpn) = (None, None, None, Vec::new());
     let (mut ws_forward, mut ws_status, mut ws_ping) = (None, 101, false);
     let mut ws_sigv4 = None;
+    let mut authorizer = None;
     let mut fault_forward = None;
     let mut fault = FaultOptions {
         forward_port: 0,
@@ -202,6 +216,16 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--ws-ping" => ws_ping = true,
             "--ws-sigv4" => {
                 ws_sigv4 = Some(crate::ws_sigv4::SigV4Check::parse(&value("--ws-sigv4")?)?)
+            }
+            "--custom-authorizer" => {
+                authorizer = Some(CustomAuthorizer::parse_signed(&value(
+                    "--custom-authorizer",
+                )?)?)
+            }
+            "--custom-authorizer-unsigned" => {
+                authorizer = Some(CustomAuthorizer::parse_unsigned(&value(
+                    "--custom-authorizer-unsigned",
+                )?)?)
             }
             "--fault-forward" => {
                 fault_forward = Some(crate::behaviour::parse_number(&value("--fault-forward")?)?)
@@ -294,5 +318,6 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         tls,
         ws,
         fault,
+        authorizer,
     })))
 }

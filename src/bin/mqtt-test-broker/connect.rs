@@ -33,6 +33,7 @@ impl<S: Transport> Connection<S> {
         if let Some((code, reason)) = refusal(&c, &self.behaviour.advertised, scram) {
             return Err(self.refuse(code, reason));
         }
+        self.authorize(&c)?;
         if scram {
             return self.start_scram(c);
         }
@@ -102,6 +103,32 @@ impl<S: Transport> Connection<S> {
             }
         }
         self.sync()
+    }
+
+    /// Checks the CONNECT against the custom authorizer, if there is one (logged as event
+    /// `custom_authorizer`); a failure is refused as AWS IoT refuses it: not authorized.
+    fn authorize(&mut self, c: &Connect) -> Result<(), Close> {
+        let Some(authorizer) = &self.shared.authorizer else {
+            return Ok(());
+        };
+        let verdict = authorizer.check(c.username.as_deref(), c.password.as_deref());
+        let origin = crate::log::Origin {
+            conn: self.number,
+            client_id: Some(&c.client_id),
+        };
+        self.shared.log.event(origin, "custom_authorizer", |o| {
+            o.bool("ok", verdict.is_ok());
+            if let Err(detail) = &verdict {
+                o.str("detail", detail);
+            }
+        });
+        match verdict {
+            Ok(()) => Ok(()),
+            Err(_) => {
+                let code = if c.version == Version::V5 { 0x87 } else { 0x05 };
+                Err(self.refuse(code, "custom authorizer"))
+            }
+        }
     }
 
     /// Refuses the CONNECT with CONNACK `code` and ends the connection [MQTT-3.2.2-5].

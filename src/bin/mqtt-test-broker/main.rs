@@ -10,6 +10,7 @@ mod broker;
 mod cli;
 mod connect;
 mod connection;
+mod custom_auth;
 mod describe;
 mod fault_proxy;
 mod handle;
@@ -65,7 +66,9 @@ fn run(options: cli::Options) -> std::io::Result<()> {
     };
     let listener = TcpListener::bind(("127.0.0.1", options.port))?;
     let log = Log::open(options.log.as_deref())?;
-    let shared = Arc::new(Shared::new(log, options.plan));
+    let mut shared = Shared::new(log, options.plan);
+    shared.authorizer = options.authorizer;
+    let shared = Arc::new(shared);
     let mut stdout = std::io::stdout();
     writeln!(stdout, "listening {}", listener.local_addr()?)?;
     stdout.flush()?;

@@ -107,6 +107,12 @@ pub struct aws_signing_config_aws_flags {
 }
 
 impl aws_signing_config_aws_flags {
+    /// The flags with these bits set (bit 0: use_double_uri_encode, 1:
+    /// should_normalize_uri_path, 2: omit_session_token).
+    pub fn from_bits(bits: u32) -> Self {
+        Self { bits }
+    }
+
     /// Bit `n`.
     pub fn bit(self, n: u32) -> bool {
         self.bits & (1 << n) != 0
