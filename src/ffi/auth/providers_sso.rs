@@ -128,7 +128,7 @@ impl Source for Provider {
 }
 
 /// The home directory (`aws_get_home_directory`).
-fn home() -> Result<Vec<u8>> {
+pub(crate) fn home() -> Result<Vec<u8>> {
     // SAFETY: the default allocator; the string is destroyed below.
     let home = unsafe { aws_get_home_directory(aws_default_allocator()) };
     if home.is_null() {
