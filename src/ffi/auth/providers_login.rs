@@ -25,18 +25,16 @@
 //! rewritten cache is on disk before the callback runs: the refresh token rotates, and the
 //! next request must present the new one.
 
-use crate::auth::http_fetch::{self, Request, Response};
+use crate::auth::http_fetch::{self, Request};
 use crate::auth::login_token::{DpopKey, LoginToken, Refreshed, TOKEN_PATH, cache_path, new_jti};
 use crate::auth::{document::Sourced, profile};
 use crate::connection::connector::Connector;
 use crate::error::aws_auth_errors::{
-    AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE,
     AWS_AUTH_CREDENTIALS_PROVIDER_LOGIN_FAILED_TO_CREATE_DPOP_HEADER,
     AWS_AUTH_CREDENTIALS_PROVIDER_LOGIN_FAILED_TO_CREATE_TOKEN_PATH,
     AWS_AUTH_CREDENTIALS_PROVIDER_LOGIN_REGION_MISSING,
     AWS_AUTH_CREDENTIALS_PROVIDER_LOGIN_SESSION_MISSING,
 };
-use crate::error::aws_io_errors::AWS_IO_MAX_RETRIES_EXCEEDED;
 use crate::ffi::auth::credentials_provider::{
     Completion, Source, aws_credentials_provider, new_provider,
 };
@@ -54,7 +52,7 @@ use crate::ffi::io::channel_bootstrap::connector_of;
 use crate::ffi::io::pem;
 use crate::ffi::sdkutils::aws_profile::{chosen, collection_of, config_path, read_collection};
 use crate::transport::tls::TlsConnectionSettings;
-use std::ffi::{OsStr, c_int};
+use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -129,41 +127,14 @@ impl LoginSource {
     }
 }
 
-/// Sends the refresh, and again on a 5xx or 429 answer while tries are `left`; runs on a
-/// loop thread.
-fn attempt(source: Arc<LoginSource>, refresh: Refresh, done: Completion, left: usize) {
-    let request = match source.request(&refresh) {
-        Ok(r) => r,
-        Err(e) => return done.fail(e.code()),
-    };
-    let connector = source.connector.clone();
-    http_fetch::fetch(
-        &connector,
-        request,
-        TIMEOUT,
-        Box::new(
-            move |answer: std::result::Result<Response, c_int>| match answer {
-                // Upstream does not try again when no connection can be made.
-                Err(code) => done.fail(code),
-                Ok(r) if r.status == 200 => finish(refresh, &r.body, done),
-                Ok(r) if (400..500).contains(&r.status) && r.status != 429 => {
-                    done.fail(AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE as c_int)
-                }
-                Ok(_) if left > 1 => attempt(source, refresh, done, left - 1),
-                Ok(_) => done.fail(AWS_IO_MAX_RETRIES_EXCEEDED as c_int),
-            },
-        ),
-    );
-}
-
 /// Takes the service's answer: credentials for the caller, the cache file rewritten first.
-fn finish(mut refresh: Refresh, body: &[u8], done: Completion) {
+fn finish(refresh: &Refresh, body: &[u8], done: Completion) {
     let refreshed = match Refreshed::parse(body, epoch_now(None)) {
         Ok(r) => r,
         Err(e) => return done.fail(e.code()),
     };
-    refresh.token.refresh(refreshed);
-    let token = &refresh.token;
+    let mut token = refresh.token.clone();
+    token.refresh(refreshed);
     let text = print_value(token.document(), true);
     if std::fs::write(OsStr::from_bytes(&refresh.path), text).is_err() {
         // Upstream logs this (AWS_AUTH_CREDENTIALS_PROVIDER_LOGIN_FAILED_TO_WRITE_TOKEN) and
@@ -186,13 +157,26 @@ struct Provider(Arc<LoginSource>);
 impl Source for Provider {
     fn get_credentials(&self, done: Completion) -> Result<()> {
         let source = self.0.clone();
-        let event_loop = source.connector.next_loop();
-        match source.load() {
-            Ok(refresh) => {
-                event_loop.schedule_now(Box::new(move || attempt(source, refresh, done, ATTEMPTS)))
+        let refresh = match source.load() {
+            Ok(refresh) => Arc::new(refresh),
+            Err(e) => {
+                let failed = Box::new(move || done.fail(e.code()));
+                source.connector.next_loop().schedule_now(failed);
+                return Ok(());
             }
-            Err(e) => event_loop.schedule_now(Box::new(move || done.fail(e.code()))),
-        }
+        };
+        let answered = refresh.clone();
+        let connector = source.connector.clone();
+        http_fetch::query(
+            &connector,
+            Arc::new(move || source.request(&refresh).map_err(|e| e.code())),
+            TIMEOUT,
+            ATTEMPTS,
+            Box::new(move |answer| match answer {
+                Ok(body) => finish(&answered, &body, done),
+                Err(code) => done.fail(code),
+            }),
+        );
         Ok(())
     }
 }
