@@ -16,7 +16,6 @@
 #include <aws/http/proxy.h>
 #include <aws/io/channel_bootstrap.h>
 #include <aws/io/event_loop.h>
-#include <aws/io/io.h>
 #include <aws/io/tls_channel_handler.h>
 #include <aws/sdkutils/aws_profile.h>
 #include <aws/auth/private/credentials_fragment.h>
