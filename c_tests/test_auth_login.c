@@ -4,7 +4,8 @@
  * with a certificate for localhost from a CA made here). A refresh POSTs /v1/token with a DPoP
  * proof, hands out the answer's keys on a loop thread and rewrites the cache with the new
  * refresh token; a missing or expired cache, a refusing service and a profile without a
- * session fail with upstream's codes. */
+ * session fail with upstream's codes; without an override the cache is found under $HOME or
+ * in AWS_LOGIN_CACHE_DIRECTORY. */
 #include <aws/auth/auth.h>
 #include <aws/auth/credentials.h>
 #include <aws/common/condition_variable.h>
@@ -172,15 +173,20 @@ static int s_write_config(struct setup *s, int port) {
     return fx_write_file(s->config, config);
 }
 
-static struct aws_credentials_provider *s_provider(struct setup *s, const char *profile) {
+/* The provider for `profile`, its cache in `cache_dir` (NULL: no override). */
+static struct aws_credentials_provider *s_provider_in(struct setup *s, const char *profile, const char *cache_dir) {
     struct aws_credentials_provider_login_options options = {
-        .login_cache_directory_override = aws_byte_cursor_from_c_str(s->cache_dir),
+        .login_cache_directory_override = aws_byte_cursor_from_c_str(cache_dir ? cache_dir : ""),
         .profile_name_override = aws_byte_cursor_from_c_str(profile),
         .config_file_name_override = aws_byte_cursor_from_c_str(s->config),
         .bootstrap = s->io->bootstrap,
         .tls_ctx = s->tls,
     };
     return aws_credentials_provider_new_login(aws_default_allocator(), &options);
+}
+
+static struct aws_credentials_provider *s_provider(struct setup *s, const char *profile) {
+    return s_provider_in(s, profile, s->cache_dir);
 }
 
 static int s_setup(struct setup *s, struct fx_io *io) {
@@ -299,6 +305,53 @@ static int test_profile_without_session(struct setup *s) {
     return 0;
 }
 
+/* The error of one request to a provider whose cache is found by default: under $HOME, or in
+ * AWS_LOGIN_CACHE_DIRECTORY (read when the provider is made). The cache there has expired, so
+ * finding it is LOGIN_TOKEN_EXPIRED and missing it AWS_ERROR_FILE_INVALID_PATH. */
+static int s_default_cache_error(struct setup *s, const char *home, const char *env_dir, int *error_code) {
+    setenv("HOME", home, 1);
+    if (env_dir) {
+        setenv("AWS_LOGIN_CACHE_DIRECTORY", env_dir, 1);
+    } else {
+        unsetenv("AWS_LOGIN_CACHE_DIRECTORY");
+    }
+    struct aws_credentials_provider *p = s_provider_in(s, "login", NULL);
+    CHECK(p != NULL);
+    struct answer a;
+    CHECK_INT_EQ(s_ask(p, &a), 0);
+    *error_code = a.error_code;
+    aws_credentials_provider_release(p);
+    return 0;
+}
+
+static int test_default_cache_directories(struct setup *s) {
+    CHECK_INT_EQ(s_write_config(s, 1), 0);
+    CHECK_INT_EQ(s_write_cache(s, "2000-09-13T00:00:00Z"), 0);
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "mkdir -p '%s/home/.aws/login/cache' '%s/empty' && cp '%s' '%s/home/.aws/login/cache/'",
+             s->dir, s->dir, s->cache_file, s->dir);
+    CHECK_INT_EQ(fx_sh(cmd), 0);
+    char *saved_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    char home[128], empty[128], env_dir[128];
+    snprintf(home, sizeof(home), "%s/home", s->dir);
+    snprintf(empty, sizeof(empty), "%s/empty", s->dir);
+    /* The cache directory without its final slash. */
+    snprintf(env_dir, sizeof(env_dir), "%s/cache", s->dir);
+    int under_home = 0, nowhere = 0, in_env_dir = 0;
+    int rc = s_default_cache_error(s, home, NULL, &under_home) || s_default_cache_error(s, empty, NULL, &nowhere) ||
+             s_default_cache_error(s, empty, env_dir, &in_env_dir);
+    unsetenv("AWS_LOGIN_CACHE_DIRECTORY");
+    if (saved_home) {
+        setenv("HOME", saved_home, 1);
+        free(saved_home);
+    }
+    CHECK_INT_EQ(rc, 0);
+    CHECK_INT_EQ(under_home, AWS_AUTH_CREDENTIALS_PROVIDER_LOGIN_TOKEN_EXPIRED);
+    CHECK_INT_EQ(nowhere, AWS_ERROR_FILE_INVALID_PATH);
+    CHECK_INT_EQ(in_env_dir, AWS_AUTH_CREDENTIALS_PROVIDER_LOGIN_TOKEN_EXPIRED);
+    return 0;
+}
+
 int main(void) {
     aws_auth_library_init(aws_default_allocator());
     struct fx_io io;
@@ -319,6 +372,11 @@ int main(void) {
         return 1;
     }
     printf("ok: test_profile_without_session\n");
+    if (test_default_cache_directories(&s)) {
+        fprintf(stderr, "FAILED: test_default_cache_directories\n");
+        return 1;
+    }
+    printf("ok: test_default_cache_directories\n");
     s_teardown(&s);
     fx_io_clean_up(&io);
     aws_auth_library_clean_up();
