@@ -1,7 +1,7 @@
 //! The JSON credential documents the process, ECS and IMDS sources answer with, read as
 //! upstream's `aws_parse_credentials_from_json_document` reads them: `AccessKeyId` and
-//! `SecretAccessKey` (required, not empty), a session token and `AccountId`, and an ISO 8601
-//! `Expiration`, the token's field name and what is required depending on the source.
+//! `SecretAccessKey` (required, not empty), a session token, an account id and an
+//! expiration, their field names and what is required depending on the source.
 
 use crate::auth::{sigv4, time};
 use crate::error::Result;
@@ -20,6 +20,8 @@ pub struct Fields {
     pub token: &'static str,
     /// The expiration's field.
     pub expiration: &'static str,
+    /// The account id's field, for the sources upstream reads one from.
+    pub account_id: Option<&'static str>,
     /// Whether a document without a token is refused.
     pub token_required: bool,
     /// Whether a document without a valid expiration is refused.
@@ -46,21 +48,31 @@ pub const PROCESS: Fields = Fields {
     secret_access_key: "SecretAccessKey",
     token: "SessionToken",
     expiration: "Expiration",
+    account_id: Some("AccountId"),
     token_required: false,
     expiration_required: false,
     expiration_format: ExpirationFormat::Iso8601,
 };
 
-/// The ECS and IMDS endpoints' answers: `Token`, an expiration required.
+/// The ECS endpoint's answer: `Token`, an expiration required, `AccountId`.
 pub const CONTAINER: Fields = Fields {
     object: None,
     access_key_id: "AccessKeyId",
     secret_access_key: "SecretAccessKey",
     token: "Token",
     expiration: "Expiration",
+    account_id: Some("AccountId"),
     token_required: false,
     expiration_required: true,
     expiration_format: ExpirationFormat::Iso8601,
+};
+
+/// The IMDS answer: as ECS's, but the token is required and no account id is read (upstream's
+/// IMDS client asks for neither).
+pub const IMDS: Fields = Fields {
+    account_id: None,
+    token_required: true,
+    ..CONTAINER
 };
 
 /// Cognito's GetCredentialsForIdentity answer: a `Credentials` object with `SecretKey`, a token
@@ -71,6 +83,7 @@ pub const COGNITO: Fields = Fields {
     secret_access_key: "SecretKey",
     token: "SessionToken",
     expiration: "Expiration",
+    account_id: None,
     token_required: true,
     expiration_required: true,
     expiration_format: ExpirationFormat::EpochSeconds,
@@ -84,6 +97,7 @@ pub const SSO: Fields = Fields {
     secret_access_key: "secretAccessKey",
     token: "sessionToken",
     expiration: "expiration",
+    account_id: None,
     token_required: true,
     expiration_required: true,
     expiration_format: ExpirationFormat::EpochMillis,
@@ -97,6 +111,7 @@ pub const IOT: Fields = Fields {
     secret_access_key: "secretAccessKey",
     token: "sessionToken",
     expiration: "expiration",
+    account_id: None,
     token_required: true,
     expiration_required: false,
     expiration_format: ExpirationFormat::Iso8601,
@@ -161,7 +176,7 @@ pub fn parse(text: &[u8], fields: &Fields) -> Result<Sourced> {
             secret_access_key: secret,
             session_token: token,
         },
-        account_id: field("AccountId"),
+        account_id: fields.account_id.map(field).unwrap_or_default(),
         expiration,
     })
 }
@@ -200,6 +215,20 @@ mod tests {
             AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE as i32
         );
         assert_eq!(code(b"not json"), AWS_ERROR_INVALID_ARGUMENT as i32);
+    }
+
+    #[test]
+    fn imds_requires_a_token_and_reads_no_account_where_ecs_does() {
+        let with_account = br#"{"AccessKeyId":"A","SecretAccessKey":"S","Token":"T","AccountId":"7","Expiration":"2030-01-01T00:00:00Z"}"#;
+        assert_eq!(parse(with_account, &CONTAINER).unwrap().account_id, b"7");
+        assert_eq!(parse(with_account, &IMDS).unwrap().account_id, b"");
+        let tokenless =
+            br#"{"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"2030-01-01T00:00:00Z"}"#;
+        assert!(parse(tokenless, &CONTAINER).is_ok());
+        assert_eq!(
+            parse(tokenless, &IMDS).unwrap_err().code(),
+            AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE as i32
+        );
     }
 
     #[test]

@@ -3,11 +3,16 @@
 //! (`Connection: close`), read the response head (httparse) and the body (its
 //! `Content-Length`, or up to the end of the stream), all within a deadline; the answer comes
 //! on the loop's thread, never inside [`fetch`]. Over TCP, or TLS when the request carries TLS
-//! settings (the X.509 provider's mutual TLS).
+//! settings (the X.509 provider's mutual TLS). [`query`] is upstream's HTTP provider base on
+//! top: a request rebuilt for each try, its retries and its error codes.
 
 use crate::connection::connector::Connector;
-use crate::error::aws_auth_errors::AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE;
-use crate::error::aws_io_errors::{AWS_IO_SOCKET_CLOSED, AWS_IO_SOCKET_TIMEOUT};
+use crate::error::aws_auth_errors::{
+    AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE, AWS_AUTH_PROVIDER_PARSER_UNEXPECTED_RESPONSE,
+};
+use crate::error::aws_io_errors::{
+    AWS_IO_MAX_RETRIES_EXCEEDED, AWS_IO_SOCKET_CLOSED, AWS_IO_SOCKET_TIMEOUT,
+};
 use crate::runtime::event_loop::EventLoop;
 use crate::transport::handshake::{self, Handshake};
 use crate::transport::http_head::{Head, HeadReader, Progress};
@@ -17,6 +22,7 @@ use crate::transport::tls::TlsConnectionSettings;
 use crate::transport::tls_transport::{self, TlsTransport};
 use std::ffi::c_int;
 use std::io;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The largest body read (credential documents are a few hundred bytes).
@@ -252,6 +258,62 @@ pub fn fetch_with_retries(
             } else {
                 on_done(answer);
             }
+        }),
+    );
+}
+
+/// Builds a request afresh for each try (a DPoP proof, say, must not be sent twice), or fails
+/// with an aws error code.
+pub type RequestMaker = Arc<dyn Fn() -> Result<Request, c_int> + Send + Sync>;
+
+/// Receives the body of a 200 answer, or an aws error code.
+pub type QueryCallback = Box<dyn FnOnce(Result<Vec<u8>, c_int>) + Send>;
+
+/// A query as upstream's HTTP credentials provider base (`aws_http_credentials_provider.c`)
+/// makes it, for the providers built on it (SSO, login): the request `make` builds, sent
+/// again after a 5xx or 429 answer while `attempts` last; `on_done` runs once, on one of the
+/// connector's loops (never inside this call), with the body of a 200 answer or the error:
+/// the connection's when none could be made (upstream does not try again then),
+/// `AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE` for another answer (a 4xx),
+/// `AWS_IO_MAX_RETRIES_EXCEEDED` once the tries are spent, or what `make` failed with.
+pub fn query(
+    connector: &Connector,
+    make: RequestMaker,
+    timeout: Duration,
+    attempts: usize,
+    on_done: QueryCallback,
+) {
+    let again = connector.clone();
+    connector.next_loop().schedule_now(Box::new(move || {
+        query_attempt(again, make, timeout, attempts, on_done)
+    }));
+}
+
+/// One try of [`query`], on a loop thread.
+fn query_attempt(
+    connector: Connector,
+    make: RequestMaker,
+    timeout: Duration,
+    left: usize,
+    on_done: QueryCallback,
+) {
+    let request = match make() {
+        Ok(r) => r,
+        Err(code) => return on_done(Err(code)),
+    };
+    let again = connector.clone();
+    fetch(
+        &connector,
+        request,
+        timeout,
+        Box::new(move |answer| match answer {
+            Err(code) => on_done(Err(code)),
+            Ok(r) if r.status == 200 => on_done(Ok(r.body)),
+            Ok(r) if (400..500).contains(&r.status) && r.status != 429 => on_done(Err(
+                AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE as c_int,
+            )),
+            Ok(_) if left > 1 => query_attempt(again, make, timeout, left - 1, on_done),
+            Ok(_) => on_done(Err(AWS_IO_MAX_RETRIES_EXCEEDED as c_int)),
         }),
     );
 }

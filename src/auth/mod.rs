@@ -4,6 +4,7 @@
 
 pub mod document;
 pub mod http_fetch;
+pub mod login_token;
 pub mod process;
 pub mod profile;
 pub mod sigv4;

@@ -1,6 +1,7 @@
 //! The credentials in an STS answer (AssumeRole, AssumeRoleWithWebIdentity): the text of
-//! `AccessKeyId`, `SecretAccessKey`, `SessionToken` and `Expiration` inside `Credentials`, as
-//! upstream's XML walk reads them, and whether an error answer names a code worth retrying.
+//! `AccessKeyId`, `SecretAccessKey`, `SessionToken` and `Expiration` inside `Credentials`, and
+//! the account id from the `Arn` inside `AssumedRoleUser`, as upstream's XML walk reads them;
+//! and whether an error answer names a code worth retrying.
 //! STS documents are flat and their values are identifiers, base64 and dates, so the elements
 //! are found by name; the five predefined entities are unescaped.
 
@@ -64,9 +65,21 @@ pub fn parse(xml: &[u8]) -> Option<Sourced> {
             secret_access_key: secret,
             session_token: token,
         },
-        account_id: Vec::new(),
+        account_id: element(xml, "AssumedRoleUser")
+            .and_then(|user| element(user, "Arn"))
+            .map(|arn| account_id_from_arn(&unescape(arn.trim_ascii())))
+            .unwrap_or_default(),
         expiration,
     })
+}
+
+/// The account id of an ARN (`arn:partition:service:region:account-id:resource`), its fifth
+/// field; empty when it has fewer (upstream's `aws_parse_account_id_from_arn`).
+pub fn account_id_from_arn(arn: &[u8]) -> Vec<u8> {
+    arn.split(|&b| b == b':')
+        .nth(4)
+        .unwrap_or_default()
+        .to_vec()
 }
 
 /// Whether an error answer's code is one upstream asks again for
@@ -86,6 +99,10 @@ mod tests {
         br#"<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleWithWebIdentityResult>
     <SubjectFromWebIdentityToken>amzn1.account.X</SubjectFromWebIdentityToken>
+    <AssumedRoleUser>
+      <Arn>arn:aws:sts::123456789012:assumed-role/FederatedWebIdentityRole/app1</Arn>
+      <AssumedRoleId>AROACLKWSDQRAOEXAMPLE:app1</AssumedRoleId>
+    </AssumedRoleUser>
     <Credentials>
       <SessionToken>AQoD+IEXAMPLE/=</SessionToken>
       <SecretAccessKey>wJalr&amp;KEY</SecretAccessKey>
@@ -102,6 +119,19 @@ mod tests {
         assert_eq!(got.keys.secret_access_key, b"wJalr&KEY");
         assert_eq!(got.keys.session_token, b"AQoD+IEXAMPLE/=");
         assert_eq!(got.expiration, 1_414_191_623);
+        assert_eq!(got.account_id, b"123456789012");
+    }
+
+    #[test]
+    fn the_account_id_is_the_arns_fifth_field_or_nothing() {
+        assert_eq!(account_id_from_arn(b"arn:aws:iam::1234:role/r"), b"1234");
+        assert_eq!(account_id_from_arn(b"a:b:c:d:e"), b"e");
+        assert_eq!(account_id_from_arn(b"arn:aws:iam:"), b"");
+        assert_eq!(account_id_from_arn(b""), b"");
+        let no_user =
+            b"<Credentials><AccessKeyId>A</AccessKeyId><SecretAccessKey>S</SecretAccessKey>\
+<SessionToken>T</SessionToken></Credentials>";
+        assert_eq!(parse(no_user).unwrap().account_id, b"");
     }
 
     #[test]

@@ -67,6 +67,19 @@ pub fn parse_iso8601(text: &[u8]) -> Option<i64> {
     Some(days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s - offset_secs)
 }
 
+/// An instant (seconds since the epoch) as ISO 8601 UTC text, `YYYY-MM-DDTHH:MM:SSZ`: how
+/// upstream writes a date back (`aws_date_time_to_utc_time_str` with `AWS_DATE_FORMAT_ISO_8601`).
+pub fn format_iso8601(secs: i64) -> String {
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let t = secs.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        t / 3600,
+        t / 60 % 60,
+        t % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +113,16 @@ mod tests {
             "2015-08-30T25:00:00Z",
         ] {
             assert_eq!(parse_iso8601(bad.as_bytes()), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn iso8601_text_is_written_in_utc_and_reads_back() {
+        assert_eq!(format_iso8601(1_440_938_160), "2015-08-30T12:36:00Z");
+        assert_eq!(format_iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_iso8601(-1), "1969-12-31T23:59:59Z");
+        for t in [951_782_400, 32_503_680_000] {
+            assert_eq!(parse_iso8601(format_iso8601(t).as_bytes()), Some(t));
         }
     }
 }

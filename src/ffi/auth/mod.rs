@@ -19,6 +19,9 @@ pub mod providers_files;
 pub mod providers_imds;
 #[cfg(test)]
 mod providers_imds_tests;
+pub mod providers_login;
+#[cfg(test)]
+mod providers_login_tests;
 pub mod providers_profile_role;
 pub mod providers_sso;
 #[cfg(test)]

@@ -1,8 +1,7 @@
 //! `aws/auth/credentials.h`: the options of the providers that reach an endpoint over HTTP
 //! (IMDS, ECS, X.509, STS, STS web identity, SSO, Cognito, login), of the composite and file
 //! providers, and the opaque types they name, laid out as upstream's so a program written for
-//! upstream compiles. The HTTP-based providers themselves are not made by this library (their
-//! `aws_credentials_provider_new_*` are not exported).
+//! upstream compiles.
 
 use crate::ffi::auth::credentials_provider::{
     aws_credentials_provider, aws_credentials_provider_shutdown_options,

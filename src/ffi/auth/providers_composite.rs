@@ -23,7 +23,6 @@ use crate::ffi::auth::provider_options::{
 };
 use crate::ffi::auth::provider_options::{
     aws_credentials_provider_ecs_environment_options, aws_credentials_provider_imds_options,
-    aws_credentials_provider_sts_web_identity_options,
 };
 use crate::ffi::auth::provider_support::QUIET;
 use crate::ffi::auth::providers_basic::{
@@ -34,7 +33,9 @@ use crate::ffi::auth::providers_ecs::from_environment;
 use crate::ffi::auth::providers_files::aws_credentials_provider_new_profile;
 use crate::ffi::auth::providers_imds::aws_credentials_provider_new_imds;
 use crate::ffi::auth::providers_profile_role::context;
-use crate::ffi::auth::providers_sts_web_identity::aws_credentials_provider_new_sts_web_identity;
+use crate::ffi::auth::providers_sts_web_identity::{
+    aws_credentials_provider_new_sts_web_identity, from_profile_options,
+};
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::common::clock::{aws_high_res_clock_get_ticks, aws_sys_clock_get_ticks};
@@ -273,20 +274,14 @@ unsafe fn web_identity(
 ) -> Result<Held> {
     unsafe {
         let (tls_ctx, _owned) = context(allocator, o.tls_ctx)?;
-        let empty = aws_byte_cursor::from_slice(&[]);
-        let options = aws_credentials_provider_sts_web_identity_options {
-            shutdown_options: QUIET,
-            bootstrap: o.bootstrap,
-            config_profile_collection_cached: o.profile_collection_cached,
+        let options = from_profile_options(
+            o.bootstrap,
             tls_ctx,
-            proxy_ev_settings: o.proxy_ev_settings,
-            function_table: std::ptr::null_mut(),
-            profile_name_override: o.profile_name_override,
-            region: empty,
-            role_arn: empty,
-            role_session_name: empty,
-            token_file_path: empty,
-        };
+            o.profile_collection_cached,
+            o.profile_name_override,
+            o.proxy_ev_settings,
+            QUIET,
+        );
         Held::adopt(aws_credentials_provider_new_sts_web_identity(
             allocator, &options,
         ))

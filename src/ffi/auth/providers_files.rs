@@ -178,7 +178,7 @@ pub(crate) unsafe fn new_profile(
         let first = visited.is_empty();
         visited.push(name.clone());
         if profile.get(b"role_arn").is_some() && (first || !has_keys) {
-            return assume_role(allocator, o, profile, merged.clone(), visited);
+            return assume_role(allocator, o, &name, profile, merged.clone(), visited);
         }
         if let (Some(command), false) = (profile.get(b"credential_process"), has_keys) {
             return new_provider(allocator, o.shutdown_options, Process(command.to_vec()));

@@ -14,7 +14,7 @@
 //! hours), no backoff between tries, plain HTTP only (an `https://` endpoint is refused with
 //! `AWS_ERROR_UNSUPPORTED_OPERATION`).
 
-use crate::auth::document::{self, CONTAINER};
+use crate::auth::document::{self, IMDS};
 use crate::auth::http_fetch::{self, Request, Response};
 use crate::connection::connector::Connector;
 use crate::error::aws_auth_errors::AWS_AUTH_CREDENTIALS_PROVIDER_IMDS_SOURCE_FAILURE;
@@ -123,7 +123,7 @@ fn find_role(imds: Arc<Imds>, token: Option<Vec<u8>>, done: Completion) {
                 token,
                 done,
                 Box::new(|_, _, body, done| {
-                    let parsed = document::parse(&body, &CONTAINER)
+                    let parsed = document::parse(&body, &IMDS)
                         .map(credentials)
                         .map_err(|_| AWS_AUTH_CREDENTIALS_PROVIDER_IMDS_SOURCE_FAILURE.into());
                     done.finish(parsed);

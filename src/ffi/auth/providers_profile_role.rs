@@ -3,8 +3,9 @@
 //! over the same merged profiles, so chains of roles work and cycles are refused with
 //! `AWS_AUTH_PROFILE_STS_CREDENTIALS_PROVIDER_CYCLE_FAILURE`) or from the `credential_source`
 //! (`Environment`, `Ec2InstanceMetadata`, `EcsContainer`), with the profile's
-//! `role_session_name` (else `aws-common-runtime-profile-config-<pid>`) and `external_id`. As
-//! upstream, a TLS context is made when the options carry none; a bootstrap is required.
+//! `role_session_name` (else `aws-common-runtime-profile-config-<pid>`) and `external_id`; with
+//! neither, a `web_identity_token_file` makes it an STS web identity provider for the profile.
+//! As upstream, a TLS context is made when the options carry none; a bootstrap is required.
 
 use crate::auth::profile::{Collection, Profile};
 use crate::ffi::auth::credentials_provider::{Held, aws_credentials_provider};
@@ -20,6 +21,9 @@ use crate::ffi::auth::providers_ecs::from_environment;
 use crate::ffi::auth::providers_files::new_profile;
 use crate::ffi::auth::providers_imds::aws_credentials_provider_new_imds;
 use crate::ffi::auth::providers_sts::aws_credentials_provider_new_sts;
+use crate::ffi::auth::providers_sts_web_identity::{
+    aws_credentials_provider_new_sts_web_identity, from_profile_options,
+};
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::guard::{self, INVALID_ARGUMENT, Result, require};
@@ -120,19 +124,58 @@ unsafe fn source(
     }
 }
 
-/// The STS provider for a profile with `role_arn`.
+/// The STS web identity provider for profile `name`, which has `role_arn` and
+/// `web_identity_token_file` and no other source.
+///
+/// # Safety
+/// As the exported profile constructor.
+unsafe fn web_identity(
+    allocator: *mut aws_allocator,
+    o: &aws_credentials_provider_profile_options,
+    name: &[u8],
+    merged: Arc<Collection>,
+) -> Result<*mut aws_credentials_provider> {
+    unsafe {
+        let (tls_ctx, _owned) = context(allocator, o.tls_ctx)?;
+        let collection = handle_of(merged);
+        let options = from_profile_options(
+            o.bootstrap,
+            tls_ctx,
+            collection,
+            aws_byte_cursor::from_slice(name),
+            o.proxy_ev_settings,
+            o.shutdown_options,
+        );
+        let provider = aws_credentials_provider_new_sts_web_identity(allocator, &options);
+        aws_profile_collection_release(collection);
+        if provider.is_null() {
+            return Err(guard::Error(crate::ffi::common::error::aws_last_error()));
+        }
+        Ok(provider)
+    }
+}
+
+/// The provider for profile `name`, which has `role_arn`: STS AssumeRole with the
+/// `source_profile`'s or the `credential_source`'s credentials, else (upstream's last choice)
+/// STS web identity with the profile's `web_identity_token_file`.
 ///
 /// # Safety
 /// As the exported profile constructor.
 pub(crate) unsafe fn assume_role(
     allocator: *mut aws_allocator,
     o: &aws_credentials_provider_profile_options,
+    name: &[u8],
     profile: &Profile,
     merged: Arc<Collection>,
     visited: &mut Vec<Vec<u8>>,
 ) -> Result<*mut aws_credentials_provider> {
     unsafe {
         require(!o.bootstrap.is_null())?;
+        let sourced =
+            profile.get(b"source_profile").is_some() || profile.get(b"credential_source").is_some();
+        if !sourced && profile.get(b"web_identity_token_file").is_some() {
+            return web_identity(allocator, o, name, merged);
+        }
         let role_arn = profile.get(b"role_arn").unwrap_or_default();
         let session_name = match profile.get(b"role_session_name") {
             Some(name) => name[..name.len().min(64)].to_vec(),

@@ -9,11 +9,14 @@
 //! `x-amz-sso_bearer_token`, and reads `roleCredentials`. As upstream: an incomplete profile is
 //! refused when the provider is made (`AWS_AUTH_CREDENTIALS_PROVIDER_SSO_SOURCE_FAILURE`), an
 //! expired token fails the request with `AWS_AUTH_SSO_TOKEN_EXPIRED`, an unreadable one with
-//! `AWS_AUTH_SSO_TOKEN_INVALID`, anything else with
-//! `AWS_AUTH_CREDENTIALS_PROVIDER_SSO_SOURCE_FAILURE`; 5xx answers are tried twice more.
+//! `AWS_AUTH_SSO_TOKEN_INVALID`; the portal's answers as upstream's HTTP provider base reports
+//! them ([`http_fetch::query`]: `AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE` for a 4xx,
+//! 5xx tried three more times, then `AWS_IO_MAX_RETRIES_EXCEEDED`, a connection failure's own
+//! code), and an unreadable 200 answer with `AWS_AUTH_CREDENTIALS_PROVIDER_SSO_SOURCE_FAILURE`.
+//! The credentials carry the profile's account id and every answer comes on a loop thread.
 
-use crate::auth::document::{self, SSO};
-use crate::auth::http_fetch::{self, Request, Response};
+use crate::auth::document::{self, SSO, Sourced};
+use crate::auth::http_fetch::{self, Request};
 use crate::auth::sigv4::hex;
 use crate::auth::time;
 use crate::connection::connector::Connector;
@@ -36,14 +39,15 @@ use crate::ffi::io::event_loop::aws_io_clock_fn;
 use crate::ffi::sdkutils::aws_profile::{chosen, collection_of, config_path, read_collection};
 use crate::transport::percent;
 use crate::transport::tls::TlsConnectionSettings;
-use std::ffi::c_int;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Upstream's connect timeout for the SSO portal.
 const TIMEOUT: Duration = Duration::from_secs(2);
-/// Tries per request.
-const ATTEMPTS: usize = 3;
+/// Tries per request: upstream's standard retry strategy allows three retries.
+const ATTEMPTS: usize = 4;
+/// The `User-Agent` upstream sends.
+const USER_AGENT: &[u8] = b"aws-sdk-crt/sso-credentials-provider";
 
 /// The portal and what to ask it.
 struct SsoSource {
@@ -52,6 +56,8 @@ struct SsoSource {
     port: u32,
     tls: TlsConnectionSettings,
     path: String,
+    /// The profile's `sso_account_id`, which the credentials carry.
+    account_id: Vec<u8>,
     token_file: Vec<u8>,
     clock: Option<aws_io_clock_fn>,
 }
@@ -94,7 +100,8 @@ impl Source for Provider {
         let token = match self.0.token() {
             Ok(t) => t,
             Err(e) => {
-                done.fail(e.code());
+                let failed = Box::new(move || done.fail(e.code()));
+                self.0.connector.next_loop().schedule_now(failed);
                 return Ok(());
             }
         };
@@ -103,32 +110,39 @@ impl Source for Provider {
             host: self.0.host.clone(),
             port: self.0.port,
             path: self.0.path.clone(),
-            headers: vec![("x-amz-sso_bearer_token".into(), token)],
+            headers: vec![
+                ("x-amz-sso_bearer_token".into(), token),
+                ("User-Agent".into(), USER_AGENT.to_vec()),
+            ],
             tls: Some(self.0.tls.clone()),
             body: Vec::new(),
         };
-        http_fetch::fetch_with_retries(
+        let account_id = self.0.account_id.clone();
+        http_fetch::query(
             &self.0.connector,
-            request,
+            Arc::new(move || Ok(request.clone())),
             TIMEOUT,
             ATTEMPTS,
-            Box::new(
-                move |answer: std::result::Result<Response, c_int>| match answer {
-                    Ok(r) if r.status == 200 => done.finish(
-                        document::parse(&r.body, &SSO)
-                            .map(credentials)
-                            .map_err(|_| AWS_AUTH_CREDENTIALS_PROVIDER_SSO_SOURCE_FAILURE.into()),
-                    ),
-                    _ => done.fail(AWS_AUTH_CREDENTIALS_PROVIDER_SSO_SOURCE_FAILURE as c_int),
-                },
-            ),
+            Box::new(move |answer| match answer {
+                Ok(body) => done.finish(
+                    document::parse(&body, &SSO)
+                        .map(|sourced| {
+                            credentials(Sourced {
+                                account_id,
+                                ..sourced
+                            })
+                        })
+                        .map_err(|_| AWS_AUTH_CREDENTIALS_PROVIDER_SSO_SOURCE_FAILURE.into()),
+                ),
+                Err(code) => done.fail(code),
+            }),
         );
         Ok(())
     }
 }
 
 /// The home directory (`aws_get_home_directory`).
-fn home() -> Result<Vec<u8>> {
+pub(crate) fn home() -> Result<Vec<u8>> {
     // SAFETY: the default allocator; the string is destroyed below.
     let home = unsafe { aws_get_home_directory(aws_default_allocator()) };
     if home.is_null() {
@@ -220,6 +234,7 @@ pub(crate) unsafe fn new_sso(
             host,
             port,
             path,
+            account_id: account.to_vec(),
             token_file: token_path(home, &token_key),
             clock: o.system_clock_fn,
         };

@@ -4,6 +4,7 @@
 //! refusing, and incomplete profiles refused when the provider is made.
 
 use crate::error::aws_auth_errors::*;
+use crate::error::aws_io_errors::AWS_IO_MAX_RETRIES_EXCEEDED;
 use crate::ffi::auth::credentials_provider::*;
 use crate::ffi::auth::provider_options::*;
 use crate::ffi::auth::provider_test_support::{Setup, ask, cur, response, serve_tls};
@@ -93,6 +94,10 @@ fn a_session_profile_gets_the_role_credentials_with_the_cached_token() {
         request.contains("x-amz-sso_bearer_token: cached-token\r\n"),
         "{request}"
     );
+    assert!(
+        request.contains("User-Agent: aws-sdk-crt/sso-credentials-provider\r\n"),
+        "{request}"
+    );
     unsafe { aws_credentials_provider_release(p) };
     std::fs::remove_dir_all(&s.dir).unwrap();
 }
@@ -111,6 +116,16 @@ fn expired_or_missing_tokens_and_refusals_fail_with_upstreams_codes() {
     let p = provider(&s, port, "dev");
     assert_eq!(
         ask(p),
+        Err(AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE as c_int)
+    );
+    assert_eq!(server.join().unwrap().unwrap().len(), 1);
+    unsafe { aws_credentials_provider_release(p) };
+
+    // A 200 answer without credentials.
+    let (port, server) = serve_tls(&s.server, vec![response("200 OK", "{}")]);
+    let p = provider(&s, port, "dev");
+    assert_eq!(
+        ask(p),
         Err(AWS_AUTH_CREDENTIALS_PROVIDER_SSO_SOURCE_FAILURE as c_int)
     );
     server.join().unwrap().unwrap();
@@ -118,6 +133,55 @@ fn expired_or_missing_tokens_and_refusals_fail_with_upstreams_codes() {
 
     assert!(provider(&s, port, "incomplete").is_null());
     assert!(provider(&s, port, "absent").is_null());
+    std::fs::remove_dir_all(&s.dir).unwrap();
+}
+
+#[test]
+fn server_errors_are_tried_four_times_as_upstreams_retry_strategy_allows() {
+    let s = setup("retries");
+    write_token(&s, DEV_TOKEN, "2099-01-01T00:00:00Z");
+    let failing = vec![response("500 Internal Server Error", "{}"); 4];
+    let (port, server) = serve_tls(&s.server, failing);
+    let p = provider(&s, port, "dev");
+    assert_eq!(ask(p), Err(AWS_IO_MAX_RETRIES_EXCEEDED as c_int));
+    assert_eq!(server.join().unwrap().unwrap().len(), 4);
+    unsafe { aws_credentials_provider_release(p) };
+
+    let mut answers = vec![response("503 Service Unavailable", "{}"); 2];
+    answers.push(response("200 OK", ANSWER));
+    let (port, server) = serve_tls(&s.server, answers);
+    let p = provider(&s, port, "dev");
+    assert_eq!(ask(p), Ok("SSOKEY".to_string()));
+    assert_eq!(server.join().unwrap().unwrap().len(), 3);
+    unsafe { aws_credentials_provider_release(p) };
+    std::fs::remove_dir_all(&s.dir).unwrap();
+}
+
+#[test]
+fn the_credentials_carry_the_profiles_account_id() {
+    let s = setup("account");
+    write_token(&s, DEV_TOKEN, "2099-01-01T00:00:00Z");
+    let (port, server) = serve_tls(&s.server, vec![response("200 OK", ANSWER)]);
+    let p = provider(&s, port, "dev");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    unsafe extern "C" fn account(
+        credentials: *mut crate::ffi::auth::credentials::aws_credentials,
+        _: c_int,
+        user_data: *mut std::ffi::c_void,
+    ) {
+        let tx = unsafe { Box::from_raw(user_data.cast::<std::sync::mpsc::Sender<String>>()) };
+        let id = unsafe {
+            crate::ffi::auth::credentials::aws_credentials_get_account_id(credentials).as_bytes()
+        };
+        tx.send(String::from_utf8(id.unwrap().to_vec()).unwrap())
+            .unwrap();
+    }
+    let data = Box::into_raw(Box::new(tx));
+    unsafe { aws_credentials_provider_get_credentials(p, Some(account), data.cast()) };
+    let id = rx.recv_timeout(std::time::Duration::from_secs(20)).unwrap();
+    assert_eq!(id, "0123");
+    server.join().unwrap().unwrap();
+    unsafe { aws_credentials_provider_release(p) };
     std::fs::remove_dir_all(&s.dir).unwrap();
 }
 

@@ -263,3 +263,46 @@ fn a_profile_with_role_arn_assumes_it_with_its_source_profiles_keys() {
     }
     std::fs::remove_dir_all(&s.dir).unwrap();
 }
+
+#[test]
+fn a_profile_with_role_arn_and_only_a_web_identity_token_file_exchanges_the_token() {
+    use crate::ffi::auth::providers_files::aws_credentials_provider_new_profile;
+    let web_answer = "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>\
+<AssumedRoleUser><Arn>arn:aws:sts::222233334444:assumed-role/web/s2</Arn></AssumedRoleUser>\
+<Credentials><AccessKeyId>WEBKEY</AccessKeyId><SecretAccessKey>s</SecretAccessKey>\
+<SessionToken>t</SessionToken></Credentials></AssumeRoleWithWebIdentityResult>\
+</AssumeRoleWithWebIdentityResponse>";
+    let s = setup("profile-web");
+    std::fs::write(s.dir.join("token"), "the-web-token").unwrap();
+    let (port, server) = serve_tls(&s.server, vec![response("200 OK", web_answer)]);
+    let config = s.dir.join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile web]\nrole_arn = arn:aws:iam::2:role/web\nrole_session_name = s2\n\
+             web_identity_token_file = {}\nregion = eu-west-1\nendpoint_url = https://localhost:{port}\n\
+             [profile nothing]\nrole_arn = arn:aws:iam::2:role/none\n",
+            s.dir.join("token").display()
+        ),
+    )
+    .unwrap();
+    unsafe {
+        let p = aws_credentials_provider_new_profile(
+            aws_default_allocator(),
+            &role_profile(&s, &config, "web"),
+        );
+        assert!(!p.is_null());
+        assert_eq!(ask(p), Ok("WEBKEY".to_string()));
+        let request = server.join().unwrap().unwrap().remove(0);
+        assert!(
+            request.contains("Action=AssumeRoleWithWebIdentity&")
+                && request.contains("RoleSessionName=s2&WebIdentityToken=the-web-token"),
+            "{request}"
+        );
+        aws_credentials_provider_release(p);
+        // role_arn with no source at all makes no provider.
+        let none = role_profile(&s, &config, "nothing");
+        assert!(aws_credentials_provider_new_profile(aws_default_allocator(), &none).is_null());
+    }
+    std::fs::remove_dir_all(&s.dir).unwrap();
+}

@@ -21,16 +21,22 @@ use crate::auth::{sts_document, time};
 use crate::connection::connector::Connector;
 use crate::error::aws_auth_errors::AWS_AUTH_CREDENTIALS_PROVIDER_STS_WEB_IDENTITY_SOURCE_FAILURE;
 use crate::ffi::auth::credentials_provider::{
-    Completion, Source, aws_credentials_provider, new_provider,
+    Completion, Source, aws_credentials_provider, aws_credentials_provider_shutdown_options,
+    new_provider,
 };
-use crate::ffi::auth::provider_options::aws_credentials_provider_sts_web_identity_options;
+use crate::ffi::auth::provider_options::{
+    aws_credentials_provider_sts_web_identity_options, proxy_env_var_settings,
+};
 use crate::ffi::auth::provider_support::{credentials, endpoint_override, tls_settings};
 use crate::ffi::auth::providers_basic::env_bytes;
 use crate::ffi::common::allocator::aws_allocator;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::guard::{self, INVALID_ARGUMENT, Result, require};
-use crate::ffi::io::channel_bootstrap::connector_of;
-use crate::ffi::sdkutils::aws_profile::{chosen, collection_of, config_path, read_collection};
+use crate::ffi::io::channel_bootstrap::{aws_client_bootstrap, connector_of};
+use crate::ffi::io::tls_channel_handler::aws_tls_ctx;
+use crate::ffi::sdkutils::aws_profile::{
+    aws_profile_collection, chosen, collection_of, config_path, read_collection,
+};
 use crate::transport::percent;
 use crate::transport::tls::TlsConnectionSettings;
 use crate::transport::uri;
@@ -230,6 +236,33 @@ pub unsafe extern "C" fn aws_credentials_provider_new_sts_web_identity(
             Provider(Arc::new(web_identity)),
         )
     })
+}
+
+/// Options naming nothing but where to look: the environment, then the profile
+/// `profile_name` of `collection` (NULL: the config file). What upstream's default chain and
+/// profile provider hand the web identity provider.
+pub(crate) fn from_profile_options(
+    bootstrap: *mut aws_client_bootstrap,
+    tls_ctx: *mut aws_tls_ctx,
+    collection: *mut aws_profile_collection,
+    profile_name: aws_byte_cursor,
+    proxy_ev_settings: *const proxy_env_var_settings,
+    shutdown_options: aws_credentials_provider_shutdown_options,
+) -> aws_credentials_provider_sts_web_identity_options {
+    let empty = aws_byte_cursor::from_slice(&[]);
+    aws_credentials_provider_sts_web_identity_options {
+        shutdown_options,
+        bootstrap,
+        config_profile_collection_cached: collection,
+        tls_ctx,
+        proxy_ev_settings,
+        function_table: std::ptr::null_mut(),
+        profile_name_override: profile_name,
+        region: empty,
+        role_arn: empty,
+        role_session_name: empty,
+        token_file_path: empty,
+    }
 }
 
 #[cfg(test)]

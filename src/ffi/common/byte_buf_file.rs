@@ -49,6 +49,25 @@ fn io_error(e: &std::io::Error, fallback: c_int) -> Error {
     Error(translate_errno(e.raw_os_error().unwrap_or(0), fallback))
 }
 
+/// `path` opened for reading, with upstream's codes when it cannot be.
+fn open(path: &OsStr) -> Result<std::fs::File> {
+    std::fs::File::open(path).map_err(|e| io_error(&e, AWS_ERROR_FILE_OPEN_FAILURE as c_int))
+}
+
+/// What is left of `file`, with upstream's codes when it cannot be read.
+fn read_rest(file: &mut std::fs::File) -> Result<Vec<u8>> {
+    let mut contents = Vec::new();
+    file.read_to_end(&mut contents)
+        .map_err(|e| io_error(&e, AWS_ERROR_FILE_READ_FAILURE as c_int))?;
+    Ok(contents)
+}
+
+/// The whole file at `path`, failing as `aws_byte_buf_init_from_file` does: for Rust callers
+/// that want upstream's error codes without a C buffer.
+pub(crate) fn read_all(path: &OsStr) -> Result<Vec<u8>> {
+    read_rest(&mut open(path)?)
+}
+
 /// Both reads.
 ///
 /// # Safety
@@ -63,15 +82,13 @@ unsafe fn read_file(
     let out = unsafe { guard::mutable(out_buf) }?;
     *out = aws_byte_buf::EMPTY;
     let path = OsStr::from_bytes(unsafe { guard::c_str(filename) }?.to_bytes());
-    let open_failed = AWS_ERROR_FILE_OPEN_FAILURE as c_int;
-    let read_failed = AWS_ERROR_FILE_READ_FAILURE as c_int;
-    let mut file = std::fs::File::open(path).map_err(|e| io_error(&e, open_failed))?;
+    let mut file = open(path)?;
     let capacity = match size_hint {
         Some(hint) => hint,
         None => {
             let len = file
                 .metadata()
-                .map_err(|e| io_error(&e, read_failed))?
+                .map_err(|e| io_error(&e, AWS_ERROR_FILE_READ_FAILURE as c_int))?
                 .len();
             usize::try_from(len)
                 .ok()
@@ -79,9 +96,7 @@ unsafe fn read_file(
                 .ok_or(Error::from(AWS_ERROR_OVERFLOW_DETECTED))?
         }
     };
-    let mut contents = Vec::new();
-    file.read_to_end(&mut contents)
-        .map_err(|e| io_error(&e, read_failed))?;
+    let contents = read_rest(&mut file)?;
     let mut buf = aws_byte_buf::EMPTY;
     unsafe { init(&mut buf, alloc, capacity.max(contents.len())) }?;
     if !contents.is_empty() {

@@ -46,6 +46,14 @@ fn convert(value: serde_json::Value) -> NonNull<aws_json_value> {
     new_node(kind)
 }
 
+/// The text of a `serde_json` value, compact or formatted as cJSON writes it: for Rust code
+/// that writes a document upstream writes through `aws/common/json.h`.
+pub(crate) fn print_value(value: serde_json::Value, formatted: bool) -> Vec<u8> {
+    // SAFETY: the converted tree is fresh and owned by this child, which frees it.
+    let tree = unsafe { Child::adopt(convert(value)) };
+    print(tree.get(), formatted)
+}
+
 /// The text of `value`, compact or formatted as cJSON writes it.
 pub fn print(value: &aws_json_value, formatted: bool) -> Vec<u8> {
     let mut out = Vec::new();

@@ -212,6 +212,26 @@ fn unbase64(text: &[u8]) -> Result<Vec<u8>> {
     }
 }
 
+/// A decoded PEM object: its kind, its bytes and its label.
+pub(crate) type Decoded = (aws_pem_object_type, Vec<u8>, Vec<u8>);
+
+/// The objects of PEM text, as `aws_pem_objects_init_from_file_contents` reads them.
+pub(crate) fn decode(text: &[u8]) -> Result<Vec<Decoded>> {
+    parse(text)?
+        .into_iter()
+        .map(|raw| Ok((object_type(&raw.label), unbase64(&raw.base64)?, raw.label)))
+        .collect()
+}
+
+/// The DER of PEM text that holds exactly one object, an `EC PRIVATE KEY` (how aws-c-auth's
+/// login provider reads a session's key); None otherwise.
+pub(crate) fn single_ec_private_key(text: &[u8]) -> Option<Vec<u8>> {
+    match decode(text).ok()?.as_mut_slice() {
+        [(aws_pem_object_type::AWS_PEM_TYPE_EC_PRIVATE, der, _)] => Some(std::mem::take(der)),
+        _ => None,
+    }
+}
+
 /// An owned buffer from `allocator` holding `bytes`.
 ///
 /// # Safety
@@ -244,13 +264,7 @@ unsafe fn fill(
     forwarded(unsafe {
         aws_array_list_init_dynamic(list, allocator, 1, size_of::<aws_pem_object>())
     })?;
-    let decoded: Result<Vec<_>> = parse(text).and_then(|objects| {
-        objects
-            .into_iter()
-            .map(|raw| Ok((object_type(&raw.label), unbase64(&raw.base64)?, raw.label)))
-            .collect()
-    });
-    let decoded = match decoded {
+    let decoded = match decode(text) {
         Ok(decoded) => decoded,
         Err(e) => {
             // SAFETY: the list was initialised above and holds nothing.
