@@ -17,7 +17,9 @@ command -v tinyproxy >/dev/null || [ -x /usr/bin/tinyproxy ] || [ -x /usr/sbin/t
 command -v socat >/dev/null || need+=(socat)
 # A PKCS#11 token in software, which c_tests/test_pkcs11.c makes and signs with.
 command -v softhsm2-util >/dev/null || need+=(softhsm2)
-# libcrypto, which reading a PKCS#12 file loads at run time (the openssl command depends on it).
+# libssl's headers and pkg-config file, for the openssl crate the Rust tests use (the library
+# itself loads libcrypto at run time, only for PKCS#12 files and the login provider's key).
+dpkg -s libssl-dev >/dev/null 2>&1 || need+=(libssl-dev)
 # The system trust store, which a default TLS client context loads.
 [ -s /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
 # clang, which scripts/abi-check.sh's signatures check parses the headers with.

@@ -200,23 +200,11 @@ impl std::fmt::Debug for DpopKey {
 
 impl DpopKey {
     /// The key of a SEC 1 `ECPrivateKey` (the DER inside `EC PRIVATE KEY`), P-256 only.
-    /// libcrypto reads the structure (and works out the public point when the file leaves it
-    /// out, which ring cannot); ring signs.
+    /// libcrypto (loaded on demand) reads the structure and works out the public point when
+    /// the file leaves it out, which ring cannot; ring signs.
     pub fn from_sec1_der(der: &[u8]) -> Option<DpopKey> {
-        use openssl::bn::BigNumContext;
-        use openssl::ec::{EcKey, PointConversionForm};
-        use openssl::nid::Nid;
-        let key = EcKey::private_key_from_der(der).ok()?;
-        let group = key.group();
-        if group.curve_name() != Some(Nid::X9_62_PRIME256V1) {
-            return None;
-        }
-        let private = key.private_key().to_vec_padded(32).ok()?;
-        let mut context = BigNumContext::new().ok()?;
-        let public = key
-            .public_key()
-            .to_bytes(group, PointConversionForm::UNCOMPRESSED, &mut context)
-            .ok()?;
+        let (private, public) = crate::transport::libcrypto::p256_key_parts(der).ok()?;
+        // A point of another curve has another size: refused here, or by ring.
         EcdsaKeyPair::from_private_key_and_public_key(
             &ECDSA_P256_SHA256_FIXED_SIGNING,
             &private,

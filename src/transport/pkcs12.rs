@@ -3,9 +3,9 @@
 //! key come out as PEM, the form the TLS context takes for every client identity (rustls then
 //! does the TLS).
 
-use std::ffi::{CString, c_char, c_void};
+use std::ffi::{CString, c_void};
 
-use crate::transport::libcrypto::{BIO_CTRL_INFO, LibCrypto, libcrypto};
+use crate::transport::libcrypto::{Bio, LibCrypto, last_error, libcrypto};
 use zeroize_on_drop::Secret;
 
 /// A PKCS#12 file's identity: its certificate (then the rest of its chain) and its key, PEM.
@@ -116,71 +116,6 @@ impl Drop for Parsed {
                 (self.lib.EVP_PKEY_free)(self.key);
             }
         }
-    }
-}
-
-/// A memory BIO, freed on drop. A key's BIO is wiped by libcrypto's own free (`BIO_s_mem`
-/// buffers are cleansed when released).
-struct Bio(*mut c_void, &'static LibCrypto);
-
-impl Bio {
-    /// # Safety
-    /// `lib` is a loaded libcrypto.
-    unsafe fn new(lib: &'static LibCrypto) -> Option<Bio> {
-        // SAFETY: the caller's contract.
-        let bio = unsafe { (lib.BIO_new)((lib.BIO_s_mem)()) };
-        (!bio.is_null()).then_some(Bio(bio, lib))
-    }
-
-    /// What was written to it.
-    fn contents(&self) -> &[u8] {
-        let mut data: *mut c_char = std::ptr::null_mut();
-        // SAFETY: `BIO_get_mem_data`: the buffer stays valid until the BIO is written or freed.
-        unsafe {
-            let len = (self.1.BIO_ctrl)(
-                self.0,
-                BIO_CTRL_INFO,
-                0,
-                (&mut data as *mut *mut c_char).cast(),
-            );
-            if data.is_null() || len <= 0 {
-                return &[];
-            }
-            std::slice::from_raw_parts(data.cast(), len as usize)
-        }
-    }
-}
-
-impl Drop for Bio {
-    fn drop(&mut self) {
-        // SAFETY: owned here, freed once.
-        unsafe { (self.1.BIO_free)(self.0) };
-    }
-}
-
-/// libcrypto's error queue for this thread, as text, emptied.
-fn last_error(lib: &LibCrypto) -> String {
-    let mut text = Vec::new();
-    loop {
-        // SAFETY: reads and removes this thread's oldest queued error.
-        let code = unsafe { (lib.ERR_get_error)() };
-        if code == 0 {
-            break;
-        }
-        let mut buf = [0 as c_char; 256];
-        // SAFETY: writes at most `buf.len()` bytes, NUL included.
-        unsafe { (lib.ERR_error_string_n)(code, buf.as_mut_ptr(), buf.len()) };
-        // SAFETY: NUL-terminated by `ERR_error_string_n`.
-        text.push(
-            unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }
-                .to_string_lossy()
-                .into_owned(),
-        );
-    }
-    if text.is_empty() {
-        "not a PKCS#12 file, or a wrong password".to_owned()
-    } else {
-        text.join("; ")
     }
 }
 
