@@ -158,23 +158,29 @@ softhsm_lib=${SOFTHSM2_LIB:-/usr/lib/softhsm/libsofthsm2.so}
 tinyproxy=$(command -v tinyproxy || echo /usr/sbin/tinyproxy)
 tls=(--tls-cert "$iot/server.pem" --tls-key "$iot/server.key")
 
-# Starts mqtt-test-broker with the arguments (its log in $iot/NAME.jsonl) and sets iot_port to
-# the port it printed.
-start_test_broker() {
-    local name=$1 out
-    shift
-    out=$iot/$name.out
-    target/debug/mqtt-test-broker --log "$iot/$name.jsonl" "$@" >"$out" 2>&1 &
-    iot_pids+=($!)
+# Sets iot_port to the port a server started in the background printed to OUT
+# (`listening 127.0.0.1:PORT`); fails, showing OUT, if none comes.
+wait_for_port() {
+    local out=$1
     iot_port=""
     for _ in $(seq 1 100); do
         iot_port=$(sed -n 's/^listening 127.0.0.1://p' "$out" 2>/dev/null || true)
         [ -n "$iot_port" ] && return 0
-        sleep 0.05 # until the broker prints its port; bounded by the loop
+        sleep 0.05 # until the server prints its port; bounded by the loop
     done
-    echo "mqtt-test-broker ($name) did not start:" >&2
+    echo "$out: the server did not start:" >&2
     cat "$out" >&2
     return 1
+}
+
+# Starts mqtt-test-broker with the arguments (its log in $iot/NAME.jsonl) and sets iot_port to
+# the port it printed.
+start_test_broker() {
+    local name=$1
+    shift
+    target/debug/mqtt-test-broker --log "$iot/$name.jsonl" "$@" >"$iot/$name.out" 2>&1 &
+    iot_pids+=($!)
+    wait_for_port "$iot/$name.out"
 }
 
 # Runs one IoT example; its log on failure. Records the first failure in status.
@@ -222,4 +228,16 @@ run_iot_example authorizer iot_custom_authorizer localhost "$iot_port" "$iot/ca.
 start_test_broker sigv4-bridge "${tls[@]}" --ws-forward "$port" \
     --ws-sigv4 "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY:us-east-1:$AWS_SESSION_TOKEN"
 run_iot_example sigv4-bridge iot_websocket_sigv4 localhost "$iot_port" us-east-1 "$iot/ca.pem"
+
+# The same with Cognito's keys: scripts/fake-cognito.py answers GetCredentialsForIdentity for one
+# identity over TLS, and the bridge checks the upgrade against the keys it hands out.
+python3 scripts/fake-cognito.py "$iot/server.pem" "$iot/server.key" us-east-1:example-identity \
+    COGNITOEXAMPLEKEY cognito-example-secret cognito-example-token >"$iot/cognito.out" 2>&1 &
+iot_pids+=($!)
+wait_for_port "$iot/cognito.out"
+cognito_port=$iot_port
+start_test_broker cognito-bridge "${tls[@]}" --ws-forward "$port" \
+    --ws-sigv4 "COGNITOEXAMPLEKEY:cognito-example-secret:us-east-1:cognito-example-token"
+run_iot_example cognito-bridge iot_websocket_cognito localhost "$iot_port" us-east-1 "$iot/ca.pem" \
+    "localhost:$cognito_port" us-east-1:example-identity
 exit "$status"
