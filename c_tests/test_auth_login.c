@@ -7,136 +7,18 @@
  * session fail with upstream's codes; without an override the cache is found under $HOME or
  * in AWS_LOGIN_CACHE_DIRECTORY. */
 #include <aws/auth/auth.h>
-#include <aws/auth/credentials.h>
-#include <aws/common/condition_variable.h>
 #include <aws/common/error.h>
-#include <aws/common/mutex.h>
-#include <aws/common/thread.h>
 #include <aws/io/tls_channel_handler.h>
 
 #include "mqtt_fixture.h"
 #include "proxy_fixture.h"
+#include "scripted_http.h"
 #include "test_support.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #define SESSION "arn:aws:sts::123456789012:assumed-role/Admin/someone"
-#define MAX_ANSWERS 2
 
-/* The scripted service: a listening socket and its answers, in order; the requests it read. */
-struct service {
-    int listener;
-    int port;
-    const char *answers[MAX_ANSWERS];
-    int answer_count;
-    char requests[MAX_ANSWERS][4096];
-    pthread_t thread;
-};
-
-/* Whether `r` holds a whole request: its head and as much body as it declares. */
-static bool s_request_complete(const char *r) {
-    const char *end = strstr(r, "\r\n\r\n");
-    if (!end) {
-        return false;
-    }
-    const char *length = strstr(r, "Content-Length: ");
-    size_t body = length && length < end ? (size_t)strtoul(length + 16, NULL, 10) : 0;
-    return strlen(end + 4) >= body;
-}
-
-static void *s_serve(void *arg) {
-    struct service *s = arg;
-    for (int i = 0; i < s->answer_count; i++) {
-        int client = accept(s->listener, NULL, NULL);
-        if (client < 0) {
-            return NULL;
-        }
-        size_t len = 0;
-        while (len < sizeof(s->requests[i]) - 1 && !s_request_complete(s->requests[i])) {
-            ssize_t n = read(client, s->requests[i] + len, sizeof(s->requests[i]) - 1 - len);
-            if (n <= 0) {
-                break;
-            }
-            len += (size_t)n;
-        }
-        ssize_t written = write(client, s->answers[i], strlen(s->answers[i]));
-        (void)written;
-        close(client);
-    }
-    return NULL;
-}
-
-static int s_service_start(struct service *s) {
-    s->listener = socket(AF_INET, SOCK_STREAM, 0);
-    CHECK(s->listener >= 0);
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    CHECK_INT_EQ(bind(s->listener, (struct sockaddr *)&addr, sizeof(addr)), 0);
-    CHECK_INT_EQ(listen(s->listener, 4), 0);
-    socklen_t addr_len = sizeof(addr);
-    CHECK_INT_EQ(getsockname(s->listener, (struct sockaddr *)&addr, &addr_len), 0);
-    s->port = ntohs(addr.sin_port);
-    CHECK_INT_EQ(pthread_create(&s->thread, NULL, s_serve, s), 0);
-    return 0;
-}
-
-static void s_service_stop(struct service *s) {
-    pthread_join(s->thread, NULL);
-    close(s->listener);
-}
-
-/* One request's answer, handed over from the loop thread. */
-struct answer {
-    struct aws_mutex lock;
-    struct aws_condition_variable signal;
-    bool done;
-    int error_code;
-    char access_key[64];
-    uint64_t caller_thread;
-    uint64_t answer_thread;
-};
-
-static void s_on_credentials(struct aws_credentials *credentials, int error_code, void *user_data) {
-    struct answer *a = user_data;
-    aws_mutex_lock(&a->lock);
-    a->error_code = error_code;
-    a->answer_thread = aws_thread_current_thread_id();
-    if (credentials) {
-        struct aws_byte_cursor key = aws_credentials_get_access_key_id(credentials);
-        if (key.len < sizeof(a->access_key)) {
-            memcpy(a->access_key, key.ptr, key.len);
-            a->access_key[key.len] = 0;
-        }
-    }
-    a->done = true;
-    aws_condition_variable_notify_all(&a->signal);
-    aws_mutex_unlock(&a->lock);
-}
-
-static bool s_is_done(void *ctx) {
-    return ((struct answer *)ctx)->done;
-}
-
-/* Asks `provider` and waits up to 10 s for the answer. */
-static int s_ask(struct aws_credentials_provider *provider, struct answer *a) {
-    memset(a, 0, sizeof(*a));
-    aws_mutex_init(&a->lock);
-    aws_condition_variable_init(&a->signal);
-    a->caller_thread = aws_thread_current_thread_id();
-    CHECK_INT_EQ(aws_credentials_provider_get_credentials(provider, s_on_credentials, a), AWS_OP_SUCCESS);
-    aws_mutex_lock(&a->lock);
-    aws_condition_variable_wait_for_pred(&a->signal, &a->lock, 10LL * 1000 * 1000 * 1000, s_is_done, a);
-    bool done = a->done;
-    aws_mutex_unlock(&a->lock);
-    aws_condition_variable_clean_up(&a->signal);
-    aws_mutex_clean_up(&a->lock);
-    CHECK(done);
-    return 0;
-}
 
 /* The test's directory, cache file, TLS context and config. */
 struct setup {
@@ -247,11 +129,11 @@ static const char *s_answer =
     "\"refreshToken\":\"REFRESH-2\"}";
 
 static int test_refresh_and_failures(struct setup *s) {
-    struct service service = {
+    struct scripted_http service = {
         .answers = {s_answer, "HTTP/1.1 400 Bad Request\r\nContent-Length: 2\r\n\r\n{}"},
         .answer_count = 2,
     };
-    CHECK_INT_EQ(s_service_start(&service), 0);
+    CHECK_INT_EQ(scripted_http_start(&service), 0);
     struct fx_tls_front front;
     CHECK_INT_EQ(fx_tls_front_start(&front, service.port, fx_path(s->dir, "server.pem"),
                                     fx_path(s->dir, "server.key")),
@@ -261,8 +143,8 @@ static int test_refresh_and_failures(struct setup *s) {
 
     struct aws_credentials_provider *p = s_provider(s, "login");
     CHECK(p != NULL);
-    struct answer a;
-    CHECK_INT_EQ(s_ask(p, &a), 0);
+    struct credentials_answer a;
+    CHECK_INT_EQ(credentials_ask(p, &a), 0);
     CHECK_INT_EQ(a.error_code, 0);
     CHECK(strcmp(a.access_key, "NEWKEY") == 0);
     CHECK(a.answer_thread != a.caller_thread);
@@ -273,9 +155,9 @@ static int test_refresh_and_failures(struct setup *s) {
     CHECK(rotated);
 
     /* The service refuses the next refresh. */
-    CHECK_INT_EQ(s_ask(p, &a), 0);
+    CHECK_INT_EQ(credentials_ask(p, &a), 0);
     CHECK_INT_EQ(a.error_code, AWS_AUTH_CREDENTIALS_PROVIDER_HTTP_STATUS_FAILURE);
-    s_service_stop(&service);
+    scripted_http_stop(&service);
     fx_tls_front_stop(&front);
     const char *r = service.requests[0];
     CHECK(strstr(r, "POST /v1/token HTTP/1.1\r\n") == r);
@@ -286,11 +168,11 @@ static int test_refresh_and_failures(struct setup *s) {
 
     /* An expired cache, then none at all: no request is made. */
     CHECK_INT_EQ(s_write_cache(s, "2000-09-13T00:00:00Z"), 0);
-    CHECK_INT_EQ(s_ask(p, &a), 0);
+    CHECK_INT_EQ(credentials_ask(p, &a), 0);
     CHECK_INT_EQ(a.error_code, AWS_AUTH_CREDENTIALS_PROVIDER_LOGIN_TOKEN_EXPIRED);
     CHECK(a.answer_thread != a.caller_thread);
     CHECK_INT_EQ(unlink(s->cache_file), 0);
-    CHECK_INT_EQ(s_ask(p, &a), 0);
+    CHECK_INT_EQ(credentials_ask(p, &a), 0);
     CHECK_INT_EQ(a.error_code, AWS_ERROR_FILE_INVALID_PATH);
     aws_credentials_provider_release(p);
     return 0;
@@ -317,8 +199,8 @@ static int s_default_cache_error(struct setup *s, const char *home, const char *
     }
     struct aws_credentials_provider *p = s_provider_in(s, "login", NULL);
     CHECK(p != NULL);
-    struct answer a;
-    CHECK_INT_EQ(s_ask(p, &a), 0);
+    struct credentials_answer a;
+    CHECK_INT_EQ(credentials_ask(p, &a), 0);
     *error_code = a.error_code;
     aws_credentials_provider_release(p);
     return 0;
