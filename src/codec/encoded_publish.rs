@@ -35,12 +35,22 @@ impl EncodedPublish {
     /// Encodes `publish` for `version`; its packet id is ignored (the engine assigns one) and
     /// its topic alias kept aside (see the module comment).
     pub fn new(mut publish: Publish, version: Version) -> Result<EncodedPublish> {
-        let user_alias = publish.properties.topic_alias.unwrap_or(0);
-        if user_alias != 0 {
+        let user_alias = publish.properties.topic_alias;
+        if user_alias.is_some() {
             publish.properties.topic_alias = None;
         }
-        let mut encoded = EncodedPublish::from_parts(publish.as_parts(), version)?;
-        encoded.user_alias = user_alias;
+        EncodedPublish::with_user_alias(publish.as_parts(), user_alias, version)
+    }
+
+    /// Encodes the publish `parts` describe, whose properties hold no topic alias, with the
+    /// user's `alias` kept aside (see the module comment).
+    pub fn with_user_alias(
+        parts: PublishRef<'_>,
+        alias: Option<u16>,
+        version: Version,
+    ) -> Result<EncodedPublish> {
+        let mut encoded = EncodedPublish::from_parts(parts, version)?;
+        encoded.user_alias = alias.unwrap_or(0);
         Ok(encoded)
     }
 

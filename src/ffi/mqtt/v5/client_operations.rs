@@ -12,6 +12,7 @@
 //! call.
 
 use crate::client::mqtt5::Request;
+use crate::codec::{EncodedPublish, Version};
 use crate::connection::mqtt5_protocol::Mqtt5Command;
 use crate::ffi::guard::{self, Error};
 use crate::ffi::mqtt::client_delegate::Callback;
@@ -111,7 +112,9 @@ pub unsafe extern "C" fn aws_mqtt5_client_publish(
             completion_options,
             |v, iot_core| {
                 // Encoded here, on the caller's thread, once: what the queue holds and sends.
-                Request::publish(publish_from_view(v, iot_core)?)
+                let publish = publish_from_view(v, iot_core)?;
+                EncodedPublish::with_user_alias(publish.parts(), publish.topic_alias, Version::V5)
+                    .map(Request::Publish)
                     .map_err(|_| AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION as c_int)
             },
             OpToken::Publish,

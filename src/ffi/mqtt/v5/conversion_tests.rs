@@ -156,7 +156,9 @@ fn every_publish_field_round_trips_through_the_codec_packet() {
     let source = publish_source();
     let view = publish_view(&source);
     // SAFETY: a valid view.
-    let packet = unsafe { publish_from_view(&view, false) }.expect("valid publish");
+    let packet = unsafe { publish_from_view(&view, false) }
+        .expect("valid publish")
+        .into_publish();
     assert_eq!(packet.qos, QoS::AtLeastOnce);
     with_publish_view(&packet, |back| assert_same_publish(&view, back));
 }

@@ -15,7 +15,9 @@
 use crate::client::mqtt5::iot_core as iot;
 use crate::codec::properties::{Properties, PropertySet};
 use crate::codec::topic::is_valid_filter;
-use crate::codec::{Connect, Disconnect, Publish, QoS, Subscribe, Subscription, Unsubscribe};
+use crate::codec::{
+    Connect, Disconnect, Publish, PublishRef, QoS, Subscribe, Subscription, Unsubscribe,
+};
 use crate::codec::{Version, Will, topic, utf8};
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::common::error::aws_common_error::AWS_ERROR_INVALID_ARGUMENT;
@@ -158,12 +160,63 @@ fn is_shared_subscription(filter: &[u8]) -> bool {
         && is_valid_filter(rest)
 }
 
-/// A checked PUBLISH view as a codec packet, with the error code for each fault; the rules of
+/// A checked PUBLISH view: its topic and payload still the caller's (copied only into the
+/// encoded packet), its properties owned, its topic alias apart (the engine decides aliases
+/// when it sends; see `codec::EncodedPublish`).
+#[derive(Debug)]
+pub struct CheckedPublish<'a> {
+    pub dup: bool,
+    pub qos: QoS,
+    pub retain: bool,
+    pub packet_id: u16,
+    pub topic: &'a str,
+    pub payload: &'a [u8],
+    pub topic_alias: Option<u16>,
+    /// Every property but the topic alias.
+    pub properties: Properties,
+}
+
+impl CheckedPublish<'_> {
+    /// The packet as encoder parts (its topic alias aside).
+    pub fn parts(&self) -> PublishRef<'_> {
+        PublishRef {
+            dup: self.dup,
+            qos: self.qos,
+            retain: self.retain,
+            topic: self.topic,
+            packet_id: self.packet_id,
+            payload: self.payload,
+            properties: &self.properties,
+        }
+    }
+
+    /// The packet, owned, its topic alias among its properties.
+    pub fn into_publish(self) -> Publish {
+        let mut properties = self.properties;
+        if self.topic_alias.is_some() {
+            properties.topic_alias = self.topic_alias;
+        }
+        Publish {
+            dup: self.dup,
+            qos: self.qos,
+            retain: self.retain,
+            topic: self.topic.to_owned(),
+            packet_id: self.packet_id,
+            payload: Bytes::copy_from_slice(self.payload),
+            properties,
+        }
+    }
+}
+
+/// A checked PUBLISH view, with the error code for each fault; the rules of
 /// `aws_mqtt5_packet_publish_view_validate`, shared by PUBLISH and the CONNECT's will.
 ///
 /// # Safety
-/// The view's pointers must be NULL or valid and its counts describe its arrays.
-unsafe fn checked_publish(view: &aws_mqtt5_packet_publish_view) -> Result<Publish, Code> {
+/// The view's pointers must be NULL or valid and its counts describe its arrays; the result
+/// borrows the view's topic and payload.
+unsafe fn checked_publish<'a>(
+    view: &aws_mqtt5_packet_publish_view,
+) -> Result<CheckedPublish<'a>, Code> {
     let err = code(AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION);
     let qos = u8::try_from(view.qos)
         .ok()
@@ -174,16 +227,52 @@ unsafe fn checked_publish(view: &aws_mqtt5_packet_publish_view) -> Result<Publis
     }
     // SAFETY: forwarded caller contract (for this block and the ones below).
     let topic_bytes = unsafe { bytes_of(&view.topic) }?;
+    let topic = utf8::validate(topic_bytes).map_err(|_| err)?;
     // Upstream refuses an empty topic even when a topic alias could stand in for it.
-    if !topic::is_valid_name(topic_bytes) {
+    if !topic::has_name_syntax(topic) {
         return Err(err);
     }
-    let topic = utf8::validate(topic_bytes).map_err(|_| err)?.to_owned();
     let topic_alias = unsafe { optional(view.topic_alias) };
     if topic_alias == Some(0) {
         return Err(err);
     }
     let payload = unsafe { bytes_of(&view.payload) }?;
+    // A client never sends subscription identifiers: they come from the server.
+    if view.subscription_identifier_count != 0 {
+        return Err(err);
+    }
+    Ok(CheckedPublish {
+        dup: view.duplicate,
+        qos,
+        retain: view.retain,
+        packet_id: view.packet_id,
+        topic,
+        payload,
+        topic_alias,
+        properties: unsafe { publish_properties(view, payload, err) }?,
+    })
+}
+
+/// The properties of a PUBLISH view but its topic alias, checked; none allocated when the view
+/// sets none (the common publish).
+///
+/// # Safety
+/// As [`checked_publish`].
+unsafe fn publish_properties(
+    view: &aws_mqtt5_packet_publish_view,
+    payload: &[u8],
+    err: Code,
+) -> Result<Properties, Code> {
+    let none = view.payload_format.is_null()
+        && view.message_expiry_interval_seconds.is_null()
+        && view.response_topic.is_null()
+        && view.correlation_data.is_null()
+        && view.content_type.is_null()
+        && view.user_property_count == 0;
+    if none {
+        return Ok(Properties::default());
+    }
+    // SAFETY: forwarded caller contract (for this block and the ones below).
     let payload_format = match unsafe { optional(view.payload_format) } {
         None => None,
         Some(f @ (0 | 1)) => Some(f as u8),
@@ -202,31 +291,18 @@ unsafe fn checked_publish(view: &aws_mqtt5_packet_publish_view) -> Result<Publis
     }
     let correlation_data =
         unsafe { optional_binary(view.correlation_data, MAXIMUM_STRING - 1, err) }?;
-    // A client never sends subscription identifiers: they come from the server.
-    if view.subscription_identifier_count != 0 {
-        return Err(err);
-    }
     let content_type = unsafe { optional_string(view.content_type, MAXIMUM_STRING - 1, err) }?;
     let user_properties =
         unsafe { user_properties(view.user_properties, view.user_property_count) }?;
-    Ok(Publish {
-        dup: view.duplicate,
-        qos,
-        retain: view.retain,
-        topic,
-        packet_id: view.packet_id,
-        payload: Bytes::copy_from_slice(payload),
-        properties: Properties::from(PropertySet {
-            payload_format_indicator: payload_format,
-            message_expiry_interval: unsafe { optional(view.message_expiry_interval_seconds) },
-            topic_alias,
-            response_topic,
-            correlation_data,
-            content_type,
-            user_properties,
-            ..PropertySet::default()
-        }),
-    })
+    Ok(Properties::from(PropertySet {
+        payload_format_indicator: payload_format,
+        message_expiry_interval: unsafe { optional(view.message_expiry_interval_seconds) },
+        response_topic,
+        correlation_data,
+        content_type,
+        user_properties,
+        ..PropertySet::default()
+    }))
 }
 
 /// The PUBLISH a caller asked `aws_mqtt5_client_publish` to send, checked as upstream checks
@@ -234,13 +310,13 @@ unsafe fn checked_publish(view: &aws_mqtt5_packet_publish_view) -> Result<Publis
 ///
 /// # Safety
 /// The view's pointers must be NULL or valid and its counts describe its arrays.
-pub unsafe fn publish_from_view(
+pub unsafe fn publish_from_view<'a>(
     view: &aws_mqtt5_packet_publish_view,
     iot_core: bool,
-) -> Result<Publish, c_int> {
+) -> Result<CheckedPublish<'a>, c_int> {
     // SAFETY: forwarded caller contract.
     let publish = unsafe { checked_publish(view) }?;
-    if publish.packet_id != 0 || (iot_core && !iot::topic_allowed(&publish.topic)) {
+    if publish.packet_id != 0 || (iot_core && !iot::topic_allowed(publish.topic)) {
         return Err(code(AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION));
     }
     Ok(publish)
@@ -405,7 +481,7 @@ pub unsafe fn connect_from_view(
     let will = match unsafe { view.will.as_ref() } {
         None => None,
         Some(w) => {
-            let publish = unsafe { checked_publish(w) }?;
+            let publish = unsafe { checked_publish(w) }?.into_publish();
             if iot_core && !iot::topic_allowed(&publish.topic) {
                 return Err(code(AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION));
             }
