@@ -28,6 +28,7 @@ pub mod mqtt5;
 pub mod outbox;
 pub mod packet_id_map;
 pub mod packet_ids;
+pub mod paged_vec;
 pub mod queue_limits;
 pub mod request_response;
 pub mod send_queue;

@@ -4,6 +4,7 @@
 //! order) finds nothing rather than the slot's next occupant.
 
 use crate::client::mqtt5::operation::Operation;
+use crate::client::paged_vec::PagedVec;
 
 /// An operation's key: its slot in the low 32 bits, the slot's generation in the high ones.
 pub type Key = u64;
@@ -15,7 +16,8 @@ struct Slot<T> {
 
 /// The operations, by key.
 pub struct Operations<T> {
-    slots: Vec<Slot<T>>,
+    /// In pages: a burst's growth never copies the table.
+    slots: PagedVec<Slot<T>>,
     free: Vec<u32>,
     len: usize,
     /// The generation new slots start at: above every generation the table has handed out
@@ -30,7 +32,7 @@ const SLOTS_KEPT: usize = 1024;
 impl<T> Default for Operations<T> {
     fn default() -> Self {
         Operations {
-            slots: Vec::new(),
+            slots: PagedVec::default(),
             free: Vec::new(),
             len: 0,
             base_generation: 0,
@@ -46,19 +48,19 @@ impl<T> Operations<T> {
     /// Adds `operation` and returns its key.
     pub fn insert(&mut self, operation: Operation<T>) -> Key {
         self.len += 1;
-        let index = match self.free.pop() {
-            Some(i) => i,
-            None => {
-                self.slots.push(Slot {
-                    generation: self.base_generation,
-                    operation: None,
-                });
-                (self.slots.len() - 1) as u32
-            }
-        };
-        let slot = &mut self.slots[index as usize];
-        slot.operation = Some(operation);
-        u64::from(slot.generation) << 32 | u64::from(index)
+        // A free slot keeps the generation its last removal gave it.
+        if let Some(index) = self.free.pop()
+            && let Some(slot) = self.slots.get_mut(index as usize)
+        {
+            slot.operation = Some(operation);
+            return u64::from(slot.generation) << 32 | u64::from(index);
+        }
+        let index = self.slots.len() as u32;
+        self.slots.push(Slot {
+            generation: self.base_generation,
+            operation: Some(operation),
+        });
+        u64::from(self.base_generation) << 32 | u64::from(index)
     }
 
     /// The operation under `key`, if it is still there.
@@ -104,7 +106,7 @@ impl<T> Operations<T> {
     fn give_back(&mut self) {
         let highest = self.slots.iter().map(|s| s.generation).max().unwrap_or(0);
         self.base_generation = highest.wrapping_add(1);
-        self.slots = Vec::new();
+        self.slots.clear();
         self.free = Vec::new();
     }
 
@@ -151,7 +153,7 @@ mod tests {
         }
         assert_eq!(ops.slots.len(), 5_000, "kept while one operation is left");
         ops.remove(keys[0]);
-        assert_eq!(ops.slots.capacity(), 0);
+        assert_eq!(ops.slots.pages(), 0);
         assert_eq!(ops.free.capacity(), 0);
         // Slot 0 again, but no key from before names it.
         let fresh = ops.insert(op(9));
