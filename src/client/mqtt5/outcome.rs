@@ -138,9 +138,11 @@ pub enum Event<T> {
     /// Enhanced authentication (beyond upstream): the server's AUTH Continue, to be answered
     /// with [`continue_authentication`](crate::client::mqtt5::Engine::continue_authentication).
     AuthChallenge(Auth),
-    /// A re-authentication ended: the server's AUTH Success, or why it did not happen or was
-    /// cut short (a refusal closes the connection, reported as a disconnection as well).
-    Reauthentication(Result<Auth, Error>),
+    /// Enhanced authentication (beyond upstream): an exchange ended. The CONNECT's, at a
+    /// successful CONNACK (its method and data given as an AUTH Success); or a
+    /// re-authentication: the server's AUTH Success, or why it did not happen or was cut short
+    /// (a refusal closes the connection, reported as a disconnection as well).
+    AuthenticationComplete(Result<Auth, Error>),
     /// A manual acknowledgement finished.
     ManualAck {
         /// The caller's token.

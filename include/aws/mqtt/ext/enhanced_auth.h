@@ -30,9 +30,9 @@ struct aws_mqtt_ext_enhanced_auth_options {
    */
   aws_mqtt_ext_auth_challenge_fn * on_challenge;
   /**
-   * Optional: receives the end of each re-authentication.
+   * Optional: receives the end of each exchange, the CONNECT's and each re-authentication.
    */
-  aws_mqtt_ext_reauthentication_fn * on_reauthentication;
+  aws_mqtt_ext_auth_complete_fn * on_complete;
   /**
    * Passed to both callbacks.
    */
@@ -90,7 +90,7 @@ int aws_mqtt_ext_mqtt5_client_continue_auth(struct aws_mqtt5_client *client,
                                             const struct aws_byte_cursor *data);
 
 /**
- * Starts re-authentication with `data` (NULL: none); `on_reauthentication` reports its end,
+ * Starts re-authentication with `data` (NULL: none); `on_complete` reports its end,
  * with `AWS_ERROR_MQTT_NOT_CONNECTED` when the client is not connected, or
  * `AWS_ERROR_MQTT5_OPERATION_PROCESSING_FAILURE` without enhanced authentication or while one is
  * in progress.

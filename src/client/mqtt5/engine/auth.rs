@@ -13,7 +13,7 @@
 use super::{Engine, State};
 use crate::client::mqtt5::outcome::{Error, Event};
 use crate::client::wire::write_packet;
-use crate::codec::{Auth, Packet, PropertySet};
+use crate::codec::{Auth, Connack, Packet, PropertySet};
 use bytes::Bytes;
 
 /// AUTH reason codes [MQTT-3.15.2.1].
@@ -66,14 +66,25 @@ impl<T> Engine<T> {
     pub(super) fn auth_on_disconnection(&mut self, error: Error) {
         self.auth.pending = None;
         if std::mem::take(&mut self.auth.exchange) == Exchange::Reauthenticating {
-            self.outbox.event(Event::Reauthentication(Err(error)));
+            self.outbox.event(Event::AuthenticationComplete(Err(error)));
         }
     }
 
-    /// The CONNACK came: the connect's exchange is over, whatever it said.
-    pub(super) fn auth_on_connack(&mut self) {
-        self.auth.exchange = Exchange::Idle;
+    /// The CONNACK came: the connect's exchange is over. A successful one hands its data to
+    /// the user; it must carry the CONNECT's method [MQTT-4.12.0-5] (false when it does not).
+    pub(super) fn auth_on_connack(&mut self, connack: &Connack) -> bool {
+        let exchanged = std::mem::take(&mut self.auth.exchange) == Exchange::Connecting;
         self.auth.pending = None;
+        if !exchanged || connack.reason_code >= 0x80 {
+            return true;
+        }
+        let props = &connack.properties;
+        if props.authentication_method.as_deref() != self.auth_method() {
+            return false;
+        }
+        let auth = self.auth_packet(AUTH_SUCCESS, props.authentication_data.clone());
+        self.outbox.event(Event::AuthenticationComplete(Ok(auth)));
+        true
     }
 
     /// An AUTH from the server.
@@ -92,7 +103,7 @@ impl<T> Engine<T> {
             }
             (AUTH_SUCCESS, Exchange::Reauthenticating) => {
                 self.auth.exchange = Exchange::Idle;
-                self.outbox.event(Event::Reauthentication(Ok(auth)));
+                self.outbox.event(Event::AuthenticationComplete(Ok(auth)));
             }
             _ => self.protocol_error(),
         }
@@ -111,7 +122,7 @@ impl<T> Engine<T> {
 
     /// Starts re-authentication with `data` [MQTT-4.12.1-1]: the AUTH goes out now, ahead of
     /// queued operations, which keep flowing meanwhile. Fails (through
-    /// [`Event::Reauthentication`]) when not connected, without a method, or while one is in
+    /// [`Event::AuthenticationComplete`]) when not connected, without a method, or while one is in
     /// progress.
     pub fn reauthenticate(&mut self, data: Option<Bytes>) {
         let refused = if self.state != State::Connected {
@@ -122,7 +133,7 @@ impl<T> Engine<T> {
             None
         };
         if let Some(error) = refused {
-            self.outbox.event(Event::Reauthentication(Err(error)));
+            self.outbox.event(Event::AuthenticationComplete(Err(error)));
             return;
         }
         self.auth.exchange = Exchange::Reauthenticating;

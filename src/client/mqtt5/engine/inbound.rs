@@ -93,7 +93,9 @@ impl<T> Engine<T> {
 
     fn on_connack(&mut self, now: u64, connack: Connack) {
         self.connack_timeout.disarm();
-        self.auth_on_connack();
+        if !self.auth_on_connack(&connack) {
+            return self.protocol_error();
+        }
         if connack.reason_code >= 0x80 {
             self.emit_final(Error::ConnackRefused, Some(connack), None);
             self.shut_down_connection(Error::ConnackRefused, None);

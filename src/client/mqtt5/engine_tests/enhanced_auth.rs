@@ -26,6 +26,24 @@ fn auth(reason_code: u8, method: &str, data: &'static [u8]) -> Packet {
     })
 }
 
+/// A successful CONNACK ending the exchange with the server's final `data` [MQTT-4.12.0-5].
+fn connack(data: &'static [u8]) -> Connack {
+    Connack {
+        properties: PropertySet {
+            authentication_method: Some(METHOD.into()),
+            authentication_data: Some(Bytes::from_static(data)),
+            ..Default::default()
+        }
+        .into(),
+        ..Default::default()
+    }
+}
+
+/// Connected through an exchange the CONNACK ended.
+fn connected() -> Harness {
+    Harness::connected_with(auth_settings(), connack(b"server-final"))
+}
+
 fn challenges(events: Vec<Event<u32>>) -> Vec<Bytes> {
     events
         .into_iter()
@@ -76,13 +94,40 @@ fn the_connect_carries_the_method_and_the_exchange_runs_until_the_connack() {
         }
         other => panic!("expected an AUTH, got {other:?}"),
     }
-    h.server(Packet::Connack(Connack::default()));
+    h.server(Packet::Connack(connack(b"server-final")));
     assert_eq!(h.engine.state(), State::Connected);
+    // The CONNACK's data reaches the user: the server's own proof.
+    let events = h.events();
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            Event::AuthenticationComplete(Ok(a))
+                if a.reason_code == 0
+                    && a.properties.authentication_data.as_deref() == Some(&b"server-final"[..])
+        )),
+        "{events:?}"
+    );
     assert!(
         !h.engine.continue_authentication(None),
         "the CONNACK ended the exchange"
     );
     assert!(h.sent().is_empty());
+}
+
+#[test]
+fn a_successful_connack_without_the_method_is_a_protocol_error() {
+    // [MQTT-4.12.0-5]: a successful CONNACK carries the CONNECT's method.
+    let mut h = Harness::new(auth_settings());
+    h.start();
+    h.server(Packet::Connack(Connack::default()));
+    assert_ne!(h.engine.state(), State::Connected);
+    assert!(h.events().iter().any(|e| matches!(
+        e,
+        Event::ConnectionFailure {
+            error: Error::ProtocolError,
+            ..
+        }
+    )));
 }
 
 #[test]
@@ -127,18 +172,18 @@ fn an_auth_with_another_method_or_a_stray_success_is_a_protocol_error() {
     h.close_as_asked();
     assert!(challenges(h.events()).is_empty());
     // A Success with no re-authentication in progress.
-    let mut h = Harness::connected(auth_settings());
+    let mut h = connected();
     h.server(auth(0x00, METHOD, b"x"));
     assert!(is_protocol_error_disconnect(&h.sent()));
     // A Re-authenticate is the client's to send [MQTT-4.12.1-1].
-    let mut h = Harness::connected(auth_settings());
+    let mut h = connected();
     h.server(auth(0x19, METHOD, b"x"));
     assert!(is_protocol_error_disconnect(&h.sent()));
 }
 
 #[test]
 fn reauthentication_goes_ahead_of_queued_publishes_which_keep_flowing() {
-    let mut h = Harness::connected(auth_settings());
+    let mut h = connected();
     h.engine.reauthenticate(Some(Bytes::from_static(b"again")));
     h.publish(QoS::AtLeastOnce, 1);
     let sent = h.sent();
@@ -168,7 +213,7 @@ fn reauthentication_goes_ahead_of_queued_publishes_which_keep_flowing() {
     assert!(
         events
             .iter()
-            .any(|e| matches!(e, Event::Reauthentication(Ok(a)) if a.reason_code == 0)),
+            .any(|e| matches!(e, Event::AuthenticationComplete(Ok(a)) if a.reason_code == 0)),
         "{events:?}"
     );
     assert_eq!(h.engine.state(), State::Connected);
@@ -181,36 +226,37 @@ fn reauthentication_is_refused_offline_without_a_method_or_twice() {
     assert!(
         h.events()
             .iter()
-            .any(|e| matches!(e, Event::Reauthentication(Err(Error::NotConnected))))
+            .any(|e| matches!(e, Event::AuthenticationComplete(Err(Error::NotConnected))))
     );
     let mut h = Harness::connected(settings());
     h.engine.reauthenticate(None);
     assert!(h.sent().is_empty());
     assert!(h.events().iter().any(|e| matches!(
         e,
-        Event::Reauthentication(Err(Error::OperationProcessingFailure))
+        Event::AuthenticationComplete(Err(Error::OperationProcessingFailure))
     )));
-    let mut h = Harness::connected(auth_settings());
+    let mut h = connected();
     h.engine.reauthenticate(None);
     h.engine.reauthenticate(None);
     assert_eq!(h.sent().len(), 1, "one AUTH for two calls");
     assert!(h.events().iter().any(|e| matches!(
         e,
-        Event::Reauthentication(Err(Error::OperationProcessingFailure))
+        Event::AuthenticationComplete(Err(Error::OperationProcessingFailure))
     )));
 }
 
 #[test]
 fn a_connection_lost_mid_reauthentication_reports_it() {
-    let mut h = Harness::connected(auth_settings());
+    let mut h = connected();
     h.engine.reauthenticate(None);
     h.sent();
     h.engine.transport_closed(h.now, None);
     let events = h.events();
     assert!(
-        events
-            .iter()
-            .any(|e| matches!(e, Event::Reauthentication(Err(Error::UnexpectedHangup)))),
+        events.iter().any(|e| matches!(
+            e,
+            Event::AuthenticationComplete(Err(Error::UnexpectedHangup))
+        )),
         "{events:?}"
     );
 }

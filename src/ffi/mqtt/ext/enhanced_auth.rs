@@ -3,11 +3,13 @@
 //! authentication method sends it (and its initial data) in every CONNECT; each challenge the
 //! server sends (AUTH, Continue authentication) reaches `on_challenge` on the client's loop, and
 //! the answer goes back with `aws_mqtt_ext_mqtt5_client_continue_auth` whenever it is ready, from
-//! any thread. The CONNACK ends the exchange, and the lifecycle events report it as usual (a
-//! refusal as a connection failure with the CONNACK's reason code). Once connected,
+//! any thread. The CONNACK ends the exchange: the lifecycle events report it as usual (a refusal
+//! as a connection failure with the CONNACK's reason code), and a success reaches
+//! `on_complete` with the CONNACK's authentication data (a server's final proof, which
+//! upstream's CONNACK view has no field for). Once connected,
 //! `aws_mqtt_ext_mqtt5_client_reauthenticate` starts the exchange again without disturbing
-//! traffic; `on_reauthentication` reports its end: the server's AUTH Success, or an error code
-//! (a server that refuses closes the connection, reported as a disconnection as well).
+//! traffic; `on_complete` reports its end: the server's AUTH Success, or an error code (a server
+//! that refuses closes the connection, reported as a disconnection as well).
 //!
 //! # Safety
 //! Pointer arguments are NULL or valid; a client is one the caller holds a reference to.
@@ -48,9 +50,9 @@ pub type aws_mqtt_ext_auth_challenge_fn = unsafe extern "C" fn(
     user_data: *mut c_void,
 );
 
-/// A re-authentication ended: `error_code` 0 and the server's AUTH Success, or an error code
-/// and NULL.
-pub type aws_mqtt_ext_reauthentication_fn = unsafe extern "C" fn(
+/// An exchange ended: `error_code` 0 and the server's success (the CONNACK's method and data
+/// as an AUTH Success, or the AUTH Success of a re-authentication), or an error code and NULL.
+pub type aws_mqtt_ext_auth_complete_fn = unsafe extern "C" fn(
     client: *mut aws_mqtt5_client,
     error_code: c_int,
     success: *const aws_mqtt_ext_auth_view,
@@ -66,8 +68,8 @@ pub struct aws_mqtt_ext_enhanced_auth_options {
     pub initial_data: *const aws_byte_cursor,
     /// Required: receives each challenge.
     pub on_challenge: Option<aws_mqtt_ext_auth_challenge_fn>,
-    /// Optional: receives the end of each re-authentication.
-    pub on_reauthentication: Option<aws_mqtt_ext_reauthentication_fn>,
+    /// Optional: receives the end of each exchange, the CONNECT's and each re-authentication.
+    pub on_complete: Option<aws_mqtt_ext_auth_complete_fn>,
     /// Passed to both callbacks.
     pub user_data: *mut c_void,
 }
@@ -76,7 +78,7 @@ pub struct aws_mqtt_ext_enhanced_auth_options {
 #[derive(Clone, Copy)]
 pub(crate) struct AuthHandlers {
     on_challenge: Option<aws_mqtt_ext_auth_challenge_fn>,
-    on_reauthentication: Option<aws_mqtt_ext_reauthentication_fn>,
+    on_complete: Option<aws_mqtt_ext_auth_complete_fn>,
     user_data: *mut c_void,
 }
 
@@ -125,7 +127,7 @@ pub unsafe extern "C" fn aws_mqtt_ext_mqtt5_client_set_enhanced_auth(
             let data = optional_data(options.initial_data)?;
             c.set_auth_handlers(Some(AuthHandlers {
                 on_challenge: options.on_challenge,
-                on_reauthentication: options.on_reauthentication,
+                on_complete: options.on_complete,
                 user_data: options.user_data,
             }));
             c.reconfigure(move |s: &mut Settings| {
@@ -164,7 +166,7 @@ pub unsafe extern "C" fn aws_mqtt_ext_mqtt5_client_continue_auth(
     unsafe { send_data(client, data, Mqtt5Command::ContinueAuthentication) }
 }
 
-/// Starts re-authentication with `data` (NULL: none); `on_reauthentication` reports its end,
+/// Starts re-authentication with `data` (NULL: none); `on_complete` reports its end,
 /// with `AWS_ERROR_MQTT_NOT_CONNECTED` when the client is not connected, or
 /// `AWS_ERROR_MQTT5_OPERATION_PROCESSING_FAILURE` without enhanced authentication or while one is
 /// in progress.
@@ -230,14 +232,14 @@ pub(crate) fn deliver_challenge(
     with_view(auth, |view| unsafe { f(client, view, user_data) });
 }
 
-/// Reports the end of a re-authentication to the client's `on_reauthentication`.
-pub(crate) fn deliver_reauthentication(
+/// Reports the end of an exchange to the client's `on_complete`.
+pub(crate) fn deliver_completion(
     handlers: Option<AuthHandlers>,
     client: *mut aws_mqtt5_client,
     result: std::result::Result<&Auth, c_int>,
 ) {
     let Some(AuthHandlers {
-        on_reauthentication: Some(f),
+        on_complete: Some(f),
         user_data,
         ..
     }) = handlers

@@ -383,10 +383,10 @@ impl Delegate<C5Engine> for C5Delegate {
                 let handlers = self.client().auth_handlers();
                 enhanced_auth::deliver_challenge(handlers, self.client.cast_mut(), &auth);
             }
-            Event::Reauthentication(result) => {
+            Event::AuthenticationComplete(result) => {
                 let handlers = self.client().auth_handlers();
                 let result = result.as_ref().map_err(|e| error_code(*e));
-                enhanced_auth::deliver_reauthentication(handlers, self.client.cast_mut(), result);
+                enhanced_auth::deliver_completion(handlers, self.client.cast_mut(), result);
             }
             Event::ManualAck { token, result } => match token {
                 OpToken::ManualAck(cb) => manual_ack(cb, result),

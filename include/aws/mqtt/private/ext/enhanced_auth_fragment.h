@@ -10,9 +10,9 @@ typedef void(aws_mqtt_ext_auth_challenge_fn)(
     const struct aws_mqtt_ext_auth_view *challenge,
     void *user_data);
 
-/* A re-authentication ended: error_code 0 and the server's AUTH success, or an error code and
- * NULL. */
-typedef void(aws_mqtt_ext_reauthentication_fn)(
+/* An exchange ended: error_code 0 and the server's success (the CONNACK's method and data as
+ * an AUTH success, or a re-authentication's AUTH success), or an error code and NULL. */
+typedef void(aws_mqtt_ext_auth_complete_fn)(
     struct aws_mqtt5_client *client,
     int error_code,
     const struct aws_mqtt_ext_auth_view *success,
