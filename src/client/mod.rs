@@ -21,6 +21,7 @@ pub mod action;
 pub mod backoff;
 pub mod deadline;
 pub mod iot_metrics;
+pub mod journal;
 pub mod keep_alive;
 pub mod mqtt311;
 pub mod mqtt311_view;

@@ -1,22 +1,23 @@
-//! A durable log of a client's in-flight state (issue 19's persistence, the storage half): the
-//! encoded QoS 1 and 2 publishes sent and not yet acknowledged, and the QoS 2 publishes received
-//! and not yet released, so a restarted process can resend the first (with their packet ids)
-//! and not deliver the second twice.
+//! A durable log of a client's in-flight state (issue 19's persistence, the file store): the
+//! encoded QoS 1 and 2 publishes accepted and not yet finished, with the packet id each was sent
+//! under, and the QoS 2 publishes received and not yet released, so a restarted process can
+//! resend the first (with their packet ids) and not deliver the second twice. It is the
+//! [`Store`] a client gets from a store directory.
 //!
 //! One append-only file, `publish.log`, in the store directory. Each record is
-//! `[body length: u32 LE][checksum: 8 bytes][body]`, the body `[kind: u8][packet id: u16 BE]`
-//! then, for a publish, its encoded packet. The checksum is the first 8 bytes of the body's
-//! SHA-256 (ring, already a dependency; no CRC crate is). Opening replays the file: the first
-//! record that is short or whose checksum does not match ends it, and the file is cut there (a
-//! torn write or a corrupt tail is dropped, never fatal). When the records no longer live
-//! outnumber the live ones (and the file passed 64 KiB), the live state is written to a new file
-//! that replaces the old one (write, sync, rename).
-//!
-//! Not wired into the clients yet: the engines do not call it (see the issue's note).
+//! `[body length: u32 LE][checksum: 8 bytes][body]`, the body a kind byte and its fields (see
+//! [`Record`]). The checksum is the first 8 bytes of the body's SHA-256 (ring, already a
+//! dependency; no CRC crate is). Opening replays the file: the first record that is short or
+//! whose checksum does not match ends it, and the file is cut there (a torn write or a corrupt
+//! tail is dropped, never fatal). When the records no longer live outnumber the live ones (and
+//! the file passed 64 KiB), the live state is written to a new file that replaces the old one
+//! (write, sync, rename). Memory: the packets stay on disk; the log keeps where each one is.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::client::journal::{Recovered, Store, StoredPublish};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -25,100 +26,101 @@ use std::time::{Duration, Instant};
 pub enum Fsync {
     /// After every record: nothing accepted is lost.
     Always,
-    /// At most this long after a record.
+    /// At most this long after a record (the client's timer calls [`Store::flush`]).
     Every(Duration),
     /// When the operating system decides.
     Never,
 }
 
-/// One change of the in-flight state.
+/// One change of the in-flight state, as the file holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Record {
-    /// A QoS 1 or 2 publish accepted under `packet_id`, encoded.
-    Publish { packet_id: u16, packet: Vec<u8> },
-    /// Its acknowledgement (PUBACK, PUBCOMP) or its failure: it is not to be resent.
-    Acked { packet_id: u16 },
-    /// A QoS 2 publish received and delivered under `packet_id`: a resend is not delivered again.
-    IncomingQos2 { packet_id: u16 },
+    /// A QoS 1 or 2 publish accepted under `record`, encoded.
+    Accepted { record: u64, packet: Vec<u8> },
+    /// It was sent under `packet_id`; `released`: its PUBREC arrived.
+    Progressed {
+        record: u64,
+        packet_id: u16,
+        released: bool,
+    },
+    /// It finished (acknowledged or failed): it is not to be resent.
+    Settled { record: u64 },
+    /// A QoS 2 publish received and delivered under `packet_id`.
+    ReceivedQos2 { packet_id: u16 },
     /// Its PUBREL: the id may deliver a new message.
-    Released { packet_id: u16 },
+    ReleasedQos2 { packet_id: u16 },
+    /// A new session: no received QoS 2 publish is pending.
+    ClearedQos2,
 }
 
-const PUBLISH: u8 = 1;
-const ACKED: u8 = 2;
-const INCOMING_QOS2: u8 = 3;
-const RELEASED: u8 = 4;
+const ACCEPTED: u8 = 1;
+const PROGRESSED: u8 = 2;
+const SETTLED: u8 = 3;
+const RECEIVED_QOS2: u8 = 4;
+const RELEASED_QOS2: u8 = 5;
+const CLEARED_QOS2: u8 = 6;
 const HEADER: usize = 12;
 const COMPACT_AFTER_BYTES: u64 = 64 * 1024;
 /// A body longer than this is corrupt (an MQTT packet is at most 256 MiB).
-const MAX_BODY: usize = (256 << 20) + 3;
+const MAX_BODY: usize = (256 << 20) + 16;
 
-/// What the log held when it was opened.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Recovered {
-    /// The publishes to resend, in the order they were first accepted, with their packet ids.
-    pub unacked: Vec<(u16, Vec<u8>)>,
-    /// The received QoS 2 publishes not yet released.
-    pub incoming_qos2: Vec<u16>,
-    /// Bytes of a torn or corrupt tail that were cut off.
-    pub dropped_tail_bytes: u64,
+/// A live publish: where its packet is in the file, and how far it got.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    packet_id: u16,
+    released: bool,
+    offset: u64,
+    len: u32,
 }
 
 /// The live state, as replay and appends keep it.
 #[derive(Default)]
 struct State {
-    /// Sequence number → (packet id, packet): accepted order.
-    unacked: BTreeMap<u64, (u16, Vec<u8>)>,
-    /// Packet id → its sequence number in `unacked`.
-    by_id: HashMap<u16, u64>,
+    publishes: BTreeMap<u64, Entry>,
     incoming_qos2: BTreeSet<u16>,
-    next_sequence: u64,
-    /// Records in the file, and how many of them are still live.
+    /// Records in the file.
     records: u64,
 }
 
 impl State {
-    fn apply(&mut self, record: &Record) {
+    /// Applies `record`, whose body starts at `body_at` in the file.
+    fn apply(&mut self, record: &Record, body_at: u64) {
         self.records += 1;
         match record {
-            Record::Publish { packet_id, packet } => {
-                if let Some(old) = self.by_id.remove(packet_id) {
-                    self.unacked.remove(&old);
-                }
-                let sequence = self.next_sequence;
-                self.next_sequence += 1;
-                self.unacked.insert(sequence, (*packet_id, packet.clone()));
-                self.by_id.insert(*packet_id, sequence);
+            Record::Accepted { record, packet } => {
+                let entry = Entry {
+                    packet_id: 0,
+                    released: false,
+                    offset: body_at + 9,
+                    len: packet.len() as u32,
+                };
+                self.publishes.insert(*record, entry);
             }
-            Record::Acked { packet_id } => {
-                if let Some(sequence) = self.by_id.remove(packet_id) {
-                    self.unacked.remove(&sequence);
+            Record::Progressed {
+                record,
+                packet_id,
+                released,
+            } => {
+                if let Some(entry) = self.publishes.get_mut(record) {
+                    entry.packet_id = *packet_id;
+                    entry.released = *released;
                 }
             }
-            Record::IncomingQos2 { packet_id } => {
+            Record::Settled { record } => {
+                self.publishes.remove(record);
+            }
+            Record::ReceivedQos2 { packet_id } => {
                 self.incoming_qos2.insert(*packet_id);
             }
-            Record::Released { packet_id } => {
+            Record::ReleasedQos2 { packet_id } => {
                 self.incoming_qos2.remove(packet_id);
             }
+            Record::ClearedQos2 => self.incoming_qos2.clear(),
         }
     }
 
     fn live(&self) -> u64 {
-        (self.unacked.len() + self.incoming_qos2.len()) as u64
-    }
-
-    /// The records that rebuild this state.
-    fn records(&self) -> Vec<Record> {
-        let publishes = self.unacked.values().map(|(id, packet)| Record::Publish {
-            packet_id: *id,
-            packet: packet.clone(),
-        });
-        let incoming = self
-            .incoming_qos2
-            .iter()
-            .map(|&packet_id| Record::IncomingQos2 { packet_id });
-        publishes.chain(incoming).collect()
+        (self.publishes.len() * 2 + self.incoming_qos2.len()) as u64
     }
 }
 
@@ -139,41 +141,87 @@ fn checksum(body: &[u8]) -> [u8; 8] {
     out
 }
 
-fn encode(record: &Record, out: &mut Vec<u8>) {
-    let (kind, packet_id, packet): (u8, u16, &[u8]) = match record {
-        Record::Publish { packet_id, packet } => (PUBLISH, *packet_id, packet),
-        Record::Acked { packet_id } => (ACKED, *packet_id, &[]),
-        Record::IncomingQos2 { packet_id } => (INCOMING_QOS2, *packet_id, &[]),
-        Record::Released { packet_id } => (RELEASED, *packet_id, &[]),
+/// Appends `record` to `out`; returns where its body starts in `out`.
+fn encode(record: &Record, out: &mut Vec<u8>) -> usize {
+    let mut body = Vec::with_capacity(16);
+    let packet: &[u8] = match record {
+        Record::Accepted { record, packet } => {
+            body.push(ACCEPTED);
+            body.extend_from_slice(&record.to_be_bytes());
+            packet
+        }
+        Record::Progressed {
+            record,
+            packet_id,
+            released,
+        } => {
+            body.push(PROGRESSED);
+            body.extend_from_slice(&record.to_be_bytes());
+            body.extend_from_slice(&packet_id.to_be_bytes());
+            body.push(u8::from(*released));
+            &[]
+        }
+        Record::Settled { record } => {
+            body.push(SETTLED);
+            body.extend_from_slice(&record.to_be_bytes());
+            &[]
+        }
+        Record::ReceivedQos2 { packet_id } | Record::ReleasedQos2 { packet_id } => {
+            let kind = match record {
+                Record::ReceivedQos2 { .. } => RECEIVED_QOS2,
+                _ => RELEASED_QOS2,
+            };
+            body.push(kind);
+            body.extend_from_slice(&packet_id.to_be_bytes());
+            &[]
+        }
+        Record::ClearedQos2 => {
+            body.push(CLEARED_QOS2);
+            &[]
+        }
     };
-    let mut body = Vec::with_capacity(3 + packet.len());
-    body.push(kind);
-    body.extend_from_slice(&packet_id.to_be_bytes());
-    body.extend_from_slice(packet);
-    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
-    out.extend_from_slice(&checksum(&body));
+    let mut sum = ring::digest::Context::new(&ring::digest::SHA256);
+    sum.update(&body);
+    sum.update(packet);
+    let digest = sum.finish();
+    out.extend_from_slice(&((body.len() + packet.len()) as u32).to_le_bytes());
+    out.extend_from_slice(&digest.as_ref()[..8]);
+    let at = out.len();
     out.extend_from_slice(&body);
+    out.extend_from_slice(packet);
+    at
 }
 
 /// The record at the start of `bytes` and its length; `None` when short, corrupt or unknown.
 fn decode(bytes: &[u8]) -> Option<(Record, usize)> {
     let len = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
-    if !(3..=MAX_BODY).contains(&len) {
+    if !(1..=MAX_BODY).contains(&len) {
         return None;
     }
     let body = bytes.get(HEADER..HEADER + len)?;
     if bytes[4..HEADER] != checksum(body) {
         return None;
     }
-    let packet_id = u16::from_be_bytes([body[1], body[2]]);
+    let record = || Some(u64::from_be_bytes(body.get(1..9)?.try_into().ok()?));
+    let id_at = |at: usize| Some(u16::from_be_bytes(body.get(at..at + 2)?.try_into().ok()?));
     let record = match body[0] {
-        PUBLISH => Record::Publish {
-            packet_id,
-            packet: body[3..].to_vec(),
+        ACCEPTED => Record::Accepted {
+            record: record()?,
+            packet: body.get(9..)?.to_vec(),
         },
-        ACKED => Record::Acked { packet_id },
-        INCOMING_QOS2 => Record::IncomingQos2 { packet_id },
-        RELEASED => Record::Released { packet_id },
+        PROGRESSED => Record::Progressed {
+            record: record()?,
+            packet_id: id_at(9)?,
+            released: *body.get(11)? != 0,
+        },
+        SETTLED => Record::Settled { record: record()? },
+        RECEIVED_QOS2 => Record::ReceivedQos2 {
+            packet_id: id_at(1)?,
+        },
+        RELEASED_QOS2 => Record::ReleasedQos2 {
+            packet_id: id_at(1)?,
+        },
+        CLEARED_QOS2 => Record::ClearedQos2,
         _ => return None,
     };
     Some((record, HEADER + len))
@@ -201,7 +249,7 @@ impl PublishLog {
         let mut state = State::default();
         let mut at = 0;
         while let Some((record, used)) = decode(&bytes[at..]) {
-            state.apply(&record);
+            state.apply(&record, (at + HEADER) as u64);
             at += used;
         }
         let dropped_tail_bytes = (bytes.len() - at) as u64;
@@ -209,8 +257,18 @@ impl PublishLog {
             file.set_len(at as u64)?;
             file.sync_all()?;
         }
+        let publishes = state
+            .publishes
+            .iter()
+            .map(|(&record, e)| StoredPublish {
+                record,
+                packet_id: e.packet_id,
+                released: e.released,
+                packet: bytes[e.offset as usize..][..e.len as usize].to_vec(),
+            })
+            .collect();
         let recovered = Recovered {
-            unacked: state.unacked.values().cloned().collect(),
+            publishes,
             incoming_qos2: state.incoming_qos2.iter().copied().collect(),
             dropped_tail_bytes,
         };
@@ -229,16 +287,16 @@ impl PublishLog {
     /// An error (a full disk) leaves the state as it was: the caller fails what it logged.
     pub fn append(&mut self, record: &Record) -> io::Result<()> {
         let mut bytes = Vec::new();
-        encode(record, &mut bytes);
+        let body_at = encode(record, &mut bytes);
         if let Err(e) = self.file.write_all(&bytes) {
             // Whatever part was written is a torn tail: cut it, so later records stay readable.
             let _ = self.file.set_len(self.len);
             return Err(e);
         }
+        self.state.apply(record, self.len + body_at as u64);
         self.len += bytes.len() as u64;
-        self.state.apply(record);
         self.sync_as_due()?;
-        let dead = self.state.records - self.state.live();
+        let dead = self.state.records.saturating_sub(self.state.live());
         if self.len > COMPACT_AFTER_BYTES && dead > self.state.live() {
             self.compact()?;
         }
@@ -253,8 +311,7 @@ impl PublishLog {
             Fsync::Every(interval) => {
                 let since = *self.unsynced_since.get_or_insert_with(Instant::now);
                 if since.elapsed() >= interval {
-                    self.unsynced_since = None;
-                    self.file.sync_data()
+                    self.sync()
                 } else {
                     Ok(())
                 }
@@ -262,12 +319,38 @@ impl PublishLog {
         }
     }
 
+    /// Syncs what was appended since the last sync.
+    fn sync(&mut self) -> io::Result<()> {
+        if self.unsynced_since.take().is_some() {
+            self.file.sync_data()?;
+        }
+        Ok(())
+    }
+
     /// Writes the live records to a new file and puts it in the old one's place.
     pub fn compact(&mut self) -> io::Result<()> {
-        let records = self.state.records();
         let mut bytes = Vec::new();
-        for record in &records {
-            encode(record, &mut bytes);
+        let mut publishes = BTreeMap::new();
+        for (&record, entry) in &self.state.publishes {
+            let mut packet = vec![0; entry.len as usize];
+            self.file.read_exact_at(&mut packet, entry.offset)?;
+            let at = encode(&Record::Accepted { record, packet }, &mut bytes);
+            let moved = Entry {
+                offset: (at + 9) as u64,
+                ..*entry
+            };
+            publishes.insert(record, moved);
+            if entry.packet_id != 0 {
+                let progressed = Record::Progressed {
+                    record,
+                    packet_id: entry.packet_id,
+                    released: entry.released,
+                };
+                encode(&progressed, &mut bytes);
+            }
+        }
+        for &packet_id in &self.state.incoming_qos2 {
+            encode(&Record::ReceivedQos2 { packet_id }, &mut bytes);
         }
         let fresh = self.path.with_extension("log.new");
         let mut file = File::create(&fresh)?;
@@ -278,9 +361,14 @@ impl PublishLog {
             // The rename itself must reach the disk.
             File::open(dir)?.sync_all()?;
         }
-        self.file = OpenOptions::new().append(true).open(&self.path)?;
+        self.file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(&self.path)?;
         self.len = bytes.len() as u64;
-        self.state.records = records.len() as u64;
+        self.state.publishes = publishes;
+        self.state.records = self.state.live();
+        self.unsynced_since = None;
         Ok(())
     }
 
@@ -292,6 +380,41 @@ impl PublishLog {
     /// True when the file holds no record.
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+}
+
+impl Store for PublishLog {
+    fn accepted(&mut self, record: u64, packet: &[u8]) -> io::Result<()> {
+        let packet = packet.to_vec();
+        self.append(&Record::Accepted { record, packet })
+    }
+
+    fn progressed(&mut self, record: u64, packet_id: u16, released: bool) -> io::Result<()> {
+        self.append(&Record::Progressed {
+            record,
+            packet_id,
+            released,
+        })
+    }
+
+    fn settled(&mut self, record: u64) -> io::Result<()> {
+        self.append(&Record::Settled { record })
+    }
+
+    fn received_qos2(&mut self, packet_id: u16) -> io::Result<()> {
+        self.append(&Record::ReceivedQos2 { packet_id })
+    }
+
+    fn released_qos2(&mut self, packet_id: u16) -> io::Result<()> {
+        self.append(&Record::ReleasedQos2 { packet_id })
+    }
+
+    fn cleared_qos2(&mut self) -> io::Result<()> {
+        self.append(&Record::ClearedQos2)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.sync()
     }
 }
 

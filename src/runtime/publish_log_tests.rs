@@ -11,11 +11,28 @@ fn dir(name: &str) -> PathBuf {
     d
 }
 
-fn publish(id: u16, fill: u8) -> Record {
-    Record::Publish {
-        packet_id: id,
+fn publish(record: u64, fill: u8) -> Record {
+    Record::Accepted {
+        record,
         packet: vec![fill; 83],
     }
+}
+
+fn sent(record: u64, packet_id: u16) -> Record {
+    Record::Progressed {
+        record,
+        packet_id,
+        released: false,
+    }
+}
+
+/// The recovered publishes' (record, packet id) pairs.
+fn ids(recovered: &Recovered) -> Vec<(u64, u16)> {
+    recovered
+        .publishes
+        .iter()
+        .map(|p| (p.record, p.packet_id))
+        .collect()
 }
 
 #[test]
@@ -23,23 +40,43 @@ fn what_was_not_acknowledged_comes_back_in_order_with_its_packet_ids() {
     let d = dir("replay");
     let (mut log, recovered) = PublishLog::open(&d, Fsync::Always).unwrap();
     assert_eq!(recovered, Recovered::default());
-    for id in 1..=4 {
-        log.append(&publish(id, id as u8)).unwrap();
+    for record in 1..=4 {
+        log.append(&publish(record, record as u8)).unwrap();
     }
-    log.append(&Record::Acked { packet_id: 2 }).unwrap();
-    log.append(&Record::IncomingQos2 { packet_id: 9 }).unwrap();
-    log.append(&Record::IncomingQos2 { packet_id: 10 }).unwrap();
-    log.append(&Record::Released { packet_id: 9 }).unwrap();
-    // The id of an acknowledged publish is reused: the new packet is the one to resend.
-    log.append(&Record::Acked { packet_id: 1 }).unwrap();
-    log.append(&publish(1, 0xAA)).unwrap();
+    log.append(&sent(1, 7)).unwrap();
+    log.append(&sent(2, 8)).unwrap();
+    log.append(&sent(3, 9)).unwrap();
+    log.append(&Record::Settled { record: 2 }).unwrap();
+    log.append(&Record::Progressed {
+        record: 3,
+        packet_id: 9,
+        released: true,
+    })
+    .unwrap();
+    log.append(&Record::ReceivedQos2 { packet_id: 9 }).unwrap();
+    log.append(&Record::ReceivedQos2 { packet_id: 10 }).unwrap();
+    log.append(&Record::ReleasedQos2 { packet_id: 9 }).unwrap();
     drop(log);
     let (_, recovered) = PublishLog::open(&d, Fsync::Always).unwrap();
-    let ids: Vec<u16> = recovered.unacked.iter().map(|(id, _)| *id).collect();
-    assert_eq!(ids, [3, 4, 1]);
-    assert_eq!(recovered.unacked[2].1, vec![0xAA; 83]);
+    assert_eq!(ids(&recovered), [(1, 7), (3, 9), (4, 0)]);
+    let released: Vec<bool> = recovered.publishes.iter().map(|p| p.released).collect();
+    assert_eq!(released, [false, true, false]);
+    assert_eq!(recovered.publishes[2].packet, vec![4; 83]);
     assert_eq!(recovered.incoming_qos2, [10]);
     assert_eq!(recovered.dropped_tail_bytes, 0);
+    fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn a_new_session_clears_the_received_qos2_ids() {
+    let d = dir("cleared");
+    let (mut log, _) = PublishLog::open(&d, Fsync::Never).unwrap();
+    log.append(&Record::ReceivedQos2 { packet_id: 3 }).unwrap();
+    log.append(&Record::ClearedQos2).unwrap();
+    log.append(&Record::ReceivedQos2 { packet_id: 4 }).unwrap();
+    drop(log);
+    let (_, recovered) = PublishLog::open(&d, Fsync::Never).unwrap();
+    assert_eq!(recovered.incoming_qos2, [4]);
     fs::remove_dir_all(&d).unwrap();
 }
 
@@ -57,15 +94,13 @@ fn a_torn_last_record_is_cut_off_and_the_log_goes_on() {
     f.set_len(whole - 40).unwrap();
     drop(f);
     let (mut log, recovered) = PublishLog::open(&d, Fsync::Never).unwrap();
-    assert_eq!(recovered.unacked.len(), 1);
-    assert_eq!(recovered.unacked[0].0, 1);
+    assert_eq!(ids(&recovered), [(1, 0)]);
     assert_eq!(recovered.dropped_tail_bytes, (whole - 40) - whole / 2);
     // What is appended after the cut is read back.
     log.append(&publish(3, 3)).unwrap();
     drop(log);
     let (_, recovered) = PublishLog::open(&d, Fsync::Never).unwrap();
-    let ids: Vec<u16> = recovered.unacked.iter().map(|(id, _)| *id).collect();
-    assert_eq!(ids, [1, 3]);
+    assert_eq!(ids(&recovered), [(1, 0), (3, 0)]);
     fs::remove_dir_all(&d).unwrap();
 }
 
@@ -84,7 +119,7 @@ fn a_corrupt_record_ends_the_replay_there() {
     bytes[(record + 20) as usize] ^= 0x10;
     fs::write(&path, &bytes).unwrap();
     let (_, recovered) = PublishLog::open(&d, Fsync::Never).unwrap();
-    assert_eq!(recovered.unacked.len(), 1);
+    assert_eq!(ids(&recovered), [(1, 0)]);
     assert_eq!(recovered.dropped_tail_bytes, 2 * record);
     assert_eq!(fs::metadata(&path).unwrap().len(), record);
     fs::remove_dir_all(&d).unwrap();
@@ -98,7 +133,7 @@ fn garbage_of_any_kind_is_never_fatal() {
     for garbage in [vec![0u8; 5], vec![0xFF; 64], b"not a log at all".to_vec()] {
         fs::write(&path, &garbage).unwrap();
         let (log, recovered) = PublishLog::open(&d, Fsync::Never).unwrap();
-        assert_eq!(recovered.unacked.len(), 0);
+        assert!(recovered.publishes.is_empty());
         assert_eq!(recovered.dropped_tail_bytes, garbage.len() as u64);
         assert!(log.is_empty());
     }
@@ -110,21 +145,23 @@ fn a_log_of_mostly_acknowledged_records_is_compacted() {
     let d = dir("compact");
     let (mut log, _) = PublishLog::open(&d, Fsync::Never).unwrap();
     // Two in flight at any time; thousands acknowledged.
-    for round in 0..2_000u32 {
-        let id = (round % 100) as u16 + 1;
-        log.append(&publish(id, round as u8)).unwrap();
-        if round >= 2 {
-            let old = ((round - 2) % 100) as u16 + 1;
-            log.append(&Record::Acked { packet_id: old }).unwrap();
+    for record in 1..=2_000u64 {
+        log.append(&publish(record, record as u8)).unwrap();
+        log.append(&sent(record, (record % 100) as u16 + 1)).unwrap();
+        if record > 2 {
+            log.append(&Record::Settled { record: record - 2 }).unwrap();
         }
     }
-    // 2,000 publishes of ~100 bytes would be ~230 KB without compaction.
+    // 2,000 publishes of ~100 bytes would be ~260 KB without compaction.
     assert!(log.len() < COMPACT_AFTER_BYTES + 2_000, "{}", log.len());
+    // Appends after a compaction land where the moved entries expect them.
+    log.append(&Record::Settled { record: 1_999 }).unwrap();
+    log.append(&publish(2_001, 0xAB)).unwrap();
     drop(log);
     let (_, recovered) = PublishLog::open(&d, Fsync::Never).unwrap();
-    let ids: Vec<u16> = recovered.unacked.iter().map(|(id, _)| *id).collect();
-    assert_eq!(ids, [99, 100]);
-    assert_eq!(recovered.unacked[1].1, vec![1_999u32 as u8; 83]);
+    assert_eq!(ids(&recovered), [(2_000, 1), (2_001, 0)]);
+    assert_eq!(recovered.publishes[0].packet, vec![2_000u64 as u8; 83]);
+    assert_eq!(recovered.publishes[1].packet, vec![0xAB; 83]);
     fs::remove_dir_all(&d).unwrap();
 }
 
