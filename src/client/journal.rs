@@ -141,7 +141,11 @@ impl Journal {
         if let Some(shared) = &self.0
             && let Err(e) = change(shared.lock().store())
         {
-            crate::aws_log!(AWS_LL_WARN, AWS_LS_MQTT_GENERAL, "store: {what} not written: {e}");
+            crate::aws_log!(
+                AWS_LL_WARN,
+                AWS_LS_MQTT_GENERAL,
+                "store: {what} not written: {e}"
+            );
         }
     }
 

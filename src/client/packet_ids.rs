@@ -50,9 +50,6 @@ impl PacketIds {
         if self.count == usize::from(u16::MAX) {
             return None;
         }
-        if self.in_use.is_empty() {
-            self.in_use = vec![0; 1024];
-        }
         let mut id = self.last;
         loop {
             id = if id == u16::MAX { 1 } else { id + 1 };
@@ -60,10 +57,28 @@ impl PacketIds {
                 break;
             }
         }
-        self.in_use[usize::from(id) / 64] |= 1 << (id % 64);
-        self.count += 1;
+        self.take(id);
         self.last = id;
         Some(id)
+    }
+
+    /// Marks the free `id` in use.
+    fn take(&mut self, id: u16) {
+        if self.in_use.is_empty() {
+            self.in_use = vec![0; 1024];
+        }
+        self.in_use[usize::from(id) / 64] |= 1 << (id % 64);
+        self.count += 1;
+    }
+
+    /// Takes `id` itself (a restored operation's, sent before a restart); false when it is 0 or
+    /// already in use.
+    pub fn claim(&mut self, id: u16) -> bool {
+        if id == 0 || self.is_used(id) {
+            return false;
+        }
+        self.take(id);
+        true
     }
 
     /// Gives `id` back; freeing an id not in use does nothing.
@@ -111,6 +126,15 @@ impl<V> PacketIdTable<V> {
         let id = self.ids.allocate()?;
         self.holders.insert(id, holder);
         Some(id)
+    }
+
+    /// Takes `id` itself for `holder` (see [`PacketIds::claim`]).
+    pub fn claim(&mut self, id: u16, holder: V) -> bool {
+        let claimed = self.ids.claim(id);
+        if claimed {
+            self.holders.insert(id, holder);
+        }
+        claimed
     }
 
     /// What holds `id`, if it is in use.

@@ -75,6 +75,17 @@ impl EncodedPublish {
         Ok(encoded)
     }
 
+    /// A PUBLISH kept as wire bytes elsewhere (a durable store), checked by decoding it whole:
+    /// `Err` unless `bytes` are exactly one valid PUBLISH. Its packet id and DUP flag are kept.
+    pub fn from_wire(bytes: &[u8], version: Version) -> Result<EncodedPublish> {
+        let publish = decode_publish(bytes, version)?;
+        let (packet_id, dup) = (publish.packet_id, publish.dup);
+        let mut encoded = EncodedPublish::new(publish, version)?;
+        encoded.set_packet_id(packet_id);
+        encoded.set_dup(dup);
+        Ok(encoded)
+    }
+
     /// Where the topic's text starts.
     fn topic_at(&self) -> usize {
         usize::from(self.header_len) + 2
@@ -174,18 +185,7 @@ impl EncodedPublish {
     /// The packet decoded again, with the user's topic alias (for a send that changes the
     /// alias or the topic).
     pub fn to_publish(&self, version: Version) -> Result<Publish> {
-        let header = FixedHeader::parse(&self.bytes, version)?.ok_or(CodecError::Truncated)?;
-        let mut body = self.bytes[header.header_len..].to_vec();
-        let packet_id = self.packet_id();
-        if self.qos() != QoS::AtMostOnce && packet_id == 0 {
-            // Decoding refuses the unassigned id as it would on the wire.
-            let at = self.packet_id_at() - header.header_len;
-            body[at + 1] = 1;
-        }
-        let Packet::Publish(mut publish) = decode_body(&header, Bytes::from(body), version)? else {
-            return Err(CodecError::Truncated);
-        };
-        publish.packet_id = packet_id;
+        let mut publish = decode_publish(&self.bytes, version)?;
         if let Some(alias) = self.user_alias() {
             publish.properties.topic_alias = Some(alias);
         }
@@ -205,6 +205,36 @@ impl EncodedPublish {
             })
             .unwrap_or(self.len())
     }
+}
+
+/// Decodes `bytes`, exactly one PUBLISH whose packet id may still be the unassigned 0.
+fn decode_publish(bytes: &[u8], version: Version) -> Result<Publish> {
+    let header = FixedHeader::parse(bytes, version)?.ok_or(CodecError::Truncated)?;
+    if header.packet_type != PacketType::Publish
+        || header.header_len + header.remaining_length != bytes.len()
+    {
+        return Err(CodecError::Truncated);
+    }
+    let mut body = bytes[header.header_len..].to_vec();
+    let qos = (bytes[0] >> 1) & 0x03;
+    let topic_len = match body.get(..2) {
+        Some(len) => usize::from(u16::from_be_bytes([len[0], len[1]])),
+        None => return Err(CodecError::Truncated),
+    };
+    let id_at = 2 + topic_len;
+    let mut packet_id = 0;
+    if qos != 0
+        && let Some(id) = body.get_mut(id_at..id_at + 2)
+    {
+        packet_id = u16::from_be_bytes([id[0], id[1]]);
+        // Decoding refuses the unassigned id as it would on the wire.
+        id[1] |= u8::from(packet_id == 0);
+    }
+    let Packet::Publish(mut publish) = decode_body(&header, Bytes::from(body), version)? else {
+        return Err(CodecError::Truncated);
+    };
+    publish.packet_id = packet_id;
+    Ok(publish)
 }
 
 #[cfg(test)]

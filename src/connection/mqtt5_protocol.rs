@@ -1,5 +1,6 @@
 //! The MQTT 5 client engine as a [`Protocol`] the connection driver runs.
 
+use crate::client::journal::{Journal, StoredPublish};
 use crate::client::mqtt5::{Engine, Event, Request, Settings, UserDisconnect};
 use crate::client::queue_limits::QueueLimits;
 use crate::connection::protocol::{Protocol, forward_protocol_methods};
@@ -16,6 +17,11 @@ pub enum Mqtt5Command<T> {
     Terminate,
     /// An operation, with its ACK timeout override in seconds (0: the client's).
     Submit(Request, T, u32),
+    /// A publish the durable store holds under the record id (beyond upstream).
+    SubmitRecorded(Request, T, u32, u64),
+    /// Attach a durable store (beyond upstream), restoring the publishes it held (each with
+    /// its completion token) and the received QoS 2 ids.
+    AttachStore(Journal, Vec<(StoredPublish, T)>, Vec<u16>),
     /// `aws_mqtt5_client_invoke_publish_acknowledgement`.
     ReleaseAck(u64, T),
     /// New settings from the next connection on (the 3.1.1 adapter).
@@ -46,6 +52,12 @@ impl<T: Send + 'static> Protocol for Engine<T> {
             Mqtt5Command::Stop(disconnect) => self.stop(disconnect),
             Mqtt5Command::Terminate => self.terminate(),
             Mqtt5Command::Submit(request, token, timeout) => self.submit(request, token, timeout),
+            Mqtt5Command::SubmitRecorded(request, token, timeout, record) => {
+                self.submit_recorded(request, token, timeout, record)
+            }
+            Mqtt5Command::AttachStore(journal, publishes, incoming) => {
+                self.attach_store(journal, publishes, &incoming)
+            }
             Mqtt5Command::ReleaseAck(control_id, token) => self.release_ack(control_id, token),
             Mqtt5Command::HoldAck(packet_id, control_id) => self.hold_ack(packet_id, control_id),
             Mqtt5Command::Reconfigure(change) => self.reconfigure(change),

@@ -25,6 +25,7 @@
 //! [`crate::client`]).
 
 mod auth;
+mod durable;
 mod inbound;
 mod lifecycle;
 mod manual_acks;
@@ -35,6 +36,7 @@ pub use crate::client::Action;
 use crate::client::ack_deadlines::AckDeadlines;
 use crate::client::backoff::Backoff;
 use crate::client::deadline::{Deadline, earliest};
+use crate::client::journal::Journal;
 use crate::client::keep_alive::{KeepAlive, PingSchedule};
 use crate::client::mqtt5::flow_control::FlowControl;
 use crate::client::mqtt5::negotiated::Negotiated;
@@ -165,6 +167,8 @@ pub struct Engine<T> {
     queue_statistics: QueueStatistics,
     /// Beyond upstream: the enhanced authentication exchange.
     auth: auth::AuthState,
+    /// Beyond upstream: the durable store of in-flight publishes, when one is attached.
+    journal: Journal,
 }
 
 impl<T> Engine<T> {
@@ -204,6 +208,7 @@ impl<T> Engine<T> {
             queue_limits: None,
             queue_statistics: QueueStatistics::default(),
             auth: auth::AuthState::default(),
+            journal: Journal::default(),
         }
     }
 
@@ -344,8 +349,21 @@ impl<T> Engine<T> {
     /// Submits an operation. Offline, one the offline queue policy would fail at a
     /// disconnection fails at once with `OfflineQueuePolicy`.
     pub fn submit(&mut self, request: Request, token: T, ack_timeout_secs: u32) {
-        let op = Operation::new(request, token, ack_timeout_secs);
+        self.submit_recorded(request, token, ack_timeout_secs, 0);
+    }
+
+    /// Submits an operation whose publish the store holds under `record` (0: none).
+    pub fn submit_recorded(
+        &mut self,
+        request: Request,
+        token: T,
+        ack_timeout_secs: u32,
+        record: u64,
+    ) {
+        let mut op = Operation::new(request, token, ack_timeout_secs);
+        op.record = record;
         if self.terminating {
+            // Kept in the store: the next process with it sends the publish.
             self.outbox.event(Event::Complete {
                 token: op.token,
                 completion: Completion::Failed(Error::ClientTerminated),
@@ -355,6 +373,7 @@ impl<T> Engine<T> {
         if self.state != State::Connected
             && !survives_disconnection(&op.request, self.settings.offline_queue)
         {
+            self.journal.settled(record);
             self.outbox.event(Event::Complete {
                 token: op.token,
                 completion: Completion::Failed(Error::OfflineQueuePolicy),
@@ -362,6 +381,7 @@ impl<T> Engine<T> {
             return;
         }
         if !self.make_room(&op) {
+            self.journal.settled(record);
             self.outbox.event(Event::Complete {
                 token: op.token,
                 completion: Completion::Failed(Error::QueueFull),
@@ -444,6 +464,10 @@ impl<T> Engine<T> {
         if op.unacked {
             self.stats.unacked_count -= 1;
             self.stats.unacked_size -= op.statistics_size();
+        }
+        // A client shut down leaves its publishes to the next process with the store.
+        if !matches!(completion, Completion::Failed(Error::ClientTerminated)) {
+            self.journal.settled(op.record);
         }
         self.outbox.event(Event::Complete {
             token: op.token,

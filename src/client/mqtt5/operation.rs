@@ -109,6 +109,8 @@ pub struct Operation<T> {
     pub ack_deadline: Option<u64>,
     /// QoS 2 progress.
     pub stage: Stage,
+    /// Its record in the client's store (a durable QoS 1 or 2 publish); 0: none.
+    pub record: u64,
 }
 
 impl<T> Operation<T> {
@@ -137,6 +139,7 @@ impl<T> Operation<T> {
             send_stamp: 0,
             ack_deadline: None,
             stage: Stage::Initial,
+            record: 0,
         }
     }
 

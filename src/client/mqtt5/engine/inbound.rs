@@ -73,7 +73,9 @@ impl<T> Engine<T> {
             Packet::Pubrec(ack) => self.on_pubrec(ack),
             Packet::Pubcomp(ack) => self.on_pubcomp(ack),
             Packet::Pubrel(rel) => {
-                self.incoming_qos2.remove(&rel.packet_id);
+                if self.incoming_qos2.remove(&rel.packet_id) {
+                    self.journal.released_qos2(rel.packet_id);
+                }
                 self.control.push_back(Control::Pubcomp(rel.packet_id));
             }
             Packet::Suback(suback) => {
@@ -120,6 +122,9 @@ impl<T> Engine<T> {
             .reset(self.negotiated.topic_alias_maximum_to_server);
         if !self.negotiated.rejoined_session {
             self.incoming_qos2.clear();
+            if self.journal.is_on() {
+                self.journal.cleared_qos2();
+            }
         }
         self.has_connected = true;
         self.keep_alive.start(now, self.keep_alive_ns());
@@ -151,6 +156,10 @@ impl<T> Engine<T> {
             QoS::ExactlyOnce => {
                 // Delivered once; a resend before PUBREL is only acknowledged [MQTT-4.3.3-2].
                 if self.incoming_qos2.insert(packet_id) {
+                    // Written before it is delivered: a restart must not deliver it again.
+                    if self.journal.is_on() {
+                        self.journal.received_qos2(packet_id);
+                    }
                     self.outbox.event(Event::Publish(publish));
                 }
                 self.queue_ack(packet_id, QoS::ExactlyOnce);
@@ -193,6 +202,7 @@ impl<T> Engine<T> {
         }
         if let Some(op) = self.ops.get_mut(key) {
             op.stage = Stage::Released;
+            self.journal.progressed(op.record, ack.packet_id, true);
         }
         self.control.push_back(Control::Pubrel(ack.packet_id, 0));
     }

@@ -241,6 +241,7 @@ impl<T> Engine<T> {
         let id = self.packet_ids.allocate(key)?;
         if let Some(op) = self.ops.get_mut(key) {
             set_packet_id(&mut op.request, id);
+            self.journal.progressed(op.record, id, false);
         }
         Some(id)
     }

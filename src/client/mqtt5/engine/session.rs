@@ -80,8 +80,9 @@ impl<T> Engine<T> {
                 op.unacked = false;
                 self.stats.unacked_count -= 1;
                 self.stats.unacked_size -= op.statistics_size();
-                if !rejoined {
+                if !rejoined && op.stage == Stage::Released {
                     op.stage = Stage::Initial;
+                    self.journal.progressed(op.record, op.packet_id(), false);
                 }
             }
         }

@@ -12,6 +12,7 @@
 //! valid object of its type; a client is one `aws_mqtt5_client_new` made and that the caller
 //! holds a reference to.
 
+use crate::client::journal::SharedStore;
 use crate::client::mqtt5::{Engine, Settings, Statistics, UserDisconnect};
 use crate::client::queue_limits::QueueStatistics;
 use crate::connection::mqtt5_protocol::Mqtt5Command;
@@ -35,7 +36,7 @@ use crate::runtime::lock::lock;
 use std::ffi::c_int;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::atomic::{AtomicBool, AtomicU64};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The publish being delivered, for `aws_mqtt5_client_acquire_publish_acknowledgement`.
 #[derive(Clone, Copy, Debug)]
@@ -69,6 +70,10 @@ pub struct aws_mqtt5_client {
     delivery: Mutex<Option<Delivery>>,
     /// Beyond upstream: the enhanced authentication callbacks, if set.
     auth_handlers: Mutex<Option<AuthHandlers>>,
+    /// Beyond upstream: the durable store, once set.
+    store: OnceLock<SharedStore>,
+    /// `aws_mqtt5_client_start` was called at least once (a store comes before).
+    ever_started: AtomicBool,
 }
 
 // SAFETY: the raw pointers inside (bootstrap, user data) are only handed to thread-safe
@@ -86,6 +91,7 @@ impl aws_mqtt5_client {
 
     /// `aws_mqtt5_client_start`.
     pub(crate) fn start(&self) {
+        self.ever_started.store(true, Release);
         self.wants_connection.store(true, Release);
         self.send(Mqtt5Command::Start);
     }
@@ -94,6 +100,22 @@ impl aws_mqtt5_client {
     pub(crate) fn stop(&self, disconnect: Option<UserDisconnect<OpToken>>) {
         self.wants_connection.store(false, Release);
         self.send(Mqtt5Command::Stop(disconnect));
+    }
+
+    /// Whether the client was ever started.
+    pub(crate) fn ever_started(&self) -> bool {
+        self.ever_started.load(Acquire)
+    }
+
+    /// The durable store, if one was set.
+    #[inline(always)]
+    pub(crate) fn store(&self) -> Option<&SharedStore> {
+        self.store.get()
+    }
+
+    /// Sets the durable store; false if one was set already.
+    pub(crate) fn set_store(&self, store: SharedStore) -> bool {
+        self.store.set(store).is_ok()
     }
 
     /// Whether the client was last asked to start rather than stop.
@@ -303,6 +325,8 @@ pub unsafe extern "C" fn aws_mqtt5_client_new(
                 endpoint: Mutex::new(endpoint),
                 delivery: Mutex::new(None),
                 auth_handlers: Mutex::new(None),
+                store: OnceLock::new(),
+                ever_started: AtomicBool::new(false),
                 options,
             }
         });

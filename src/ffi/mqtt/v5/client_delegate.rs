@@ -9,6 +9,7 @@ use crate::connection::mqtt5_protocol::Mqtt5Command;
 use crate::connection::{Command, Delegate};
 use crate::ffi::common::byte_buf::aws_byte_buf;
 use crate::ffi::mqtt::client_delegate::Callback;
+use crate::ffi::mqtt::ext::durable_store::RecoveredToken;
 use crate::ffi::mqtt::ext::enhanced_auth;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::v5::client::{Delivery, aws_mqtt5_client};
@@ -42,6 +43,8 @@ pub enum OpToken {
     Disconnect(Callback<aws_mqtt5_disconnect_completion_fn>),
     /// `aws_mqtt5_client_invoke_publish_acknowledgement`.
     ManualAck(Callback<aws_mqtt5_manual_publish_acknowledgement_completion_fn>),
+    /// A publish a durable store restored (beyond upstream).
+    Recovered(Box<RecoveredToken>),
 }
 
 // SAFETY: the user data pointers are handed back to the user's callbacks on the loop thread,
@@ -266,6 +269,13 @@ impl C5Delegate {
                 // A manual acknowledgement completes through `Event::ManualAck` only.
                 manual_ack(cb, ManualAckResult::Failed);
             }
+            OpToken::Recovered(token) => match completion {
+                Completion::Puback(ack) | Completion::Pubrec(ack) | Completion::Pubcomp(ack) => {
+                    token.complete(u32::from(ack.reason_code), 0)
+                }
+                Completion::Failed(e) => token.complete(0, error_code(e)),
+                _ => token.complete(0, 0),
+            },
         }
     }
 }

@@ -1,0 +1,478 @@
+/* Beyond upstream (aws/mqtt/ext/durable_store.h): the MQTT 5 client's durable in-flight state.
+ *
+ * The main case kills a publishing process with SIGKILL in the middle of a burst, restarts it
+ * against the same store and the broker holding its session (mosquitto), and counts on a
+ * subscriber: every QoS 1 publish the killed process had accepted arrives, and no QoS 2 publish
+ * arrives twice. The publisher is this program run again ("publisher" mode), so the kill takes
+ * a whole process with its threads. Also: a corrupt tail is dropped, a full disk fails the
+ * publish call, a store of the user's own (callbacks) is written and restored, and misuse. */
+
+#include "mqtt5_fixture.h"
+
+#include <aws/mqtt/ext/durable_store.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+extern char **environ;
+
+static struct aws_allocator *s_alloc;
+static struct fx_io s_io;
+static struct fx_mosquitto s_mosquitto;
+
+#define BURST 20000
+#define KILL_AFTER 3000
+
+/* ------------------------------------------------------------------------------------------ */
+/* The publishing process                                                                      */
+
+/* Restored publishes completed, and how many of them failed (under the events' lock). */
+static int s_recovered;
+static int s_recovered_failed;
+
+static void s_on_recovered(const struct aws_mqtt_ext_recovered_publish *publish, int error_code, void *user_data) {
+    struct fx5_events *ev = user_data;
+    aws_mutex_lock(&ev->lock);
+    s_recovered += 1;
+    s_recovered_failed += error_code != 0 || publish->topic.len == 0;
+    aws_condition_variable_notify_all(&ev->signal);
+    aws_mutex_unlock(&ev->lock);
+}
+
+/* publisher PORT DIR QOS burst|recover: burst publishes BURST messages ("0", "1", ...) to
+ * durable/qQOS, printing each index once the call accepted it, and waits to be killed; recover
+ * restores the store, prints "recovered N DROPPED", waits for the N restored publishes, sends
+ * "end" and prints "done FAILED". */
+static int s_publisher(int port, const char *dir, int qos, bool recover) {
+    CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
+    struct fx5_events ev;
+    struct fx5_config c;
+    fx5_setup(&ev, &c, s_io.bootstrap, port, "durable-publisher");
+    /* The session survives the process: rejoined from the first CONNECT of the next one. */
+    c.session_expiry = 3600;
+    c.connect.session_expiry_interval_seconds = &c.session_expiry;
+    c.options.session_behavior = AWS_MQTT5_CSBT_REJOIN_ALWAYS;
+    struct aws_mqtt5_client *client = fx5_client_new(s_alloc, &c, &ev);
+    CHECK(client != NULL);
+    struct aws_mqtt_ext_store_options store = {
+        .directory = aws_byte_cursor_from_c_str(dir),
+        .fsync_policy = AWS_MQTT_EXT_FSYNC_INTERVAL,
+        .fsync_interval_ms = 50,
+        .on_recovered_publish_complete = s_on_recovered,
+        .recovered_user_data = &ev,
+    };
+    struct aws_mqtt_ext_store_status status;
+    CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_store(client, &store, &status), AWS_OP_SUCCESS);
+    char topic[64];
+    snprintf(topic, sizeof(topic), "durable/q%d", qos);
+    if (recover) {
+        printf("recovered %d %d\n", (int)status.recovered_publish_count, (int)status.dropped_tail_bytes);
+        fflush(stdout);
+        CHECK_INT_EQ(fx5_start_and_wait(client, &ev), 0);
+        CHECK_WAIT(&ev, s_recovered == (int)status.recovered_publish_count, 30000);
+        struct fx5_op *end = fx5_publish(client, &ev, topic, AWS_MQTT5_QOS_AT_LEAST_ONCE, "end");
+        CHECK(end != NULL);
+        CHECK_WAIT(&ev, end->completions == 1, 10000);
+        aws_mutex_lock(&ev.lock);
+        printf("done %d\n", s_recovered_failed + (end->error_code != 0));
+        aws_mutex_unlock(&ev.lock);
+        fflush(stdout);
+        CHECK_INT_EQ(fx5_finish(client, &ev), 0);
+        fx5_events_clean_up(&ev);
+        return fx_suite_end(s_alloc, &s_io);
+    }
+    CHECK_INT_EQ(fx5_start_and_wait(client, &ev), 0);
+    for (int i = 0; i < BURST; ++i) {
+        char payload[16];
+        snprintf(payload, sizeof(payload), "%d", i);
+        struct aws_mqtt5_packet_publish_view publish = {
+            .qos = (enum aws_mqtt5_qos)qos,
+            .topic = aws_byte_cursor_from_c_str(topic),
+            .payload = aws_byte_cursor_from_c_str(payload),
+        };
+        CHECK_INT_EQ(aws_mqtt5_client_publish(client, &publish, NULL), AWS_OP_SUCCESS);
+        printf("%d\n", i);
+        fflush(stdout);
+    }
+    /* The parent kills this process long before; if not, it fails the test by the count. */
+    for (;;) {
+        pause();
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The subscriber, in the test process                                                        */
+
+struct tally {
+    int counts[BURST];
+    int ends;
+    int others;
+};
+
+static struct tally s_tally;
+
+static void s_on_tallied(const struct aws_mqtt5_packet_publish_view *publish, void *user_data) {
+    struct fx5_events *ev = user_data;
+    char text[16] = {0};
+    size_t n = publish->payload.len < sizeof(text) - 1 ? publish->payload.len : sizeof(text) - 1;
+    memcpy(text, publish->payload.ptr, n);
+    aws_mutex_lock(&ev->lock);
+    if (strcmp(text, "end") == 0) {
+        s_tally.ends += 1;
+    } else {
+        int i = atoi(text);
+        if (i >= 0 && i < BURST) {
+            s_tally.counts[i] += 1;
+        } else {
+            s_tally.others += 1;
+        }
+    }
+    aws_condition_variable_notify_all(&ev->signal);
+    aws_mutex_unlock(&ev->lock);
+}
+
+/* Runs this program in publisher mode with its stdout on a pipe; the read end is in *out. */
+static pid_t s_spawn_publisher(const char *self, const char *dir, int qos, const char *mode, FILE **out) {
+    int fds[2];
+    if (pipe(fds) != 0) {
+        return -1;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    char port[16], q[4];
+    snprintf(port, sizeof(port), "%d", s_mosquitto.port);
+    snprintf(q, sizeof(q), "%d", qos);
+    char *argv[] = {(char *)self, "publisher", port, (char *)dir, q, (char *)mode, NULL};
+    pid_t pid = -1;
+    if (posix_spawn(&pid, self, &actions, NULL, argv, environ) != 0) {
+        pid = -1;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    *out = fdopen(fds[0], "r");
+    return pid;
+}
+
+/* Kill -9 in the middle of a burst at `qos`, restart, and count on the subscriber. */
+static int s_survives_kill(const char *self, int qos, bool corrupt_tail) {
+    memset(&s_tally, 0, sizeof(s_tally));
+    char dir[64];
+    snprintf(dir, sizeof(dir), "/tmp/mqtt-durable-XXXXXX");
+    CHECK(mkdtemp(dir) != NULL);
+    fx_track(0, dir);
+
+    struct fx5_events ev;
+    struct fx5_config c;
+    fx5_setup(&ev, &c, s_io.bootstrap, s_mosquitto.port, "durable-subscriber");
+    c.options.publish_received_handler = s_on_tallied;
+    struct aws_mqtt5_client *sub = NULL;
+    CHECK_INT_EQ(fx5_connect(s_alloc, &c, &ev, &sub), 0);
+    char filter[64];
+    snprintf(filter, sizeof(filter), "durable/q%d", qos);
+    CHECK_INT_EQ(fx5_subscribe(sub, &ev, filter, AWS_MQTT5_QOS_EXACTLY_ONCE), 0);
+
+    FILE *out = NULL;
+    pid_t pid = s_spawn_publisher(self, dir, qos, "burst", &out);
+    CHECK(pid > 0 && out != NULL);
+    int accepted = -1;
+    int index;
+    while (accepted < KILL_AFTER && fscanf(out, "%d", &index) == 1) {
+        accepted = index;
+    }
+    CHECK(accepted >= KILL_AFTER);
+    kill(pid, SIGKILL);
+    int wstatus = 0;
+    CHECK(waitpid(pid, &wstatus, 0) == pid);
+    CHECK(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL);
+    /* What it printed before it died: each index was accepted (written to the store). */
+    while (fscanf(out, "%d", &index) == 1) {
+        accepted = index;
+    }
+    fclose(out);
+    CHECK(accepted < BURST - 1); /* killed in the middle */
+
+    int garbage = 0;
+    if (corrupt_tail) {
+        char path[128];
+        snprintf(path, sizeof(path), "%s/publish.log", dir);
+        FILE *log = fopen(path, "ab");
+        CHECK(log != NULL);
+        garbage = (int)fwrite("\x2a\x00\x00\x00torn!", 1, 9, log);
+        fclose(log);
+    }
+
+    pid = s_spawn_publisher(self, dir, qos, "recover", &out);
+    CHECK(pid > 0 && out != NULL);
+    int recovered = -1, dropped = -1, failed = -1;
+    CHECK_INT_EQ(fscanf(out, "recovered %d %d\n", &recovered, &dropped), 2);
+    CHECK_INT_EQ(fscanf(out, "done %d", &failed), 1);
+    fclose(out);
+    CHECK(waitpid(pid, &wstatus, 0) == pid);
+    CHECK(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
+    fprintf(stderr, "QoS %d: %d accepted before the kill, %d restored, %d tail bytes dropped\n", qos, accepted + 1,
+            recovered, dropped);
+    CHECK(recovered > 0);
+    CHECK_INT_EQ(failed, 0);
+    CHECK_INT_EQ(dropped, garbage);
+
+    /* Every accepted publish arrives [MQTT-4.3.2] (QoS 1: at least once), and at QoS 2 none
+     * arrives twice [MQTT-4.3.3]. */
+    CHECK_WAIT(&ev, s_tally.ends == 1, 20000);
+    aws_mutex_lock(&ev.lock);
+    int missing = 0, twice = 0;
+    for (int i = 0; i < BURST; ++i) {
+        missing += i <= accepted && s_tally.counts[i] == 0;
+        twice += s_tally.counts[i] > 1;
+    }
+    int others = s_tally.others;
+    aws_mutex_unlock(&ev.lock);
+    fprintf(stderr, "QoS %d: %d missing, %d received twice\n", qos, missing, twice);
+    CHECK_INT_EQ(missing, 0);
+    CHECK_INT_EQ(others, 0);
+    if (qos == 2) {
+        CHECK_INT_EQ(twice, 0);
+    }
+    CHECK_INT_EQ(fx5_finish_and_clean_up(sub, &ev), 0);
+    return 0;
+}
+
+static const char *s_self;
+
+static int test_qos1_publishes_survive_kill_9(void) {
+    return s_survives_kill(s_self, 1, true);
+}
+
+static int test_qos2_publishes_survive_kill_9_exactly_once(void) {
+    return s_survives_kill(s_self, 2, false);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* A full disk, a store of the user's own, misuse                                             */
+
+static int test_a_full_disk_fails_the_publish_call(void) {
+    char dir[64];
+    snprintf(dir, sizeof(dir), "/tmp/mqtt-durable-full-XXXXXX");
+    CHECK(mkdtemp(dir) != NULL);
+    fx_track(0, dir);
+    char path[128];
+    snprintf(path, sizeof(path), "%s/publish.log", dir);
+    CHECK_INT_EQ(symlink("/dev/full", path), 0);
+    struct fx5_events ev;
+    struct fx5_config c;
+    fx5_setup(&ev, &c, s_io.bootstrap, s_mosquitto.port, "durable-full");
+    struct aws_mqtt5_client *client = fx5_client_new(s_alloc, &c, &ev);
+    CHECK(client != NULL);
+    struct aws_mqtt_ext_store_options store = {.directory = aws_byte_cursor_from_c_str(dir)};
+    CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_store(client, &store, NULL), AWS_OP_SUCCESS);
+    struct aws_mqtt5_packet_publish_view publish = {
+        .qos = AWS_MQTT5_QOS_AT_LEAST_ONCE,
+        .topic = fx_cur("durable/full"),
+        .payload = fx_cur("x"),
+    };
+    CHECK_INT_EQ(aws_mqtt5_client_publish(client, &publish, NULL), AWS_OP_ERR);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_NO_SPACE);
+    /* A QoS 0 publish is not stored: it goes on as without a store. */
+    publish.qos = AWS_MQTT5_QOS_AT_MOST_ONCE;
+    CHECK_INT_EQ(aws_mqtt5_client_publish(client, &publish, NULL), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(fx5_release_and_wait(client, &ev), 0);
+    fx5_events_clean_up(&ev);
+    return 0;
+}
+
+/* A store in memory, as a user's database would be. */
+struct memory_store {
+    int accepted, progressed, settled, received, released, cleared, loads;
+    uint64_t live[64];
+    int live_count;
+    uint8_t packet[256];
+    size_t packet_len;
+};
+
+static int s_mem_accepted(void *store, uint64_t record_id, struct aws_byte_cursor packet) {
+    struct memory_store *m = store;
+    m->accepted += 1;
+    if (m->live_count < 64) {
+        m->live[m->live_count++] = record_id;
+    }
+    if (packet.len <= sizeof(m->packet)) {
+        memcpy(m->packet, packet.ptr, packet.len);
+        m->packet_len = packet.len;
+    }
+    return AWS_OP_SUCCESS;
+}
+
+static int s_mem_progressed(void *store, uint64_t record_id, uint16_t packet_id, bool released) {
+    (void)record_id, (void)packet_id, (void)released;
+    ((struct memory_store *)store)->progressed += 1;
+    return AWS_OP_SUCCESS;
+}
+
+static int s_mem_settled(void *store, uint64_t record_id) {
+    struct memory_store *m = store;
+    m->settled += 1;
+    for (int i = 0; i < m->live_count; ++i) {
+        if (m->live[i] == record_id) {
+            m->live[i] = m->live[--m->live_count];
+            break;
+        }
+    }
+    return AWS_OP_SUCCESS;
+}
+
+static int s_mem_received(void *store, uint16_t packet_id) {
+    (void)packet_id;
+    ((struct memory_store *)store)->received += 1;
+    return AWS_OP_SUCCESS;
+}
+
+static int s_mem_released(void *store, uint16_t packet_id) {
+    (void)packet_id;
+    ((struct memory_store *)store)->released += 1;
+    return AWS_OP_SUCCESS;
+}
+
+static int s_mem_cleared(void *store) {
+    ((struct memory_store *)store)->cleared += 1;
+    return AWS_OP_SUCCESS;
+}
+
+/* Hands back the last accepted packet as a publish never sent, and received QoS 2 id 7. */
+static int s_mem_load(void *store, struct aws_mqtt_ext_store_loader *loader) {
+    struct memory_store *m = store;
+    m->loads += 1;
+    if (m->packet_len > 0) {
+        struct aws_mqtt_ext_stored_publish p = {
+            .record_id = 41,
+            .packet = aws_byte_cursor_from_array(m->packet, m->packet_len),
+        };
+        if (aws_mqtt_ext_store_loader_add_publish(loader, &p) != AWS_OP_SUCCESS) {
+            return AWS_OP_ERR;
+        }
+    }
+    return aws_mqtt_ext_store_loader_add_received_qos2(loader, 7);
+}
+
+static const struct aws_mqtt_ext_store_vtable s_memory_vtable = {
+    .accepted = s_mem_accepted,
+    .progressed = s_mem_progressed,
+    .settled = s_mem_settled,
+    .received_qos2 = s_mem_received,
+    .released_qos2 = s_mem_released,
+    .cleared_qos2 = s_mem_cleared,
+    .load = s_mem_load,
+};
+
+static int test_a_store_of_the_users_own_is_written_and_restored(void) {
+    struct memory_store m;
+    memset(&m, 0, sizeof(m));
+    struct fx5_events ev;
+    struct fx5_config c;
+    struct aws_mqtt_ext_store_options store = {
+        .vtable = &s_memory_vtable,
+        .store = &m,
+        .on_recovered_publish_complete = s_on_recovered,
+        .recovered_user_data = &ev,
+    };
+    s_recovered = s_recovered_failed = 0;
+    /* First life: three QoS 1 publishes accepted, sent and acknowledged. */
+    fx5_setup(&ev, &c, s_io.bootstrap, s_mosquitto.port, "durable-memory");
+    struct aws_mqtt5_client *client = fx5_client_new(s_alloc, &c, &ev);
+    CHECK(client != NULL);
+    struct aws_mqtt_ext_store_status status;
+    CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_store(client, &store, &status), AWS_OP_SUCCESS);
+    CHECK_INT_EQ((int)status.recovered_publish_count, 0);
+    CHECK_INT_EQ(m.loads, 1);
+    struct fx5_op *ops[3];
+    for (int i = 0; i < 3; ++i) {
+        ops[i] = fx5_publish(client, &ev, "durable/memory", AWS_MQTT5_QOS_AT_LEAST_ONCE, "kept");
+        CHECK(ops[i] != NULL);
+    }
+    CHECK_INT_EQ(m.accepted, 3); /* before each call returned */
+    CHECK_INT_EQ(fx5_start_and_wait(client, &ev), 0);
+    for (int i = 0; i < 3; ++i) {
+        CHECK_WAIT(&ev, ops[i]->completions == 1, 10000);
+        CHECK_INT_EQ(ops[i]->error_code, 0);
+    }
+    CHECK_INT_EQ(fx5_finish_and_clean_up(client, &ev), 0);
+    CHECK_INT_EQ(m.progressed, 3);
+    CHECK_INT_EQ(m.settled, 3);
+    CHECK_INT_EQ(m.live_count, 0);
+
+    /* Second life: the store hands back one publish; it is sent and completes as restored. */
+    fx5_setup(&ev, &c, s_io.bootstrap, s_mosquitto.port, "durable-memory");
+    client = fx5_client_new(s_alloc, &c, &ev);
+    CHECK(client != NULL);
+    CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_store(client, &store, &status), AWS_OP_SUCCESS);
+    CHECK_INT_EQ((int)status.recovered_publish_count, 1);
+    CHECK_INT_EQ((int)status.recovered_received_qos2_count, 1);
+    CHECK_INT_EQ(fx5_start_and_wait(client, &ev), 0);
+    CHECK_WAIT(&ev, s_recovered == 1, 10000);
+    CHECK_INT_EQ(s_recovered_failed, 0);
+    /* A new record id follows the restored one. */
+    struct fx5_op *next = fx5_publish(client, &ev, "durable/memory", AWS_MQTT5_QOS_AT_LEAST_ONCE, "new");
+    CHECK(next != NULL);
+    CHECK_WAIT(&ev, next->completions == 1, 10000);
+    CHECK_INT_EQ(m.live_count, 0);
+    CHECK_INT_EQ(m.settled, 5);
+    /* A second store, or one after start, is refused. */
+    CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_store(client, &store, NULL), AWS_OP_ERR);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_INVALID_STATE);
+    CHECK_INT_EQ(fx5_finish_and_clean_up(client, &ev), 0);
+    return 0;
+}
+
+static int test_misuse(void) {
+    struct fx5_events ev;
+    struct fx5_config c;
+    fx5_setup(&ev, &c, s_io.bootstrap, s_mosquitto.port, "durable-misuse");
+    struct aws_mqtt5_client *client = fx5_client_new(s_alloc, &c, &ev);
+    CHECK(client != NULL);
+    struct aws_mqtt_ext_store_options none = {0};
+    CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_store(NULL, &none, NULL), AWS_OP_ERR);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT);
+    CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_store(client, NULL, NULL), AWS_OP_ERR);
+    CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_store(client, &none, NULL), AWS_OP_ERR);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT);
+    struct memory_store m;
+    memset(&m, 0, sizeof(m));
+    struct aws_mqtt_ext_store_options both = {
+        .directory = fx_cur("/tmp/never-made"), .vtable = &s_memory_vtable, .store = &m};
+    CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_store(client, &both, NULL), AWS_OP_ERR);
+    struct aws_mqtt_ext_store_vtable partial = s_memory_vtable;
+    partial.settled = NULL;
+    struct aws_mqtt_ext_store_options incomplete = {.vtable = &partial, .store = &m};
+    CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_store(client, &incomplete, NULL), AWS_OP_ERR);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT);
+    struct aws_mqtt_ext_store_options bad_policy = {.directory = fx_cur("/tmp/never-made"), .fsync_policy = 9};
+    CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_store(client, &bad_policy, NULL), AWS_OP_ERR);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT);
+    CHECK_INT_EQ(m.loads, 0);
+    CHECK_INT_EQ(aws_mqtt_ext_store_loader_add_publish(NULL, NULL), AWS_OP_ERR);
+    CHECK_INT_EQ(aws_mqtt_ext_store_loader_add_received_qos2(NULL, 1), AWS_OP_ERR);
+    CHECK_INT_EQ(fx5_release_and_wait(client, &ev), 0);
+    fx5_events_clean_up(&ev);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc == 6 && strcmp(argv[1], "publisher") == 0) {
+        return s_publisher(atoi(argv[2]), argv[3], atoi(argv[4]), strcmp(argv[5], "recover") == 0);
+    }
+    s_self = argv[0];
+    CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
+    CHECK_INT_EQ(fx5_mosquitto_start_without_limits(&s_mosquitto), 0);
+
+    RUN(test_qos1_publishes_survive_kill_9);
+    RUN(test_qos2_publishes_survive_kill_9_exactly_once);
+    RUN(test_a_full_disk_fails_the_publish_call);
+    RUN(test_a_store_of_the_users_own_is_written_and_restored);
+    RUN(test_misuse);
+
+    fx_mosquitto_stop(&s_mosquitto);
+    return fx_suite_end(s_alloc, &s_io);
+}
