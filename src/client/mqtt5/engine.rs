@@ -465,8 +465,11 @@ impl<T> Engine<T> {
             self.stats.unacked_count -= 1;
             self.stats.unacked_size -= op.statistics_size();
         }
-        // A client shut down leaves its publishes to the next process with the store.
-        if !matches!(completion, Completion::Failed(Error::ClientTerminated)) {
+        // A client stopped or shut down leaves its publishes to the next client with the store.
+        if !matches!(
+            completion,
+            Completion::Failed(Error::ClientTerminated | Error::UserRequestedStop)
+        ) {
             self.journal.settled(op.record);
         }
         self.outbox.event(Event::Complete {

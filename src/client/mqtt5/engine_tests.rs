@@ -3,6 +3,7 @@
 //! tests are grouped by behaviour in the modules below.
 
 mod connecting;
+mod durable;
 mod enhanced_auth;
 mod keep_alive;
 mod limits;
