@@ -1,4 +1,4 @@
-/* Beyond upstream (aws/mqtt/ext/durable_store.h): the MQTT 5 client's durable in-flight state.
+/* Beyond upstream (aws/mqtt/ext/durable_store.h): durable in-flight state, both clients.
  *
  * The main case kills a publishing process with SIGKILL in the middle of a burst, restarts it
  * against the same store and the broker holding its session (mosquitto), and counts on a
@@ -29,20 +29,105 @@ static struct fx_mosquitto s_mosquitto;
 /* ------------------------------------------------------------------------------------------ */
 /* The publishing process                                                                      */
 
-/* Restored publishes completed, and how many of them failed (under the events' lock). */
-static int s_recovered;
-static int s_recovered_failed;
+/* Restored publishes completed, how many of them failed, and the "end" publish's outcome. */
+struct recovered {
+    struct aws_mutex lock;
+    struct aws_condition_variable signal;
+    int completed;
+    int failed;
+    int end_done;
+    int end_error;
+};
+
+static struct recovered s_rec = {.lock = AWS_MUTEX_INIT, .signal = AWS_CONDITION_VARIABLE_INIT};
 
 static void s_on_recovered(const struct aws_mqtt_ext_recovered_publish *publish, int error_code, void *user_data) {
-    struct fx5_events *ev = user_data;
-    aws_mutex_lock(&ev->lock);
-    s_recovered += 1;
-    s_recovered_failed += error_code != 0 || publish->topic.len == 0;
-    aws_condition_variable_notify_all(&ev->signal);
-    aws_mutex_unlock(&ev->lock);
+    struct recovered *r = user_data;
+    aws_mutex_lock(&r->lock);
+    r->completed += 1;
+    r->failed += error_code != 0 || publish->topic.len == 0;
+    aws_condition_variable_notify_all(&r->signal);
+    aws_mutex_unlock(&r->lock);
 }
 
-/* publisher PORT DIR QOS burst|recover: burst publishes BURST messages ("0", "1", ...) to
+static void s_on_end_311(struct aws_mqtt_client_connection *connection, uint16_t packet_id, int error_code,
+                         void *user_data) {
+    (void)connection, (void)packet_id;
+    struct recovered *r = user_data;
+    aws_mutex_lock(&r->lock);
+    r->end_done += 1;
+    r->end_error = error_code;
+    aws_condition_variable_notify_all(&r->signal);
+    aws_mutex_unlock(&r->lock);
+}
+
+static struct aws_mqtt_ext_store_options s_store_options(const char *dir) {
+    struct aws_mqtt_ext_store_options store = {
+        .directory = aws_byte_cursor_from_c_str(dir),
+        .fsync_policy = AWS_MQTT_EXT_FSYNC_INTERVAL,
+        .fsync_interval_ms = 50,
+        .on_recovered_publish_complete = s_on_recovered,
+        .recovered_user_data = &s_rec,
+    };
+    return store;
+}
+
+/* The burst: BURST publishes ("0", "1", ...), each index printed once the call accepted it. */
+static void s_print_accepted(int i) {
+    printf("%d\n", i);
+    fflush(stdout);
+}
+
+/* The 3.1.1 publisher (see s_publisher): a connection with clean session off. */
+static int s_publisher311(int port, const char *dir, int qos, bool recover) {
+    CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
+    struct fx_events ev;
+    fx_events_init(&ev);
+    struct aws_mqtt_client *client = aws_mqtt_client_new(s_alloc, s_io.bootstrap);
+    CHECK(client != NULL);
+    struct aws_mqtt_client_connection *c = NULL;
+    CHECK_INT_EQ(fx_connection_new(client, &c, &ev), 0);
+    struct aws_mqtt_ext_store_options store = s_store_options(dir);
+    struct aws_mqtt_ext_store_status status;
+    CHECK_INT_EQ(aws_mqtt_ext_client_connection_set_store(c, &store, &status), AWS_OP_SUCCESS);
+    if (recover) {
+        printf("recovered %d %d\n", (int)status.recovered_publish_count, (int)status.dropped_tail_bytes);
+        fflush(stdout);
+    }
+    struct aws_socket_options socket;
+    struct aws_mqtt_connection_options options = fx_connect_options(&socket, port, "durable-publisher-311", &ev);
+    options.clean_session = false;
+    CHECK_INT_EQ(aws_mqtt_client_connection_connect(c, &options), AWS_OP_SUCCESS);
+    CHECK_WAIT(&ev, ev.complete >= 1, 10000);
+    CHECK_INT_EQ(ev.complete_error, AWS_ERROR_SUCCESS);
+    char topic_text[64];
+    snprintf(topic_text, sizeof(topic_text), "durable/q%d", qos);
+    struct aws_byte_cursor topic = aws_byte_cursor_from_c_str(topic_text);
+    if (recover) {
+        CHECK_WAIT(&s_rec, s_rec.completed == (int)status.recovered_publish_count, 30000);
+        struct aws_byte_cursor end = fx_cur("end");
+        CHECK(aws_mqtt_client_connection_publish(c, &topic, AWS_MQTT_QOS_AT_LEAST_ONCE, false, &end, s_on_end_311,
+                                                 &s_rec) != 0);
+        CHECK_WAIT(&s_rec, s_rec.end_done == 1, 10000);
+        printf("done %d\n", s_rec.failed + (s_rec.end_error != 0));
+        fflush(stdout);
+        CHECK_INT_EQ(fx_disconnect_and_release(c, &ev), 0);
+        aws_mqtt_client_release(client);
+        return fx_suite_end(s_alloc, &s_io);
+    }
+    for (int i = 0; i < BURST; ++i) {
+        char text[16];
+        snprintf(text, sizeof(text), "%d", i);
+        struct aws_byte_cursor payload = aws_byte_cursor_from_c_str(text);
+        CHECK(aws_mqtt_client_connection_publish(c, &topic, (enum aws_mqtt_qos)qos, false, &payload, NULL, NULL) != 0);
+        s_print_accepted(i);
+    }
+    for (;;) {
+        pause();
+    }
+}
+
+/* publisher PORT DIR QOS burst|recover mqtt5|mqtt311: burst publishes BURST messages to
  * durable/qQOS, printing each index once the call accepted it, and waits to be killed; recover
  * restores the store, prints "recovered N DROPPED", waits for the N restored publishes, sends
  * "end" and prints "done FAILED". */
@@ -57,13 +142,7 @@ static int s_publisher(int port, const char *dir, int qos, bool recover) {
     c.options.session_behavior = AWS_MQTT5_CSBT_REJOIN_ALWAYS;
     struct aws_mqtt5_client *client = fx5_client_new(s_alloc, &c, &ev);
     CHECK(client != NULL);
-    struct aws_mqtt_ext_store_options store = {
-        .directory = aws_byte_cursor_from_c_str(dir),
-        .fsync_policy = AWS_MQTT_EXT_FSYNC_INTERVAL,
-        .fsync_interval_ms = 50,
-        .on_recovered_publish_complete = s_on_recovered,
-        .recovered_user_data = &ev,
-    };
+    struct aws_mqtt_ext_store_options store = s_store_options(dir);
     struct aws_mqtt_ext_store_status status;
     CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_store(client, &store, &status), AWS_OP_SUCCESS);
     char topic[64];
@@ -72,13 +151,13 @@ static int s_publisher(int port, const char *dir, int qos, bool recover) {
         printf("recovered %d %d\n", (int)status.recovered_publish_count, (int)status.dropped_tail_bytes);
         fflush(stdout);
         CHECK_INT_EQ(fx5_start_and_wait(client, &ev), 0);
-        CHECK_WAIT(&ev, s_recovered == (int)status.recovered_publish_count, 30000);
+        CHECK_WAIT(&s_rec, s_rec.completed == (int)status.recovered_publish_count, 30000);
         struct fx5_op *end = fx5_publish(client, &ev, topic, AWS_MQTT5_QOS_AT_LEAST_ONCE, "end");
         CHECK(end != NULL);
         CHECK_WAIT(&ev, end->completions == 1, 10000);
-        aws_mutex_lock(&ev.lock);
-        printf("done %d\n", s_recovered_failed + (end->error_code != 0));
-        aws_mutex_unlock(&ev.lock);
+        aws_mutex_lock(&s_rec.lock);
+        printf("done %d\n", s_rec.failed + (end->error_code != 0));
+        aws_mutex_unlock(&s_rec.lock);
         fflush(stdout);
         CHECK_INT_EQ(fx5_finish(client, &ev), 0);
         fx5_events_clean_up(&ev);
@@ -94,8 +173,7 @@ static int s_publisher(int port, const char *dir, int qos, bool recover) {
             .payload = aws_byte_cursor_from_c_str(payload),
         };
         CHECK_INT_EQ(aws_mqtt5_client_publish(client, &publish, NULL), AWS_OP_SUCCESS);
-        printf("%d\n", i);
-        fflush(stdout);
+        s_print_accepted(i);
     }
     /* The parent kills this process long before; if not, it fails the test by the count. */
     for (;;) {
@@ -135,7 +213,8 @@ static void s_on_tallied(const struct aws_mqtt5_packet_publish_view *publish, vo
 }
 
 /* Runs this program in publisher mode with its stdout on a pipe; the read end is in *out. */
-static pid_t s_spawn_publisher(const char *self, const char *dir, int qos, const char *mode, FILE **out) {
+static pid_t s_spawn_publisher(const char *self, const char *dir, int qos, const char *mode, const char *protocol,
+                               FILE **out) {
     int fds[2];
     if (pipe(fds) != 0) {
         return -1;
@@ -147,7 +226,7 @@ static pid_t s_spawn_publisher(const char *self, const char *dir, int qos, const
     char port[16], q[4];
     snprintf(port, sizeof(port), "%d", s_mosquitto.port);
     snprintf(q, sizeof(q), "%d", qos);
-    char *argv[] = {(char *)self, "publisher", port, (char *)dir, q, (char *)mode, NULL};
+    char *argv[] = {(char *)self, "publisher", port, (char *)dir, q, (char *)mode, (char *)protocol, NULL};
     pid_t pid = -1;
     if (posix_spawn(&pid, self, &actions, NULL, argv, environ) != 0) {
         pid = -1;
@@ -158,8 +237,9 @@ static pid_t s_spawn_publisher(const char *self, const char *dir, int qos, const
     return pid;
 }
 
-/* Kill -9 in the middle of a burst at `qos`, restart, and count on the subscriber. */
-static int s_survives_kill(const char *self, int qos, bool corrupt_tail) {
+/* Kill -9 in the middle of a burst at `qos` by a `protocol` client, restart, and count on the
+ * subscriber. */
+static int s_survives_kill(const char *self, const char *protocol, int qos, bool corrupt_tail) {
     memset(&s_tally, 0, sizeof(s_tally));
     char dir[64];
     snprintf(dir, sizeof(dir), "/tmp/mqtt-durable-XXXXXX");
@@ -177,7 +257,7 @@ static int s_survives_kill(const char *self, int qos, bool corrupt_tail) {
     CHECK_INT_EQ(fx5_subscribe(sub, &ev, filter, AWS_MQTT5_QOS_EXACTLY_ONCE), 0);
 
     FILE *out = NULL;
-    pid_t pid = s_spawn_publisher(self, dir, qos, "burst", &out);
+    pid_t pid = s_spawn_publisher(self, dir, qos, "burst", protocol, &out);
     CHECK(pid > 0 && out != NULL);
     int accepted = -1;
     int index;
@@ -206,7 +286,7 @@ static int s_survives_kill(const char *self, int qos, bool corrupt_tail) {
         fclose(log);
     }
 
-    pid = s_spawn_publisher(self, dir, qos, "recover", &out);
+    pid = s_spawn_publisher(self, dir, qos, "recover", protocol, &out);
     CHECK(pid > 0 && out != NULL);
     int recovered = -1, dropped = -1, failed = -1;
     CHECK_INT_EQ(fscanf(out, "recovered %d %d\n", &recovered, &dropped), 2);
@@ -214,8 +294,8 @@ static int s_survives_kill(const char *self, int qos, bool corrupt_tail) {
     fclose(out);
     CHECK(waitpid(pid, &wstatus, 0) == pid);
     CHECK(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
-    fprintf(stderr, "QoS %d: %d accepted before the kill, %d restored, %d tail bytes dropped\n", qos, accepted + 1,
-            recovered, dropped);
+    fprintf(stderr, "%s QoS %d: %d accepted before the kill, %d restored, %d tail bytes dropped\n", protocol, qos,
+            accepted + 1, recovered, dropped);
     CHECK(recovered > 0);
     CHECK_INT_EQ(failed, 0);
     CHECK_INT_EQ(dropped, garbage);
@@ -231,7 +311,7 @@ static int s_survives_kill(const char *self, int qos, bool corrupt_tail) {
     }
     int others = s_tally.others;
     aws_mutex_unlock(&ev.lock);
-    fprintf(stderr, "QoS %d: %d missing, %d received twice\n", qos, missing, twice);
+    fprintf(stderr, "%s QoS %d: %d missing, %d received twice\n", protocol, qos, missing, twice);
     CHECK_INT_EQ(missing, 0);
     CHECK_INT_EQ(others, 0);
     if (qos == 2) {
@@ -243,12 +323,20 @@ static int s_survives_kill(const char *self, int qos, bool corrupt_tail) {
 
 static const char *s_self;
 
-static int test_qos1_publishes_survive_kill_9(void) {
-    return s_survives_kill(s_self, 1, true);
+static int test_mqtt5_qos1_publishes_survive_kill_9(void) {
+    return s_survives_kill(s_self, "mqtt5", 1, true);
 }
 
-static int test_qos2_publishes_survive_kill_9_exactly_once(void) {
-    return s_survives_kill(s_self, 2, false);
+static int test_mqtt5_qos2_publishes_survive_kill_9_exactly_once(void) {
+    return s_survives_kill(s_self, "mqtt5", 2, false);
+}
+
+static int test_mqtt311_qos1_publishes_survive_kill_9(void) {
+    return s_survives_kill(s_self, "mqtt311", 1, false);
+}
+
+static int test_mqtt311_qos2_publishes_survive_kill_9_exactly_once(void) {
+    return s_survives_kill(s_self, "mqtt311", 2, true);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -376,9 +464,9 @@ static int test_a_store_of_the_users_own_is_written_and_restored(void) {
         .vtable = &s_memory_vtable,
         .store = &m,
         .on_recovered_publish_complete = s_on_recovered,
-        .recovered_user_data = &ev,
+        .recovered_user_data = &s_rec,
     };
-    s_recovered = s_recovered_failed = 0;
+    s_rec.completed = s_rec.failed = 0;
     /* First life: three QoS 1 publishes accepted, sent and acknowledged. */
     fx5_setup(&ev, &c, s_io.bootstrap, s_mosquitto.port, "durable-memory");
     struct aws_mqtt5_client *client = fx5_client_new(s_alloc, &c, &ev);
@@ -411,8 +499,8 @@ static int test_a_store_of_the_users_own_is_written_and_restored(void) {
     CHECK_INT_EQ((int)status.recovered_publish_count, 1);
     CHECK_INT_EQ((int)status.recovered_received_qos2_count, 1);
     CHECK_INT_EQ(fx5_start_and_wait(client, &ev), 0);
-    CHECK_WAIT(&ev, s_recovered == 1, 10000);
-    CHECK_INT_EQ(s_recovered_failed, 0);
+    CHECK_WAIT(&s_rec, s_rec.completed == 1, 10000);
+    CHECK_INT_EQ(s_rec.failed, 0);
     /* A new record id follows the restored one. */
     struct fx5_op *next = fx5_publish(client, &ev, "durable/memory", AWS_MQTT5_QOS_AT_LEAST_ONCE, "new");
     CHECK(next != NULL);
@@ -459,19 +547,60 @@ static int test_misuse(void) {
     return 0;
 }
 
+/* The 3.1.1 connection: the store comes before connect; the 3.1.1 view of an MQTT 5 client
+ * takes none (its client does). */
+static int test_mqtt311_misuse(void) {
+    struct aws_mqtt_client *client = aws_mqtt_client_new(s_alloc, s_io.bootstrap);
+    CHECK(client != NULL);
+    struct fx_events ev;
+    fx_events_init(&ev);
+    struct aws_mqtt_client_connection *c = NULL;
+    CHECK_INT_EQ(fx_connect(client, &c, &ev, s_mosquitto.port, "durable-311-misuse"), 0);
+    struct memory_store m;
+    memset(&m, 0, sizeof(m));
+    struct aws_mqtt_ext_store_options store = {.vtable = &s_memory_vtable, .store = &m};
+    CHECK_INT_EQ(aws_mqtt_ext_client_connection_set_store(c, NULL, NULL), AWS_OP_ERR);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT);
+    CHECK_INT_EQ(aws_mqtt_ext_client_connection_set_store(c, &store, NULL), AWS_OP_ERR);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_INVALID_STATE);
+    CHECK_INT_EQ(fx_disconnect_and_release(c, &ev), 0);
+
+    struct fx5_events ev5;
+    struct fx5_config config;
+    fx5_setup(&ev5, &config, s_io.bootstrap, s_mosquitto.port, "durable-adapter");
+    struct aws_mqtt5_client *client5 = fx5_client_new(s_alloc, &config, &ev5);
+    CHECK(client5 != NULL);
+    struct aws_mqtt_client_connection *adapter = aws_mqtt_client_connection_new_from_mqtt5_client(client5);
+    CHECK(adapter != NULL);
+    CHECK_INT_EQ(aws_mqtt_ext_client_connection_set_store(adapter, &store, NULL), AWS_OP_ERR);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_UNSUPPORTED_OPERATION);
+    aws_mqtt_client_connection_release(adapter);
+    CHECK_INT_EQ(fx5_release_and_wait(client5, &ev5), 0);
+    fx5_events_clean_up(&ev5);
+    aws_mqtt_client_release(client);
+    return 0;
+}
+
 int main(int argc, char **argv) {
-    if (argc == 6 && strcmp(argv[1], "publisher") == 0) {
-        return s_publisher(atoi(argv[2]), argv[3], atoi(argv[4]), strcmp(argv[5], "recover") == 0);
+    if (argc == 7 && strcmp(argv[1], "publisher") == 0) {
+        bool recover = strcmp(argv[5], "recover") == 0;
+        if (strcmp(argv[6], "mqtt311") == 0) {
+            return s_publisher311(atoi(argv[2]), argv[3], atoi(argv[4]), recover);
+        }
+        return s_publisher(atoi(argv[2]), argv[3], atoi(argv[4]), recover);
     }
     s_self = argv[0];
     CHECK_INT_EQ(fx_suite_begin(&s_alloc, &s_io), 0);
     CHECK_INT_EQ(fx5_mosquitto_start_without_limits(&s_mosquitto), 0);
 
-    RUN(test_qos1_publishes_survive_kill_9);
-    RUN(test_qos2_publishes_survive_kill_9_exactly_once);
+    RUN(test_mqtt5_qos1_publishes_survive_kill_9);
+    RUN(test_mqtt5_qos2_publishes_survive_kill_9_exactly_once);
+    RUN(test_mqtt311_qos1_publishes_survive_kill_9);
+    RUN(test_mqtt311_qos2_publishes_survive_kill_9_exactly_once);
     RUN(test_a_full_disk_fails_the_publish_call);
     RUN(test_a_store_of_the_users_own_is_written_and_restored);
     RUN(test_misuse);
+    RUN(test_mqtt311_misuse);
 
     fx_mosquitto_stop(&s_mosquitto);
     return fx_suite_end(s_alloc, &s_io);

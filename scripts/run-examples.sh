@@ -2,7 +2,8 @@
 # The main job, from a fresh machine: build and install the library, build the examples
 # against the install, and run them: topic_check, then the MQTT 3.1.1 and the MQTT 5
 # publish/subscribe examples and the request-response shadow example against a local mosquitto
-# started here (and stopped on exit), and the MQTT 5 client over a SigV4-presigned WebSocket
+# started here (and stopped on exit), the durable queue surviving a kill -9 (durable_queue), and
+# the MQTT 5 client over a SigV4-presigned WebSocket
 # through the test broker's WebSocket bridge in front of it; then the AWS IoT connection
 # builders, one example per connection method (mutual TLS, directly and through an HTTP proxy;
 # WebSocket + SigV4; a custom authorizer; PKCS#12; PKCS#11), each against a test broker started
@@ -111,10 +112,11 @@ run_example() {
     return "$status"
 }
 
-# The three examples against the same broker (mosquitto speaks 3.1.1 and 5 on one listener);
-# the exit code is the first failing one's.
+# The examples against the same broker (mosquitto speaks 3.1.1 and 5 on one listener), the
+# last one a publisher killed with SIGKILL whose durable store loses nothing; the exit code is
+# the first failing one's.
 status=0
-for example in mqtt311_pubsub mqtt5_pubsub shadow_get; do
+for example in mqtt311_pubsub mqtt5_pubsub shadow_get durable_queue; do
     code=0
     run_example "$example" || code=$?
     if [ "$status" -eq 0 ]; then

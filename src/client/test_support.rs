@@ -1,7 +1,11 @@
 //! What the engines' tests share: the scripted server's side of the wire and a virtual clock.
 //! No sockets and no sleeping: a test moves time itself and runs each timer as it falls due.
+//! And a durable store that records what an engine told it.
 
+use crate::client::journal::Store;
 use crate::codec::{Packet, Version, decode, encode_to_vec};
+use std::io;
+use std::sync::{Arc, Mutex};
 
 /// The packets in `bytes`, decoded as the server reads them; every byte must belong to one.
 pub fn decode_all(bytes: &[u8], version: Version) -> Vec<Packet> {
@@ -38,4 +42,62 @@ pub fn advance<E>(
         assert!(next.is_none_or(|d| d > *now), "{next:?} still due");
     }
     *now = until;
+}
+
+/// What the engine told the store, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Told {
+    /// [`Store::progressed`].
+    Progressed(u64, u16, bool),
+    /// [`Store::settled`].
+    Settled(u64),
+    /// [`Store::received_qos2`].
+    Received(u16),
+    /// [`Store::released_qos2`].
+    Released(u16),
+    /// [`Store::cleared_qos2`].
+    Cleared,
+}
+
+/// A durable store that records what an engine tells it.
+#[derive(Clone, Default)]
+pub struct Recording(Arc<Mutex<Vec<Told>>>);
+
+impl Recording {
+    /// What it was told since the last take.
+    pub fn take(&self) -> Vec<Told> {
+        std::mem::take(&mut self.0.lock().unwrap())
+    }
+}
+
+impl Store for Recording {
+    fn accepted(&mut self, _: u64, _: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+    fn progressed(&mut self, record: u64, packet_id: u16, released: bool) -> io::Result<()> {
+        self.0
+            .lock()
+            .unwrap()
+            .push(Told::Progressed(record, packet_id, released));
+        Ok(())
+    }
+    fn settled(&mut self, record: u64) -> io::Result<()> {
+        self.0.lock().unwrap().push(Told::Settled(record));
+        Ok(())
+    }
+    fn received_qos2(&mut self, packet_id: u16) -> io::Result<()> {
+        self.0.lock().unwrap().push(Told::Received(packet_id));
+        Ok(())
+    }
+    fn released_qos2(&mut self, packet_id: u16) -> io::Result<()> {
+        self.0.lock().unwrap().push(Told::Released(packet_id));
+        Ok(())
+    }
+    fn cleared_qos2(&mut self) -> io::Result<()> {
+        self.0.lock().unwrap().push(Told::Cleared);
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }

@@ -183,6 +183,7 @@ fn a_panic_in_a_step_ends_the_connection_and_completes_each_operation_once() {
         Request::publish(publish.as_parts()).unwrap(),
         1,
         0,
+        0,
     )));
 
     // The connection ends with AWS_ERROR_UNKNOWN; the clean session's publish fails, once

@@ -1,5 +1,6 @@
 //! The MQTT 3.1.1 connection engine as a [`Protocol`] the connection driver runs.
 
+use crate::client::journal::{Journal, StoredPublish};
 use crate::client::mqtt311::{Engine, Event, Failure, Request, Settings};
 use crate::client::queue_limits::QueueLimits;
 use crate::connection::protocol::{Protocol, forward_protocol_methods};
@@ -13,8 +14,12 @@ pub enum Mqtt311Command<T, S> {
     /// Start a user disconnect.
     Disconnect,
     /// Add an operation under its packet id, with its own ACK timeout in milliseconds (0: the
-    /// connection's).
-    Submit(u16, Request<S>, T, u32),
+    /// connection's) and its record in the durable store (0: none).
+    Submit(u16, Request<S>, T, u32, u64),
+    /// Attach a durable store (beyond upstream), restoring the publishes it held (each under
+    /// the packet id the API holds for it, with its completion token) and the received QoS 2
+    /// ids.
+    AttachStore(Journal, Vec<(u16, StoredPublish, T)>, Vec<u16>),
     /// Change the CONNECT of later reconnects (will, login, backoff).
     Reconfigure(Box<dyn FnOnce(&mut Settings) + Send>),
     /// Bound the queue (beyond upstream); `None` lifts the bounds.
@@ -30,8 +35,11 @@ impl<T: Send + 'static, S: Send + 'static> Protocol for Engine<T, S> {
             Mqtt311Command::Connect(settings) => self.connect(*settings),
             // The API checked the state; the engine can only agree (see client_connection.rs).
             Mqtt311Command::Disconnect => drop(self.disconnect()),
-            Mqtt311Command::Submit(id, request, token, timeout_ms) => {
-                self.submit_with_timeout(id, request, token, timeout_ms)
+            Mqtt311Command::Submit(id, request, token, timeout_ms, record) => {
+                self.submit_recorded(id, request, token, timeout_ms, record)
+            }
+            Mqtt311Command::AttachStore(journal, publishes, incoming) => {
+                self.attach_store(journal, publishes, &incoming)
             }
             Mqtt311Command::Reconfigure(change) => self.reconfigure(change),
             Mqtt311Command::SetQueueLimits(limits) => self.set_queue_limits(limits),

@@ -24,6 +24,7 @@
 //! CONNACK timeout, ACK deadlines, the decode loop, the send queue and its requeue on reconnect
 //! are the pieces both clients share (see [`crate::client`]).
 
+mod durable;
 mod inbound;
 mod outbound;
 
@@ -31,6 +32,7 @@ pub use crate::client::Action;
 use crate::client::ack_deadlines::AckDeadlines;
 use crate::client::backoff::Backoff;
 use crate::client::deadline::{Deadline, earliest};
+use crate::client::journal::Journal;
 use crate::client::keep_alive::{KeepAlive, PingSchedule};
 use crate::client::mqtt311::outcome::{Event, Failure, Outcome};
 use crate::client::mqtt311::request::{Operation, Request, Stage};
@@ -131,6 +133,8 @@ pub struct Engine<T, S> {
     /// Encoded packets that go out before any queued operation (CONNECT, acks, PINGREQ, ...).
     control: Vec<u8>,
     outbox: Outbox<Event<T>>,
+    /// Beyond upstream: the durable store of in-flight publishes, when one is attached.
+    journal: Journal,
 }
 
 impl<T, S> Engine<T, S> {
@@ -160,6 +164,7 @@ impl<T, S> Engine<T, S> {
             incoming_qos2: IdSet::default(),
             control: Vec::new(),
             outbox: Outbox::default(),
+            journal: Journal::default(),
         }
     }
 
@@ -216,7 +221,7 @@ impl<T, S> Engine<T, S> {
         debug_assert_eq!(self.state, State::Disconnected);
         self.adopt(settings);
         if self.settings.clean_session {
-            self.incoming_qos2.clear();
+            self.clear_incoming_qos2();
             for id in self.queue.take_all() {
                 self.fail(id, Failure::CancelledForCleanSession);
             }
@@ -266,6 +271,19 @@ impl<T, S> Engine<T, S> {
     /// connection's): upstream's internal 3.1.1 calls take one, and the request-response client
     /// gives its operation timeout.
     pub fn submit_with_timeout(&mut self, id: u16, request: Request<S>, token: T, timeout_ms: u32) {
+        self.submit_recorded(id, request, token, timeout_ms, 0);
+    }
+
+    /// [`submit_with_timeout`](Self::submit_with_timeout) for a publish the store holds under
+    /// `record` (0: none).
+    pub fn submit_recorded(
+        &mut self,
+        id: u16,
+        request: Request<S>,
+        token: T,
+        timeout_ms: u32,
+        record: u64,
+    ) {
         let connected = self.state == State::Connected && self.link == Link::Up;
         let retryable = request.is_acknowledged();
         let refused = !self.make_room(&request);
@@ -281,6 +299,7 @@ impl<T, S> Engine<T, S> {
                 send_stamp: 0,
                 filters_sent: 0,
                 timeout_ms,
+                record,
             }),
         );
         if refused {
@@ -554,7 +573,15 @@ impl<T, S> Engine<T, S> {
             self.fail(id, failure);
         }
         if clean {
-            self.incoming_qos2.clear();
+            self.clear_incoming_qos2();
+        }
+    }
+
+    /// A clean session: no received QoS 2 publish waits for its PUBREL any more.
+    fn clear_incoming_qos2(&mut self) {
+        self.incoming_qos2.clear();
+        if self.journal.is_on() {
+            self.journal.cleared_qos2();
         }
     }
 
@@ -568,6 +595,10 @@ impl<T, S> Engine<T, S> {
             self.unacked_size = self
                 .unacked_size
                 .saturating_sub(op.request.statistics_size());
+        }
+        // A connection destroyed leaves its publishes to the next connection with the store.
+        if !matches!(outcome, Outcome::Failed(Failure::ConnectionDestroyed)) {
+            self.journal.settled(op.record);
         }
         self.outbox.event(Event::Complete {
             id,

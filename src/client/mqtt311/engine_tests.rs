@@ -4,6 +4,7 @@
 
 mod connecting;
 mod disconnecting;
+mod durable;
 mod keep_alive;
 mod operations;
 mod queue_limits;

@@ -97,4 +97,6 @@ pub struct Operation<T, S> {
     pub filters_sent: usize,
     /// Its own ACK timeout in milliseconds; 0: the connection's (`operation_timeout_ns`).
     pub timeout_ms: u32,
+    /// Its record in the connection's store (a durable QoS 1 or 2 publish); 0: none.
+    pub record: u64,
 }

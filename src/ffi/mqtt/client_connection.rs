@@ -25,8 +25,9 @@
 
 use crate::client::backoff::BackoffConfig;
 use crate::client::iot_metrics::{IotMetrics, connect_username};
+use crate::client::journal::{Journal, SharedStore, StoredPublish};
 use crate::client::mqtt311::settings::{DEFAULT_KEEP_ALIVE_SECS, DEFAULT_PING_TIMEOUT_NS};
-use crate::client::mqtt311::{PacketIds, Settings, State};
+use crate::client::mqtt311::{PacketIds, Request, Settings, State};
 use crate::client::queue_limits::QueueStatistics;
 use crate::codec::{QoS, Will, topic, utf8};
 use crate::connection::mqtt311_protocol::Mqtt311Command;
@@ -48,6 +49,7 @@ use crate::ffi::mqtt::client_delegate::{
 };
 use crate::ffi::mqtt::client_types::*;
 use crate::ffi::mqtt::connection_listeners::Listeners;
+use crate::ffi::mqtt::ext::durable_store::store_error;
 use crate::ffi::mqtt::handle::{self, Life, Shared, Termination};
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::aws_mqtt_qos_raw;
@@ -141,6 +143,10 @@ pub(super) struct Synced {
     on_connection_complete: Callback<aws_mqtt_client_on_connection_complete_fn>,
     on_disconnect: Callback<aws_mqtt_client_on_disconnect_fn>,
     destroy: Destroy,
+    /// Beyond upstream: the durable store, once attached.
+    store: Option<SharedStore>,
+    /// `connect` was called at least once (a store comes before).
+    connect_called: bool,
 }
 
 /// The shared state with the command queue, as locked.
@@ -420,15 +426,64 @@ impl Mqtt311Connection {
             .allocate()
             .ok_or(Error::from(AWS_ERROR_MQTT_QUEUE_FULL))?;
         let (request, token) = make();
+        // Beyond upstream: a QoS 1 or 2 publish is in the durable store before the call returns.
+        let record = match (&s.store, &request) {
+            (Some(store), Request::Publish(p)) if p.qos() != QoS::AtMostOnce => {
+                match store.accept(p.as_bytes()) {
+                    Ok(record) => record,
+                    Err(e) => {
+                        s.ids.free(id);
+                        return Err(Error(store_error(&e)));
+                    }
+                }
+            }
+            _ => 0,
+        };
         let size = token.size;
         self.stats.incomplete_count.fetch_add(1, Relaxed);
         self.stats.incomplete_size.fetch_add(size, Relaxed);
         s.commands.push(Command::Protocol(Mqtt311Command::Submit(
-            id, request, token, timeout_ms,
+            id, request, token, timeout_ms, record,
         )));
         drop(s);
         self.wake();
         Ok(id)
+    }
+
+    /// Attaches a durable store before the first connect (beyond upstream): each restored
+    /// publish takes its stored packet id again (a fresh one when it was never sent, or when
+    /// its id is taken, and then it is sent as new) and counts as incomplete until it
+    /// completes. `AWS_ERROR_INVALID_STATE` after `connect` or a store.
+    pub(crate) fn attach_store(
+        &self,
+        store: SharedStore,
+        publishes: Vec<(StoredPublish, OpToken)>,
+        incoming_qos2: Vec<u16>,
+    ) -> Result<()> {
+        let mut s = self.synced();
+        if s.store.is_some() || s.connect_called {
+            return Err(AWS_ERROR_INVALID_STATE.into());
+        }
+        let mut restored = Vec::with_capacity(publishes.len());
+        for (mut stored, token) in publishes {
+            let id = if s.ids.claim(stored.packet_id) {
+                stored.packet_id
+            } else {
+                stored.packet_id = 0;
+                s.ids
+                    .allocate()
+                    .ok_or(Error::from(AWS_ERROR_MQTT_QUEUE_FULL))?
+            };
+            self.stats.incomplete_count.fetch_add(1, Relaxed);
+            self.stats.incomplete_size.fetch_add(token.size, Relaxed);
+            restored.push((id, stored, token));
+        }
+        s.store = Some(store.clone());
+        let attach = Mqtt311Command::AttachStore(Journal::to(store), restored, incoming_qos2);
+        s.commands.push(Command::Protocol(attach));
+        drop(s);
+        self.wake();
+        Ok(())
     }
 }
 
@@ -489,6 +544,8 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
                         on_connection_complete: Callback::default(),
                         on_disconnect: Callback::default(),
                         destroy: Destroy::No,
+                        store: None,
+                        connect_called: false,
                     },
                     Vec::new(),
                     AWS_LS_MQTT_CLIENT as u32,
@@ -740,6 +797,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_connect(
             };
             s.state = State::Connecting;
             s.lifecycle_pending = true;
+            s.connect_called = true;
             s.on_connection_complete = on_complete(o);
             s.commands.push(Command::Endpoint(Box::new(endpoint)));
             let connect = Mqtt311Command::Connect(Box::new(settings));

@@ -16,6 +16,7 @@ use crate::ffi::mqtt::client_types::{
     aws_mqtt_suback_multi_fn, aws_mqtt_topic_subscription,
 };
 use crate::ffi::mqtt::connection_listeners::{self, Cached};
+use crate::ffi::mqtt::ext::durable_store::RecoveredToken;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::{
     aws_mqtt_connect_return_code, aws_mqtt_qos, aws_mqtt_qos_raw, aws_mqtt_userdata_cleanup_fn,
@@ -120,6 +121,8 @@ pub enum Completion {
     SubackMulti(Box<MultiSuback>),
     /// The SUBACK of a resubscribe: its topics are the tree's.
     Resubscribe(Callback<aws_mqtt_suback_multi_fn>),
+    /// A publish a durable store restored (beyond upstream).
+    Recovered(Box<RecoveredToken>),
 }
 
 /// What a single-topic subscribe's completion reports.
@@ -303,6 +306,7 @@ pub(crate) unsafe fn call_completion(
                     f(c, id, error, cb.user_data);
                 }
             }
+            Completion::Recovered(token) => token.complete(0, error),
             Completion::Suback(suback) => {
                 let SingleSuback {
                     filter,

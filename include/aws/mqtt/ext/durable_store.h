@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <aws/common/byte_buf.h>
 #include <aws/common/error.h>
+#include <aws/mqtt/client.h>
 #include <aws/mqtt/mqtt.h>
 #include <aws/mqtt/v5/mqtt5_client.h>
 #include <aws/mqtt/private/ext/durable_store_fragment.h>
@@ -199,6 +200,16 @@ int aws_mqtt_ext_store_loader_add_received_qos2(struct aws_mqtt_ext_store_loader
 int aws_mqtt_ext_mqtt5_client_set_store(struct aws_mqtt5_client *client,
                                         const struct aws_mqtt_ext_store_options *options,
                                         struct aws_mqtt_ext_store_status *status);
+
+/**
+ * Gives the 3.1.1 connection a durable store and restores what it held (see the module
+ * comment); as `aws_mqtt_ext_mqtt5_client_set_store`, before the first
+ * `aws_mqtt_client_connection_connect`. `AWS_ERROR_UNSUPPORTED_OPERATION` on the 3.1.1 view
+ * of an MQTT 5 client (give the client the store).
+ */
+int aws_mqtt_ext_client_connection_set_store(struct aws_mqtt_client_connection *connection,
+                                             const struct aws_mqtt_ext_store_options *options,
+                                             struct aws_mqtt_ext_store_status *status);
 
 #ifdef __cplusplus
 }  // extern "C"

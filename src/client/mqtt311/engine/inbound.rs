@@ -76,7 +76,9 @@ impl<T, S> Engine<T, S> {
             }),
             Packet::Pubrec(ack) => self.on_pubrec(ack.packet_id),
             Packet::Pubrel(ack) => {
-                self.incoming_qos2.remove(&ack.packet_id);
+                if self.incoming_qos2.remove(&ack.packet_id) {
+                    self.journal.released_qos2(ack.packet_id);
+                }
                 self.push_control(&Packet::Pubcomp(self::ack(ack.packet_id)));
             }
             Packet::Pubcomp(ack) => self.on_ack(ack.packet_id, |op| {
@@ -160,7 +162,12 @@ impl<T, S> Engine<T, S> {
             QoS::ExactlyOnce => {
                 self.push_control(&Packet::Pubrec(ack(id)));
                 // Delivered once: a DUP resend before our PUBREL arrived is not a new message.
-                self.incoming_qos2.insert(id)
+                let new = self.incoming_qos2.insert(id);
+                if new && self.journal.is_on() {
+                    // Written before it is delivered: a restart must not deliver it again.
+                    self.journal.received_qos2(id);
+                }
+                new
             }
         };
         if deliver {
@@ -174,6 +181,7 @@ impl<T, S> Engine<T, S> {
             && op.stage == Stage::AwaitingAck
         {
             op.stage = Stage::AwaitingPubcomp;
+            self.journal.progressed(op.record, id, true);
         }
         self.push_control(&Packet::Pubrel(ack(id)));
     }

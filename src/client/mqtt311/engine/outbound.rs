@@ -27,6 +27,9 @@ impl<T, S> Engine<T, S> {
                 // Both are no-ops at QoS 0, which has neither.
                 publish.set_dup(resend);
                 publish.set_packet_id(id);
+                if !resend {
+                    self.journal.progressed(op.record, id, false);
+                }
                 out.extend_from_slice(publish.as_bytes());
                 Ok(())
             }

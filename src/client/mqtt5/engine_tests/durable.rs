@@ -2,61 +2,9 @@
 //! log: the tests read what the engine told it, and restore what a killed process left.
 
 use super::*;
-use crate::client::journal::{Journal, SharedStore, Store, StoredPublish};
+use crate::client::journal::{Journal, SharedStore, StoredPublish};
+use crate::client::test_support::{Recording, Told};
 use crate::codec::EncodedPublish;
-use std::io;
-use std::sync::{Arc, Mutex};
-
-/// What the engine told the store, in order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Told {
-    Progressed(u64, u16, bool),
-    Settled(u64),
-    Received(u16),
-    Released(u16),
-    Cleared,
-}
-
-#[derive(Clone, Default)]
-struct Recording(Arc<Mutex<Vec<Told>>>);
-
-impl Recording {
-    fn take(&self) -> Vec<Told> {
-        std::mem::take(&mut self.0.lock().unwrap())
-    }
-}
-
-impl Store for Recording {
-    fn accepted(&mut self, _: u64, _: &[u8]) -> io::Result<()> {
-        Ok(())
-    }
-    fn progressed(&mut self, record: u64, packet_id: u16, released: bool) -> io::Result<()> {
-        self.0
-            .lock()
-            .unwrap()
-            .push(Told::Progressed(record, packet_id, released));
-        Ok(())
-    }
-    fn settled(&mut self, record: u64) -> io::Result<()> {
-        self.0.lock().unwrap().push(Told::Settled(record));
-        Ok(())
-    }
-    fn received_qos2(&mut self, packet_id: u16) -> io::Result<()> {
-        self.0.lock().unwrap().push(Told::Received(packet_id));
-        Ok(())
-    }
-    fn released_qos2(&mut self, packet_id: u16) -> io::Result<()> {
-        self.0.lock().unwrap().push(Told::Released(packet_id));
-        Ok(())
-    }
-    fn cleared_qos2(&mut self) -> io::Result<()> {
-        self.0.lock().unwrap().push(Told::Cleared);
-        Ok(())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 /// A stopped client over a recording store that held `publishes` and `incoming`.
 fn restored(publishes: Vec<(StoredPublish, u32)>, incoming: &[u16]) -> (Harness, Recording) {

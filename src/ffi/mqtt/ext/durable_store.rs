@@ -1,13 +1,17 @@
-//! `aws/mqtt/ext/durable_store.h`: beyond upstream: durable in-flight state for the MQTT 5
-//! client. Upstream keeps unacknowledged publishes in memory only, so a process that dies loses
+//! `aws/mqtt/ext/durable_store.h`: beyond upstream: durable in-flight state for both clients. Upstream keeps unacknowledged publishes in memory only, so a process that dies loses
 //! them. A client given a store writes every QoS 1 and 2 publish it accepts before the publish
 //! call returns (a failed write fails the call: `AWS_ERROR_FILE_WRITE_FAILURE`, or the store's
 //! own error), then the packet id it was sent under, its PUBREC and its end; and the QoS 2
 //! publishes it received and delivered, until their PUBREL. Given the same store after a
 //! restart, the client resends what was not acknowledged before anything new (DUP set, the
 //! original packet ids, PUBREL for a QoS 2 publish whose PUBREC had arrived) when the server
-//! resumes the session (clean start off, a session expiry), and does not deliver a QoS 2
-//! publish twice. Those restored publishes complete through `on_recovered_publish_complete`.
+//! resumes the session (MQTT 5: clean start off and a session expiry; 3.1.1: clean session
+//! off), and does not deliver a QoS 2 publish twice. Those restored publishes complete through
+//! `on_recovered_publish_complete`. A publish that fails because its client was stopped or
+//! released (its connection destroyed) stays in the store for the next client given it.
+//!
+//! Set the store on a client just made, before its first start or connect: a publish made
+//! before the store is not in it.
 //!
 //! The store is a directory (an append-only log of encoded packets, a checksum per record, a
 //! torn or corrupt tail dropped at opening, compaction once finished records dominate) or the
@@ -18,14 +22,18 @@
 //! vtable and its store stay valid while the client lives.
 
 use crate::client::journal::{Journal, Recovered, SharedStore, Store, StoredPublish};
+use crate::client::mqtt311::Request as Request311;
 use crate::codec::{EncodedPublish, QoS, Version};
 use crate::connection::mqtt5_protocol::Mqtt5Command;
-use crate::error::aws_common_error::{AWS_ERROR_FILE_WRITE_FAILURE, AWS_ERROR_INVALID_STATE};
+use crate::error::aws_common_error::{
+    AWS_ERROR_FILE_WRITE_FAILURE, AWS_ERROR_INVALID_STATE, AWS_ERROR_UNSUPPORTED_OPERATION,
+};
 use crate::ffi::common::byte_buf::{aws_byte_cursor, cursor_bytes};
 use crate::ffi::common::error::aws_last_error;
 use crate::ffi::common::error_info::translate_errno;
 use crate::ffi::guard::{self, Error, INVALID_ARGUMENT, Result};
-use crate::ffi::mqtt::client_delegate::Callback;
+use crate::ffi::mqtt::client_connection::{Kind, aws_mqtt_client_connection, handle_of};
+use crate::ffi::mqtt::client_delegate::{Callback, Completion, OpToken as Op311Token};
 use crate::ffi::mqtt::mqtt::aws_mqtt_qos;
 use crate::ffi::mqtt::v5::client::{aws_mqtt5_client, client_of};
 use crate::ffi::mqtt::v5::client_delegate::OpToken;
@@ -500,6 +508,42 @@ pub unsafe extern "C" fn aws_mqtt_ext_mqtt5_client_set_store(
                 publishes,
                 incoming,
             ));
+        }
+        Ok(())
+    })
+}
+
+/// Gives the 3.1.1 connection a durable store and restores what it held (see the module
+/// comment); as `aws_mqtt_ext_mqtt5_client_set_store`, before the first
+/// `aws_mqtt_client_connection_connect`. `AWS_ERROR_UNSUPPORTED_OPERATION` on the 3.1.1 view
+/// of an MQTT 5 client (give the client the store).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_ext_client_connection_set_store(
+    connection: *mut aws_mqtt_client_connection,
+    options: *const aws_mqtt_ext_store_options,
+    status: *mut aws_mqtt_ext_store_status,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller holds a reference to the connection and lends valid options.
+        unsafe {
+            let c = match handle_of(connection)?.kind() {
+                Kind::Native(c) => c,
+                Kind::Adapter(_) => return Err(AWS_ERROR_UNSUPPORTED_OPERATION.into()),
+            };
+            let options = guard::reference(options)?;
+            let mut opened = open(options)?;
+            let found = opened.status();
+            let publishes = opened.publishes(Version::V311, |token| {
+                let size = EncodedPublish::from_wire(&token.packet, Version::V311)
+                    .map_or(0, |p| Request311::<()>::Publish(p).statistics_size());
+                Op311Token {
+                    size,
+                    completion: Completion::Recovered(token),
+                }
+            });
+            let incoming = std::mem::take(&mut opened.recovered.incoming_qos2);
+            c.attach_store(opened.shared, publishes, incoming)?;
+            report(status, found);
         }
         Ok(())
     })
