@@ -147,7 +147,8 @@ fn a_log_of_mostly_acknowledged_records_is_compacted() {
     // Two in flight at any time; thousands acknowledged.
     for record in 1..=2_000u64 {
         log.append(&publish(record, record as u8)).unwrap();
-        log.append(&sent(record, (record % 100) as u16 + 1)).unwrap();
+        log.append(&sent(record, (record % 100) as u16 + 1))
+            .unwrap();
         if record > 2 {
             log.append(&Record::Settled { record: record - 2 }).unwrap();
         }
