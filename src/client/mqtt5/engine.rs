@@ -436,7 +436,7 @@ impl<T> Engine<T> {
             let current = self
                 .ops
                 .get(key)
-                .is_some_and(|op| op.unacked && op.ack_deadline == Some(at));
+                .is_some_and(|op| op.unacked && op.ack_deadline == at);
             if current {
                 self.release_packet_id(key);
                 self.complete(key, Completion::Failed(Error::AckTimeout));

@@ -105,8 +105,9 @@ pub struct Operation<T> {
     pub unacked: bool,
     /// The send stamp of its last write: the order to resend in.
     pub send_stamp: u64,
-    /// When it times out waiting for its acknowledgement.
-    pub ack_deadline: Option<u64>,
+    /// When it times out waiting for its acknowledgement; 0: no deadline (the clock never
+    /// reads 0). Not an `Option`: its 8 bytes more per operation would count in a burst.
+    pub ack_deadline: u64,
     /// QoS 2 progress.
     pub stage: Stage,
     /// Its record in the client's store (a durable QoS 1 or 2 publish); 0: none.
@@ -137,7 +138,7 @@ impl<T> Operation<T> {
             size,
             unacked: false,
             send_stamp: 0,
-            ack_deadline: None,
+            ack_deadline: 0,
             stage: Stage::Initial,
             record: 0,
         }

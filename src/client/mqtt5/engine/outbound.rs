@@ -168,7 +168,7 @@ impl<T> Engine<T> {
         op.send_stamp = self.queue.stamp_send();
         if timeout > 0 {
             let at = now.saturating_add(u64::from(timeout) * NANOS_PER_SECOND);
-            op.ack_deadline = Some(at);
+            op.ack_deadline = at;
             self.ack_deadlines.push(at, key);
         }
         true
