@@ -115,6 +115,27 @@ impl SharedStore {
     }
 }
 
+impl SharedStore {
+    /// Applies one change, logging a failure (see the module comment).
+    fn write(&self, what: &str, change: impl FnOnce(&mut dyn Store) -> io::Result<()>) {
+        if let Err(e) = change(self.lock().store()) {
+            crate::aws_log!(
+                AWS_LL_WARN,
+                AWS_LS_MQTT_GENERAL,
+                "store: {what} not written: {e}"
+            );
+        }
+    }
+
+    /// A received QoS 2 publish is about to be handed to the user (see
+    /// [`Store::received_qos2`]): written by the runtime just before the callback, one message
+    /// at a time, so a process killed in the middle of a batch of deliveries leaves recorded
+    /// only what it delivered (and at most the one being delivered).
+    pub fn delivering_qos2(&self, packet_id: u16) {
+        self.write("received QoS 2", |s| s.received_qos2(packet_id));
+    }
+}
+
 impl Locked<'_> {
     /// The store itself.
     pub fn store(&mut self) -> &mut dyn Store {
@@ -161,11 +182,6 @@ impl Journal {
         if record != 0 {
             self.write("settlement", |s| s.settled(record));
         }
-    }
-
-    /// See [`Store::received_qos2`].
-    pub fn received_qos2(&self, packet_id: u16) {
-        self.write("received QoS 2", |s| s.received_qos2(packet_id));
     }
 
     /// See [`Store::released_qos2`].

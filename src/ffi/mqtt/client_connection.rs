@@ -61,7 +61,7 @@ use bytes::Bytes;
 use std::ffi::{c_int, c_void};
 use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
-use std::sync::{Arc, MutexGuard};
+use std::sync::{Arc, MutexGuard, OnceLock};
 
 /// The connection-level callbacks the setters install.
 #[derive(Clone, Copy, Default)]
@@ -143,9 +143,7 @@ pub(super) struct Synced {
     on_connection_complete: Callback<aws_mqtt_client_on_connection_complete_fn>,
     on_disconnect: Callback<aws_mqtt_client_on_disconnect_fn>,
     destroy: Destroy,
-    /// Beyond upstream: the durable store, once attached.
-    store: Option<SharedStore>,
-    /// `connect` was called at least once (a store comes before).
+    /// `connect` was called at least once (a durable store comes before).
     connect_called: bool,
 }
 
@@ -214,6 +212,8 @@ pub(crate) struct Mqtt311Connection {
     pub(crate) listeners: Listeners,
     /// The queue limits' dropped and refused counts, as the loop last reported them.
     pub(crate) queue_statistics: [AtomicU64; 2],
+    /// Beyond upstream: the durable store, once attached.
+    store: OnceLock<SharedStore>,
 }
 
 impl Drop for Mqtt311Connection {
@@ -295,6 +295,11 @@ impl Mqtt311Connection {
 
     pub(crate) fn take_on_disconnect(&self) -> Callback<aws_mqtt_client_on_disconnect_fn> {
         std::mem::take(&mut self.synced().on_disconnect)
+    }
+
+    /// The durable store, if one was attached.
+    pub(crate) fn store(&self) -> Option<&SharedStore> {
+        self.store.get()
     }
 
     /// An operation finished: its packet id is free and it leaves the statistics.
@@ -427,7 +432,7 @@ impl Mqtt311Connection {
             .ok_or(Error::from(AWS_ERROR_MQTT_QUEUE_FULL))?;
         let (request, token) = make();
         // Beyond upstream: a QoS 1 or 2 publish is in the durable store before the call returns.
-        let record = match (&s.store, &request) {
+        let record = match (self.store.get(), &request) {
             (Some(store), Request::Publish(p)) if p.qos() != QoS::AtMostOnce => {
                 match store.accept(p.as_bytes()) {
                     Ok(record) => record,
@@ -461,7 +466,7 @@ impl Mqtt311Connection {
         incoming_qos2: Vec<u16>,
     ) -> Result<()> {
         let mut s = self.synced();
-        if s.store.is_some() || s.connect_called {
+        if self.store.get().is_some() || s.connect_called {
             return Err(AWS_ERROR_INVALID_STATE.into());
         }
         let mut restored = Vec::with_capacity(publishes.len());
@@ -478,7 +483,7 @@ impl Mqtt311Connection {
             self.stats.incomplete_size.fetch_add(token.size, Relaxed);
             restored.push((id, stored, token));
         }
-        s.store = Some(store.clone());
+        let _ = self.store.set(store.clone());
         let attach = Mqtt311Command::AttachStore(Journal::to(store), restored, incoming_qos2);
         s.commands.push(Command::Protocol(attach));
         drop(s);
@@ -544,7 +549,6 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
                         on_connection_complete: Callback::default(),
                         on_disconnect: Callback::default(),
                         destroy: Destroy::No,
-                        store: None,
                         connect_called: false,
                     },
                     Vec::new(),
@@ -557,6 +561,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
                 stats: Stats::default(),
                 listeners: Listeners::default(),
                 queue_statistics: Default::default(),
+                store: OnceLock::new(),
             };
             aws_mqtt_client_connection {
                 kind: Kind::Native(connection),

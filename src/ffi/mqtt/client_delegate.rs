@@ -496,6 +496,11 @@ impl Delegate<CEngine> for CDelegate {
                     self.complete(id, token, outcome, resubscribed)
                 }
                 Event::Message(publish) => {
+                    if publish.qos == QoS::ExactlyOnce
+                        && let Some(store) = self.connection().store()
+                    {
+                        store.delivering_qos2(publish.packet_id);
+                    }
                     let topic = cursor(publish.topic.as_bytes());
                     let payload = cursor(&publish.payload);
                     let qos = c_qos(publish.qos);

@@ -162,12 +162,8 @@ impl<T, S> Engine<T, S> {
             QoS::ExactlyOnce => {
                 self.push_control(&Packet::Pubrec(ack(id)));
                 // Delivered once: a DUP resend before our PUBREL arrived is not a new message.
-                let new = self.incoming_qos2.insert(id);
-                if new && self.journal.is_on() {
-                    // Written before it is delivered: a restart must not deliver it again.
-                    self.journal.received_qos2(id);
-                }
-                new
+                // (A durable store records it as it is delivered: see `client::journal`.)
+                self.incoming_qos2.insert(id)
             }
         };
         if deliver {

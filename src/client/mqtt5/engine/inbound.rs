@@ -155,11 +155,8 @@ impl<T> Engine<T> {
             }
             QoS::ExactlyOnce => {
                 // Delivered once; a resend before PUBREL is only acknowledged [MQTT-4.3.3-2].
+                // (A durable store records it as it is delivered: see `client::journal`.)
                 if self.incoming_qos2.insert(packet_id) {
-                    // Written before it is delivered: a restart must not deliver it again.
-                    if self.journal.is_on() {
-                        self.journal.received_qos2(packet_id);
-                    }
                     self.outbox.event(Event::Publish(publish));
                 }
                 self.queue_ack(packet_id, QoS::ExactlyOnce);

@@ -177,6 +177,11 @@ impl C5Delegate {
         let handler = client.publish_handler();
         let packet_id = publish.packet_id;
         let acknowledged = publish.qos != QoS::AtMostOnce;
+        if publish.qos == QoS::ExactlyOnce
+            && let Some(store) = client.store()
+        {
+            store.delivering_qos2(packet_id);
+        }
         client.begin_delivery(Delivery {
             packet_id,
             acknowledged,
