@@ -458,7 +458,8 @@ impl Mqtt311Connection {
     /// Attaches a durable store before the first connect (beyond upstream): each restored
     /// publish takes its stored packet id again (a fresh one when it was never sent, or when
     /// its id is taken, and then it is sent as new) and counts as incomplete until it
-    /// completes. `AWS_ERROR_INVALID_STATE` after `connect` or a store.
+    /// completes; past 65,535 the rest wait in the store. `AWS_ERROR_INVALID_STATE` after
+    /// `connect` or a store.
     pub(crate) fn attach_store(
         &self,
         store: SharedStore,
@@ -473,11 +474,12 @@ impl Mqtt311Connection {
         for (mut stored, token) in publishes {
             let id = if s.ids.claim(stored.packet_id) {
                 stored.packet_id
-            } else {
+            } else if let Some(id) = s.ids.allocate() {
                 stored.packet_id = 0;
-                s.ids
-                    .allocate()
-                    .ok_or(Error::from(AWS_ERROR_MQTT_QUEUE_FULL))?
+                id
+            } else {
+                // Every id is taken: the rest stay in the store, for the next connection.
+                break;
             };
             self.stats.incomplete_count.fetch_add(1, Relaxed);
             self.stats.incomplete_size.fetch_add(token.size, Relaxed);

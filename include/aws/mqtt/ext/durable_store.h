@@ -65,7 +65,9 @@ struct aws_mqtt_ext_stored_publish {
 /**
  * The callbacks of a store the user keeps (a database, a flash partition). Each returns
  * `AWS_OP_SUCCESS`, or `AWS_OP_ERR` with an error raised; each change must be durable when it
- * returns, as far as the user wants it to be. All are required but `flush`.
+ * returns, as far as the user wants it to be. All are required but `flush`. They are called
+ * from the threads that publish and from the client's event loop, never two at once; an
+ * error from `accepted` fails the publish call, one from the others is logged.
  */
 struct aws_mqtt_ext_store_vtable {
   /**
