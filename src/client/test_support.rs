@@ -2,7 +2,7 @@
 //! No sockets and no sleeping: a test moves time itself and runs each timer as it falls due.
 //! And a durable store that records what an engine told it.
 
-use crate::client::journal::Store;
+use crate::client::journal::{Journal, SharedStore, Store};
 use crate::codec::{Packet, Version, decode, encode_to_vec};
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -64,6 +64,13 @@ pub enum Told {
 pub struct Recording(Arc<Mutex<Vec<Told>>>);
 
 impl Recording {
+    /// A journal to a new recording store (records from 100 on), and the store.
+    pub fn journal() -> (Journal, Recording) {
+        let recording = Recording::default();
+        let shared = SharedStore::new(Box::new(recording.clone()), 100);
+        (Journal::to(shared), recording)
+    }
+
     /// What it was told since the last take.
     pub fn take(&self) -> Vec<Told> {
         std::mem::take(&mut self.0.lock().unwrap())

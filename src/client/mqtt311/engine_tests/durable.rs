@@ -2,17 +2,15 @@
 //! `client::test_support`).
 
 use super::*;
-use crate::client::journal::{Journal, SharedStore, StoredPublish};
+use crate::client::journal::StoredPublish;
 use crate::client::test_support::{Recording, Told};
 use crate::codec::EncodedPublish;
 
 /// A disconnected engine over a recording store that held `publishes` and `incoming`.
 fn restored(publishes: Vec<(u16, StoredPublish, u32)>, incoming: &[u16]) -> (Harness, Recording) {
     let mut h = Harness::new();
-    let recording = Recording::default();
-    let shared = SharedStore::new(Box::new(recording.clone()), 100);
-    h.engine
-        .attach_store(Journal::to(shared), publishes, incoming);
+    let (journal, recording) = Recording::journal();
+    h.engine.attach_store(journal, publishes, incoming);
     (h, recording)
 }
 

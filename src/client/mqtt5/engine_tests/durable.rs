@@ -2,7 +2,7 @@
 //! log: the tests read what the engine told it, and restore what a killed process left.
 
 use super::*;
-use crate::client::journal::{Journal, SharedStore, StoredPublish};
+use crate::client::journal::StoredPublish;
 use crate::client::test_support::{Recording, Told};
 use crate::codec::EncodedPublish;
 
@@ -11,10 +11,8 @@ fn restored(publishes: Vec<(StoredPublish, u32)>, incoming: &[u16]) -> (Harness,
     let mut s = settings();
     s.session_behavior = SessionBehavior::RejoinAlways;
     let mut h = Harness::new(s);
-    let recording = Recording::default();
-    let shared = SharedStore::new(Box::new(recording.clone()), 100);
-    h.engine
-        .attach_store(Journal::to(shared), publishes, incoming);
+    let (journal, recording) = Recording::journal();
+    h.engine.attach_store(journal, publishes, incoming);
     (h, recording)
 }
 
