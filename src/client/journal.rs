@@ -154,23 +154,23 @@ impl Journal {
     }
 
     /// Whether a store is attached.
+    #[inline]
     pub fn is_on(&self) -> bool {
         self.0.is_some()
     }
 
+    // Out of line: the checks before it sit on every operation's path, with or without a
+    // store; the write itself (a lock and a system call) is the rare, slow part.
+    #[cold]
+    #[inline(never)]
     fn write(&self, what: &str, change: impl FnOnce(&mut dyn Store) -> io::Result<()>) {
-        if let Some(shared) = &self.0
-            && let Err(e) = change(shared.lock().store())
-        {
-            crate::aws_log!(
-                AWS_LL_WARN,
-                AWS_LS_MQTT_GENERAL,
-                "store: {what} not written: {e}"
-            );
+        if let Some(shared) = &self.0 {
+            shared.write(what, change);
         }
     }
 
     /// See [`Store::progressed`]; record 0 is a publish the store does not hold.
+    #[inline]
     pub fn progressed(&self, record: u64, packet_id: u16, released: bool) {
         if record != 0 {
             self.write("progress", |s| s.progressed(record, packet_id, released));
@@ -178,6 +178,7 @@ impl Journal {
     }
 
     /// See [`Store::settled`]; record 0 is a publish the store does not hold.
+    #[inline]
     pub fn settled(&self, record: u64) {
         if record != 0 {
             self.write("settlement", |s| s.settled(record));
@@ -185,12 +186,18 @@ impl Journal {
     }
 
     /// See [`Store::released_qos2`].
+    #[inline]
     pub fn released_qos2(&self, packet_id: u16) {
-        self.write("QoS 2 release", |s| s.released_qos2(packet_id));
+        if self.is_on() {
+            self.write("QoS 2 release", |s| s.released_qos2(packet_id));
+        }
     }
 
     /// See [`Store::cleared_qos2`].
+    #[inline]
     pub fn cleared_qos2(&self) {
-        self.write("QoS 2 clearing", |s| s.cleared_qos2());
+        if self.is_on() {
+            self.write("QoS 2 clearing", |s| s.cleared_qos2());
+        }
     }
 }

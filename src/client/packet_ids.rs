@@ -50,6 +50,7 @@ impl PacketIds {
         if self.count == usize::from(u16::MAX) {
             return None;
         }
+        self.allocate_bitset();
         let mut id = self.last;
         loop {
             id = if id == u16::MAX { 1 } else { id + 1 };
@@ -57,18 +58,9 @@ impl PacketIds {
                 break;
             }
         }
-        self.take(id);
+        self.mark(id);
         self.last = id;
         Some(id)
-    }
-
-    /// Marks the free `id` in use.
-    fn take(&mut self, id: u16) {
-        if self.in_use.is_empty() {
-            self.in_use = vec![0; 1024];
-        }
-        self.in_use[usize::from(id) / 64] |= 1 << (id % 64);
-        self.count += 1;
     }
 
     /// Takes `id` itself (a restored operation's, sent before a restart); false when it is 0 or
@@ -77,8 +69,24 @@ impl PacketIds {
         if id == 0 || self.is_used(id) {
             return false;
         }
-        self.take(id);
+        self.allocate_bitset();
+        self.mark(id);
         true
+    }
+
+    /// The bitset, at the first id.
+    #[inline(always)]
+    fn allocate_bitset(&mut self) {
+        if self.in_use.is_empty() {
+            self.in_use = vec![0; 1024];
+        }
+    }
+
+    /// Marks the free `id` in use.
+    #[inline(always)]
+    fn mark(&mut self, id: u16) {
+        self.in_use[usize::from(id) / 64] |= 1 << (id % 64);
+        self.count += 1;
     }
 
     /// Gives `id` back; freeing an id not in use does nothing.
@@ -132,7 +140,9 @@ impl<V> PacketIdTable<V> {
     pub fn claim(&mut self, id: u16, holder: V) -> bool {
         let claimed = self.ids.claim(id);
         if claimed {
-            self.holders.insert(id, holder);
+            // Not `insert`: a second caller of it would keep it from being inlined into
+            // `allocate`, on every acknowledged operation's path.
+            self.holders.entry(id).or_insert(holder);
         }
         claimed
     }

@@ -24,14 +24,22 @@ impl<T> Default for PagedVec<T> {
 
 impl<T> PagedVec<T> {
     /// Appends `value` at index `len()`.
+    // Always inlined: it sits on every submission's path (through the operation table).
+    #[inline(always)]
     pub fn push(&mut self, value: T) {
         if self.len % PAGE == 0 {
-            self.pages.push(Vec::with_capacity(PAGE));
+            self.add_page();
         }
         if let Some(page) = self.pages.last_mut() {
             page.push(value);
         }
         self.len += 1;
+    }
+
+    /// A new last page (once in `PAGE` pushes: kept out of the inlined push).
+    #[cold]
+    fn add_page(&mut self) {
+        self.pages.push(Vec::with_capacity(PAGE));
     }
 
     /// The entry at `index`.

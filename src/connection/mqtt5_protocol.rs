@@ -15,10 +15,9 @@ pub enum Mqtt5Command<T> {
     Stop(Option<UserDisconnect<T>>),
     /// The last reference is gone.
     Terminate,
-    /// An operation, with its ACK timeout override in seconds (0: the client's).
-    Submit(Request, T, u32),
-    /// A publish the durable store holds under the record id (beyond upstream).
-    SubmitRecorded(Request, T, u32, u64),
+    /// An operation, with its ACK timeout override in seconds (0: the client's) and its record
+    /// in the durable store (beyond upstream; 0: none).
+    Submit(Request, T, u32, u64),
     /// Attach a durable store (beyond upstream), restoring the publishes it held (each with
     /// its completion token) and the received QoS 2 ids.
     AttachStore(Journal, Vec<(StoredPublish, T)>, Vec<u16>),
@@ -51,8 +50,7 @@ impl<T: Send + 'static> Protocol for Engine<T> {
             Mqtt5Command::Start => self.start(),
             Mqtt5Command::Stop(disconnect) => self.stop(disconnect),
             Mqtt5Command::Terminate => self.terminate(),
-            Mqtt5Command::Submit(request, token, timeout) => self.submit(request, token, timeout),
-            Mqtt5Command::SubmitRecorded(request, token, timeout, record) => {
+            Mqtt5Command::Submit(request, token, timeout, record) => {
                 self.submit_recorded(request, token, timeout, record)
             }
             Mqtt5Command::AttachStore(journal, publishes, incoming) => {

@@ -580,9 +580,7 @@ impl<T, S> Engine<T, S> {
     /// A clean session: no received QoS 2 publish waits for its PUBREL any more.
     fn clear_incoming_qos2(&mut self) {
         self.incoming_qos2.clear();
-        if self.journal.is_on() {
-            self.journal.cleared_qos2();
-        }
+        self.journal.cleared_qos2();
     }
 
     fn complete(&mut self, id: u16, outcome: Outcome) {

@@ -362,36 +362,39 @@ impl<T> Engine<T> {
     ) {
         let mut op = Operation::new(request, token, ack_timeout_secs);
         op.record = record;
-        if self.terminating {
-            // Kept in the store: the next process with it sends the publish.
-            self.outbox.event(Event::Complete {
-                token: op.token,
-                completion: Completion::Failed(Error::ClientTerminated),
-            });
-            return;
-        }
-        if self.state != State::Connected
+        let refusal = if self.terminating {
+            Some(Error::ClientTerminated)
+        } else if self.state != State::Connected
             && !survives_disconnection(&op.request, self.settings.offline_queue)
         {
-            self.journal.settled(record);
-            self.outbox.event(Event::Complete {
-                token: op.token,
-                completion: Completion::Failed(Error::OfflineQueuePolicy),
-            });
-            return;
-        }
-        if !self.make_room(&op) {
-            self.journal.settled(record);
-            self.outbox.event(Event::Complete {
-                token: op.token,
-                completion: Completion::Failed(Error::QueueFull),
-            });
-            return;
+            Some(Error::OfflineQueuePolicy)
+        } else if !self.make_room(&op) {
+            Some(Error::QueueFull)
+        } else {
+            None
+        };
+        if let Some(error) = refusal {
+            return self.refuse(op, error);
         }
         self.stats.incomplete_count += 1;
         self.stats.incomplete_size += op.statistics_size();
         let key = self.ops.insert(op);
         self.queue.push_back(key);
+    }
+
+    /// Completes `op`, never queued, with `error`. Out of line: it is the rare path, and code
+    /// here would keep the submission from being inlined into the loop's command dispatch.
+    #[cold]
+    #[inline(never)]
+    fn refuse(&mut self, op: Operation<T>, error: Error) {
+        // A client shutting down keeps the publish in the store, for the next process.
+        if error != Error::ClientTerminated {
+            self.journal.settled(op.record);
+        }
+        self.outbox.event(Event::Complete {
+            token: op.token,
+            completion: Completion::Failed(error),
+        });
     }
 
     /// The earliest time [`on_timer`](Self::on_timer) has something to do.

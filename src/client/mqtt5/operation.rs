@@ -116,6 +116,8 @@ pub struct Operation<T> {
 
 impl<T> Operation<T> {
     /// A new operation; `request` must not have a packet id yet.
+    // Always inlined: the hot submission is one of two callers (with the store's restore).
+    #[inline(always)]
     pub fn new(mut request: Request, token: T, ack_timeout_secs: u32) -> Operation<T> {
         let size = match &mut request {
             // Its id's two bytes are in the encoding already.

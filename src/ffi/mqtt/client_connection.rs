@@ -49,7 +49,7 @@ use crate::ffi::mqtt::client_delegate::{
 };
 use crate::ffi::mqtt::client_types::*;
 use crate::ffi::mqtt::connection_listeners::Listeners;
-use crate::ffi::mqtt::ext::durable_store::store_error;
+use crate::ffi::mqtt::ext::durable_store::record_publish;
 use crate::ffi::mqtt::handle::{self, Life, Shared, Termination};
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::aws_mqtt_qos_raw;
@@ -432,17 +432,21 @@ impl Mqtt311Connection {
             .ok_or(Error::from(AWS_ERROR_MQTT_QUEUE_FULL))?;
         let (request, token) = make();
         // Beyond upstream: a QoS 1 or 2 publish is in the durable store before the call returns.
-        let record = match (self.store.get(), &request) {
-            (Some(store), Request::Publish(p)) if p.qos() != QoS::AtMostOnce => {
-                match store.accept(p.as_bytes()) {
+        let record = match self.store.get() {
+            None => 0,
+            Some(store) => {
+                let publish = match &request {
+                    Request::Publish(p) => Some(p),
+                    _ => None,
+                };
+                match record_publish(store, publish) {
                     Ok(record) => record,
                     Err(e) => {
                         s.ids.free(id);
-                        return Err(Error(store_error(&e)));
+                        return Err(e);
                     }
                 }
             }
-            _ => 0,
         };
         let size = token.size;
         self.stats.incomplete_count.fetch_add(1, Relaxed);

@@ -40,26 +40,29 @@ impl<T> Engine<T> {
                 });
             }
         };
-        if stored.packet_id == 0 {
-            return self.submit_recorded(request, token, 0, record);
-        }
         let mut op = Operation::new(request, token, 0);
         op.record = record;
-        if let Request::Publish(p) = &mut op.request {
-            p.set_packet_id(stored.packet_id);
-            p.set_dup(true);
-        }
-        op.unacked = true;
-        op.send_stamp = self.queue.stamp_send();
-        if stored.released {
-            op.stage = Stage::Released;
+        let sent = stored.packet_id != 0;
+        if sent {
+            if let Request::Publish(p) = &mut op.request {
+                p.set_packet_id(stored.packet_id);
+                p.set_dup(true);
+            }
+            op.unacked = true;
+            op.send_stamp = self.queue.stamp_send();
+            if stored.released {
+                op.stage = Stage::Released;
+            }
+            self.stats.unacked_count += 1;
+            self.stats.unacked_size += op.statistics_size();
         }
         self.stats.incomplete_count += 1;
         self.stats.incomplete_size += op.statistics_size();
-        self.stats.unacked_count += 1;
-        self.stats.unacked_size += op.statistics_size();
         let key = self.ops.insert(op);
-        if !self.packet_ids.claim(stored.packet_id, key) {
+        if !sent {
+            // Queued as the client's first operations (the store is set before any other).
+            self.queue.push_back(key);
+        } else if !self.packet_ids.claim(stored.packet_id, key) {
             self.complete(key, super::Completion::Failed(super::Error::EncodeFailure));
         }
     }

@@ -122,9 +122,7 @@ impl<T> Engine<T> {
             .reset(self.negotiated.topic_alias_maximum_to_server);
         if !self.negotiated.rejoined_session {
             self.incoming_qos2.clear();
-            if self.journal.is_on() {
-                self.journal.cleared_qos2();
-            }
+            self.journal.cleared_qos2();
         }
         self.has_connected = true;
         self.keep_alive.start(now, self.keep_alive_ns());

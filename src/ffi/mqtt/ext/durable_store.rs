@@ -292,11 +292,24 @@ impl Store for CStore {
 
 /// The error code a failed store write raises: the system's (`AWS_ERROR_NO_SPACE` for a full
 /// disk), else `AWS_ERROR_FILE_WRITE_FAILURE`.
-pub(crate) fn store_error(e: &io::Error) -> c_int {
+fn store_error(e: &io::Error) -> c_int {
     translate_errno(
         e.raw_os_error().unwrap_or(0),
         AWS_ERROR_FILE_WRITE_FAILURE as c_int,
     )
+}
+
+/// Writes `publish` to `store` if it is a QoS 1 or 2 publish (see the module comment): its
+/// record id, 0 for anything else. Out of line: the callers' common path has no store.
+#[cold]
+#[inline(never)]
+pub(crate) fn record_publish(store: &SharedStore, publish: Option<&EncodedPublish>) -> Result<u64> {
+    match publish {
+        Some(p) if p.qos() != QoS::AtMostOnce => store
+            .accept(p.as_bytes())
+            .map_err(|e| Error(store_error(&e))),
+        _ => Ok(0),
+    }
 }
 
 /// A restored publish's completion: the user's callback, and the packet it reports.

@@ -11,13 +11,12 @@
 //! As for `client.rs`: pointers are NULL or valid; views and options are only read during the
 //! call.
 
-use crate::client::journal::SharedStore;
 use crate::client::mqtt5::Request;
-use crate::codec::{EncodedPublish, QoS, Version};
+use crate::codec::{EncodedPublish, Version};
 use crate::connection::mqtt5_protocol::Mqtt5Command;
 use crate::ffi::guard::{self, Error};
 use crate::ffi::mqtt::client_delegate::Callback;
-use crate::ffi::mqtt::ext::durable_store::store_error;
+use crate::ffi::mqtt::ext::durable_store::record_publish;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION;
 use crate::ffi::mqtt::v5::client::{aws_mqtt5_client, client_of};
 use crate::ffi::mqtt::v5::client_delegate::OpToken;
@@ -89,36 +88,19 @@ unsafe fn submit<V, O: CompletionOptions>(
             // Matched rather than `map_err(..)?`: a request is a few hundred bytes, and each
             // combinator it passes through may copy it once more on the publish path.
             match convert(view, c.iot_core()) {
-                Ok(request) => match c.store() {
-                    None => c.send(Mqtt5Command::Submit(request, token(cb), timeout)),
-                    Some(store) => submit_durable(c, store, request, token(cb), timeout)?,
-                },
+                Ok(request) => {
+                    // Beyond upstream: a QoS 1 or 2 publish is in the durable store first.
+                    let record = match (c.store(), &request) {
+                        (Some(store), Request::Publish(p)) => record_publish(store, Some(p))?,
+                        _ => 0,
+                    };
+                    c.send(Mqtt5Command::Submit(request, token(cb), timeout, record))
+                }
                 Err(code) => return Err(Error(code)),
             }
         }
         Ok(())
     })
-}
-
-/// Queues `request` on a client with a durable store: a QoS 1 or 2 publish is written to the
-/// store first, and a failed write fails the call (see `aws/mqtt/ext/durable_store.h`).
-fn submit_durable(
-    c: &aws_mqtt5_client,
-    store: &SharedStore,
-    request: Request,
-    token: OpToken,
-    timeout: u32,
-) -> guard::Result<()> {
-    let record = match &request {
-        Request::Publish(p) if p.qos() != QoS::AtMostOnce => store
-            .accept(p.as_bytes())
-            .map_err(|e| Error(store_error(&e)))?,
-        _ => 0,
-    };
-    c.send(Mqtt5Command::SubmitRecorded(
-        request, token, timeout, record,
-    ));
-    Ok(())
 }
 
 /// Publishes. `AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION` (or
