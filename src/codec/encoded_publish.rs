@@ -16,7 +16,7 @@ use crate::codec::error::{CodecError, Result};
 use crate::codec::frame::{FixedHeader, decode_body, encode_body_to_vec, encoded_len};
 use crate::codec::packet::{Packet, PacketType, Publish, QoS, Version};
 use crate::codec::primitives::decode_variable_integer;
-use crate::codec::publish::PublishRef;
+use crate::codec::publish::{PublishRef, TopicChecked};
 
 /// A PUBLISH as its wire bytes, fixed header included.
 #[derive(Debug)]
@@ -35,31 +35,44 @@ impl EncodedPublish {
     /// Encodes `publish` for `version`; its packet id is ignored (the engine assigns one) and
     /// its topic alias kept aside (see the module comment).
     pub fn new(mut publish: Publish, version: Version) -> Result<EncodedPublish> {
-        let user_alias = publish.properties.topic_alias;
-        if user_alias.is_some() {
-            publish.properties.topic_alias = None;
-        }
-        EncodedPublish::with_user_alias(publish.as_parts(), user_alias, version)
+        let user_alias = publish.properties.topic_alias.take();
+        let mut encoded = EncodedPublish::from_parts(publish.as_parts(), version)?;
+        encoded.set_user_alias(user_alias);
+        Ok(encoded)
     }
 
-    /// Encodes the publish `parts` describe, whose properties hold no topic alias, with the
-    /// user's `alias` kept aside (see the module comment).
-    pub fn with_user_alias(
-        parts: PublishRef<'_>,
-        alias: Option<u16>,
-        version: Version,
-    ) -> Result<EncodedPublish> {
-        let mut encoded = EncodedPublish::from_parts(parts, version)?;
-        encoded.user_alias = alias.unwrap_or(0);
-        Ok(encoded)
+    /// Keeps the user's topic `alias` aside (see the module comment); the encoded properties
+    /// hold none.
+    pub fn set_user_alias(&mut self, alias: Option<u16>) {
+        self.user_alias = alias.unwrap_or(0);
     }
 
     /// Encodes the publish `parts` describe (no copy of its topic or payload is made first);
     /// its packet id is ignored, and a topic alias in its properties is sent as it is.
-    pub fn from_parts(mut parts: PublishRef<'_>, version: Version) -> Result<EncodedPublish> {
+    pub fn from_parts(parts: PublishRef<'_>, version: Version) -> Result<EncodedPublish> {
+        EncodedPublish::encode(parts, version, false)
+    }
+
+    /// [`from_parts`](Self::from_parts) for a publish whose topic the caller checked with
+    /// `topic::checked_name`, as the API does where the topic comes in: not checked again (two
+    /// passes over it were a tenth of a publish's instructions).
+    pub fn from_checked_parts(parts: PublishRef<'_>, version: Version) -> Result<EncodedPublish> {
+        EncodedPublish::encode(parts, version, true)
+    }
+
+    fn encode(
+        mut parts: PublishRef<'_>,
+        version: Version,
+        topic_checked: bool,
+    ) -> Result<EncodedPublish> {
         // The codec refuses a QoS 1 or 2 publish without an id: encode with a placeholder.
         parts.packet_id = u16::from(parts.qos != QoS::AtMostOnce);
-        let bytes = encode_body_to_vec(PacketType::Publish, &parts, version)?.into_boxed_slice();
+        let bytes = if topic_checked {
+            encode_body_to_vec(PacketType::Publish, &TopicChecked(parts), version)
+        } else {
+            encode_body_to_vec(PacketType::Publish, &parts, version)
+        }?
+        .into_boxed_slice();
         let header_len = match decode_variable_integer(&bytes[1..]) {
             Ok(Some((_, n))) => 1 + n as u8,
             _ => return Err(CodecError::MalformedVariableInteger),

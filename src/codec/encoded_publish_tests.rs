@@ -119,3 +119,45 @@ fn a_long_packet_has_a_longer_fixed_header() {
     assert_eq!(e.topic(), "a/b");
     assert_eq!(e.payload(Version::V5).len(), 20_000);
 }
+
+#[test]
+fn a_checked_topic_encodes_to_the_same_bytes_and_only_the_unchecked_path_checks_it() {
+    for version in [Version::V311, Version::V5] {
+        let mut p = publish(QoS::ExactlyOnce);
+        if version == Version::V311 {
+            p.properties = Properties::default();
+        }
+        let checked = EncodedPublish::from_checked_parts(p.as_parts(), version).unwrap();
+        let unchecked = EncodedPublish::from_parts(p.as_parts(), version).unwrap();
+        assert_eq!(checked.as_bytes(), unchecked.as_bytes());
+        // A wildcard is no topic name [MQTT-3.3.2-2]: refused unless the caller vouched.
+        p.topic = "a/+".into();
+        assert!(EncodedPublish::from_parts(p.as_parts(), version).is_err());
+        assert!(EncodedPublish::from_checked_parts(p.as_parts(), version).is_ok());
+    }
+}
+
+#[test]
+fn wire_bytes_come_back_with_their_packet_id_and_dup_and_nothing_else_decodes() {
+    let p = publish(QoS::AtLeastOnce);
+    let mut e = EncodedPublish::new(p, Version::V5).unwrap();
+    e.set_packet_id(77);
+    e.set_dup(true);
+    let back = EncodedPublish::from_wire(e.as_bytes(), Version::V5).unwrap();
+    assert_eq!(back.as_bytes(), e.as_bytes());
+    assert_eq!((back.packet_id(), back.dup()), (77, true));
+    // Unassigned (id 0, as a store holds a publish never sent) decodes too.
+    let fresh = EncodedPublish::new(publish(QoS::AtLeastOnce), Version::V5).unwrap();
+    let back = EncodedPublish::from_wire(fresh.as_bytes(), Version::V5).unwrap();
+    assert_eq!(back.packet_id(), 0);
+    let bytes = e.as_bytes();
+    assert!(EncodedPublish::from_wire(&bytes[..bytes.len() - 1], Version::V5).is_err());
+    let mut longer = bytes.to_vec();
+    longer.push(0);
+    assert!(EncodedPublish::from_wire(&longer, Version::V5).is_err());
+    assert!(EncodedPublish::from_wire(&[0x30], Version::V5).is_err());
+    assert!(
+        EncodedPublish::from_wire(&[0xC0, 0x00], Version::V5).is_err(),
+        "a PINGREQ"
+    );
+}

@@ -71,6 +71,35 @@ impl Encode for PublishRef<'_> {
     fn body_len(&self, version: Version) -> Result<usize> {
         utf8::validate_str(self.topic).map_err(|_| CodecError::InvalidUtf8)?;
         check_topic(self, version)?;
+        self.checked_body_len(version)
+    }
+
+    fn write_body(&self, version: Version, w: &mut Writer<'_>) {
+        self.write_publish_body(version, w)
+    }
+}
+
+/// A PUBLISH whose topic was checked where it came in (`topic::checked_name`): encoded without
+/// checking it again (see `EncodedPublish::from_checked_parts`).
+pub struct TopicChecked<'a>(pub PublishRef<'a>);
+
+impl Encode for TopicChecked<'_> {
+    fn flags(&self) -> u8 {
+        self.0.flags()
+    }
+
+    fn body_len(&self, version: Version) -> Result<usize> {
+        self.0.checked_body_len(version)
+    }
+
+    fn write_body(&self, version: Version, w: &mut Writer<'_>) {
+        self.0.write_publish_body(version, w)
+    }
+}
+
+impl PublishRef<'_> {
+    /// The body's size, the topic taken as checked.
+    fn checked_body_len(&self, version: Version) -> Result<usize> {
         if self.qos == QoS::AtMostOnce && self.dup {
             // [MQTT-3.3.1-2] DUP is 0 for QoS 0.
             return Err(CodecError::InvalidFixedHeaderFlags(self.flags()));
@@ -88,7 +117,7 @@ impl Encode for PublishRef<'_> {
         Ok(field_len(self.topic.as_bytes())? + id_len + props + self.payload.len())
     }
 
-    fn write_body(&self, version: Version, w: &mut Writer<'_>) {
+    fn write_publish_body(&self, version: Version, w: &mut Writer<'_>) {
         w.binary(self.topic.as_bytes());
         if self.qos != QoS::AtMostOnce {
             w.u16(self.packet_id);

@@ -37,6 +37,12 @@ impl<S> Request<S> {
         EncodedPublish::from_parts(publish, Version::V311).map(Request::Publish)
     }
 
+    /// [`publish`](Self::publish) for parts whose topic the caller checked with
+    /// `topic::checked_name` (see `EncodedPublish::from_checked_parts`).
+    pub fn checked_publish(publish: PublishRef<'_>) -> Result<Request<S>, CodecError> {
+        EncodedPublish::from_checked_parts(publish, Version::V311).map(Request::Publish)
+    }
+
     /// Whether the server acknowledges the operation. Only those wait in the offline queue
     /// while disconnected and are resent: QoS 0 publishes and pings complete once written, and
     /// fail with `AWS_ERROR_MQTT_NOT_CONNECTED` without a connection, as upstream's do.

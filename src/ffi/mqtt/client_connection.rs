@@ -652,10 +652,7 @@ pub(crate) unsafe fn topic_str<'a>(topic: *const aws_byte_cursor) -> Result<&'a 
     // SAFETY: forwarded caller contract.
     let bytes =
         unsafe { cursor_bytes(topic) }.map_err(|_| Error::from(AWS_ERROR_MQTT_INVALID_TOPIC))?;
-    match utf8::validate(bytes) {
-        Ok(text) if topic::has_name_syntax(text) => Ok(text),
-        _ => Err(AWS_ERROR_MQTT_INVALID_TOPIC.into()),
-    }
+    topic::checked_name(bytes).ok_or(AWS_ERROR_MQTT_INVALID_TOPIC.into())
 }
 
 /// A copy of the payload a cursor lends; NULL is an empty payload.

@@ -54,7 +54,8 @@ fn packet_id(body: impl FnOnce() -> Result<u16>) -> u16 {
 }
 
 /// Publishes on `c` (what `aws_mqtt_client_connection_publish` does once its arguments are
-/// checked), with the operation's own ACK timeout in milliseconds (0: the connection's).
+/// checked: the topic with `topic::checked_name`, as `topic_str` and the request-response API
+/// do), with the operation's own ACK timeout in milliseconds (0: the connection's).
 /// Inlined: the packet is built in place, not moved through a call (the publish path).
 #[inline(always)]
 pub(crate) fn publish(
@@ -65,7 +66,7 @@ pub(crate) fn publish(
 ) -> Result<u16> {
     // Encoded here, on the caller's thread, once, straight from the caller's buffers: what the
     // queue holds and sends. Only a payload beyond the protocol's 256 MB fails to encode.
-    let request = Request::publish(publish)
+    let request = Request::checked_publish(publish)
         .map_err(|_| Error::from(AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH))?;
     let token = OpToken {
         size: request.statistics_size(),

@@ -120,10 +120,15 @@ pub unsafe extern "C" fn aws_mqtt5_client_publish(
             completion_options,
             |v, iot_core| {
                 // Encoded here, on the caller's thread, once: what the queue holds and sends.
+                // The view's topic was checked (`checked_publish`): not checked again.
                 let publish = publish_from_view(v, iot_core)?;
-                EncodedPublish::with_user_alias(publish.parts(), publish.topic_alias, Version::V5)
-                    .map(Request::Publish)
-                    .map_err(|_| AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION as c_int)
+                match EncodedPublish::from_checked_parts(publish.parts(), Version::V5) {
+                    Ok(mut encoded) => {
+                        encoded.set_user_alias(publish.topic_alias);
+                        Ok(Request::Publish(encoded))
+                    }
+                    Err(_) => Err(AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION as c_int),
+                }
             },
             OpToken::Publish,
         )

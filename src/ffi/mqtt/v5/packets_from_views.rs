@@ -227,11 +227,8 @@ unsafe fn checked_publish<'a>(
     }
     // SAFETY: forwarded caller contract (for this block and the ones below).
     let topic_bytes = unsafe { bytes_of(&view.topic) }?;
-    let topic = utf8::validate(topic_bytes).map_err(|_| err)?;
     // Upstream refuses an empty topic even when a topic alias could stand in for it.
-    if !topic::has_name_syntax(topic) {
-        return Err(err);
-    }
+    let topic = topic::checked_name(topic_bytes).ok_or(err)?;
     let topic_alias = unsafe { optional(view.topic_alias) };
     if topic_alias == Some(0) {
         return Err(err);
