@@ -20,6 +20,7 @@ pub mod ack_deadlines;
 pub mod action;
 pub mod backoff;
 pub mod deadline;
+pub mod id_window;
 pub mod iot_metrics;
 pub mod journal;
 pub mod keep_alive;

@@ -32,13 +32,14 @@ pub use crate::client::Action;
 use crate::client::ack_deadlines::AckDeadlines;
 use crate::client::backoff::Backoff;
 use crate::client::deadline::{Deadline, earliest};
+use crate::client::id_window::IdWindow;
 use crate::client::journal::Journal;
 use crate::client::keep_alive::{KeepAlive, PingSchedule};
 use crate::client::mqtt311::outcome::{Event, Failure, Outcome};
 use crate::client::mqtt311::request::{Operation, Request, Stage};
 use crate::client::mqtt311::settings::Settings;
 use crate::client::outbox::{Outbox, outbox_methods};
-use crate::client::packet_id_map::{IdMap, IdSet};
+use crate::client::packet_id_map::IdSet;
 use crate::client::queue_limits::{QueueLimits, QueueStatistics, Queued};
 use crate::client::send_queue::{Fate, SendQueue, in_send_order};
 use crate::client::topic_tree::TopicTree;
@@ -110,9 +111,9 @@ pub struct Engine<T, S> {
     connack_timeout: Deadline,
     /// PINGREQs after the last packet written, as upstream's 3.1.1 connection sends them.
     keep_alive: KeepAlive,
-    /// Boxed: the map keeps an eighth of its buckets free, and 65,535 operations of ~150 bytes
-    /// inline would make it 20 MB where a box each makes it 1.3 MB plus the operations.
-    ops: IdMap<Box<Operation<T, S>>>,
+    /// Indexed by packet id, a window of consecutive ids (see `IdWindow`): no hashing, and no
+    /// allocation per operation.
+    ops: IdWindow<Operation<T, S>>,
     /// The packet bytes of `ops` (the statistics' size), for the queue limits.
     ops_size: u64,
     /// Beyond upstream: bounded queues, and what they did.
@@ -152,7 +153,7 @@ impl<T, S> Engine<T, S> {
             reconnect: Deadline::disarmed(),
             connack_timeout: Deadline::disarmed(),
             keep_alive: KeepAlive::new(PingSchedule::AfterLastPacket),
-            ops: IdMap::default(),
+            ops: IdWindow::default(),
             ops_size: 0,
             queue_limits: None,
             queue_statistics: QueueStatistics::default(),
@@ -290,7 +291,7 @@ impl<T, S> Engine<T, S> {
         self.ops_size += request.statistics_size();
         self.ops.insert(
             id,
-            Box::new(Operation {
+            Operation {
                 request,
                 token,
                 stage: Stage::Queued,
@@ -300,7 +301,7 @@ impl<T, S> Engine<T, S> {
                 filters_sent: 0,
                 timeout_ms,
                 record,
-            }),
+            },
         );
         if refused {
             self.fail(id, Failure::QueueFull);
@@ -493,9 +494,7 @@ impl<T, S> Engine<T, S> {
     /// `ConnectionDestroyed` and every subscription is dropped.
     pub fn shut_down(&mut self) {
         self.queue.clear();
-        let mut ids: Vec<u16> = self.ops.keys().copied().collect();
-        ids.sort_unstable();
-        for id in ids {
+        for id in self.ops.ids() {
             self.fail(id, Failure::ConnectionDestroyed);
         }
         self.subscriptions.clear();
@@ -555,7 +554,7 @@ impl<T, S> Engine<T, S> {
             .filter(|(_, op)| op.in_flight)
             .map(|(id, op)| {
                 op.in_flight = false;
-                (op.send_stamp, *id)
+                (op.send_stamp, id)
             })
             .collect();
         self.queue
@@ -584,7 +583,7 @@ impl<T, S> Engine<T, S> {
     }
 
     fn complete(&mut self, id: u16, outcome: Outcome) {
-        let Some(op) = self.ops.remove(&id).map(|op| *op) else {
+        let Some(op) = self.ops.remove(&id) else {
             return;
         };
         self.ops_size = self.ops_size.saturating_sub(op.request.statistics_size());

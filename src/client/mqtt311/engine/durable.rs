@@ -53,9 +53,7 @@ impl<T, S> Engine<T, S> {
                 timeout_ms: 0,
                 record: stored.record,
             };
-            // Not `insert`: a second caller of it would keep it from being inlined into the
-            // submission, on every operation's path.
-            self.ops.entry(id).or_insert(Box::new(op));
+            self.ops.insert(id, op);
             self.queue.push_back(id);
         }
     }

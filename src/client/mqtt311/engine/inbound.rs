@@ -185,7 +185,7 @@ impl<T, S> Engine<T, S> {
     /// Completes the operation `id` when `expects` says it is waiting for this ACK; an ACK for
     /// nothing is ignored, as upstream ignores it.
     fn on_ack(&mut self, id: u16, expects: impl Fn(&Operation<T, S>) -> bool) {
-        if self.ops.get(&id).is_some_and(|op| expects(op)) {
+        if self.ops.get(&id).is_some_and(expects) {
             self.complete(id, Outcome::Success);
         }
     }
