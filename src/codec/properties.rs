@@ -115,7 +115,9 @@ impl Properties {
     /// [`PropertySet::encoded_len`], at once when nothing was ever set.
     #[inline]
     pub fn encoded_len(&self, context: Context) -> Result<usize> {
-        self.0.as_deref().map_or(Ok(1), |set| set.encoded_len(context))
+        self.0
+            .as_deref()
+            .map_or(Ok(1), |set| set.encoded_len(context))
     }
 
     /// [`PropertySet::write`], at once when nothing was ever set: the zero length.
