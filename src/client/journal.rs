@@ -155,7 +155,7 @@ impl Journal {
 
     /// Whether a store is attached.
     #[inline]
-    pub fn is_on(&self) -> bool {
+    fn is_on(&self) -> bool {
         self.0.is_some()
     }
 
