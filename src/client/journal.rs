@@ -68,7 +68,15 @@ struct Inner {
 }
 
 /// A [`SharedStore`] that does not keep it alive.
+#[derive(Clone)]
 pub struct WeakStore(std::sync::Weak<Mutex<Inner>>);
+
+impl WeakStore {
+    /// Whether both name the same store.
+    pub fn same(&self, other: &WeakStore) -> bool {
+        std::sync::Weak::ptr_eq(&self.0, &other.0)
+    }
+}
 
 /// The store, locked, with the record id the next acceptance takes.
 pub struct Locked<'a>(MutexGuard<'a, Inner>);

@@ -1,6 +1,7 @@
 //! The threads the library runs: the event loops and their group (`event_loop`,
 //! `event_loop_group`), the registry of managed threads that `aws_thread_join_all_managed`
-//! waits for, the host resolver, and the clocks the loops follow. Above `client`; imports
+//! waits for, the host resolver, the clocks the loops follow, and the durable stores' file log
+//! (`publish_log`) and sync timer (`store_flusher`). Above `client`; imports
 //! neither `transport` nor `connection` (the driver that runs an engine on a loop).
 
 pub mod clock;
@@ -18,4 +19,5 @@ pub mod lock;
 mod loop_thread;
 pub mod managed_threads;
 pub mod publish_log;
+pub mod store_flusher;
 pub mod timer_heap;

@@ -25,8 +25,9 @@ enum aws_mqtt_ext_fsync_policy {
    */
   AWS_MQTT_EXT_FSYNC_ALWAYS = 0,
   /**
-   * At most `fsync_interval_ms` after a record: a process that is killed loses nothing (the
-   * records are in the operating system's hands), a machine that fails may lose that much.
+   * At most `fsync_interval_ms` after a record (one thread in the process syncs every such
+   * store): a process that is killed loses nothing (the records are in the operating
+   * system's hands), a machine that fails may lose that much.
    */
   AWS_MQTT_EXT_FSYNC_INTERVAL = 1,
   /**

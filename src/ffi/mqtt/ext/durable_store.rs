@@ -38,6 +38,7 @@ use crate::ffi::mqtt::mqtt::aws_mqtt_qos;
 use crate::ffi::mqtt::v5::client::{aws_mqtt5_client, client_of};
 use crate::ffi::mqtt::v5::client_delegate::OpToken;
 use crate::runtime::publish_log::{Fsync, PublishLog};
+use crate::runtime::store_flusher;
 use std::ffi::{c_int, c_void};
 use std::io;
 use std::path::PathBuf;
@@ -50,8 +51,9 @@ pub enum aws_mqtt_ext_fsync_policy {
     /// Before the call that wrote a record returns: nothing accepted is lost, even to a power
     /// failure (the default).
     AWS_MQTT_EXT_FSYNC_ALWAYS = 0,
-    /// At most `fsync_interval_ms` after a record: a process that is killed loses nothing (the
-    /// records are in the operating system's hands), a machine that fails may lose that much.
+    /// At most `fsync_interval_ms` after a record (one thread in the process syncs every such
+    /// store): a process that is killed loses nothing (the records are in the operating
+    /// system's hands), a machine that fails may lose that much.
     AWS_MQTT_EXT_FSYNC_INTERVAL = 1,
     /// When the operating system decides.
     AWS_MQTT_EXT_FSYNC_NEVER = 2,
@@ -445,7 +447,7 @@ unsafe fn open(options: &aws_mqtt_ext_store_options) -> Result<Opened> {
     let next_record = recovered.publishes.last().map_or(1, |p| p.record + 1);
     let shared = SharedStore::new(store, next_record);
     if options.fsync_policy == 1 && !directory.is_empty() {
-        start_flush_timer(&shared, interval(options));
+        store_flusher::register(shared.downgrade(), interval(options));
     }
     Ok(Opened {
         shared,
@@ -463,22 +465,6 @@ fn interval(options: &aws_mqtt_ext_store_options) -> Duration {
         0 => 100,
         ms => u64::from(ms),
     })
-}
-
-/// Syncs the store every `interval` while a client holds it (the interval policy's bound when
-/// no further record comes to trigger a sync).
-fn start_flush_timer(shared: &SharedStore, interval: Duration) {
-    let weak = shared.downgrade();
-    let _ = std::thread::Builder::new()
-        .name("mqtt-store-sync".into())
-        .spawn(move || {
-            loop {
-                std::thread::sleep(interval);
-                if !SharedStore::flush_weak(&weak) {
-                    break;
-                }
-            }
-        });
 }
 
 /// Writes `status` where the caller asked for it.
