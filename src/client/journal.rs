@@ -79,7 +79,7 @@ impl WeakStore {
 }
 
 /// The store, locked, with the record id the next acceptance takes.
-pub struct Locked<'a>(MutexGuard<'a, Inner>);
+struct Locked<'a>(MutexGuard<'a, Inner>);
 
 impl SharedStore {
     /// Shares `store`, whose recovered publishes' records are all below `next_record`.
@@ -91,7 +91,7 @@ impl SharedStore {
     }
 
     /// The store, locked (a panic while it was held does not make it unusable).
-    pub fn lock(&self) -> Locked<'_> {
+    fn lock(&self) -> Locked<'_> {
         Locked(self.0.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
@@ -110,10 +110,7 @@ impl SharedStore {
         let Some(inner) = weak.0.upgrade() else {
             return false;
         };
-        let mut inner = inner.lock().unwrap_or_else(|p| p.into_inner());
-        if let Err(e) = inner.store.flush() {
-            crate::aws_log!(AWS_LL_WARN, AWS_LS_MQTT_GENERAL, "store: flush failed: {e}");
-        }
+        SharedStore(inner).write("flush", |s| s.flush());
         true
     }
 
@@ -121,9 +118,7 @@ impl SharedStore {
     pub fn downgrade(&self) -> WeakStore {
         WeakStore(Arc::downgrade(&self.0))
     }
-}
 
-impl SharedStore {
     /// Applies one change, logging a failure (see the module comment).
     fn write(&self, what: &str, change: impl FnOnce(&mut dyn Store) -> io::Result<()>) {
         if let Err(e) = change(self.lock().store()) {
@@ -146,7 +141,7 @@ impl SharedStore {
 
 impl Locked<'_> {
     /// The store itself.
-    pub fn store(&mut self) -> &mut dyn Store {
+    fn store(&mut self) -> &mut dyn Store {
         &mut *self.0.store
     }
 }

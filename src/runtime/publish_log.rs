@@ -14,6 +14,7 @@
 //! (write, sync, rename). Memory: the packets stay on disk; the log keeps where each one is.
 
 use crate::client::journal::{Recovered, Store, StoredPublish};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -34,9 +35,11 @@ pub enum Fsync {
 
 /// One change of the in-flight state, as the file holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Record {
+pub enum Record<'a> {
     /// A QoS 1 or 2 publish accepted under `record`, encoded.
-    Accepted { record: u64, packet: Vec<u8> },
+    /// (Borrowed when appended or replayed: the packet is copied into the file or read from it,
+    /// never into the record.)
+    Accepted { record: u64, packet: Cow<'a, [u8]> },
     /// It was sent under `packet_id`; `released`: its PUBREC arrived.
     Progressed {
         record: u64,
@@ -193,7 +196,7 @@ fn encode(record: &Record, out: &mut Vec<u8>) -> usize {
 }
 
 /// The record at the start of `bytes` and its length; `None` when short, corrupt or unknown.
-fn decode(bytes: &[u8]) -> Option<(Record, usize)> {
+fn decode(bytes: &[u8]) -> Option<(Record<'_>, usize)> {
     let len = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
     if !(1..=MAX_BODY).contains(&len) {
         return None;
@@ -207,7 +210,7 @@ fn decode(bytes: &[u8]) -> Option<(Record, usize)> {
     let record = match body[0] {
         ACCEPTED => Record::Accepted {
             record: record()?,
-            packet: body.get(9..)?.to_vec(),
+            packet: Cow::Borrowed(body.get(9..)?),
         },
         PROGRESSED => Record::Progressed {
             record: record()?,
@@ -334,6 +337,7 @@ impl PublishLog {
         for (&record, entry) in &self.state.publishes {
             let mut packet = vec![0; entry.len as usize];
             self.file.read_exact_at(&mut packet, entry.offset)?;
+            let packet = Cow::Owned(packet);
             let at = encode(&Record::Accepted { record, packet }, &mut bytes);
             let moved = Entry {
                 offset: (at + 9) as u64,
@@ -385,7 +389,7 @@ impl PublishLog {
 
 impl Store for PublishLog {
     fn accepted(&mut self, record: u64, packet: &[u8]) -> io::Result<()> {
-        let packet = packet.to_vec();
+        let packet = Cow::Borrowed(packet);
         self.append(&Record::Accepted { record, packet })
     }
 

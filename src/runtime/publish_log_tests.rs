@@ -11,14 +11,14 @@ fn dir(name: &str) -> PathBuf {
     d
 }
 
-fn publish(record: u64, fill: u8) -> Record {
+fn publish(record: u64, fill: u8) -> Record<'static> {
     Record::Accepted {
         record,
-        packet: vec![fill; 83],
+        packet: vec![fill; 83].into(),
     }
 }
 
-fn sent(record: u64, packet_id: u16) -> Record {
+fn sent(record: u64, packet_id: u16) -> Record<'static> {
     Record::Progressed {
         record,
         packet_id,

@@ -16,7 +16,7 @@ use crate::ffi::mqtt::client_types::{
     aws_mqtt_suback_multi_fn, aws_mqtt_topic_subscription,
 };
 use crate::ffi::mqtt::connection_listeners::{self, Cached};
-use crate::ffi::mqtt::ext::durable_store::RecoveredToken;
+use crate::ffi::mqtt::ext::durable_store::{RecoveredToken, record_delivery};
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::mqtt::{
     aws_mqtt_connect_return_code, aws_mqtt_qos, aws_mqtt_qos_raw, aws_mqtt_userdata_cleanup_fn,
@@ -496,11 +496,7 @@ impl Delegate<CEngine> for CDelegate {
                     self.complete(id, token, outcome, resubscribed)
                 }
                 Event::Message(publish) => {
-                    if publish.qos == QoS::ExactlyOnce
-                        && let Some(store) = self.connection().store()
-                    {
-                        store.delivering_qos2(publish.packet_id);
-                    }
+                    record_delivery(self.connection().store(), publish.qos, publish.packet_id);
                     let topic = cursor(publish.topic.as_bytes());
                     let payload = cursor(&publish.payload);
                     let qos = c_qos(publish.qos);

@@ -314,6 +314,18 @@ pub(crate) fn record_publish(store: &SharedStore, publish: Option<&EncodedPublis
     }
 }
 
+/// Records a received publish in `store` as it is handed to the user, when it is a QoS 2 one
+/// (see `SharedStore::delivering_qos2`): both clients' deliveries call this just before the
+/// callback.
+#[inline]
+pub(crate) fn record_delivery(store: Option<&SharedStore>, qos: QoS, packet_id: u16) {
+    if qos == QoS::ExactlyOnce
+        && let Some(store) = store
+    {
+        store.delivering_qos2(packet_id);
+    }
+}
+
 /// A restored publish's completion: the user's callback, and the packet it reports.
 /// cbindgen:ignore
 pub struct RecoveredToken {
@@ -370,10 +382,15 @@ impl Opened {
         std::mem::take(&mut self.recovered.publishes)
             .into_iter()
             .map(|p| {
+                // The packet is what the completion reports: kept only when it is reported.
+                let packet = match self.callback.function {
+                    Some(_) => p.packet.clone().into(),
+                    None => Box::default(),
+                };
                 let t = token(Box::new(RecoveredToken {
                     callback: self.callback,
                     record: p.record,
-                    packet: p.packet.clone().into(),
+                    packet,
                     version,
                 }));
                 (p, t)

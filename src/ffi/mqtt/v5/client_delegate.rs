@@ -9,7 +9,7 @@ use crate::connection::mqtt5_protocol::Mqtt5Command;
 use crate::connection::{Command, Delegate};
 use crate::ffi::common::byte_buf::aws_byte_buf;
 use crate::ffi::mqtt::client_delegate::Callback;
-use crate::ffi::mqtt::ext::durable_store::RecoveredToken;
+use crate::ffi::mqtt::ext::durable_store::{RecoveredToken, record_delivery};
 use crate::ffi::mqtt::ext::enhanced_auth;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::*;
 use crate::ffi::mqtt::v5::client::{Delivery, aws_mqtt5_client};
@@ -177,11 +177,7 @@ impl C5Delegate {
         let handler = client.publish_handler();
         let packet_id = publish.packet_id;
         let acknowledged = publish.qos != QoS::AtMostOnce;
-        if publish.qos == QoS::ExactlyOnce
-            && let Some(store) = client.store()
-        {
-            store.delivering_qos2(packet_id);
-        }
+        record_delivery(client.store(), publish.qos, packet_id);
         client.begin_delivery(Delivery {
             packet_id,
             acknowledged,
