@@ -13,15 +13,17 @@
 use bytes::Bytes;
 
 use crate::codec::error::{CodecError, Result};
-use crate::codec::frame::{FixedHeader, decode_body, encode_body_to_vec, encoded_len};
+use crate::codec::frame::{FixedHeader, decode_body, encode_body_into, encoded_len};
 use crate::codec::packet::{Packet, PacketType, Publish, QoS, Version};
+use crate::codec::packet_block::PacketBlock;
 use crate::codec::primitives::decode_variable_integer;
 use crate::codec::publish::{PublishRef, TopicChecked};
 
 /// A PUBLISH as its wire bytes, fixed header included.
 #[derive(Debug)]
 pub struct EncodedPublish {
-    bytes: Box<[u8]>,
+    /// Carved from the encoding thread's chunk (see `codec::packet_block`).
+    bytes: PacketBlock,
     /// The topic alias the user asked for (manual aliasing, MQTT 5); 0: none.
     user_alias: u16,
     /// The fixed header's size (2 to 5 bytes): where the topic's length prefix starts.
@@ -68,11 +70,15 @@ impl EncodedPublish {
         // The codec refuses a QoS 1 or 2 publish without an id: encode with a placeholder.
         parts.packet_id = u16::from(parts.qos != QoS::AtMostOnce);
         let bytes = if topic_checked {
-            encode_body_to_vec(PacketType::Publish, &TopicChecked(parts), version)
+            encode_body_into(
+                PacketType::Publish,
+                &TopicChecked(parts),
+                version,
+                PacketBlock::new,
+            )
         } else {
-            encode_body_to_vec(PacketType::Publish, &parts, version)
-        }?
-        .into_boxed_slice();
+            encode_body_into(PacketType::Publish, &parts, version, PacketBlock::new)
+        }?;
         let header_len = match decode_variable_integer(&bytes[1..]) {
             Ok(Some((_, n))) => 1 + n as u8,
             _ => return Err(CodecError::MalformedVariableInteger),

@@ -166,16 +166,17 @@ fn write_frame(
     body.write_body(version, w);
 }
 
-/// Encodes a `packet_type` packet from its body's encoder into a new vector of its exact size
-/// (for a body borrowed from its parts rather than held in a [`Packet`]).
-pub fn encode_body_to_vec(
+/// Encodes a `packet_type` packet from its body's encoder (for a body borrowed from its parts
+/// rather than held in a [`Packet`]) into the zeroed buffer `make` returns for its exact size.
+pub fn encode_body_into<B: std::ops::DerefMut<Target = [u8]>>(
     packet_type: PacketType,
     body: &dyn Encode,
     version: Version,
-) -> Result<Vec<u8>> {
+    make: impl FnOnce(usize) -> B,
+) -> Result<B> {
     let remaining = body_remaining_length(body, version)?;
     let total = 1 + variable_integer_len(remaining as u32) + remaining;
-    let mut out = vec![0; total];
+    let mut out = make(total);
     let mut w = Writer::new(&mut out);
     write_frame(&mut w, packet_type, body, remaining, version);
     debug_assert_eq!(w.position(), total);

@@ -12,6 +12,7 @@ pub mod encoded_publish;
 pub mod error;
 pub mod frame;
 pub mod packet;
+pub mod packet_block;
 pub mod primitives;
 pub mod properties;
 pub mod publish;
