@@ -333,6 +333,7 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
                 }
             });
         }
+        contained("settling a delivered batch", || delegate.delivered());
         let mut d = lock(&self.0);
         let commands = std::mem::take(&mut courier.engine_commands);
         d.courier = Some(courier);

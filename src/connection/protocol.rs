@@ -104,4 +104,7 @@ pub trait Delegate<P: Protocol>: Send + 'static {
     );
     /// Called after each step, to mirror the engine's state and statistics.
     fn after_step(&mut self, engine: &P);
+    /// Called after a batch of `deliver` calls, with no lock held: for what the delegate
+    /// gathers per event and settles once per batch.
+    fn delivered(&mut self) {}
 }

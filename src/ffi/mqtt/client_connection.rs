@@ -302,11 +302,19 @@ impl Mqtt311Connection {
         self.store.get()
     }
 
-    /// An operation finished: its packet id is free and it leaves the statistics.
-    pub(crate) fn finish_operation(&self, id: u16, size: u64) {
-        self.synced().ids.free(id);
+    /// An operation finished: it leaves the statistics (its packet id is freed with its
+    /// batch's, see `free_ids`).
+    pub(crate) fn finish_operation(&self, size: u64) {
         self.stats.incomplete_count.fetch_sub(1, Relaxed);
         self.stats.incomplete_size.fetch_sub(size, Relaxed);
+    }
+
+    /// The packet ids of finished operations are free again.
+    pub(crate) fn free_ids(&self, ids: &[u16]) {
+        let mut s = self.synced();
+        for &id in ids {
+            s.ids.free(id);
+        }
     }
 
     /// Records the loop's state (unless a lifecycle command is on its way) and moves a pending
@@ -539,6 +547,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
                 connection: weak.as_ptr(),
                 callbacks: (0, Callbacks::default()),
                 listeners: (0, Vec::new()),
+                finished_ids: Vec::new(),
             };
             let engine = CEngine::new(Settings::default());
             let driver = Handle::new(event_loop.clone(), engine, delegate);

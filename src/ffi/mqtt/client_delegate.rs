@@ -237,7 +237,13 @@ pub struct CDelegate {
     pub(crate) callbacks: (u64, Callbacks),
     /// The internal listeners as last read.
     pub(crate) listeners: Cached,
+    /// The packet ids of the operations completed in this batch of deliveries, freed together
+    /// once it ends (see `delivered`).
+    pub(crate) finished_ids: Vec<u16>,
 }
+
+/// A batch's finished ids kept for the next batch; a burst's larger list is given back.
+const FINISHED_IDS_KEPT: usize = 4096;
 
 // SAFETY: the connection is Sync (its mutable parts are behind a lock or atomic).
 unsafe impl Send for CDelegate {}
@@ -255,14 +261,18 @@ impl CDelegate {
 
     /// Completes an operation; `resubscribed` is the filters and QoS of a resubscribe's topics.
     fn complete(
-        &self,
+        &mut self,
         id: u16,
         token: OpToken,
         outcome: Outcome,
         resubscribed: Option<Vec<(String, QoS)>>,
     ) {
-        let conn = self.connection();
-        conn.finish_operation(id, token.size);
+        self.connection().finish_operation(token.size);
+        // Freed once the batch is delivered, under one lock for the whole batch rather than
+        // one per operation (the API's publishing thread takes the same lock per call). Not
+        // before its callback: a publish from an earlier callback would otherwise reuse the
+        // id of an operation whose completion is still to come.
+        self.finished_ids.push(id);
         let error = match &outcome {
             Outcome::Failed(f) => failure_code(*f),
             _ => 0,
@@ -530,6 +540,14 @@ impl Delegate<CEngine> for CDelegate {
                     }
                 }
             }
+        }
+    }
+
+    fn delivered(&mut self) {
+        if !self.finished_ids.is_empty() {
+            self.connection().free_ids(&self.finished_ids);
+            self.finished_ids.clear();
+            self.finished_ids.shrink_to(FINISHED_IDS_KEPT);
         }
     }
 

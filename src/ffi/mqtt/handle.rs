@@ -137,7 +137,9 @@ impl<P: Protocol, D: Delegate<P>, S> Life<P, D, S> {
     /// Makes sure the loop runs the queued commands soon: one task per batch, whatever the
     /// number of calls.
     pub fn wake(&self) {
-        if !self.wake_scheduled.swap(true, Relaxed) {
+        // Read before the swap: in a burst the flag is nearly always set already, and a read
+        // keeps the flag's cache line shared where a swap would pull it from the loop's core.
+        if !self.wake_scheduled.load(Relaxed) && !self.wake_scheduled.swap(true, Relaxed) {
             let driver = self.driver.clone();
             self.event_loop
                 .schedule_now(Box::new(move || driver.wake()));
