@@ -154,6 +154,31 @@ static int test_memory_stays_bounded_at_the_limit(void) {
     return 0;
 }
 
+/* A client that keeps one publish in flight still delivers a burst, each completing once with
+ * its PUBACK; the limit itself is pinned by the engine's tests. */
+static int test_mqtt5_in_flight_limit(void) {
+    struct fx5_events ev;
+    struct fx5_config c;
+    fx5_setup(&ev, &c, s_io.bootstrap, s_mosquitto.port, "ext-inflight-5");
+    struct aws_mqtt5_client *client = fx5_client_new(s_alloc, &c, &ev);
+    CHECK(client != NULL);
+    CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_max_inflight(client, 1), AWS_OP_SUCCESS);
+    CHECK_INT_EQ(fx5_start_and_wait(client, &ev), 0);
+    struct fx5_op *ops[200];
+    for (int i = 0; i < 200; ++i) {
+        ops[i] = fx5_publish(client, &ev, "ext/inflight", AWS_MQTT5_QOS_AT_LEAST_ONCE, "x");
+        CHECK(ops[i] != NULL);
+    }
+    for (int i = 0; i < 200; ++i) {
+        CHECK_WAIT(&ev, ops[i]->completions == 1, 10000);
+        CHECK_INT_EQ(ops[i]->error_code, AWS_ERROR_SUCCESS);
+    }
+    CHECK_INT_EQ(fx5_finish_and_clean_up(client, &ev), 0);
+    CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_max_inflight(NULL, 1), AWS_OP_ERR);
+    CHECK_INT_EQ(aws_last_error(), AWS_ERROR_INVALID_ARGUMENT);
+    return 0;
+}
+
 static int test_bad_arguments(void) {
     struct aws_mqtt_ext_queue_limits bad = {.max_operations = 1, .when_full = (enum aws_mqtt_ext_queue_full_behavior)9};
     CHECK_INT_EQ(aws_mqtt_ext_mqtt5_client_set_queue_limits(NULL, &bad), AWS_OP_ERR);
@@ -178,6 +203,7 @@ int main(void) {
     RUN(test_mqtt5_drops_the_oldest);
     RUN(test_mqtt311_drops_the_oldest_then_sends_the_rest);
     RUN(test_memory_stays_bounded_at_the_limit);
+    RUN(test_mqtt5_in_flight_limit);
     RUN(test_bad_arguments);
 
     aws_mqtt_client_release(s_client);

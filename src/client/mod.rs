@@ -31,6 +31,7 @@ pub mod outbox;
 pub mod packet_id_map;
 pub mod packet_ids;
 pub mod paged_vec;
+pub mod publish_stream;
 pub mod queue_limits;
 pub mod request_response;
 pub mod send_queue;

@@ -52,46 +52,65 @@ impl EncodedPublish {
     /// Encodes the publish `parts` describe (no copy of its topic or payload is made first);
     /// its packet id is ignored, and a topic alias in its properties is sent as it is.
     pub fn from_parts(parts: PublishRef<'_>, version: Version) -> Result<EncodedPublish> {
-        EncodedPublish::encode(parts, version, false)
+        EncodedPublish::encode(parts, version, false, PacketBlock::new)
     }
 
     /// [`from_parts`](Self::from_parts) for a publish whose topic the caller checked with
     /// `topic::checked_name`, as the API does where the topic comes in: not checked again (two
     /// passes over it were a tenth of a publish's instructions).
     pub fn from_checked_parts(parts: PublishRef<'_>, version: Version) -> Result<EncodedPublish> {
-        EncodedPublish::encode(parts, version, true)
+        EncodedPublish::encode(parts, version, true, PacketBlock::new)
+    }
+
+    /// The wire bytes [`from_checked_parts`](Self::from_checked_parts) would hold, written
+    /// into `out` (replacing what it held), for a queue that keeps packets itself
+    /// (`client::publish_stream`).
+    pub fn write_checked_parts(
+        parts: PublishRef<'_>,
+        version: Version,
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
+        encode_unassigned(parts, version, true, |len| {
+            out.clear();
+            out.resize(len, 0);
+            &mut out[..]
+        })
+        .map(drop)
     }
 
     fn encode(
-        mut parts: PublishRef<'_>,
+        parts: PublishRef<'_>,
         version: Version,
         topic_checked: bool,
+        make: impl FnOnce(usize) -> PacketBlock,
     ) -> Result<EncodedPublish> {
-        // The codec refuses a QoS 1 or 2 publish without an id: encode with a placeholder.
-        parts.packet_id = u16::from(parts.qos != QoS::AtMostOnce);
-        let bytes = if topic_checked {
-            encode_body_into(
-                PacketType::Publish,
-                &TopicChecked(parts),
-                version,
-                PacketBlock::new,
-            )
-        } else {
-            encode_body_into(PacketType::Publish, &parts, version, PacketBlock::new)
-        }?;
-        let header_len = match decode_variable_integer(&bytes[1..]) {
+        let bytes = encode_unassigned(parts, version, topic_checked, make)?;
+        EncodedPublish::from_block(bytes, 0)
+    }
+
+    /// The publish whose wire bytes `bytes` holds, as this type encoded them, with the user's
+    /// topic `alias` (0: none).
+    pub fn from_block(bytes: PacketBlock, user_alias: u16) -> Result<EncodedPublish> {
+        let header_len = match decode_variable_integer(bytes.get(1..).unwrap_or_default()) {
             Ok(Some((_, n))) => 1 + n as u8,
             _ => return Err(CodecError::MalformedVariableInteger),
         };
-        let mut encoded = EncodedPublish {
-            bytes,
-            user_alias: 0,
-            header_len,
-            // The encoder refused a topic longer than 65535 bytes.
-            topic_len: parts.topic.len() as u16,
+        let at = usize::from(header_len);
+        let topic_len = match bytes.get(at..at + 2) {
+            Some(len) => u16::from_be_bytes([len[0], len[1]]),
+            None => return Err(CodecError::Truncated),
         };
-        encoded.set_packet_id(0);
-        Ok(encoded)
+        Ok(EncodedPublish {
+            bytes,
+            user_alias,
+            header_len,
+            topic_len,
+        })
+    }
+
+    /// Its block and the user's topic alias (0: none), for [`from_block`](Self::from_block).
+    pub fn into_block(self) -> (PacketBlock, u16) {
+        (self.bytes, self.user_alias)
     }
 
     /// A PUBLISH kept as wire bytes elsewhere (a durable store), checked by decoding it whole:
@@ -224,6 +243,33 @@ impl EncodedPublish {
             })
             .unwrap_or(self.len())
     }
+}
+
+/// Encodes `parts` into the buffer `make` gives for its size, with the unassigned packet id 0
+/// (for a QoS 1 or 2 publish; the engine assigns one at its first send).
+fn encode_unassigned<B: std::ops::DerefMut<Target = [u8]>>(
+    mut parts: PublishRef<'_>,
+    version: Version,
+    topic_checked: bool,
+    make: impl FnOnce(usize) -> B,
+) -> Result<B> {
+    // The codec refuses a QoS 1 or 2 publish without an id: encode with a placeholder.
+    let acknowledged = parts.qos != QoS::AtMostOnce;
+    parts.packet_id = u16::from(acknowledged);
+    let topic_len = parts.topic.len();
+    let mut bytes = if topic_checked {
+        encode_body_into(PacketType::Publish, &TopicChecked(parts), version, make)
+    } else {
+        encode_body_into(PacketType::Publish, &parts, version, make)
+    }?;
+    if acknowledged {
+        // Past the fixed header (its remaining length ends at the first byte below 0x80) and
+        // the topic with its length prefix.
+        let header_len = 2 + bytes[1..].iter().take_while(|&&b| b & 0x80 != 0).count();
+        let at = header_len + 2 + topic_len;
+        bytes[at..at + 2].fill(0);
+    }
+    Ok(bytes)
 }
 
 /// Decodes `bytes`, exactly one PUBLISH whose packet id may still be the unassigned 0.

@@ -23,15 +23,15 @@
 use std::alloc::{Layout, alloc_zeroed, dealloc, handle_alloc_error};
 use std::cell::Cell;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicUsize, Ordering, fence};
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering, fence};
 
 /// Bytes a shared chunk holds.
-const CHUNK: usize = 32 * 1024;
+pub(crate) const CHUNK: usize = 32 * 1024;
 /// Packets larger than this get a chunk of their own (a shared chunk wastes at most this much
 /// at its end).
 const OWN_CHUNK_ABOVE: usize = CHUNK / 4;
 /// The live count of a chunk still being carved from (see the module comment).
-const BIAS: usize = 1 << (usize::BITS - 2);
+pub(crate) const BIAS: usize = 1 << (usize::BITS - 2);
 
 /// The start of a chunk; its bytes follow, from [`DATA_AT`]. Its own cache line, so the
 /// decrements on it and the writes into the first block never share one.
@@ -39,6 +39,9 @@ const BIAS: usize = 1 << (usize::BITS - 2);
 struct Header {
     live: AtomicUsize,
     capacity: usize,
+    /// The chunk carved after this one, for a reader that walks records packed across chunks
+    /// in order (`client::publish_stream`); null until then.
+    next: AtomicPtr<Header>,
 }
 
 const DATA_AT: usize = size_of::<Header>();
@@ -50,45 +53,95 @@ fn layout(capacity: usize) -> Layout {
         .unwrap_or_else(|_| handle_alloc_error(Layout::new::<Header>()))
 }
 
-/// A new zeroed chunk of `capacity` bytes (zeroed so its bytes can be handed out as slices)
-/// whose live count starts at `live`.
-fn new_chunk(capacity: usize, live: usize) -> NonNull<Header> {
-    let layout = layout(capacity);
-    // SAFETY: the layout has a non-zero size (the header).
-    let raw = unsafe { alloc_zeroed(layout) };
-    let Some(chunk) = NonNull::new(raw.cast::<Header>()) else {
-        handle_alloc_error(layout)
-    };
-    // SAFETY: freshly allocated, aligned for the header.
-    unsafe {
-        chunk.as_ptr().write(Header {
-            live: AtomicUsize::new(live),
-            capacity,
-        })
-    };
-    chunk
-}
+/// A chunk: a header and `capacity` bytes, freed when its live count reaches zero.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Chunk(NonNull<Header>);
 
-/// Takes `n` off `chunk`'s live count, and frees it if that was the last.
-///
-/// # Safety
-/// `chunk` is a live chunk and the caller holds `n` of its count.
-unsafe fn release(chunk: NonNull<Header>, n: usize) {
-    // SAFETY: the caller's count keeps the chunk alive until this subtraction.
-    let header = unsafe { chunk.as_ref() };
-    if header.live.fetch_sub(n, Ordering::Release) != n {
-        return;
+// SAFETY: the header's fields are atomic or never written after creation; the bytes are
+// reached through blocks, each the only owner of its range.
+unsafe impl Send for Chunk {}
+
+impl Chunk {
+    /// A new zeroed chunk of `capacity` bytes (zeroed so its bytes can be handed out as
+    /// slices) whose live count starts at `live`.
+    pub(crate) fn new(capacity: usize, live: usize) -> Chunk {
+        let layout = layout(capacity);
+        // SAFETY: the layout has a non-zero size (the header).
+        let raw = unsafe { alloc_zeroed(layout) };
+        let Some(chunk) = NonNull::new(raw.cast::<Header>()) else {
+            handle_alloc_error(layout)
+        };
+        // SAFETY: freshly allocated, aligned for the header.
+        unsafe {
+            chunk.as_ptr().write(Header {
+                live: AtomicUsize::new(live),
+                capacity,
+                next: AtomicPtr::new(std::ptr::null_mut()),
+            })
+        };
+        Chunk(chunk)
     }
-    // Every other holder's writes happen before the memory goes (as for `Arc`).
-    fence(Ordering::Acquire);
-    let layout = layout(header.capacity);
-    // SAFETY: the count reached zero: no block or carver refers to the chunk any more.
-    unsafe { dealloc(chunk.as_ptr().cast(), layout) };
+
+    fn header(&self) -> &Header {
+        // SAFETY: a `Chunk` is only used while its holder keeps a share of the count.
+        unsafe { self.0.as_ref() }
+    }
+
+    /// How many bytes it holds.
+    pub(crate) fn capacity(self) -> usize {
+        self.header().capacity
+    }
+
+    /// Where byte `offset` is. The caller writes or reads only bytes it owns.
+    pub(crate) fn at(self, offset: usize) -> *mut u8 {
+        debug_assert!(offset <= self.capacity());
+        // SAFETY: within the allocation (`offset` is at most the capacity).
+        unsafe { self.0.as_ptr().cast::<u8>().add(DATA_AT + offset) }
+    }
+
+    /// The chunk carved after this one, once its writer has moved on.
+    pub(crate) fn next(self) -> Option<Chunk> {
+        NonNull::new(self.header().next.load(Ordering::Acquire)).map(Chunk)
+    }
+
+    /// Links `next` as the chunk carved after this one.
+    pub(crate) fn set_next(self, next: Chunk) {
+        self.header().next.store(next.0.as_ptr(), Ordering::Release);
+    }
+
+    /// Takes `n` off the live count, and frees the chunk if that was the last.
+    ///
+    /// # Safety
+    /// The caller holds `n` of the count, and uses the chunk no more for them.
+    pub(crate) unsafe fn release(self, n: usize) {
+        if self.header().live.fetch_sub(n, Ordering::Release) != n {
+            return;
+        }
+        // Every other holder's writes happen before the memory goes (as for `Arc`).
+        fence(Ordering::Acquire);
+        let layout = layout(self.capacity());
+        // SAFETY: the count reached zero: no block or writer refers to the chunk any more.
+        unsafe { dealloc(self.0.as_ptr().cast(), layout) };
+    }
+
+    /// The block of `len` bytes at `offset`, which takes over one of the count.
+    ///
+    /// # Safety
+    /// The caller holds one of the count for these bytes, which no one else owns, within the
+    /// chunk.
+    pub(crate) unsafe fn block(self, offset: usize, len: usize) -> PacketBlock {
+        debug_assert!(offset + len <= self.capacity());
+        PacketBlock {
+            chunk: self,
+            offset: offset as u32,
+            len: len as u32,
+        }
+    }
 }
 
 /// The thread's chunk and how far it is carved.
 struct Carver {
-    chunk: Cell<Option<NonNull<Header>>>,
+    chunk: Cell<Option<Chunk>>,
     used: Cell<usize>,
     carved: Cell<usize>,
 }
@@ -98,7 +151,7 @@ impl Carver {
     fn retire(&self) {
         if let Some(chunk) = self.chunk.take() {
             // SAFETY: the carver holds `BIAS - carved` of the count (see the module comment).
-            unsafe { release(chunk, BIAS - self.carved.get()) };
+            unsafe { chunk.release(BIAS - self.carved.get()) };
         }
         self.used.set(0);
         self.carved.set(0);
@@ -110,7 +163,7 @@ impl Carver {
             Some(chunk) if CHUNK - self.used.get() >= len => chunk,
             _ => {
                 self.retire();
-                let chunk = new_chunk(CHUNK, BIAS);
+                let chunk = Chunk::new(CHUNK, BIAS);
                 self.chunk.set(Some(chunk));
                 chunk
             }
@@ -144,7 +197,7 @@ thread_local! {
 
 /// The bytes of one packet, `len` of them, zeroed when new.
 pub struct PacketBlock {
-    chunk: NonNull<Header>,
+    chunk: Chunk,
     offset: u32,
     len: u32,
 }
@@ -172,7 +225,7 @@ impl PacketBlock {
     #[cold]
     fn own_chunk(len: usize) -> PacketBlock {
         PacketBlock {
-            chunk: new_chunk(len, 1),
+            chunk: Chunk::new(len, 1),
             offset: 0,
             len: len as u32,
         }
@@ -186,13 +239,7 @@ impl PacketBlock {
     }
 
     fn data(&self) -> *mut u8 {
-        // SAFETY: the offset is within the chunk's allocation (it was carved from it).
-        unsafe {
-            self.chunk
-                .as_ptr()
-                .cast::<u8>()
-                .add(DATA_AT + self.offset as usize)
-        }
+        self.chunk.at(self.offset as usize)
     }
 }
 
@@ -217,7 +264,7 @@ impl Drop for PacketBlock {
     #[inline]
     fn drop(&mut self) {
         // SAFETY: the block holds one of its chunk's count.
-        unsafe { release(self.chunk, 1) };
+        unsafe { self.chunk.release(1) };
     }
 }
 
@@ -232,8 +279,7 @@ mod tests {
     use super::*;
 
     fn live(block: &PacketBlock) -> usize {
-        // SAFETY: the block keeps its chunk alive.
-        unsafe { block.chunk.as_ref() }.live.load(Ordering::Acquire)
+        block.chunk.header().live.load(Ordering::Acquire)
     }
 
     #[test]

@@ -37,6 +37,9 @@ const READ_MIN: usize = 2 * 1024;
 /// After this many turns in a row that each read no more than `READ_MIN`, the buffers a burst
 /// grew are given back.
 const QUIET_TURNS: u8 = 8;
+/// The command queue capacity kept between wake-ups (a burst grows it for its time).
+const COMMANDS_KEPT: usize = 64;
+
 /// The most one turn reads, and the most it writes, before it lets the loop run timers and
 /// its other connections: a connection that always has bytes to read (a broker flooding it)
 /// or to write (a burst of publishes) must not keep its keep-alive timer, or its neighbours,
@@ -71,6 +74,11 @@ struct Driver<P: Protocol, D: Delegate<P>> {
     quiet_turns: u8,
     timer: Option<(TimerId, u64)>,
     commands: Vec<Command<P::Command>>,
+    /// Commands taken from the API and not yet applied: a batch of submissions waits here
+    /// while the engine holds enough it has not sent (see `feed`).
+    pending: VecDeque<Command<P::Command>>,
+    /// What this turn may still write (see `TURN_BUDGET`).
+    write_budget: usize,
     /// A turn ran out of budget: it left bytes to read or to write.
     budget_spent: bool,
     /// The next turn is queued.
@@ -123,6 +131,8 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             quiet_turns: 0,
             timer: None,
             commands: Vec::new(),
+            pending: VecDeque::new(),
+            write_budget: TURN_BUDGET,
             budget_spent: false,
             turn_scheduled: false,
             destroyed: false,
@@ -136,8 +146,6 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
     }
 
     fn wake_step(&self) {
-        /// The command queue capacity kept between wake-ups (a burst grows it for its time).
-        const COMMANDS_KEPT: usize = 64;
         let mut guard = lock(&self.0);
         if guard.destroyed {
             return;
@@ -147,16 +155,57 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
         if let Some(courier) = d.courier.as_mut() {
             courier.delegate.take_commands(&mut commands);
         }
-        for command in commands.drain(..) {
-            match command {
-                Command::Endpoint(endpoint) => d.endpoint = Some(*endpoint),
-                Command::Protocol(command) => d.engine.apply(command),
-            }
-        }
+        d.pending.extend(commands.drain(..));
         // A burst's queue goes back to the API side on the next swap: give back what it grew.
         commands.shrink_to(COMMANDS_KEPT);
         d.commands = commands;
         self.pump(guard);
+    }
+
+    /// Applies the commands taken from the API, in order. A batch of submissions goes in only
+    /// as far as the engine has room for (the rest waits for the next step, when the engine
+    /// has sent more), unless `all`, or a command of another kind waits behind it: that one
+    /// must not wait for the batch to be sent. Says whether it applied anything.
+    fn feed(d: &mut Driver<P, D>, all: bool) -> bool {
+        if d.budget_spent && !all {
+            // This turn wrote its share: the rest waits for the next one, behind the loop's
+            // timers and other connections.
+            return false;
+        }
+        let is_batch =
+            |c: &Command<P::Command>| matches!(c, Command::Protocol(c) if P::is_batch(c));
+        let mut eager = match all {
+            true => d.pending.len(),
+            false => d
+                .pending
+                .iter()
+                .rposition(|c| !is_batch(c))
+                .map_or(0, |i| i + 1),
+        };
+        let mut applied = false;
+        while let Some(command) = d.pending.pop_front() {
+            match command {
+                Command::Endpoint(endpoint) => d.endpoint = Some(*endpoint),
+                Command::Protocol(command) if eager > 0 => d.engine.apply(command),
+                Command::Protocol(batch) => {
+                    let room = d.engine.room();
+                    let rest = match room {
+                        0 => Some(batch),
+                        _ => d.engine.apply_some(batch, room),
+                    };
+                    applied |= room > 0;
+                    if let Some(rest) = rest {
+                        d.pending.push_front(Command::Protocol(rest));
+                        return applied;
+                    }
+                    continue;
+                }
+            }
+            eager = eager.saturating_sub(1);
+            applied = true;
+        }
+        d.pending.shrink_to(COMMANDS_KEPT);
+        applied
     }
 
     /// The connection is going away (on the loop thread, once disconnected): every unfinished
@@ -171,6 +220,8 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             return;
         }
         d.destroyed = true;
+        // What the API queued reaches the engine, to fail with the rest.
+        Self::feed(&mut d, true);
         d.engine.shut_down();
         self.drop_transport(&mut d);
         if let Some((id, _)) = d.timer.take() {
@@ -186,8 +237,10 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
         if d.destroyed {
             return;
         }
+        // One budget for the whole turn, however many rounds of feeding and writing it takes.
+        d.write_budget = TURN_BUDGET;
         loop {
-            let mut progressed = false;
+            let mut progressed = Self::feed(&mut d, false);
             let now = d.event_loop.now_ns();
             while let Some(action) = d.engine.poll_action() {
                 progressed = true;
@@ -348,9 +401,8 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
         let Some(transport) = d.transport.as_mut() else {
             return Ok(());
         };
-        let mut budget = TURN_BUDGET;
         loop {
-            if budget == 0 {
+            if d.write_budget == 0 {
                 d.budget_spent = true;
                 break;
             }
@@ -366,7 +418,7 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
                 Ok(n) => {
                     d.written += n;
-                    budget = budget.saturating_sub(n);
+                    d.write_budget = d.write_budget.saturating_sub(n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}

@@ -2,6 +2,7 @@
 
 use crate::client::journal::{Journal, StoredPublish};
 use crate::client::mqtt5::{Engine, Event, Request, Settings, UserDisconnect};
+use crate::client::publish_stream::{PublishBatch, StreamToken};
 use crate::client::queue_limits::QueueLimits;
 use crate::connection::protocol::{Protocol, forward_protocol_methods};
 
@@ -18,6 +19,9 @@ pub enum Mqtt5Command<T> {
     /// An operation, with its ACK timeout override in seconds (0: the client's) and its record
     /// in the durable store (beyond upstream; 0: none).
     Submit(Request, T, u32, u64),
+    /// Consecutive publishes, packed in the client's publish stream (the common command of a
+    /// burst: see `client::publish_stream`).
+    Publishes(PublishBatch<T>),
     /// Attach a durable store (beyond upstream), restoring the publishes it held (each with
     /// its completion token) and the received QoS 2 ids.
     AttachStore(Journal, Vec<(StoredPublish, T)>, Vec<u16>),
@@ -41,7 +45,7 @@ pub enum Mqtt5Command<T> {
     HoldAck(u16, u64),
 }
 
-impl<T: Send + 'static> Protocol for Engine<T> {
+impl<T: StreamToken + 'static> Protocol for Engine<T> {
     type Command = Mqtt5Command<T>;
     type Event = Event<T>;
 
@@ -52,6 +56,11 @@ impl<T: Send + 'static> Protocol for Engine<T> {
             Mqtt5Command::Terminate => self.terminate(),
             Mqtt5Command::Submit(request, token, timeout, record) => {
                 self.submit_recorded(request, token, timeout, record)
+            }
+            Mqtt5Command::Publishes(batch) => {
+                for p in batch {
+                    self.submit_recorded(Request::Publish(p.publish), p.token, p.timeout, p.record)
+                }
             }
             Mqtt5Command::AttachStore(journal, publishes, incoming) => {
                 self.attach_store(journal, publishes, &incoming)
@@ -70,6 +79,22 @@ impl<T: Send + 'static> Protocol for Engine<T> {
     }
     fn transport_closed(&mut self, now: u64, error: Option<i32>) {
         Engine::transport_closed(self, now, error)
+    }
+    fn is_batch(command: &Self::Command) -> bool {
+        matches!(command, Mqtt5Command::Publishes(_))
+    }
+    fn room(&self) -> usize {
+        self.submission_room()
+    }
+    fn apply_some(&mut self, command: Self::Command, room: usize) -> Option<Self::Command> {
+        let Mqtt5Command::Publishes(mut batch) = command else {
+            self.apply(command);
+            return None;
+        };
+        for p in batch.by_ref().take(room) {
+            self.submit_recorded(Request::Publish(p.publish), p.token, p.timeout, p.record)
+        }
+        (!batch.is_empty()).then_some(Mqtt5Command::Publishes(batch))
     }
     forward_protocol_methods!();
 }

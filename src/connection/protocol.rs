@@ -14,6 +14,21 @@ pub trait Protocol: Send + 'static {
     type Event: Send;
     /// Runs one command.
     fn apply(&mut self, command: Self::Command);
+    /// Whether `command` is a batch of submissions, which may be applied in parts (see
+    /// [`apply_some`](Self::apply_some)).
+    fn is_batch(_command: &Self::Command) -> bool {
+        false
+    }
+    /// How many more submissions the engine takes now. A batch waits while the engine holds
+    /// enough it has not sent: queued in the batch, a publish costs a fraction of an operation.
+    fn room(&self) -> usize {
+        usize::MAX
+    }
+    /// Applies up to `room` (at least one) submissions of batch `command`, and returns the rest.
+    fn apply_some(&mut self, command: Self::Command, _room: usize) -> Option<Self::Command> {
+        self.apply(command);
+        None
+    }
     /// The next transport action.
     fn poll_action(&mut self) -> Option<Action>;
     /// Whether transport actions are pending.

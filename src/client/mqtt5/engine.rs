@@ -63,6 +63,9 @@ const DISCONNECT_KEEP_ALIVE_TIMEOUT: u8 = 0x8D;
 const PACKET_IDENTIFIER_NOT_FOUND: u8 = 0x92;
 const NANOS_PER_MILLI: u64 = 1_000_000;
 const NANOS_PER_SECOND: u64 = 1_000_000_000;
+/// Submissions a connected client takes from a batch ahead of sending them: a few writes'
+/// worth. The rest wait in the batch, packed, rather than as operations.
+const SUBMITTED_AHEAD: usize = 1024;
 
 /// Where the client is (upstream's `aws_mqtt5_client_state`, less TERMINATED).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -350,6 +353,16 @@ impl<T> Engine<T> {
     /// disconnection fails at once with `OfflineQueuePolicy`.
     pub fn submit(&mut self, request: Request, token: T, ack_timeout_secs: u32) {
         self.submit_recorded(request, token, ack_timeout_secs, 0);
+    }
+
+    /// How many more publishes a batch may hand over now (see `connection::Protocol::room`):
+    /// while connected, enough to keep [`SUBMITTED_AHEAD`] waiting to be sent; otherwise all
+    /// (the offline queue policy decides on them at once, as on any submission).
+    pub fn submission_room(&self) -> usize {
+        if self.state != State::Connected || self.terminating {
+            return usize::MAX;
+        }
+        SUBMITTED_AHEAD.saturating_sub(self.queue.len())
     }
 
     /// Submits an operation whose publish the store holds under `record` (0: none).

@@ -77,7 +77,16 @@ pub struct Settings {
     pub inbound_alias_maximum: Option<u16>,
     /// AWS IoT Core's limits: 100 publishes/s and 512 KiB/s out of each connection.
     pub iot_core_flow_control: bool,
+    /// Beyond upstream: at most this many QoS 1 and 2 publishes in flight, when the server's
+    /// Receive Maximum allows more; 0: the server's alone, as upstream.
+    pub max_inflight: u16,
 }
+
+/// The publishes in flight a client allows itself by default (see `Settings::max_inflight`).
+/// Loopback needs far fewer to keep its pipe full, and a link of 100 ms still carries 40,000
+/// QoS 1 publishes a second with them; beyond it, every one in flight costs memory (a burst
+/// to a server allowing 65,535 kept 65,535 operations at once, 8 MB) and cache for nothing.
+pub const DEFAULT_MAX_INFLIGHT: u16 = 4096;
 
 impl Default for Settings {
     fn default() -> Settings {
@@ -95,6 +104,7 @@ impl Default for Settings {
             outbound_aliasing: OutboundAliasing::Disabled,
             inbound_alias_maximum: None,
             iot_core_flow_control: false,
+            max_inflight: DEFAULT_MAX_INFLIGHT,
         }
     }
 }

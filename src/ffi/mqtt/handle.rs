@@ -56,6 +56,13 @@ pub struct Shared<C, S> {
     inner: S,
 }
 
+impl<C, S> Shared<C, S> {
+    /// The command queue and the state, both borrowed at once.
+    pub fn split(&mut self) -> (&mut Vec<Command<C>>, &mut S) {
+        (&mut self.commands, &mut self.inner)
+    }
+}
+
 impl<C, S> Deref for Shared<C, S> {
     type Target = S;
     fn deref(&self) -> &S {

@@ -76,6 +76,15 @@ int aws_mqtt_ext_mqtt5_client_set_queue_limits(struct aws_mqtt5_client *client,
                                                const struct aws_mqtt_ext_queue_limits *limits);
 
 /**
+ * Sets how many QoS 1 and 2 publishes the MQTT 5 client keeps in flight at most, when the
+ * server's Receive Maximum allows more, from its next connection on; 0 leaves it to the
+ * server alone, as upstream. The default is 4096. `AWS_ERROR_INVALID_ARGUMENT` for a NULL
+ * client.
+ */
+int aws_mqtt_ext_mqtt5_client_set_max_inflight(struct aws_mqtt5_client *client,
+                                               uint16_t max_inflight);
+
+/**
  * What the MQTT 5 client's queue limits dropped and refused, as of its loop's last step.
  */
 int aws_mqtt_ext_mqtt5_client_get_queue_statistics(struct aws_mqtt5_client *client,

@@ -114,8 +114,12 @@ impl<T> Engine<T> {
         }
         self.state = State::Connected;
         self.requeue_on_connection();
-        self.flow
-            .reset(self.negotiated.receive_maximum_from_server, now);
+        let server = self.negotiated.receive_maximum_from_server;
+        let in_flight = match self.settings.max_inflight {
+            0 => server,
+            limit => server.min(limit),
+        };
+        self.flow.reset(in_flight, now);
         self.inbound_aliases
             .reset(self.negotiated.topic_alias_maximum_to_client);
         self.outbound_aliases

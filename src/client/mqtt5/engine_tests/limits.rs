@@ -26,6 +26,43 @@ fn receive_maximum_limits_publishes_in_flight() {
 }
 
 #[test]
+fn the_clients_own_in_flight_limit_holds_below_a_larger_receive_maximum() {
+    // Beyond upstream: at most `max_inflight` QoS 1/2 publishes unacknowledged, under a server
+    // that allows 65,535 (no Receive Maximum) [MQTT-3.2.2-16]; what the server allows is still
+    // what the negotiated settings report.
+    let mut limited = settings();
+    limited.max_inflight = 3;
+    let mut h = Harness::connected(limited);
+    assert_eq!(h.engine.negotiated().receive_maximum_from_server, 65535);
+    for token in 1..=5 {
+        h.publish(QoS::AtLeastOnce, token);
+    }
+    assert_eq!(
+        publish_ids(&h.sent()),
+        vec![(1, false), (2, false), (3, false)]
+    );
+    h.server(Packet::Puback(ack(2)));
+    assert_eq!(publish_ids(&h.sent()), vec![(4, false)]);
+
+    // 0: the server's Receive Maximum alone, as upstream; the default: 4096.
+    let mut unlimited = settings();
+    unlimited.max_inflight = 0;
+    let mut h = Harness::connected(unlimited);
+    for token in 1..=5000 {
+        h.publish(QoS::AtLeastOnce, token);
+    }
+    assert_eq!(publish_ids(&h.sent()).len(), 5000);
+    let mut h = Harness::connected(Settings {
+        max_inflight: Settings::default().max_inflight,
+        ..settings()
+    });
+    for token in 1..=5000 {
+        h.publish(QoS::AtLeastOnce, token);
+    }
+    assert_eq!(publish_ids(&h.sent()).len(), 4096);
+}
+
+#[test]
 fn a_packet_above_the_servers_maximum_packet_size_fails_before_it_is_sent() {
     // [MQTT-3.2.2-15]: the client does not send packets above the Maximum Packet Size.
     let mut h = Harness::connected_with(

@@ -5,6 +5,9 @@
 //! operations, oldest first: QoS 0 publishes only, or any. A refused or dropped operation
 //! completes through its own callback with `AWS_ERROR_MQTT_QUEUE_FULL`; statistics count them.
 //!
+//! The MQTT 5 client also bounds its publishes in flight (4096 by default, below a server's
+//! larger Receive Maximum); `aws_mqtt_ext_mqtt5_client_set_max_inflight` changes it.
+//!
 //! # Safety
 //! Pointer arguments are NULL or valid; a client or connection is one the caller holds a
 //! reference to.
@@ -103,6 +106,25 @@ pub unsafe extern "C" fn aws_mqtt_ext_mqtt5_client_set_queue_limits(
             let c = client_of(client)?;
             c.send(Mqtt5Command::SetQueueLimits(limits_of(limits)?));
         }
+        Ok(())
+    })
+}
+
+/// Sets how many QoS 1 and 2 publishes the MQTT 5 client keeps in flight at most, when the
+/// server's Receive Maximum allows more, from its next connection on; 0 leaves it to the
+/// server alone, as upstream. The default is 4096. `AWS_ERROR_INVALID_ARGUMENT` for a NULL
+/// client.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn aws_mqtt_ext_mqtt5_client_set_max_inflight(
+    client: *mut aws_mqtt5_client,
+    max_inflight: u16,
+) -> c_int {
+    guard::op(|| {
+        // SAFETY: the caller holds a reference to the client.
+        let c = unsafe { client_of(client) }?;
+        c.send(Mqtt5Command::Reconfigure(Box::new(move |settings| {
+            settings.max_inflight = max_inflight
+        })));
         Ok(())
     })
 }

@@ -14,6 +14,7 @@
 
 use crate::client::journal::SharedStore;
 use crate::client::mqtt5::{Engine, Settings, Statistics, UserDisconnect};
+use crate::client::publish_stream::PublishStream;
 use crate::client::queue_limits::QueueStatistics;
 use crate::connection::mqtt5_protocol::Mqtt5Command;
 use crate::connection::{Command, Endpoint, Handle};
@@ -51,10 +52,18 @@ pub struct Delivery {
     pub acquired: bool,
 }
 
+/// What API calls share with the loop, under the client's lock.
+#[derive(Default)]
+struct Synced {
+    /// The listeners: id and callback set, most recent first.
+    listeners: Vec<(u64, ListenerCallbacks)>,
+    /// Where publishes are written for the loop (see `client::publish_stream`).
+    publishes: PublishStream<OpToken>,
+}
+
 /// An MQTT 5 client. Opaque.
 pub struct aws_mqtt5_client {
-    /// Shares with the loop the listeners: id and callback set, most recent first.
-    life: Life<C5Engine, C5Delegate, Vec<(u64, ListenerCallbacks)>>,
+    life: Life<C5Engine, C5Delegate, Synced>,
     options: ClientOptions,
     listeners_version: AtomicU64,
     stats: [AtomicU64; 4],
@@ -87,6 +96,34 @@ impl aws_mqtt5_client {
     #[inline(always)]
     pub(crate) fn send(&self, command: Mqtt5Command<OpToken>) {
         self.life.send(Command::Protocol(command));
+    }
+
+    /// Queues `packet` (a PUBLISH as `EncodedPublish` encodes it) with its completion `token`,
+    /// ACK `timeout` override (seconds; 0: the client's) and user topic alias (0: none): it
+    /// is copied into the client's publish stream, and the batch of publishes last queued
+    /// counts it (a new batch when the last command is another).
+    #[inline(always)]
+    pub(crate) fn send_publish(
+        &self,
+        token: OpToken,
+        timeout: u32,
+        user_alias: u16,
+        packet: &[u8],
+    ) {
+        let mut shared = self.life.lock();
+        let (commands, synced) = shared.split();
+        let batch = match commands.last_mut() {
+            Some(Command::Protocol(Mqtt5Command::Publishes(batch))) => Some(batch),
+            _ => None,
+        };
+        if let Some(batch) = synced
+            .publishes
+            .push(batch, token, timeout, 0, user_alias, packet)
+        {
+            commands.push(Command::Protocol(Mqtt5Command::Publishes(batch)));
+        }
+        drop(shared);
+        self.life.wake();
     }
 
     /// `aws_mqtt5_client_start`.
@@ -181,20 +218,23 @@ impl aws_mqtt5_client {
     pub(crate) fn listeners(&self, cache: &mut (u64, Vec<ListenerCallbacks>)) {
         let version = self.listeners_version.load(Acquire);
         if version != cache.0 {
-            let listeners = self.life.lock();
-            *cache = (version, listeners.iter().map(|(_, set)| *set).collect());
+            let synced = self.life.lock();
+            *cache = (
+                version,
+                synced.listeners.iter().map(|(_, set)| *set).collect(),
+            );
         }
     }
 
     /// Adds a listener's callbacks (on the loop thread).
     pub(crate) fn add_listener(&self, id: u64, set: ListenerCallbacks) {
-        self.life.lock().insert(0, (id, set));
+        self.life.lock().listeners.insert(0, (id, set));
         self.listeners_version.fetch_add(1, Release);
     }
 
     /// Removes a listener's callbacks (on the loop thread).
     pub(crate) fn remove_listener(&self, id: u64) {
-        self.life.lock().retain(|(i, _)| *i != id);
+        self.life.lock().listeners.retain(|(i, _)| *i != id);
         self.listeners_version.fetch_add(1, Release);
     }
 
@@ -312,7 +352,7 @@ pub unsafe extern "C" fn aws_mqtt5_client_new(
                 life: Life::new(
                     event_loop,
                     driver,
-                    Vec::new(),
+                    Synced::default(),
                     vec![first_endpoint],
                     AWS_LS_MQTT5_CLIENT as u32,
                 ),

@@ -4,6 +4,7 @@
 //! listener that claims a publish keeps it from the others and from the client's handler.
 
 use crate::client::mqtt5::{Completion, Engine, Error, Event, ManualAckResult, Negotiated};
+use crate::client::publish_stream::StreamToken;
 use crate::codec::{Connack, Disconnect, PubAck, Publish, QoS};
 use crate::connection::mqtt5_protocol::Mqtt5Command;
 use crate::connection::{Command, Delegate};
@@ -50,6 +51,27 @@ pub enum OpToken {
 // SAFETY: the user data pointers are handed back to the user's callbacks on the loop thread,
 // which is what the API promises; nothing here dereferences them.
 unsafe impl Send for OpToken {}
+
+/// A burst's publishes usually share one callback and its data: the publish stream stores it
+/// once. Only a publish's token is shared; the others are stored whole.
+impl StreamToken for OpToken {
+    fn share(&self) -> Option<Self> {
+        match self {
+            OpToken::Publish(cb) => Some(OpToken::Publish(*cb)),
+            _ => None,
+        }
+    }
+    fn same_as(&self, other: &Self) -> bool {
+        match (self, other) {
+            // Compared as addresses: the same callback with the same data.
+            (OpToken::Publish(a), OpToken::Publish(b)) => {
+                a.function.map(|f| f as usize) == b.function.map(|f| f as usize)
+                    && a.user_data == b.user_data
+            }
+            _ => false,
+        }
+    }
+}
 
 /// Upstream's error code for an engine error.
 pub fn error_code(error: Error) -> c_int {

@@ -85,23 +85,23 @@ unsafe fn submit<V, O: CompletionOptions>(
             let (cb, timeout) = options
                 .as_ref()
                 .map_or_else(|| (Callback::default(), 0), O::parts);
-            // Matched rather than `map_err(..)?`: a request is a few hundred bytes, and each
-            // combinator it passes through may copy it once more on the publish path.
             match convert(view, c.iot_core()) {
-                Ok(request) => {
-                    // Beyond upstream: a QoS 1 or 2 publish is in the durable store first.
-                    let record = match (c.store(), &request) {
-                        (Some(store), Request::Publish(p)) => record_publish(store, Some(p))?,
-                        _ => 0,
-                    };
-                    c.send(Mqtt5Command::Submit(request, token(cb), timeout, record))
-                }
+                Ok(request) => c.send(Mqtt5Command::Submit(request, token(cb), timeout, 0)),
                 Err(code) => return Err(Error(code)),
             }
         }
         Ok(())
     })
 }
+
+thread_local! {
+    /// Where a publish is encoded before it is copied into its client's queue.
+    static PACKET: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A larger encoding buffer is given back after its publish (a burst of 1 MB publishes keeps
+/// it meanwhile).
+const PACKET_KEPT: usize = 64 * 1024;
 
 /// Publishes. `AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION` (or
 /// `AWS_ERROR_MQTT5_USER_PROPERTY_VALIDATION`) for an invalid view; offline, a publish the
@@ -112,27 +112,47 @@ pub unsafe extern "C" fn aws_mqtt5_client_publish(
     publish_options: *const aws_mqtt5_packet_publish_view,
     completion_options: *const aws_mqtt5_publish_completion_options,
 ) -> c_int {
-    // SAFETY: forwarded caller contract.
-    unsafe {
-        submit(
-            client,
-            publish_options,
-            completion_options,
-            |v, iot_core| {
-                // Encoded here, on the caller's thread, once: what the queue holds and sends.
-                // The view's topic was checked (`checked_publish`): not checked again.
-                let publish = publish_from_view(v, iot_core)?;
-                match EncodedPublish::from_checked_parts(publish.parts(), Version::V5) {
-                    Ok(mut encoded) => {
-                        encoded.set_user_alias(publish.topic_alias);
-                        Ok(Request::Publish(encoded))
+    guard::op(|| {
+        // SAFETY: forwarded caller contract.
+        unsafe {
+            let c = client_of(client)?;
+            let view = guard::reference(publish_options)?;
+            let (cb, timeout) = completion_options
+                .as_ref()
+                .map_or_else(|| (Callback::default(), 0), CompletionOptions::parts);
+            // The view's topic was checked (`checked_publish`): not checked again.
+            let publish = publish_from_view(view, c.iot_core()).map_err(Error)?;
+            let invalid = |_| Error(AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION as c_int);
+            let Some(store) = c.store() else {
+                // Encoded here, on the caller's thread, once, into this thread's buffer, and
+                // copied into the queue the loop reads (under the client's lock, held for the
+                // copy only): what the loop then sends and resends.
+                return PACKET.with_borrow_mut(|packet| {
+                    EncodedPublish::write_checked_parts(publish.parts(), Version::V5, packet)
+                        .map_err(invalid)?;
+                    let alias = publish.topic_alias.unwrap_or(0);
+                    c.send_publish(OpToken::Publish(cb), timeout, alias, packet);
+                    if packet.capacity() > PACKET_KEPT {
+                        *packet = Vec::new();
                     }
-                    Err(_) => Err(AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION as c_int),
-                }
-            },
-            OpToken::Publish,
-        )
-    }
+                    Ok(())
+                });
+            };
+            // Beyond upstream: a QoS 1 or 2 publish is in the durable store first.
+            let mut encoded = EncodedPublish::from_checked_parts(publish.parts(), Version::V5)
+                .map_err(invalid)?;
+            encoded.set_user_alias(publish.topic_alias);
+            let record = record_publish(store, Some(&encoded))?;
+            let request = Request::Publish(encoded);
+            c.send(Mqtt5Command::Submit(
+                request,
+                OpToken::Publish(cb),
+                timeout,
+                record,
+            ));
+            Ok(())
+        }
+    })
 }
 
 /// Subscribes. `AWS_ERROR_MQTT5_SUBSCRIBE_OPTIONS_VALIDATION` for an invalid view.

@@ -12,8 +12,8 @@
 use crate::client::backoff::{BackoffConfig, JitterMode};
 use crate::client::iot_metrics::connect_username;
 use crate::client::mqtt5::settings::{
-    DEFAULT_ACK_TIMEOUT_SECS, DEFAULT_CONNACK_TIMEOUT_MS, DEFAULT_PING_TIMEOUT_MS,
-    DEFAULT_TOPIC_ALIAS_CACHE_SIZE,
+    DEFAULT_ACK_TIMEOUT_SECS, DEFAULT_CONNACK_TIMEOUT_MS, DEFAULT_MAX_INFLIGHT,
+    DEFAULT_PING_TIMEOUT_MS, DEFAULT_TOPIC_ALIAS_CACHE_SIZE,
 };
 use crate::client::mqtt5::{OfflineQueuePolicy, OutboundAliasing, SessionBehavior, Settings};
 use crate::connection::Endpoint;
@@ -188,6 +188,7 @@ impl ClientOptions {
                 outbound_aliasing,
                 inbound_alias_maximum,
                 iot_core_flow_control: iot_core,
+                max_inflight: DEFAULT_MAX_INFLIGHT,
             };
             Ok(ClientOptions {
                 settings,

@@ -1,0 +1,244 @@
+use super::*;
+use crate::codec::{Properties, PublishRef, QoS, Version};
+
+/// A token that counts its live copies, so a test sees none leak or vanish.
+#[derive(Debug)]
+struct Tok(u32, std::rc::Rc<()>);
+
+// SAFETY (test only): the tests use the tokens on one thread.
+unsafe impl Send for Tok {}
+
+impl StreamToken for Tok {
+    fn share(&self) -> Option<Self> {
+        // Token 0 stands for one that cannot be shared (a restored publish's, say).
+        (self.0 != 0).then(|| Tok(self.0, self.1.clone()))
+    }
+    fn same_as(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+fn push(
+    stream: &mut PublishStream<Tok>,
+    batch: Option<&mut PublishBatch<Tok>>,
+    token: Tok,
+    topic: &str,
+    payload: &[u8],
+    extras: (u32, u64, u16),
+) -> Option<PublishBatch<Tok>> {
+    let properties = Properties::default();
+    let parts = PublishRef {
+        dup: false,
+        qos: QoS::AtLeastOnce,
+        retain: false,
+        topic,
+        packet_id: 0,
+        payload,
+        properties: &properties,
+    };
+    let mut packet = Vec::new();
+    EncodedPublish::write_checked_parts(parts, Version::V5, &mut packet).unwrap();
+    stream.push(batch, token, extras.0, extras.1, extras.2, &packet)
+}
+
+#[test]
+fn a_batch_reads_back_each_publish_with_its_token_timeout_record_and_alias() {
+    let rc = std::rc::Rc::new(());
+    let mut stream = PublishStream::default();
+    let mut batch = push(
+        &mut stream,
+        None,
+        Tok(7, rc.clone()),
+        "a/b",
+        b"one",
+        (0, 0, 0),
+    )
+    .unwrap();
+    // The same token again is stored once; a different one is stored.
+    assert!(
+        push(
+            &mut stream,
+            Some(&mut batch),
+            Tok(7, rc.clone()),
+            "c",
+            b"two",
+            (30, 0, 0)
+        )
+        .is_none()
+    );
+    push(
+        &mut stream,
+        Some(&mut batch),
+        Tok(9, rc.clone()),
+        "d",
+        b"",
+        (0, 12345678901, 4),
+    );
+    assert_eq!(batch.len(), 3);
+    let got: Vec<_> = batch
+        .by_ref()
+        .map(|s| {
+            (
+                s.token.0,
+                s.publish.topic().to_string(),
+                s.publish.payload(Version::V5).to_vec(),
+                s.publish.qos(),
+                s.publish.user_alias(),
+                s.timeout,
+                s.record,
+            )
+        })
+        .collect();
+    // Read back as the engine will have them: unassigned packet ids, the original bytes.
+    assert_eq!(
+        got,
+        [
+            (
+                7,
+                "a/b".into(),
+                b"one".to_vec(),
+                QoS::AtLeastOnce,
+                None,
+                0,
+                0
+            ),
+            (
+                7,
+                "c".into(),
+                b"two".to_vec(),
+                QoS::AtLeastOnce,
+                None,
+                30,
+                0
+            ),
+            (
+                9,
+                "d".into(),
+                vec![],
+                QoS::AtLeastOnce,
+                Some(4),
+                0,
+                12345678901
+            ),
+        ]
+    );
+    assert!(batch.is_empty());
+    drop(batch);
+    drop(stream);
+    // Every token made was dropped: none leaked in a chunk, none dropped twice.
+    assert_eq!(std::rc::Rc::strong_count(&rc), 1);
+}
+
+#[test]
+fn a_record_stores_its_token_only_when_it_differs_from_the_one_before() {
+    let rc = std::rc::Rc::new(());
+    let size = |n: usize, tokens: &[u32]| {
+        let mut stream = PublishStream::default();
+        let mut batch = None;
+        for i in 0..n {
+            let token = Tok(tokens[i % tokens.len()], rc.clone());
+            match batch.as_mut() {
+                None => batch = push(&mut stream, None, token, "t", &[0; 64], (0, 0, 0)),
+                Some(b) => {
+                    push(&mut stream, Some(b), token, "t", &[0; 64], (0, 0, 0));
+                }
+            }
+        }
+        let used = stream.used;
+        drop(batch);
+        used
+    };
+    // 2 + 3 + 2 + 64 bytes of packet, 5 of header, and the token once.
+    let packet = 2 + 3 + 2 + 1 + 64;
+    assert_eq!(size(100, &[5]), 100 * (packet + 5) + size_of::<Tok>());
+    assert_eq!(size(100, &[5, 6]), 100 * (packet + 5 + size_of::<Tok>()));
+    // A token that cannot be shared is stored every time.
+    assert_eq!(size(10, &[0]), 10 * (packet + 5 + size_of::<Tok>()));
+    assert_eq!(std::rc::Rc::strong_count(&rc), 1);
+}
+
+#[test]
+fn batches_span_chunks_and_free_them_as_their_publishes_go() {
+    let rc = std::rc::Rc::new(());
+    let mut stream = PublishStream::default();
+    let payload = [0xAB; 1000];
+    let mut first = push(
+        &mut stream,
+        None,
+        Tok(1, rc.clone()),
+        "x",
+        &payload,
+        (0, 0, 0),
+    )
+    .unwrap();
+    for _ in 0..99 {
+        push(
+            &mut stream,
+            Some(&mut first),
+            Tok(1, rc.clone()),
+            "x",
+            &payload,
+            (0, 0, 0),
+        );
+    }
+    // A command of another kind between: the next publishes start a second batch.
+    let mut second = push(&mut stream, None, Tok(2, rc.clone()), "y", b"z", (0, 0, 0)).unwrap();
+    push(
+        &mut stream,
+        Some(&mut second),
+        Tok(2, rc.clone()),
+        "y",
+        b"zz",
+        (0, 0, 0),
+    );
+    let start = first.chunk;
+    let publishes: Vec<_> = first.by_ref().map(|s| s.publish).collect();
+    assert_eq!(publishes.len(), 100);
+    assert!(publishes.iter().all(|p| p.payload(Version::V5) == payload));
+    let mut chunks = vec![start];
+    while let Some(next) = chunks.last().unwrap().next() {
+        chunks.push(next);
+    }
+    assert!(chunks.len() >= 4, "{} chunks", chunks.len());
+    let payloads: Vec<_> = second
+        .map(|s| s.publish.payload(Version::V5).to_vec())
+        .collect();
+    assert_eq!(payloads, [b"z".to_vec(), b"zz".to_vec()]);
+    drop((publishes, first));
+    drop(stream);
+    assert_eq!(std::rc::Rc::strong_count(&rc), 1);
+}
+
+#[test]
+fn an_unread_batch_gives_its_chunks_back() {
+    let rc = std::rc::Rc::new(());
+    let mut stream = PublishStream::default();
+    let mut batch = push(
+        &mut stream,
+        None,
+        Tok(1, rc.clone()),
+        "a",
+        &[1; 5000],
+        (0, 0, 0),
+    )
+    .unwrap();
+    for _ in 0..20 {
+        push(
+            &mut stream,
+            Some(&mut batch),
+            Tok(1, rc.clone()),
+            "a",
+            &[1; 5000],
+            (0, 0, 0),
+        );
+    }
+    let one = batch.next().unwrap();
+    // Dropped with 20 records unread: their tokens are dropped, their chunks go (but the one
+    // the publish read holds).
+    drop(batch);
+    drop(stream);
+    assert_eq!(std::rc::Rc::strong_count(&rc), 2);
+    assert_eq!(one.publish.payload(Version::V5), [1; 5000]);
+    drop(one);
+    assert_eq!(std::rc::Rc::strong_count(&rc), 1);
+}
