@@ -13,8 +13,8 @@
 //! once the last operation from it completes (see `codec::packet_block`).
 //!
 //! Record: flags (1 byte; [`END`] for "the rest of this chunk is empty"), the packet's length
-//! (4 bytes, little-endian), then the token, the timeout (4), the store record (8) and the
-//! user's topic alias (2) where the flags say so, then the packet. Nothing is aligned: the
+//! (4 bytes, little-endian), then the token, the timeout (4), the store record (8), the user's
+//! topic alias (2) and the packet id (2) where the flags say so, then the packet. Nothing is aligned: the
 //! fields are copied in and out.
 
 use std::ptr;
@@ -28,9 +28,16 @@ pub trait StreamToken: Send + Sized {
     /// A second token equal to this one, when one can be made (a callback and its data); the
     /// next record stores its own token otherwise.
     fn share(&self) -> Option<Self>;
-    /// Whether this token and `other` are the same.
+    /// Whether this token and `other` are the same, but for what [`fit`](Self::fit) sets.
     fn same_as(&self, other: &Self) -> bool;
+    /// Sets what of the token follows from its own `publish` (its size, say): called on every
+    /// token read back, stored or shared.
+    fn fit(&mut self, _publish: &EncodedPublish) {}
 }
+
+/// Publishes a connected engine takes from a batch ahead of sending them: a few writes'
+/// worth. The rest wait in the batch, packed, rather than as operations.
+pub const SUBMITTED_AHEAD: usize = 1024;
 
 /// The rest of the chunk holds no record.
 const END: u8 = 0xFF;
@@ -38,6 +45,7 @@ const HAS_TOKEN: u8 = 1;
 const HAS_TIMEOUT: u8 = 2;
 const HAS_RECORD: u8 = 4;
 const HAS_ALIAS: u8 = 8;
+const HAS_ID: u8 = 16;
 /// Flags and length.
 const FIXED: usize = 5;
 
@@ -49,6 +57,7 @@ fn header_len<T>(flags: u8) -> usize {
         + optional(HAS_TIMEOUT, 4)
         + optional(HAS_RECORD, 8)
         + optional(HAS_ALIAS, 2)
+        + optional(HAS_ID, 2)
 }
 
 /// A publish read back from a stream.
@@ -59,6 +68,21 @@ pub struct Submission<T> {
     pub timeout: u32,
     /// Its record in the durable store; 0: none.
     pub record: u64,
+    /// The packet id the API gave it (MQTT 3.1.1, where every operation has one); 0: none.
+    pub id: u16,
+}
+
+/// What a record holds beside its packet and token; 0 is "none" for each.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Extras {
+    /// The ACK timeout override (seconds for MQTT 5, milliseconds for 3.1.1).
+    pub timeout: u32,
+    /// The publish's record in the durable store.
+    pub record: u64,
+    /// The user's topic alias (MQTT 5).
+    pub user_alias: u16,
+    /// The packet id the API gave it (MQTT 3.1.1).
+    pub id: u16,
 }
 
 /// The writing end, kept by the API under the client's lock.
@@ -116,24 +140,28 @@ impl<T> PublishStream<T> {
 
 impl<T: StreamToken> PublishStream<T> {
     /// Appends `packet` (a PUBLISH as `EncodedPublish` encodes it, with the unassigned packet
-    /// id) with its completion `token`, ACK `timeout` override in seconds (0: none), store
-    /// `record` (0: none) and user topic alias (0: none), and counts it into `batch`, or into
-    /// a new batch returned when `batch` is `None`.
+    /// id) with what `extras` says, and counts it into `batch`, or into a new batch returned
+    /// when `batch` is `None`.
     pub fn push(
         &mut self,
         batch: Option<&mut PublishBatch<T>>,
         token: T,
-        timeout: u32,
-        record: u64,
-        user_alias: u16,
+        extras: Extras,
         packet: &[u8],
     ) -> Option<PublishBatch<T>> {
+        let Extras {
+            timeout,
+            record,
+            user_alias,
+            id,
+        } = extras;
         let same = self.last.as_ref().is_some_and(|last| token.same_as(last));
         let flag = |set: bool, flag: u8| if set { flag } else { 0 };
         let flags = flag(!same, HAS_TOKEN)
             | flag(timeout != 0, HAS_TIMEOUT)
             | flag(record != 0, HAS_RECORD)
-            | flag(user_alias != 0, HAS_ALIAS);
+            | flag(user_alias != 0, HAS_ALIAS)
+            | flag(id != 0, HAS_ID);
         let head = header_len::<T>(flags);
         let (chunk, offset) = self.carve(head + packet.len());
         let first = match batch {
@@ -168,6 +196,10 @@ impl<T: StreamToken> PublishStream<T> {
             }
             if user_alias != 0 {
                 ptr::write_unaligned(at.cast::<u16>(), user_alias);
+                at = at.add(2);
+            }
+            if id != 0 {
+                ptr::write_unaligned(at.cast::<u16>(), id);
                 at = at.add(2);
             }
             ptr::copy_nonoverlapping(packet.as_ptr(), at, packet.len());
@@ -263,6 +295,14 @@ impl<T> PublishBatch<T> {
     }
 }
 
+impl<T: StreamToken> PublishBatch<T> {
+    /// Hands its first `room` publishes to `submit`; what is left, if any, comes back.
+    pub fn feed(mut self, room: usize, submit: impl FnMut(Submission<T>)) -> Option<Self> {
+        self.by_ref().take(room).for_each(submit);
+        (!self.is_empty()).then_some(self)
+    }
+}
+
 impl<T: StreamToken> Iterator for PublishBatch<T> {
     type Item = Submission<T>;
 
@@ -301,17 +341,21 @@ impl<T: StreamToken> Iterator for PublishBatch<T> {
             let timeout = read(HAS_TIMEOUT, 4) as u32;
             let record = read(HAS_RECORD, 8);
             let alias = read(HAS_ALIAS, 2) as u16;
+            let id = read(HAS_ID, 2) as u16;
             let block = chunk.block(offset + header_len::<T>(flags), len);
             // The stream's writer encoded it: it parses.
             let publish = match EncodedPublish::from_block(block, alias) {
                 Ok(publish) => publish,
                 Err(_) => unreachable!("a record holds a publish this crate encoded"),
             };
+            let mut token = token;
+            token.fit(&publish);
             Some(Submission {
                 publish,
                 token,
                 timeout,
                 record,
+                id,
             })
         }
     }
@@ -331,6 +375,23 @@ impl<T> Drop for PublishBatch<T> {
         }
     }
 }
+
+/// The tests' engines complete with plain numbers.
+#[cfg(test)]
+macro_rules! number_tokens {
+    ($($t:ty),*) => {$(
+        impl StreamToken for $t {
+            fn share(&self) -> Option<Self> {
+                Some(*self)
+            }
+            fn same_as(&self, other: &Self) -> bool {
+                self == other
+            }
+        }
+    )*};
+}
+#[cfg(test)]
+number_tokens!(u16, u32, u64);
 
 #[cfg(test)]
 #[path = "publish_stream_tests.rs"]

@@ -24,7 +24,7 @@ fn push(
     token: Tok,
     topic: &str,
     payload: &[u8],
-    extras: (u32, u64, u16),
+    extras: (u32, u64, u16, u16),
 ) -> Option<PublishBatch<Tok>> {
     let properties = Properties::default();
     let parts = PublishRef {
@@ -38,7 +38,13 @@ fn push(
     };
     let mut packet = Vec::new();
     EncodedPublish::write_checked_parts(parts, Version::V5, &mut packet).unwrap();
-    stream.push(batch, token, extras.0, extras.1, extras.2, &packet)
+    let extras = Extras {
+        timeout: extras.0,
+        record: extras.1,
+        user_alias: extras.2,
+        id: extras.3,
+    };
+    stream.push(batch, token, extras, &packet)
 }
 
 #[test]
@@ -51,7 +57,7 @@ fn a_batch_reads_back_each_publish_with_its_token_timeout_record_and_alias() {
         Tok(7, rc.clone()),
         "a/b",
         b"one",
-        (0, 0, 0),
+        (0, 0, 0, 0),
     )
     .unwrap();
     // The same token again is stored once; a different one is stored.
@@ -62,7 +68,7 @@ fn a_batch_reads_back_each_publish_with_its_token_timeout_record_and_alias() {
             Tok(7, rc.clone()),
             "c",
             b"two",
-            (30, 0, 0)
+            (30, 0, 0, 0)
         )
         .is_none()
     );
@@ -72,7 +78,7 @@ fn a_batch_reads_back_each_publish_with_its_token_timeout_record_and_alias() {
         Tok(9, rc.clone()),
         "d",
         b"",
-        (0, 12345678901, 4),
+        (0, 12345678901, 4, 77),
     );
     assert_eq!(batch.len(), 3);
     let got: Vec<_> = batch
@@ -86,42 +92,42 @@ fn a_batch_reads_back_each_publish_with_its_token_timeout_record_and_alias() {
                 s.publish.user_alias(),
                 s.timeout,
                 s.record,
+                s.id,
             )
         })
         .collect();
     // Read back as the engine will have them: unassigned packet ids, the original bytes.
-    assert_eq!(
-        got,
-        [
-            (
-                7,
-                "a/b".into(),
-                b"one".to_vec(),
-                QoS::AtLeastOnce,
-                None,
-                0,
-                0
-            ),
-            (
-                7,
-                "c".into(),
-                b"two".to_vec(),
-                QoS::AtLeastOnce,
-                None,
-                30,
-                0
-            ),
-            (
-                9,
-                "d".into(),
-                vec![],
-                QoS::AtLeastOnce,
-                Some(4),
-                0,
-                12345678901
-            ),
-        ]
+    let one = (
+        7,
+        "a/b".into(),
+        b"one".to_vec(),
+        QoS::AtLeastOnce,
+        None,
+        0,
+        0,
+        0,
     );
+    let two = (
+        7,
+        "c".into(),
+        b"two".to_vec(),
+        QoS::AtLeastOnce,
+        None,
+        30,
+        0,
+        0,
+    );
+    let three = (
+        9,
+        "d".into(),
+        vec![],
+        QoS::AtLeastOnce,
+        Some(4),
+        0,
+        12345678901,
+        77,
+    );
+    assert_eq!(got, [one, two, three]);
     assert!(batch.is_empty());
     drop(batch);
     drop(stream);
@@ -138,9 +144,9 @@ fn a_record_stores_its_token_only_when_it_differs_from_the_one_before() {
         for i in 0..n {
             let token = Tok(tokens[i % tokens.len()], rc.clone());
             match batch.as_mut() {
-                None => batch = push(&mut stream, None, token, "t", &[0; 64], (0, 0, 0)),
+                None => batch = push(&mut stream, None, token, "t", &[0; 64], (0, 0, 0, 0)),
                 Some(b) => {
-                    push(&mut stream, Some(b), token, "t", &[0; 64], (0, 0, 0));
+                    push(&mut stream, Some(b), token, "t", &[0; 64], (0, 0, 0, 0));
                 }
             }
         }
@@ -168,7 +174,7 @@ fn batches_span_chunks_and_free_them_as_their_publishes_go() {
         Tok(1, rc.clone()),
         "x",
         &payload,
-        (0, 0, 0),
+        (0, 0, 0, 0),
     )
     .unwrap();
     for _ in 0..99 {
@@ -178,18 +184,26 @@ fn batches_span_chunks_and_free_them_as_their_publishes_go() {
             Tok(1, rc.clone()),
             "x",
             &payload,
-            (0, 0, 0),
+            (0, 0, 0, 0),
         );
     }
     // A command of another kind between: the next publishes start a second batch.
-    let mut second = push(&mut stream, None, Tok(2, rc.clone()), "y", b"z", (0, 0, 0)).unwrap();
+    let mut second = push(
+        &mut stream,
+        None,
+        Tok(2, rc.clone()),
+        "y",
+        b"z",
+        (0, 0, 0, 0),
+    )
+    .unwrap();
     push(
         &mut stream,
         Some(&mut second),
         Tok(2, rc.clone()),
         "y",
         b"zz",
-        (0, 0, 0),
+        (0, 0, 0, 0),
     );
     let start = first.chunk;
     let publishes: Vec<_> = first.by_ref().map(|s| s.publish).collect();
@@ -219,7 +233,7 @@ fn an_unread_batch_gives_its_chunks_back() {
         Tok(1, rc.clone()),
         "a",
         &[1; 5000],
-        (0, 0, 0),
+        (0, 0, 0, 0),
     )
     .unwrap();
     for _ in 0..20 {
@@ -229,7 +243,7 @@ fn an_unread_batch_gives_its_chunks_back() {
             Tok(1, rc.clone()),
             "a",
             &[1; 5000],
-            (0, 0, 0),
+            (0, 0, 0, 0),
         );
     }
     let one = batch.next().unwrap();

@@ -2,6 +2,7 @@
 
 use crate::client::journal::{Journal, StoredPublish};
 use crate::client::mqtt311::{Engine, Event, Failure, Request, Settings};
+use crate::client::publish_stream::{PublishBatch, StreamToken};
 use crate::client::queue_limits::QueueLimits;
 use crate::connection::protocol::{Protocol, forward_protocol_methods};
 
@@ -16,6 +17,10 @@ pub enum Mqtt311Command<T, S> {
     /// Add an operation under its packet id, with its own ACK timeout in milliseconds (0: the
     /// connection's) and its record in the durable store (0: none).
     Submit(u16, Request<S>, T, u32, u64),
+    /// Consecutive publishes, each under the packet id the API gave it, packed in the
+    /// connection's publish stream (the common command of a burst: see
+    /// `client::publish_stream`).
+    Publishes(PublishBatch<T>),
     /// Attach a durable store (beyond upstream), restoring the publishes it held (each under
     /// the packet id the API holds for it, with its completion token) and the received QoS 2
     /// ids.
@@ -26,7 +31,7 @@ pub enum Mqtt311Command<T, S> {
     SetQueueLimits(Option<QueueLimits>),
 }
 
-impl<T: Send + 'static, S: Send + 'static> Protocol for Engine<T, S> {
+impl<T: StreamToken + 'static, S: Send + 'static> Protocol for Engine<T, S> {
     type Command = Mqtt311Command<T, S>;
     type Event = Event<T>;
 
@@ -38,6 +43,11 @@ impl<T: Send + 'static, S: Send + 'static> Protocol for Engine<T, S> {
             Mqtt311Command::Submit(id, request, token, timeout_ms, record) => {
                 self.submit_recorded(id, request, token, timeout_ms, record)
             }
+            Mqtt311Command::Publishes(batch) => {
+                for p in batch {
+                    self.submit_recorded(p.id, Request::Publish(p.publish), p.token, p.timeout, 0)
+                }
+            }
             Mqtt311Command::AttachStore(journal, publishes, incoming) => {
                 self.attach_store(journal, publishes, &incoming)
             }
@@ -47,6 +57,23 @@ impl<T: Send + 'static, S: Send + 'static> Protocol for Engine<T, S> {
     }
     fn transport_closed(&mut self, now: u64, error: Option<i32>) {
         Engine::transport_closed(self, now, error.map(Failure::Transport))
+    }
+    fn is_batch(command: &Self::Command) -> bool {
+        matches!(command, Mqtt311Command::Publishes(_))
+    }
+    fn room(&self) -> usize {
+        self.submission_room()
+    }
+    fn apply_some(&mut self, command: Self::Command, room: usize) -> Option<Self::Command> {
+        let Mqtt311Command::Publishes(batch) = command else {
+            self.apply(command);
+            return None;
+        };
+        batch
+            .feed(room, |p| {
+                self.submit_recorded(p.id, Request::Publish(p.publish), p.token, p.timeout, 0)
+            })
+            .map(Mqtt311Command::Publishes)
     }
     forward_protocol_methods!();
 }

@@ -87,14 +87,15 @@ impl<T: StreamToken + 'static> Protocol for Engine<T> {
         self.submission_room()
     }
     fn apply_some(&mut self, command: Self::Command, room: usize) -> Option<Self::Command> {
-        let Mqtt5Command::Publishes(mut batch) = command else {
+        let Mqtt5Command::Publishes(batch) = command else {
             self.apply(command);
             return None;
         };
-        for p in batch.by_ref().take(room) {
-            self.submit_recorded(Request::Publish(p.publish), p.token, p.timeout, p.record)
-        }
-        (!batch.is_empty()).then_some(Mqtt5Command::Publishes(batch))
+        batch
+            .feed(room, |p| {
+                self.submit_recorded(Request::Publish(p.publish), p.token, p.timeout, p.record)
+            })
+            .map(Mqtt5Command::Publishes)
     }
     forward_protocol_methods!();
 }

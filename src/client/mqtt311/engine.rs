@@ -40,6 +40,7 @@ use crate::client::mqtt311::request::{Operation, Request, Stage};
 use crate::client::mqtt311::settings::Settings;
 use crate::client::outbox::{Outbox, outbox_methods};
 use crate::client::packet_id_map::IdSet;
+use crate::client::publish_stream::SUBMITTED_AHEAD;
 use crate::client::queue_limits::{QueueLimits, QueueStatistics, Queued};
 use crate::client::send_queue::{Fate, SendQueue, in_send_order};
 use crate::client::topic_tree::TopicTree;
@@ -273,6 +274,16 @@ impl<T, S> Engine<T, S> {
     /// gives its operation timeout.
     pub fn submit_with_timeout(&mut self, id: u16, request: Request<S>, token: T, timeout_ms: u32) {
         self.submit_recorded(id, request, token, timeout_ms, 0);
+    }
+
+    /// How many more publishes a batch may hand over now (see `connection::Protocol::room`):
+    /// while connected, enough to keep [`SUBMITTED_AHEAD`] waiting to be sent; otherwise all
+    /// (each is then queued or failed at once, as any submission).
+    pub fn submission_room(&self) -> usize {
+        if self.state != State::Connected || self.link != Link::Up {
+            return usize::MAX;
+        }
+        SUBMITTED_AHEAD.saturating_sub(self.queue.len())
     }
 
     /// [`submit_with_timeout`](Self::submit_with_timeout) for a publish the store holds under

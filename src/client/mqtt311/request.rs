@@ -59,7 +59,7 @@ impl<S> Request<S> {
     pub fn statistics_size(&self) -> u64 {
         let len = |s: &str| s.len() as u64;
         match self {
-            Request::Publish(p) => (4 + p.topic_len() + p.payload(Version::V311).len()) as u64,
+            Request::Publish(p) => publish_statistics_size(p),
             Request::Subscribe(topics) => {
                 4 + topics.iter().map(|t| 3 + len(&t.filter)).sum::<u64>()
             }
@@ -68,6 +68,17 @@ impl<S> Request<S> {
             Request::Ping => 0,
         }
     }
+}
+
+/// The size a publish counts for in the operation statistics (upstream's: topic, payload and
+/// 4 bytes).
+pub fn publish_statistics_size(publish: &EncodedPublish) -> u64 {
+    publish_size(publish.topic_len(), publish.payload(Version::V311).len())
+}
+
+/// [`publish_statistics_size`] from the topic's and payload's lengths.
+pub fn publish_size(topic_len: usize, payload_len: usize) -> u64 {
+    (4 + topic_len + payload_len) as u64
 }
 
 /// Where an operation stands.

@@ -48,6 +48,7 @@ use crate::client::mqtt5::topic_alias::{InboundAliases, OutboundAliases};
 use crate::client::outbox::{Outbox, outbox_methods};
 use crate::client::packet_id_map::IdSet;
 use crate::client::packet_ids::PacketIdTable;
+use crate::client::publish_stream::SUBMITTED_AHEAD;
 use crate::client::queue_limits::{QueueLimits, QueueStatistics, Queued};
 use crate::client::send_queue::SendQueue;
 use crate::codec::{Decoder, Disconnect, PubAck, QoS, Version};
@@ -63,9 +64,6 @@ const DISCONNECT_KEEP_ALIVE_TIMEOUT: u8 = 0x8D;
 const PACKET_IDENTIFIER_NOT_FOUND: u8 = 0x92;
 const NANOS_PER_MILLI: u64 = 1_000_000;
 const NANOS_PER_SECOND: u64 = 1_000_000_000;
-/// Submissions a connected client takes from a batch ahead of sending them: a few writes'
-/// worth. The rest wait in the batch, packed, rather than as operations.
-const SUBMITTED_AHEAD: usize = 1024;
 
 /// Where the client is (upstream's `aws_mqtt5_client_state`, less TERMINATED).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

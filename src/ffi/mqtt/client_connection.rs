@@ -28,6 +28,7 @@ use crate::client::iot_metrics::{IotMetrics, connect_username};
 use crate::client::journal::{Journal, SharedStore, StoredPublish};
 use crate::client::mqtt311::settings::{DEFAULT_KEEP_ALIVE_SECS, DEFAULT_PING_TIMEOUT_NS};
 use crate::client::mqtt311::{PacketIds, Request, Settings, State};
+use crate::client::publish_stream::{Extras, PublishStream};
 use crate::client::queue_limits::QueueStatistics;
 use crate::codec::{QoS, Will, topic, utf8};
 use crate::connection::mqtt311_protocol::Mqtt311Command;
@@ -145,6 +146,8 @@ pub(super) struct Synced {
     destroy: Destroy,
     /// `connect` was called at least once (a durable store comes before).
     connect_called: bool,
+    /// Where publishes are written for the loop (see `client::publish_stream`).
+    publishes: PublishStream<OpToken>,
 }
 
 /// The shared state with the command queue, as locked.
@@ -428,16 +431,7 @@ impl Mqtt311Connection {
         make: impl FnOnce() -> (crate::client::mqtt311::Request<SubHandler>, OpToken),
     ) -> Result<u16> {
         let mut s = self.synced();
-        if s.state == State::Disconnecting {
-            return Err(AWS_ERROR_MQTT_CONNECTION_DISCONNECTING.into());
-        }
-        if !acknowledged && s.state != State::Connected {
-            return Err(AWS_ERROR_MQTT_NOT_CONNECTED.into());
-        }
-        let id = s
-            .ids
-            .allocate()
-            .ok_or(Error::from(AWS_ERROR_MQTT_QUEUE_FULL))?;
+        let id = Self::admit(&mut s, acknowledged)?;
         let (request, token) = make();
         // Beyond upstream: a QoS 1 or 2 publish is in the durable store before the call returns.
         let record = match self.store.get() {
@@ -465,6 +459,55 @@ impl Mqtt311Connection {
         drop(s);
         self.wake();
         Ok(id)
+    }
+
+    /// Queues `packet` (a PUBLISH as `EncodedPublish` encodes it) under a fresh packet id, as
+    /// `submit_with_timeout` does an operation: it is copied into the connection's publish
+    /// stream, and the batch of publishes last queued counts it (a new batch when the last
+    /// command is another). No durable store: a stored publish goes through `submit`.
+    #[inline(always)]
+    pub(crate) fn submit_publish(
+        &self,
+        acknowledged: bool,
+        timeout_ms: u32,
+        token: OpToken,
+        packet: &[u8],
+    ) -> Result<u16> {
+        let mut s = self.synced();
+        let id = Self::admit(&mut s, acknowledged)?;
+        self.stats.incomplete_count.fetch_add(1, Relaxed);
+        self.stats.incomplete_size.fetch_add(token.size, Relaxed);
+        let (commands, synced) = s.split();
+        let batch = match commands.last_mut() {
+            Some(Command::Protocol(Mqtt311Command::Publishes(batch))) => Some(batch),
+            _ => None,
+        };
+        let extras = Extras {
+            timeout: timeout_ms,
+            id,
+            ..Extras::default()
+        };
+        if let Some(batch) = synced.publishes.push(batch, token, extras, packet) {
+            commands.push(Command::Protocol(Mqtt311Command::Publishes(batch)));
+        }
+        drop(s);
+        self.wake();
+        Ok(id)
+    }
+
+    /// A fresh packet id for an operation, as upstream's `mqtt_create_request`: refused while
+    /// disconnecting, and (unless `acknowledged`: QoS 0 publishes, pings) while not connected.
+    #[inline(always)]
+    fn admit(s: &mut Locked, acknowledged: bool) -> Result<u16> {
+        if s.state == State::Disconnecting {
+            return Err(AWS_ERROR_MQTT_CONNECTION_DISCONNECTING.into());
+        }
+        if !acknowledged && s.state != State::Connected {
+            return Err(AWS_ERROR_MQTT_NOT_CONNECTED.into());
+        }
+        s.ids
+            .allocate()
+            .ok_or(Error::from(AWS_ERROR_MQTT_QUEUE_FULL))
     }
 
     /// Attaches a durable store before the first connect (beyond upstream): each restored
@@ -565,6 +608,7 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_new(
                         on_disconnect: Callback::default(),
                         destroy: Destroy::No,
                         connect_called: false,
+                        publishes: PublishStream::default(),
                     },
                     Vec::new(),
                     AWS_LS_MQTT_CLIENT as u32,

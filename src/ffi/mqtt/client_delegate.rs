@@ -2,7 +2,10 @@
 //! the C API hands the engine, and the delivery of the engine's events to the user's callbacks
 //! (always on the connection's loop thread, with no lock of the connection held).
 
+use crate::client::mqtt311::request::publish_statistics_size;
 use crate::client::mqtt311::{Engine, Event, Failure, Outcome};
+use crate::client::publish_stream::StreamToken;
+use crate::codec::EncodedPublish;
 use crate::codec::QoS;
 use crate::connection::mqtt311_protocol::Mqtt311Command;
 use crate::connection::{Command, Delegate};
@@ -85,6 +88,13 @@ pub struct Callback<F> {
     pub function: Option<F>,
     /// Its user data.
     pub user_data: *mut c_void,
+}
+
+impl<F: PartialEq> Callback<F> {
+    /// Whether `other` is the same function with the same data.
+    pub fn same_as(&self, other: &Self) -> bool {
+        self.function == other.function && self.user_data == other.user_data
+    }
 }
 
 impl<F> Default for Callback<F> {
@@ -177,6 +187,29 @@ pub struct OpToken {
 // SAFETY: the user data pointers are the caller's, handed back on the loop thread as upstream
 // does; the token itself moves between threads once (API call to loop).
 unsafe impl Send for OpToken {}
+
+/// A burst's publishes usually share one callback and its data: the publish stream stores it
+/// once, and each publish's size is its own (`fit`). Only a publish's token is shared.
+impl StreamToken for OpToken {
+    fn share(&self) -> Option<Self> {
+        match self.completion {
+            Completion::Op(cb) => Some(OpToken {
+                size: self.size,
+                completion: Completion::Op(cb),
+            }),
+            _ => None,
+        }
+    }
+    fn same_as(&self, other: &Self) -> bool {
+        match (&self.completion, &other.completion) {
+            (Completion::Op(a), Completion::Op(b)) => a.same_as(b),
+            _ => false,
+        }
+    }
+    fn fit(&mut self, publish: &EncodedPublish) {
+        self.size = publish_statistics_size(publish);
+    }
+}
 
 /// The handler of one subscription: its publish callback, and its cleanup, called when the
 /// subscription is dropped (unsubscribed, replaced, or the connection destroyed).

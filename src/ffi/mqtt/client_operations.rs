@@ -8,8 +8,9 @@
 //! As for `client_connection.rs`: pointer arguments are NULL or valid, and the caller holds a
 //! reference to the connection.
 
+use crate::client::mqtt311::request::publish_size;
 use crate::client::mqtt311::{Request, SubscribeTopic};
-use crate::codec::{Properties, PublishRef, QoS, topic};
+use crate::codec::{EncodedPublish, Properties, PublishRef, QoS, Version, topic};
 use crate::ffi::common::array_list::aws_array_list;
 use crate::ffi::common::byte_buf::{aws_byte_cursor, cursor_bytes};
 use crate::ffi::common::error::aws_common_error::AWS_ERROR_UNSUPPORTED_OPERATION;
@@ -25,6 +26,7 @@ use crate::ffi::mqtt::client_types::*;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::AWS_ERROR_MQTT_INVALID_TOPIC;
 use crate::ffi::mqtt::mqtt::{aws_mqtt_qos_raw, aws_mqtt_userdata_cleanup_fn};
+use crate::ffi::mqtt::publish_buffer::with_publish_buffer;
 use std::ffi::{c_int, c_void};
 
 /// A topic filter from a cursor: valid for a SUBSCRIBE (`AWS_ERROR_MQTT_INVALID_TOPIC`
@@ -64,16 +66,24 @@ pub(crate) fn publish(
     on_complete: Callback<aws_mqtt_op_complete_fn>,
     timeout_ms: u32,
 ) -> Result<u16> {
-    // Encoded here, on the caller's thread, once, straight from the caller's buffers: what the
-    // queue holds and sends. Only a payload beyond the protocol's 256 MB fails to encode.
-    let request = Request::checked_publish(publish)
-        .map_err(|_| Error::from(AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH))?;
-    let token = OpToken {
-        size: request.statistics_size(),
-        completion: Completion::Op(on_complete),
-    };
-    c.submit_with_timeout(request.is_acknowledged(), timeout_ms, move || {
-        (request, token)
+    let too_long = |_| Error::from(AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH);
+    let completion = Completion::Op(on_complete);
+    let acknowledged = publish.qos != QoS::AtMostOnce;
+    if c.store().is_some() {
+        // Beyond upstream: a stored publish goes to the store before the call returns.
+        let request = Request::checked_publish(publish).map_err(too_long)?;
+        let size = request.statistics_size();
+        let token = OpToken { size, completion };
+        return c.submit_with_timeout(acknowledged, timeout_ms, move || (request, token));
+    }
+    // Encoded here, on the caller's thread, once, straight from the caller's buffers, and
+    // copied into the queue the loop reads and sends from. Only a payload beyond the
+    // protocol's 256 MB fails to encode.
+    with_publish_buffer(|packet| {
+        EncodedPublish::write_checked_parts(publish, Version::V311, packet).map_err(too_long)?;
+        let size = publish_size(publish.topic.len(), publish.payload.len());
+        let token = OpToken { size, completion };
+        c.submit_publish(acknowledged, timeout_ms, token, packet)
     })
 }
 

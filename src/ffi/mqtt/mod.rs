@@ -12,6 +12,7 @@ pub mod connection_listeners;
 pub mod ext;
 pub mod handle;
 pub mod mqtt;
+pub mod publish_buffer;
 pub mod request_response;
 pub mod v5;
 pub mod websocket_hooks;

@@ -14,7 +14,7 @@
 
 use crate::client::journal::SharedStore;
 use crate::client::mqtt5::{Engine, Settings, Statistics, UserDisconnect};
-use crate::client::publish_stream::PublishStream;
+use crate::client::publish_stream::{Extras, PublishStream};
 use crate::client::queue_limits::QueueStatistics;
 use crate::connection::mqtt5_protocol::Mqtt5Command;
 use crate::connection::{Command, Endpoint, Handle};
@@ -116,10 +116,12 @@ impl aws_mqtt5_client {
             Some(Command::Protocol(Mqtt5Command::Publishes(batch))) => Some(batch),
             _ => None,
         };
-        if let Some(batch) = synced
-            .publishes
-            .push(batch, token, timeout, 0, user_alias, packet)
-        {
+        let extras = Extras {
+            timeout,
+            user_alias,
+            ..Extras::default()
+        };
+        if let Some(batch) = synced.publishes.push(batch, token, extras, packet) {
             commands.push(Command::Protocol(Mqtt5Command::Publishes(batch)));
         }
         drop(shared);

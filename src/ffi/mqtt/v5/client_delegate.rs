@@ -63,11 +63,7 @@ impl StreamToken for OpToken {
     }
     fn same_as(&self, other: &Self) -> bool {
         match (self, other) {
-            // Compared as addresses: the same callback with the same data.
-            (OpToken::Publish(a), OpToken::Publish(b)) => {
-                a.function.map(|f| f as usize) == b.function.map(|f| f as usize)
-                    && a.user_data == b.user_data
-            }
+            (OpToken::Publish(a), OpToken::Publish(b)) => a.same_as(b),
             _ => false,
         }
     }

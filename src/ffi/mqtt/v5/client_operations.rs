@@ -18,6 +18,7 @@ use crate::ffi::guard::{self, Error};
 use crate::ffi::mqtt::client_delegate::Callback;
 use crate::ffi::mqtt::ext::durable_store::record_publish;
 use crate::ffi::mqtt::mqtt::aws_mqtt_error::AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION;
+use crate::ffi::mqtt::publish_buffer::with_publish_buffer;
 use crate::ffi::mqtt::v5::client::{aws_mqtt5_client, client_of};
 use crate::ffi::mqtt::v5::client_delegate::OpToken;
 use crate::ffi::mqtt::v5::mqtt5_client::*;
@@ -94,15 +95,6 @@ unsafe fn submit<V, O: CompletionOptions>(
     })
 }
 
-thread_local! {
-    /// Where a publish is encoded before it is copied into its client's queue.
-    static PACKET: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// A larger encoding buffer is given back after its publish (a burst of 1 MB publishes keeps
-/// it meanwhile).
-const PACKET_KEPT: usize = 64 * 1024;
-
 /// Publishes. `AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION` (or
 /// `AWS_ERROR_MQTT5_USER_PROPERTY_VALIDATION`) for an invalid view; offline, a publish the
 /// offline queue policy would drop fails through its callback.
@@ -127,14 +119,11 @@ pub unsafe extern "C" fn aws_mqtt5_client_publish(
                 // Encoded here, on the caller's thread, once, into this thread's buffer, and
                 // copied into the queue the loop reads (under the client's lock, held for the
                 // copy only): what the loop then sends and resends.
-                return PACKET.with_borrow_mut(|packet| {
+                return with_publish_buffer(|packet| {
                     EncodedPublish::write_checked_parts(publish.parts(), Version::V5, packet)
                         .map_err(invalid)?;
                     let alias = publish.topic_alias.unwrap_or(0);
                     c.send_publish(OpToken::Publish(cb), timeout, alias, packet);
-                    if packet.capacity() > PACKET_KEPT {
-                        *packet = Vec::new();
-                    }
                     Ok(())
                 });
             };
