@@ -93,7 +93,14 @@ pub struct PublishStream<T> {
     carved: usize,
     /// The token of the last record, as the reader will have it.
     last: Option<T>,
+    /// Bytes written since the reader last took the records, and in the round before: what
+    /// the next chunk is sized for.
+    written: usize,
+    written_before: usize,
 }
+
+/// The smallest chunk: a client publishing now and then holds no more.
+const FIRST_CHUNK: usize = 512;
 
 // SAFETY: the stream's chunk is reached only through `&mut self`.
 unsafe impl<T: Send> Send for PublishStream<T> {}
@@ -105,36 +112,56 @@ impl<T> Default for PublishStream<T> {
             used: 0,
             carved: 0,
             last: None,
+            written: 0,
+            written_before: 0,
         }
     }
 }
 
 impl<T> PublishStream<T> {
-    /// `size` bytes for one record: in the current chunk, or in a new one linked after it.
+    /// `size` bytes for one record: in the current chunk, or in a new one linked after it,
+    /// sized for what the last rounds wrote (see `retire`).
     fn carve(&mut self, size: usize) -> (Chunk, usize) {
         let chunk = match self.chunk {
             Some(chunk) if chunk.capacity() - self.used >= size => chunk,
             old => {
-                let new = Chunk::new(size.max(CHUNK), BIAS);
+                let wanted = (self.written + self.written_before).next_power_of_two();
+                let new = Chunk::new(wanted.clamp(FIRST_CHUNK, CHUNK).max(size), BIAS);
                 if let Some(old) = old {
                     if self.used < old.capacity() {
                         // SAFETY: past every record carved: the writer's own byte.
                         unsafe { old.at(self.used).write(END) };
                     }
                     old.set_next(new);
-                    // SAFETY: the writer holds `BIAS - carved` of the count.
-                    unsafe { old.release(BIAS - self.carved) };
+                    self.release_chunk(old);
                 }
                 self.chunk = Some(new);
-                self.used = 0;
-                self.carved = 0;
                 new
             }
         };
         let offset = self.used;
         self.used += size;
         self.carved += 1;
+        self.written += size;
         (chunk, offset)
+    }
+
+    /// The reader took every record written so far: the next record starts a new chunk, and
+    /// this one goes once its records do. A client that stops publishing so keeps no chunk
+    /// (an idle gateway's thousand clients would otherwise hold one each).
+    pub fn retire(&mut self) {
+        if let Some(chunk) = self.chunk.take() {
+            self.release_chunk(chunk);
+        }
+        self.written_before = std::mem::take(&mut self.written);
+    }
+
+    /// Gives up the writer's share of `chunk`'s count.
+    fn release_chunk(&mut self, chunk: Chunk) {
+        // SAFETY: the writer holds `BIAS - carved` of the count.
+        unsafe { chunk.release(BIAS - self.carved) };
+        self.used = 0;
+        self.carved = 0;
     }
 }
 
@@ -210,10 +237,7 @@ impl<T: StreamToken> PublishStream<T> {
 
 impl<T> Drop for PublishStream<T> {
     fn drop(&mut self) {
-        if let Some(chunk) = self.chunk.take() {
-            // SAFETY: the writer holds `BIAS - carved` of the count.
-            unsafe { chunk.release(BIAS - self.carved) };
-        }
+        self.retire();
     }
 }
 

@@ -150,7 +150,7 @@ fn a_record_stores_its_token_only_when_it_differs_from_the_one_before() {
                 }
             }
         }
-        let used = stream.used;
+        let used = stream.written;
         drop(batch);
         used
     };
@@ -254,5 +254,53 @@ fn an_unread_batch_gives_its_chunks_back() {
     assert_eq!(std::rc::Rc::strong_count(&rc), 2);
     assert_eq!(one.publish.payload(Version::V5), [1; 5000]);
     drop(one);
+    assert_eq!(std::rc::Rc::strong_count(&rc), 1);
+}
+
+#[test]
+fn a_stream_gives_up_its_chunk_when_the_reader_takes_its_records_and_sizes_the_next() {
+    let rc = std::rc::Rc::new(());
+    let mut stream = PublishStream::default();
+    // A first publish gets a small chunk: a client publishing now and then holds little.
+    let mut batch = push(
+        &mut stream,
+        None,
+        Tok(1, rc.clone()),
+        "a",
+        b"1",
+        (0, 0, 0, 0),
+    )
+    .unwrap();
+    let first = stream.chunk.unwrap();
+    assert_eq!(first.capacity(), FIRST_CHUNK);
+    // A round of 100 publishes of ~100 bytes grows the chunks as it goes.
+    for _ in 0..99 {
+        push(
+            &mut stream,
+            Some(&mut batch),
+            Tok(1, rc.clone()),
+            "a",
+            &[0; 90],
+            (0, 0, 0, 0),
+        );
+    }
+    assert!(stream.chunk.unwrap().capacity() >= 8 * 1024);
+    // The reader takes the round: the stream holds no chunk until the next publish, whose
+    // chunk is sized for the round before.
+    stream.retire();
+    assert!(stream.chunk.is_none());
+    let taken: Vec<_> = batch.map(|s| s.publish).collect();
+    assert_eq!(taken.len(), 100);
+    let next = push(
+        &mut stream,
+        None,
+        Tok(1, rc.clone()),
+        "a",
+        b"2",
+        (0, 0, 0, 0),
+    )
+    .unwrap();
+    assert_eq!(stream.chunk.unwrap().capacity(), 16 * 1024);
+    drop((taken, next, stream));
     assert_eq!(std::rc::Rc::strong_count(&rc), 1);
 }

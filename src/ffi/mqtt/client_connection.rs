@@ -276,8 +276,10 @@ impl Mqtt311Connection {
     /// The loop takes the queued commands (see `CDelegate::take_commands`); its view of the
     /// state is current again.
     pub(crate) fn take_commands(&self, into: &mut Vec<CCommand>) {
-        self.life
-            .take_commands(into, |s| s.lifecycle_pending = false);
+        self.life.take_commands(into, |s| {
+            s.lifecycle_pending = false;
+            s.publishes.retire();
+        });
     }
 
     /// The connection-level callbacks, refreshed into `cache` only when a setter changed them

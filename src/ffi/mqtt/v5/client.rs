@@ -198,7 +198,8 @@ impl aws_mqtt5_client {
 
     /// The loop takes the queued commands.
     pub(crate) fn take_commands(&self, into: &mut Vec<C5Command>) {
-        self.life.take_commands(into, |_| ());
+        self.life
+            .take_commands(into, |synced| synced.publishes.retire());
     }
 
     /// Whether AWS IoT Core's limits apply to what is submitted.
