@@ -4,6 +4,8 @@
  * persistent session across a broker restart, stop with a DISCONNECT, and the lifecycle order. */
 #include "mqtt5_fixture.h"
 
+#include <stdatomic.h>
+
 static struct aws_allocator *s_alloc;
 static struct fx_io s_io;
 static struct fx_mosquitto s_mosquitto;
@@ -365,6 +367,64 @@ static int test_a_persistent_session_survives_a_broker_restart(void) {
     return 0;
 }
 
+/* What a burst's publishes reported. */
+struct burst_count {
+    atomic_int succeeded;
+    atomic_int failed;
+    atomic_int last_error;
+};
+
+static void s_count_burst(enum aws_mqtt5_packet_type packet_type, const void *packet, int error_code,
+                          void *user_data) {
+    (void)packet_type;
+    (void)packet;
+    struct burst_count *count = user_data;
+    atomic_fetch_add(error_code == AWS_ERROR_SUCCESS ? &count->succeeded : &count->failed, 1);
+    if (error_code != AWS_ERROR_SUCCESS) {
+        atomic_store(&count->last_error, error_code);
+    }
+}
+
+/* A stop queued right behind a burst (the publishes wait in the client's publish stream while
+ * the loop sends) comes after every publish of it and loses none: each completes exactly once,
+ * acknowledged before the stop or failed by it, and the DISCONNECT still goes out. */
+static int test_a_stop_behind_a_burst_loses_no_publish(void) {
+    struct fx5_events ev;
+    struct fx5_config cfg;
+    fx5_setup(&ev, &cfg, s_io.bootstrap, s_mosquitto.port, "fx5-burst-stop");
+    struct aws_mqtt5_client *c = NULL;
+    CHECK_INT_EQ(fx5_connect(s_alloc, &cfg, &ev, &c), 0);
+    struct burst_count count = {0};
+    const int total = 5000;
+    for (int i = 0; i < total; ++i) {
+        struct aws_mqtt5_packet_publish_view publish = {
+            .qos = AWS_MQTT5_QOS_AT_LEAST_ONCE, .topic = fx_cur("fx5/burst"), .payload = fx_cur("b")};
+        struct aws_mqtt5_publish_completion_options completion = {.completion_callback = s_count_burst,
+                                                                  .completion_user_data = &count};
+        CHECK_INT_EQ(aws_mqtt5_client_publish(c, &publish, &completion), AWS_OP_SUCCESS);
+    }
+    struct fx5_op *done = fx5_op_new(&ev);
+    struct aws_mqtt5_packet_disconnect_view disconnect = {.reason_code = AWS_MQTT5_DRC_NORMAL_DISCONNECTION};
+    struct aws_mqtt5_disconnect_completion_options completion = {.completion_callback = fx5_on_disconnect_complete,
+                                                                 .completion_user_data = done};
+    CHECK_INT_EQ(aws_mqtt5_client_stop(c, &disconnect, &completion), AWS_OP_SUCCESS);
+    CHECK_WAIT(&ev, fx5_count_locked(&ev, AWS_MQTT5_CLET_STOPPED) == 1, 10000);
+    CHECK_WAIT(&ev, done->completions == 1, 5000);
+    CHECK_INT_EQ(done->error_code, AWS_ERROR_SUCCESS);
+    /* Every publish was taken before the stop: each is acknowledged or failed by the stop. */
+    CHECK_WAIT(&ev, atomic_load(&count.succeeded) + atomic_load(&count.failed) == total, 10000);
+    printf("a stop behind %d publishes: %d acknowledged, %d failed by the stop\n", total,
+           atomic_load(&count.succeeded), atomic_load(&count.failed));
+    if (atomic_load(&count.failed) > 0) {
+        CHECK_INT_EQ(atomic_load(&count.last_error), AWS_ERROR_MQTT5_USER_REQUESTED_STOP);
+    }
+    CHECK_INT_EQ(fx5_release_and_wait(c, &ev), 0);
+    /* Nothing completes twice, nothing more at the release. */
+    CHECK_INT_EQ(atomic_load(&count.succeeded) + atomic_load(&count.failed), total);
+    fx5_events_clean_up(&ev);
+    return 0;
+}
+
 static int test_stop_with_a_disconnect_sends_it_and_completes(void) {
     struct fx5_events obs_ev, ev;
     struct fx5_config obs_cfg, cfg;
@@ -423,6 +483,7 @@ int main(void) {
     RUN(test_unsubscribe_gets_an_unsuback_and_ends_delivery);
     RUN(test_a_persistent_session_survives_a_broker_restart);
     RUN(test_stop_with_a_disconnect_sends_it_and_completes);
+    RUN(test_a_stop_behind_a_burst_loses_no_publish);
 
     fx_mosquitto_stop(&s_mosquitto);
     return fx_suite_end(s_alloc, &s_io);

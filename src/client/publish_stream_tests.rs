@@ -24,7 +24,17 @@ fn push(
     token: Tok,
     topic: &str,
     payload: &[u8],
-    extras: (u32, u64, u16, u16),
+) -> Option<PublishBatch<Tok>> {
+    push_with(stream, batch, token, topic, payload, Extras::default())
+}
+
+fn push_with(
+    stream: &mut PublishStream<Tok>,
+    batch: Option<&mut PublishBatch<Tok>>,
+    token: Tok,
+    topic: &str,
+    payload: &[u8],
+    extras: Extras,
 ) -> Option<PublishBatch<Tok>> {
     let properties = Properties::default();
     let parts = PublishRef {
@@ -38,12 +48,6 @@ fn push(
     };
     let mut packet = Vec::new();
     EncodedPublish::write_checked_parts(parts, Version::V5, &mut packet).unwrap();
-    let extras = Extras {
-        timeout: extras.0,
-        record: extras.1,
-        user_alias: extras.2,
-        id: extras.3,
-    };
     stream.push(batch, token, extras, &packet)
 }
 
@@ -51,34 +55,34 @@ fn push(
 fn a_batch_reads_back_each_publish_with_its_token_timeout_record_and_alias() {
     let rc = std::rc::Rc::new(());
     let mut stream = PublishStream::default();
-    let mut batch = push(
-        &mut stream,
-        None,
-        Tok(7, rc.clone()),
-        "a/b",
-        b"one",
-        (0, 0, 0, 0),
-    )
-    .unwrap();
+    let mut batch = push(&mut stream, None, Tok(7, rc.clone()), "a/b", b"one").unwrap();
     // The same token again is stored once; a different one is stored.
     assert!(
-        push(
+        push_with(
             &mut stream,
             Some(&mut batch),
             Tok(7, rc.clone()),
             "c",
             b"two",
-            (30, 0, 0, 0)
+            Extras {
+                timeout: 30,
+                ..Extras::default()
+            },
         )
         .is_none()
     );
-    push(
+    push_with(
         &mut stream,
         Some(&mut batch),
         Tok(9, rc.clone()),
         "d",
         b"",
-        (0, 12345678901, 4, 77),
+        Extras {
+            timeout: 0,
+            record: 12345678901,
+            user_alias: 4,
+            id: 77,
+        },
     );
     assert_eq!(batch.len(), 3);
     let got: Vec<_> = batch
@@ -144,9 +148,9 @@ fn a_record_stores_its_token_only_when_it_differs_from_the_one_before() {
         for i in 0..n {
             let token = Tok(tokens[i % tokens.len()], rc.clone());
             match batch.as_mut() {
-                None => batch = push(&mut stream, None, token, "t", &[0; 64], (0, 0, 0, 0)),
+                None => batch = push(&mut stream, None, token, "t", &[0; 64]),
                 Some(b) => {
-                    push(&mut stream, Some(b), token, "t", &[0; 64], (0, 0, 0, 0));
+                    push(&mut stream, Some(b), token, "t", &[0; 64]);
                 }
             }
         }
@@ -168,15 +172,7 @@ fn batches_span_chunks_and_free_them_as_their_publishes_go() {
     let rc = std::rc::Rc::new(());
     let mut stream = PublishStream::default();
     let payload = [0xAB; 1000];
-    let mut first = push(
-        &mut stream,
-        None,
-        Tok(1, rc.clone()),
-        "x",
-        &payload,
-        (0, 0, 0, 0),
-    )
-    .unwrap();
+    let mut first = push(&mut stream, None, Tok(1, rc.clone()), "x", &payload).unwrap();
     for _ in 0..99 {
         push(
             &mut stream,
@@ -184,26 +180,16 @@ fn batches_span_chunks_and_free_them_as_their_publishes_go() {
             Tok(1, rc.clone()),
             "x",
             &payload,
-            (0, 0, 0, 0),
         );
     }
     // A command of another kind between: the next publishes start a second batch.
-    let mut second = push(
-        &mut stream,
-        None,
-        Tok(2, rc.clone()),
-        "y",
-        b"z",
-        (0, 0, 0, 0),
-    )
-    .unwrap();
+    let mut second = push(&mut stream, None, Tok(2, rc.clone()), "y", b"z").unwrap();
     push(
         &mut stream,
         Some(&mut second),
         Tok(2, rc.clone()),
         "y",
         b"zz",
-        (0, 0, 0, 0),
     );
     let start = first.chunk;
     let publishes: Vec<_> = first.by_ref().map(|s| s.publish).collect();
@@ -227,15 +213,7 @@ fn batches_span_chunks_and_free_them_as_their_publishes_go() {
 fn an_unread_batch_gives_its_chunks_back() {
     let rc = std::rc::Rc::new(());
     let mut stream = PublishStream::default();
-    let mut batch = push(
-        &mut stream,
-        None,
-        Tok(1, rc.clone()),
-        "a",
-        &[1; 5000],
-        (0, 0, 0, 0),
-    )
-    .unwrap();
+    let mut batch = push(&mut stream, None, Tok(1, rc.clone()), "a", &[1; 5000]).unwrap();
     for _ in 0..20 {
         push(
             &mut stream,
@@ -243,7 +221,6 @@ fn an_unread_batch_gives_its_chunks_back() {
             Tok(1, rc.clone()),
             "a",
             &[1; 5000],
-            (0, 0, 0, 0),
         );
     }
     let one = batch.next().unwrap();
@@ -262,15 +239,7 @@ fn a_stream_gives_up_its_chunk_when_the_reader_takes_its_records_and_sizes_the_n
     let rc = std::rc::Rc::new(());
     let mut stream = PublishStream::default();
     // A first publish gets a small chunk: a client publishing now and then holds little.
-    let mut batch = push(
-        &mut stream,
-        None,
-        Tok(1, rc.clone()),
-        "a",
-        b"1",
-        (0, 0, 0, 0),
-    )
-    .unwrap();
+    let mut batch = push(&mut stream, None, Tok(1, rc.clone()), "a", b"1").unwrap();
     let first = stream.chunk.unwrap();
     assert_eq!(first.capacity(), FIRST_CHUNK);
     // A round of 100 publishes of ~100 bytes grows the chunks as it goes.
@@ -281,7 +250,6 @@ fn a_stream_gives_up_its_chunk_when_the_reader_takes_its_records_and_sizes_the_n
             Tok(1, rc.clone()),
             "a",
             &[0; 90],
-            (0, 0, 0, 0),
         );
     }
     assert!(stream.chunk.unwrap().capacity() >= 8 * 1024);
@@ -291,15 +259,7 @@ fn a_stream_gives_up_its_chunk_when_the_reader_takes_its_records_and_sizes_the_n
     assert!(stream.chunk.is_none());
     let taken: Vec<_> = batch.map(|s| s.publish).collect();
     assert_eq!(taken.len(), 100);
-    let next = push(
-        &mut stream,
-        None,
-        Tok(1, rc.clone()),
-        "a",
-        b"2",
-        (0, 0, 0, 0),
-    )
-    .unwrap();
+    let next = push(&mut stream, None, Tok(1, rc.clone()), "a", b"2").unwrap();
     assert_eq!(stream.chunk.unwrap().capacity(), 16 * 1024);
     drop((taken, next, stream));
     assert_eq!(std::rc::Rc::strong_count(&rc), 1);
