@@ -102,9 +102,6 @@ pub struct PublishStream<T> {
 /// The smallest chunk: a client publishing now and then holds no more.
 const FIRST_CHUNK: usize = 512;
 
-// SAFETY: the stream's chunk is reached only through `&mut self`.
-unsafe impl<T: Send> Send for PublishStream<T> {}
-
 impl<T> Default for PublishStream<T> {
     fn default() -> Self {
         PublishStream {
@@ -235,6 +232,26 @@ impl<T: StreamToken> PublishStream<T> {
     }
 }
 
+impl<T: StreamToken> PublishStream<T> {
+    /// [`push`](Self::push) onto a command queue: the publish joins the batch `commands` ends
+    /// with (`batch_of` finds it in a command), or starts a batch pushed as a new command
+    /// (`command` makes it one). A batch so only ever holds consecutive publishes.
+    pub fn push_onto<C>(
+        &mut self,
+        commands: &mut Vec<C>,
+        batch_of: impl FnOnce(&mut C) -> Option<&mut PublishBatch<T>>,
+        command: impl FnOnce(PublishBatch<T>) -> C,
+        token: T,
+        extras: Extras,
+        packet: &[u8],
+    ) {
+        let batch = commands.last_mut().and_then(batch_of);
+        if let Some(batch) = self.push(batch, token, extras, packet) {
+            commands.push(command(batch));
+        }
+    }
+}
+
 impl<T> Drop for PublishStream<T> {
     fn drop(&mut self) {
         self.retire();
@@ -259,9 +276,6 @@ pub struct PublishBatch<T> {
     /// The token of the record before the next, for a record that stores none.
     previous: Option<T>,
 }
-
-// SAFETY: the batch owns its unread records; its tokens are `Send` where it is used.
-unsafe impl<T: Send> Send for PublishBatch<T> {}
 
 impl<T> PublishBatch<T> {
     /// How many publishes are left to read.

@@ -91,11 +91,7 @@ impl EncodedPublish {
     /// The publish whose wire bytes `bytes` holds, as this type encoded them, with the user's
     /// topic `alias` (0: none).
     pub fn from_block(bytes: PacketBlock, user_alias: u16) -> Result<EncodedPublish> {
-        let header_len = match decode_variable_integer(bytes.get(1..).unwrap_or_default()) {
-            Ok(Some((_, n))) => 1 + n as u8,
-            _ => return Err(CodecError::MalformedVariableInteger),
-        };
-        let at = usize::from(header_len);
+        let at = fixed_header_len(&bytes)?;
         let topic_len = match bytes.get(at..at + 2) {
             Some(len) => u16::from_be_bytes([len[0], len[1]]),
             None => return Err(CodecError::Truncated),
@@ -103,14 +99,10 @@ impl EncodedPublish {
         Ok(EncodedPublish {
             bytes,
             user_alias,
-            header_len,
+            // At most 5 bytes.
+            header_len: at as u8,
             topic_len,
         })
-    }
-
-    /// Its block and the user's topic alias (0: none), for [`from_block`](Self::from_block).
-    pub fn into_block(self) -> (PacketBlock, u16) {
-        (self.bytes, self.user_alias)
     }
 
     /// A PUBLISH kept as wire bytes elsewhere (a durable store), checked by decoding it whole:
@@ -263,13 +255,19 @@ fn encode_unassigned<B: std::ops::DerefMut<Target = [u8]>>(
         encode_body_into(PacketType::Publish, &parts, version, make)
     }?;
     if acknowledged {
-        // Past the fixed header (its remaining length ends at the first byte below 0x80) and
-        // the topic with its length prefix.
-        let header_len = 2 + bytes[1..].iter().take_while(|&&b| b & 0x80 != 0).count();
-        let at = header_len + 2 + topic_len;
+        // Past the fixed header and the topic with its length prefix.
+        let at = fixed_header_len(&bytes)? + 2 + topic_len;
         bytes[at..at + 2].fill(0);
     }
     Ok(bytes)
+}
+
+/// The size of a packet's fixed header: its first byte and the remaining length.
+fn fixed_header_len(bytes: &[u8]) -> Result<usize> {
+    match decode_variable_integer(bytes.get(1..).unwrap_or_default()) {
+        Ok(Some((_, n))) => Ok(1 + n),
+        _ => Err(CodecError::MalformedVariableInteger),
+    }
 }
 
 /// Decodes `bytes`, exactly one PUBLISH whose packet id may still be the unassigned 0.

@@ -202,8 +202,6 @@ pub struct PacketBlock {
     len: u32,
 }
 
-// SAFETY: a block is the only owner of its bytes; the chunk's count is atomic.
-unsafe impl Send for PacketBlock {}
 // SAFETY: shared access only reads the block's own bytes.
 unsafe impl Sync for PacketBlock {}
 

@@ -480,18 +480,22 @@ impl Mqtt311Connection {
         self.stats.incomplete_count.fetch_add(1, Relaxed);
         self.stats.incomplete_size.fetch_add(token.size, Relaxed);
         let (commands, synced) = s.split();
-        let batch = match commands.last_mut() {
-            Some(Command::Protocol(Mqtt311Command::Publishes(batch))) => Some(batch),
-            _ => None,
-        };
         let extras = Extras {
             timeout: timeout_ms,
             id,
             ..Extras::default()
         };
-        if let Some(batch) = synced.publishes.push(batch, token, extras, packet) {
-            commands.push(Command::Protocol(Mqtt311Command::Publishes(batch)));
-        }
+        synced.publishes.push_onto(
+            commands,
+            |c| match c {
+                Command::Protocol(Mqtt311Command::Publishes(batch)) => Some(batch),
+                _ => None,
+            },
+            |batch| Command::Protocol(Mqtt311Command::Publishes(batch)),
+            token,
+            extras,
+            packet,
+        );
         drop(s);
         self.wake();
         Ok(id)

@@ -112,18 +112,22 @@ impl aws_mqtt5_client {
     ) {
         let mut shared = self.life.lock();
         let (commands, synced) = shared.split();
-        let batch = match commands.last_mut() {
-            Some(Command::Protocol(Mqtt5Command::Publishes(batch))) => Some(batch),
-            _ => None,
-        };
         let extras = Extras {
             timeout,
             user_alias,
             ..Extras::default()
         };
-        if let Some(batch) = synced.publishes.push(batch, token, extras, packet) {
-            commands.push(Command::Protocol(Mqtt5Command::Publishes(batch)));
-        }
+        synced.publishes.push_onto(
+            commands,
+            |c| match c {
+                Command::Protocol(Mqtt5Command::Publishes(batch)) => Some(batch),
+                _ => None,
+            },
+            |batch| Command::Protocol(Mqtt5Command::Publishes(batch)),
+            token,
+            extras,
+            packet,
+        );
         drop(shared);
         self.life.wake();
     }
