@@ -62,10 +62,23 @@ fn packet_id(body: impl FnOnce() -> Result<u16>) -> u16 {
 #[inline(always)]
 pub(crate) fn publish(
     c: &Mqtt311Connection,
-    publish: PublishRef<'_>,
+    topic: &str,
+    payload: &[u8],
+    qos: QoS,
+    retain: bool,
     on_complete: Callback<aws_mqtt_op_complete_fn>,
     timeout_ms: u32,
 ) -> Result<u16> {
+    let properties = Properties::default();
+    let publish = PublishRef {
+        dup: false,
+        qos,
+        retain,
+        topic,
+        packet_id: 0,
+        payload,
+        properties: &properties,
+    };
     let too_long = |_| Error::from(AWS_ERROR_MQTT_INVALID_REMAINING_LENGTH);
     let completion = Completion::Op(on_complete);
     let acknowledged = publish.qos != QoS::AtMostOnce;
@@ -164,17 +177,18 @@ pub unsafe extern "C" fn aws_mqtt_client_connection_publish(
                     return a.publish(*topic, qos, retain, payload, on_complete);
                 }
             };
-            let properties = Properties::default();
-            let publish = PublishRef {
-                dup: false,
-                qos: qos_arg(qos)?,
+            // Checked in this order, as before: an invalid QoS is reported before the topic.
+            let qos = qos_arg(qos)?;
+            let topic = topic_str(topic)?;
+            self::publish(
+                c,
+                topic,
+                payload_bytes(payload)?,
+                qos,
                 retain,
-                topic: topic_str(topic)?,
-                packet_id: 0,
-                payload: payload_bytes(payload)?,
-                properties: &properties,
-            };
-            self::publish(c, publish, on_complete, 0)
+                on_complete,
+                0,
+            )
         }
     })
 }

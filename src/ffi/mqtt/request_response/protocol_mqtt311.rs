@@ -11,7 +11,7 @@ use super::client::Core;
 use super::protocol::{Context, Protocol, perform_with};
 use super::request_response_client::aws_mqtt_rr_incoming_publish_event;
 use crate::client::request_response::Action;
-use crate::codec::{Properties, PublishRef, QoS};
+use crate::codec::QoS;
 use crate::ffi::common::byte_buf::aws_byte_cursor;
 use crate::ffi::guard;
 use crate::ffi::io::channel_bootstrap::c_loop_of;
@@ -159,21 +159,19 @@ impl Protocol for Mqtt311Protocol {
                     operations::unsubscribe(connection, filter.clone(), on_unsuback, timeout_ms)
                 }
                 Action::Publish { topic, payload, .. } => {
-                    let properties = Properties::default();
-                    let publish = PublishRef {
-                        dup: false,
-                        qos: QoS::AtLeastOnce,
-                        retain: false,
-                        topic,
-                        packet_id: 0,
-                        payload,
-                        properties: &properties,
-                    };
                     let on_puback = Callback {
                         function: Some(on_puback as aws_mqtt_op_complete_fn),
                         user_data: context,
                     };
-                    operations::publish(connection, publish, on_puback, timeout_ms)
+                    operations::publish(
+                        connection,
+                        topic,
+                        payload,
+                        QoS::AtLeastOnce,
+                        false,
+                        on_puback,
+                        timeout_ms,
+                    )
                 }
             };
             result.is_ok()
