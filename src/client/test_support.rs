@@ -108,3 +108,28 @@ impl Store for Recording {
         Ok(())
     }
 }
+
+/// What a durable store keeps of a publish to `a/b` of `qos` with `payload`, as the engines'
+/// durable tests restore it.
+pub fn stored_publish(
+    version: Version,
+    record: u64,
+    packet_id: u16,
+    released: bool,
+    qos: crate::codec::QoS,
+    payload: &'static [u8],
+) -> crate::client::journal::StoredPublish {
+    let p = crate::codec::Publish {
+        qos,
+        topic: "a/b".into(),
+        payload: bytes::Bytes::from_static(payload),
+        ..Default::default()
+    };
+    let encoded = crate::codec::EncodedPublish::from_parts(p.as_parts(), version).unwrap();
+    crate::client::journal::StoredPublish {
+        record,
+        packet_id,
+        released,
+        packet: encoded.as_bytes().to_vec(),
+    }
+}

@@ -3,8 +3,7 @@
 
 use super::*;
 use crate::client::journal::StoredPublish;
-use crate::client::test_support::{Recording, Told};
-use crate::codec::EncodedPublish;
+use crate::client::test_support::{Recording, Told, stored_publish};
 
 /// A disconnected engine over a recording store that held `publishes` and `incoming`.
 fn restored(publishes: Vec<(u16, StoredPublish, u32)>, incoming: &[u16]) -> (Harness, Recording) {
@@ -14,6 +13,7 @@ fn restored(publishes: Vec<(u16, StoredPublish, u32)>, incoming: &[u16]) -> (Har
     (h, recording)
 }
 
+/// What a store keeps of a publish to `a/b` of `qos` with `payload`.
 fn stored(
     record: u64,
     packet_id: u16,
@@ -21,19 +21,7 @@ fn stored(
     qos: QoS,
     payload: &'static [u8],
 ) -> StoredPublish {
-    let p = Publish {
-        qos,
-        topic: "a/b".into(),
-        payload: Bytes::from_static(payload),
-        ..Default::default()
-    };
-    let encoded = EncodedPublish::from_parts(p.as_parts(), Version::V311).unwrap();
-    StoredPublish {
-        record,
-        packet_id,
-        released,
-        packet: encoded.as_bytes().to_vec(),
-    }
+    stored_publish(Version::V311, record, packet_id, released, qos, payload)
 }
 
 fn kept_session() -> Settings {

@@ -3,8 +3,7 @@
 
 use super::*;
 use crate::client::journal::StoredPublish;
-use crate::client::test_support::{Recording, Told};
-use crate::codec::EncodedPublish;
+use crate::client::test_support::{Recording, Told, stored_publish};
 
 /// A stopped client over a recording store that held `publishes` and `incoming`.
 fn restored(publishes: Vec<(StoredPublish, u32)>, incoming: &[u16]) -> (Harness, Recording) {
@@ -16,7 +15,7 @@ fn restored(publishes: Vec<(StoredPublish, u32)>, incoming: &[u16]) -> (Harness,
     (h, recording)
 }
 
-/// The encoded bytes a store keeps of a publish of `qos` with `payload`.
+/// What a store keeps of a publish to `a/b` of `qos` with `payload`.
 fn stored(
     record: u64,
     packet_id: u16,
@@ -24,15 +23,7 @@ fn stored(
     qos: QoS,
     payload: &'static [u8],
 ) -> StoredPublish {
-    let mut p = publish(qos);
-    p.payload = Bytes::from_static(payload);
-    let encoded = EncodedPublish::new(p, Version::V5).unwrap();
-    StoredPublish {
-        record,
-        packet_id,
-        released,
-        packet: encoded.as_bytes().to_vec(),
-    }
+    stored_publish(Version::V5, record, packet_id, released, qos, payload)
 }
 
 fn session_present() -> Connack {
