@@ -2,6 +2,10 @@
 //! complete at once, one byte each, fills a large buffer without growing the stack; one whose
 //! reads complete on another thread fills it too; a full buffer fails with
 //! `AWS_ERROR_SHORT_BUFFER`; the last release calls `destroy`.
+//!
+//! As upstream, `read_to_fill` completes its future before giving back its reference to the
+//! stream, so when the last read completes on another thread the stream may be destroyed there
+//! just after the caller's wait returns; the test waits for `destroy` rather than assuming it.
 
 use super::async_stream::*;
 use super::future::aws_future_bool;
@@ -10,12 +14,42 @@ use crate::ffi::common::allocator::aws_default_allocator;
 use crate::ffi::common::byte_buf::aws_byte_buf;
 use crate::ffi::common::error::aws_common_error::AWS_ERROR_SHORT_BUFFER;
 use std::ffi::{c_int, c_void};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 /// The test stream's state: how many bytes remain, and whether reads complete on a thread.
 struct Source {
     remaining: usize,
     threaded: bool,
-    destroyed: bool,
+    destroyed: Destroyed,
+}
+
+/// Whether `destroy` ran, set from whichever thread gave back the last reference.
+#[derive(Default)]
+struct Destroyed {
+    flag: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl Destroyed {
+    fn set(&self) {
+        *self.flag.lock().unwrap() = true;
+        self.changed.notify_all();
+    }
+
+    fn get(&self) -> bool {
+        *self.flag.lock().unwrap()
+    }
+
+    /// Waits (ten seconds at most) for `destroy`; whether it ran.
+    fn wait(&self) -> bool {
+        let flag = self.flag.lock().unwrap();
+        let (flag, _) = self
+            .changed
+            .wait_timeout_while(flag, Duration::from_secs(10), |ran| !*ran)
+            .unwrap();
+        *flag
+    }
 }
 
 unsafe extern "C" fn source_read(
@@ -46,7 +80,7 @@ unsafe extern "C" fn source_read(
 }
 
 unsafe extern "C" fn source_destroy(stream: *mut aws_async_input_stream) {
-    unsafe { (*(*stream).r#impl.cast::<Source>()).destroyed = true };
+    unsafe { (*(*stream).r#impl.cast::<Source>()).destroyed.set() };
 }
 
 static VTABLE: aws_async_input_stream_vtable = aws_async_input_stream_vtable {
@@ -58,7 +92,7 @@ fn fill(remaining: usize, threaded: bool, capacity: usize) -> (Vec<u8>, c_int, b
     let mut source = Source {
         remaining,
         threaded,
-        destroyed: false,
+        destroyed: Destroyed::default(),
     };
     let mut stream: aws_async_input_stream = unsafe { std::mem::zeroed() };
     let mut storage = vec![0u8; capacity];
@@ -82,7 +116,9 @@ fn fill(remaining: usize, threaded: bool, capacity: usize) -> (Vec<u8>, c_int, b
         aws_future_bool_release(future);
         aws_async_input_stream_release(&mut stream);
         storage.truncate(buf.len);
-        (storage, error, eof, source.destroyed)
+        // The source lives on this stack: wait until no thread holds the stream any more.
+        let destroyed = source.destroyed.wait();
+        (storage, error, eof, destroyed)
     }
 }
 
@@ -108,7 +144,7 @@ fn a_full_buffer_fails_with_short_buffer() {
     let mut source = Source {
         remaining: 1,
         threaded: false,
-        destroyed: false,
+        destroyed: Destroyed::default(),
     };
     let mut stream: aws_async_input_stream = unsafe { std::mem::zeroed() };
     let mut byte = [0u8; 1];
@@ -133,8 +169,8 @@ fn a_full_buffer_fails_with_short_buffer() {
         aws_future_bool_release(future);
         assert!(aws_async_input_stream_acquire(&mut stream) == &raw mut stream);
         aws_async_input_stream_release(&mut stream);
-        assert!(!source.destroyed);
+        assert!(!source.destroyed.get());
         aws_async_input_stream_release(&mut stream);
-        assert!(source.destroyed);
+        assert!(source.destroyed.get());
     }
 }
