@@ -514,9 +514,11 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
                 let registered = d.event_loop.register(
                     transport.source(),
                     interest,
-                    Box::new(move |_| {
+                    Box::new(move |event| {
                         if let Some(inner) = weak.upgrade() {
-                            Handle(inner).on_ready();
+                            // A peer's close or a socket error raises no event of its own once
+                            // seen: read on to the end (or the error) then.
+                            Handle(inner).on_ready(event.is_read_closed() || event.is_error());
                         }
                     }),
                 );
@@ -537,12 +539,14 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
     }
 
     /// Readiness on the transport: read all there is, delivering what each read brings, then
-    /// write.
-    fn on_ready(&self) {
-        self.contain(|| self.on_ready_step());
+    /// write. Unless `to_the_end`, a short read on a transport that promises it drained the
+    /// socket ends the reading: one `WouldBlock` read less per message, on the path of every
+    /// reply.
+    fn on_ready(&self, to_the_end: bool) {
+        self.contain(|| self.on_ready_step(to_the_end));
     }
 
-    fn on_ready_step(&self) {
+    fn on_ready_step(&self, to_the_end: bool) {
         let mut d = lock(&self.0);
         let mut budget = TURN_BUDGET;
         let mut read = 0;
@@ -561,6 +565,7 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             let Some(transport) = transport.as_mut() else {
                 break;
             };
+            let short_read_drains = !to_the_end && transport.short_read_drains();
             match transport.read(read_buf) {
                 Ok(0) => {
                     let end = transport.end_error();
@@ -572,13 +577,14 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
                     budget = budget.saturating_sub(n);
                     read += n;
                     engine.receive(now, &read_buf[..n]);
-                    if n == read_buf.len() && n < READ_CHUNK {
+                    let full = n == read_buf.len();
+                    if full && n < READ_CHUNK {
                         // A full read: more is waiting, take bigger bites.
                         read_buf.resize(2 * n, 0);
                     }
                     // Deliver as we go: a burst of messages must not pile up as events.
                     d = self.deliver_events(d);
-                    if d.engine.has_actions() {
+                    if d.engine.has_actions() || (!full && short_read_drains) {
                         break;
                     }
                 }
@@ -628,7 +634,7 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             if let Some(inner) = weak.upgrade() {
                 let this = Handle(inner);
                 lock(&this.0).turn_scheduled = false;
-                this.on_ready();
+                this.on_ready(true);
             }
         }));
     }

@@ -1,11 +1,13 @@
-//! The driver containing a panic: the real 3.1.1 engine, wrapped in a test-only fault hook that
-//! panics while it takes received bytes, over TCP to a tiny broker on 127.0.0.1.
+//! The driver over TCP to a tiny broker on 127.0.0.1, with the real 3.1.1 engine wrapped in a
+//! test-only fault hook that can panic while it takes received bytes: a panic in a step is
+//! contained, and a close that arrives with the last bytes is not missed.
 
 use super::*;
 use crate::client::mqtt311::{Engine as Engine311, Event, Failure, Outcome, Request, Settings};
 use crate::codec::{Publish, QoS};
 use crate::connection::connector::Connector;
 use crate::connection::mqtt311_protocol::Mqtt311Command;
+use crate::error::aws_io_errors::AWS_IO_SOCKET_CLOSED;
 use crate::runtime::event_loop::Clock;
 use crate::runtime::event_loop_group::EventLoopGroup;
 use crate::runtime::host_resolver::{HostResolver, ResolutionConfig, ResolverOptions};
@@ -124,72 +126,110 @@ fn next(seen: &Receiver<Seen>) -> Seen {
     seen.recv_timeout(WAIT).expect("an event")
 }
 
+/// A driver with the fault hook over TCP to a broker on `port`, connected.
+struct Rig {
+    /// Keeps the loop's thread alive.
+    _group: Arc<EventLoopGroup>,
+    event_loop: EventLoop,
+    handle: Handle<Faulty, Recorder>,
+    commands: Arc<Mutex<Vec<TestCommand>>>,
+    seen: Receiver<Seen>,
+    armed: Arc<AtomicBool>,
+}
+
+impl Rig {
+    fn connect(port: u16) -> Rig {
+        let group = EventLoopGroup::new(1, Clock::Monotonic, None).unwrap();
+        let event_loop = group.next_loop().clone();
+        let armed = Arc::new(AtomicBool::new(false));
+        let (seen_tx, seen) = channel();
+        let commands = Arc::new(Mutex::new(Vec::new()));
+        let delegate = Recorder {
+            seen: seen_tx,
+            commands: commands.clone(),
+        };
+        let settings = Settings {
+            client_id: "fault".into(),
+            clean_session: true,
+            ..Settings::default()
+        };
+        let engine = Faulty {
+            engine: Inner::new(settings.clone()),
+            armed: armed.clone(),
+        };
+        let handle = Handle::new(event_loop.clone(), engine, delegate);
+        let endpoint = Endpoint {
+            host: "127.0.0.1".into(),
+            port: port.into(),
+            socket: SocketOptions::default(),
+            tls: None,
+            proxy: None,
+            websocket: None,
+            connector: Connector {
+                group: group.clone(),
+                resolver: HostResolver::new(ResolverOptions::default()),
+                resolution: ResolutionConfig::default(),
+            },
+        };
+        let rig = Rig {
+            _group: group,
+            event_loop,
+            handle,
+            commands,
+            seen,
+            armed,
+        };
+        rig.send(Command::Endpoint(Box::new(endpoint)));
+        rig.send(Command::Protocol(Mqtt311Command::Connect(Box::new(
+            settings,
+        ))));
+        assert_eq!(next(&rig.seen), Seen::Connected);
+        rig
+    }
+
+    fn send(&self, command: TestCommand) {
+        lock(&self.commands).push(command);
+        let h = self.handle.clone();
+        self.event_loop.schedule_now(Box::new(move || h.wake()));
+    }
+
+    /// A QoS 1 PUBLISH, token 1, packet id 1.
+    fn publish(&self) {
+        let publish = Publish {
+            qos: QoS::AtLeastOnce,
+            topic: "fault/t".into(),
+            payload: b"x".to_vec().into(),
+            ..Default::default()
+        };
+        self.send(Command::Protocol(Mqtt311Command::Submit(
+            1,
+            Request::publish(publish.as_parts()).unwrap(),
+            1,
+            0,
+            0,
+        )));
+    }
+}
+
+impl Drop for Rig {
+    fn drop(&mut self) {
+        self.handle.shut_down();
+    }
+}
+
 #[test]
 fn a_panic_in_a_step_ends_the_connection_and_completes_each_operation_once() {
-    let group = EventLoopGroup::new(1, Clock::Monotonic, None).unwrap();
-    let event_loop = group.next_loop().clone();
     let (port, broker) = broker();
-    let armed = Arc::new(AtomicBool::new(false));
-    let (seen_tx, seen) = channel();
-    let commands = Arc::new(Mutex::new(Vec::new()));
-    let delegate = Recorder {
-        seen: seen_tx,
-        commands: commands.clone(),
-    };
-    let settings = Settings {
-        client_id: "fault".into(),
-        clean_session: true,
-        ..Settings::default()
-    };
-    let engine = Faulty {
-        engine: Inner::new(settings.clone()),
-        armed: armed.clone(),
-    };
-    let handle = Handle::new(event_loop.clone(), engine, delegate);
-    let endpoint = Endpoint {
-        host: "127.0.0.1".into(),
-        port: port.into(),
-        socket: SocketOptions::default(),
-        tls: None,
-        proxy: None,
-        websocket: None,
-        connector: Connector {
-            group: group.clone(),
-            resolver: HostResolver::new(ResolverOptions::default()),
-            resolution: ResolutionConfig::default(),
-        },
-    };
-    let send = |command: TestCommand| {
-        lock(&commands).push(command);
-        let h = handle.clone();
-        event_loop.schedule_now(Box::new(move || h.wake()));
-    };
-    send(Command::Endpoint(Box::new(endpoint)));
-    send(Command::Protocol(Mqtt311Command::Connect(Box::new(
-        settings,
-    ))));
-    assert_eq!(next(&seen), Seen::Connected);
+    let rig = Rig::connect(port);
 
     // The PUBACK arrives while the fault hook is armed: the engine panics taking it.
-    armed.store(true, Ordering::SeqCst);
-    let publish = Publish {
-        qos: QoS::AtLeastOnce,
-        topic: "fault/t".into(),
-        payload: b"x".to_vec().into(),
-        ..Default::default()
-    };
-    send(Command::Protocol(Mqtt311Command::Submit(
-        1,
-        Request::publish(publish.as_parts()).unwrap(),
-        1,
-        0,
-        0,
-    )));
+    rig.armed.store(true, Ordering::SeqCst);
+    rig.publish();
 
     // The connection ends with AWS_ERROR_UNKNOWN; the clean session's publish fails, once
     // (the engine settles its operations before it reports the interruption).
     assert_eq!(
-        [next(&seen), next(&seen)],
+        [next(&rig.seen), next(&rig.seen)],
         [
             Seen::Completed(1, Outcome::Failed(Failure::CancelledForCleanSession)),
             Seen::Interrupted(Failure::Transport(AWS_ERROR_UNKNOWN as i32)),
@@ -197,15 +237,65 @@ fn a_panic_in_a_step_ends_the_connection_and_completes_each_operation_once() {
     );
     // The loop goes on, and nothing completes twice.
     let (ran_tx, ran) = channel();
-    event_loop.schedule_now(Box::new(move || ran_tx.send(()).unwrap()));
+    rig.event_loop
+        .schedule_now(Box::new(move || ran_tx.send(()).unwrap()));
     ran.recv_timeout(WAIT).expect("the loop still runs");
     assert!(
         !matches!(
-            seen.recv_timeout(Duration::from_millis(300)),
+            rig.seen.recv_timeout(Duration::from_millis(300)),
             Ok(Seen::Completed(..))
         ),
         "a second completion"
     );
-    handle.shut_down();
+    drop(rig);
+    broker.join().unwrap();
+}
+
+/// The driver stops reading at a short read (the socket is drained; a later arrival raises a
+/// new event), but a close seen with the last bytes raises no event of its own: the PUBACK and
+/// the broker's FIN reach the socket together, while the loop is held busy, and the connection
+/// must still end, with upstream's `AWS_IO_SOCKET_CLOSED`.
+#[test]
+fn the_last_bytes_and_the_close_arriving_together_end_the_connection() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (got_publish_tx, got_publish) = channel();
+    let (go_tx, go) = channel::<()>();
+    let (closed_tx, closed) = channel();
+    let broker = std::thread::spawn(move || {
+        let (mut sock, _) = listener.accept().unwrap();
+        sock.set_read_timeout(Some(WAIT)).unwrap();
+        let mut buf = [0u8; 256];
+        let n = sock.read(&mut buf).unwrap();
+        assert_eq!((n > 0, buf[0]), (true, 0x10), "CONNECT first");
+        sock.write_all(&[0x20, 0x02, 0x00, 0x00]).unwrap();
+        let n = sock.read(&mut buf).unwrap();
+        got_publish_tx.send((n > 0).then_some(buf[0])).unwrap();
+        go.recv_timeout(WAIT).unwrap();
+        sock.write_all(&[0x40, 0x02, 0x00, 0x01]).unwrap();
+        drop(sock);
+        closed_tx.send(()).unwrap();
+    });
+    let rig = Rig::connect(port);
+    rig.publish();
+    let first = got_publish.recv_timeout(WAIT).unwrap();
+    assert_eq!(first.map(|b| b & 0xF0), Some(0x30), "then the PUBLISH");
+
+    // Hold the loop until both the PUBACK and the FIN are in the socket.
+    let (held_tx, held) = channel();
+    rig.event_loop.schedule_now(Box::new(move || {
+        held_tx.send(()).unwrap();
+        closed.recv_timeout(WAIT).unwrap();
+    }));
+    held.recv_timeout(WAIT).unwrap();
+    go_tx.send(()).unwrap();
+
+    assert_eq!(
+        [next(&rig.seen), next(&rig.seen)],
+        [
+            Seen::Completed(1, Outcome::Success),
+            Seen::Interrupted(Failure::Transport(AWS_IO_SOCKET_CLOSED as i32)),
+        ]
+    );
     broker.join().unwrap();
 }

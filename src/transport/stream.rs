@@ -2,7 +2,8 @@
 //! it (a TCP or Unix socket, TLS over one of those, later an HTTP proxy or WebSocket layer).
 //!
 //! A client registers [`Transport::source`] with its loop for [`Transport::interest`], and on
-//! each event reads until `WouldBlock` (mio is edge-triggered), writes what it has, and calls
+//! each event reads until `WouldBlock` (mio is edge-triggered; or to a short read where
+//! [`Transport::short_read_drains`] allows it), writes what it has, and calls
 //! [`Transport::flush`] while the transport holds bytes for the layer below; it re-registers
 //! when the interest changes. A layer holds at most a bounded amount of data (TLS: one receive
 //! buffer and [`SEND_BUFFER_LIMIT`](super::tls::SEND_BUFFER_LIMIT) of ciphertext); a write it
@@ -42,6 +43,15 @@ pub trait Transport: Send {
 
     /// What to watch the socket for now: readable always, writable while bytes wait below.
     fn interest(&self) -> mio::Interest;
+
+    /// Whether a read that filled less than its buffer left nothing to read until the next
+    /// readable event, so the reader may stop there instead of reading on to `WouldBlock`. A
+    /// layer that holds bytes of its own (TLS records, a WebSocket frame, a proxy's leftover)
+    /// cannot promise it; a socket under an edge-triggered selector can (the kernel queue was
+    /// empty when the read returned, and anything arriving later raises a new event).
+    fn short_read_drains(&self) -> bool {
+        false
+    }
 
     /// The socket to register with the event loop.
     fn source(&mut self) -> &mut dyn mio::event::Source;
@@ -139,6 +149,10 @@ impl Transport for Box<dyn Transport> {
         (**self).interest()
     }
 
+    fn short_read_drains(&self) -> bool {
+        (**self).short_read_drains()
+    }
+
     fn source(&mut self) -> &mut dyn mio::event::Source {
         (**self).source()
     }
@@ -164,6 +178,21 @@ impl Transport for SocketStream {
 
     fn interest(&self) -> mio::Interest {
         mio::Interest::READABLE
+    }
+
+    /// epoll and kqueue (mio's selectors here) report each arrival; mio's emulated readiness
+    /// elsewhere (Windows) clears only on `WouldBlock`.
+    fn short_read_drains(&self) -> bool {
+        cfg!(any(
+            target_os = "linux",
+            target_os = "android",
+            target_os = "macos",
+            target_os = "ios",
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+        ))
     }
 
     fn source(&mut self) -> &mut dyn mio::event::Source {
