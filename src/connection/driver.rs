@@ -260,6 +260,7 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
             }
             if let Err(e) = Self::write(&mut d, now) {
                 progressed = true;
+                Self::read_what_is_left(&mut d, now);
                 self.drop_transport(&mut d);
                 d.engine.transport_closed(now, Some(error_code(&e)));
             }
@@ -599,6 +600,34 @@ impl<P: Protocol, D: Delegate<P>> Handle<P, D> {
         }
         Self::settle_buffers(&mut d, read);
         self.pump(d);
+    }
+
+    /// A write failed: the peer may have closed after saying why (an MQTT 5 DISCONNECT, then a
+    /// reset because our later bytes went unread), and the kernel still holds what it said when
+    /// reading stopped at a short read. The engine takes it before the transport goes, so its own
+    /// reason (the first given wins) is reported rather than the write's error.
+    fn read_what_is_left(d: &mut Driver<P, D>, now: u64) {
+        let Driver {
+            engine,
+            transport,
+            read_buf,
+            ..
+        } = d;
+        let Some(transport) = transport.as_mut() else {
+            return;
+        };
+        let mut budget = TURN_BUDGET;
+        while budget > 0 {
+            match transport.read(read_buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    budget = budget.saturating_sub(n);
+                    engine.receive(now, &read_buf[..n]);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
     }
 
     /// Gives back what a burst grew once the connection has been quiet for a while: an idle

@@ -1,6 +1,7 @@
 //! The driver over TCP to a tiny broker on 127.0.0.1, with the real 3.1.1 engine wrapped in a
 //! test-only fault hook that can panic while it takes received bytes: a panic in a step is
-//! contained, and a close that arrives with the last bytes is not missed.
+//! contained, a close that arrives with the last bytes is not missed, and neither is what the
+//! peer said before a reset that a write runs into.
 
 use super::*;
 use crate::client::mqtt311::{Engine as Engine311, Event, Failure, Outcome, Request, Settings};
@@ -13,7 +14,7 @@ use crate::runtime::event_loop_group::EventLoopGroup;
 use crate::runtime::host_resolver::{HostResolver, ResolutionConfig, ResolverOptions};
 use crate::transport::socket_options::SocketOptions;
 use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
@@ -195,20 +196,25 @@ impl Rig {
 
     /// A QoS 1 PUBLISH, token 1, packet id 1.
     fn publish(&self) {
-        let publish = Publish {
-            qos: QoS::AtLeastOnce,
-            topic: "fault/t".into(),
-            payload: b"x".to_vec().into(),
-            ..Default::default()
-        };
-        self.send(Command::Protocol(Mqtt311Command::Submit(
-            1,
-            Request::publish(publish.as_parts()).unwrap(),
-            1,
-            0,
-            0,
-        )));
+        self.send(publish_command(1));
     }
+}
+
+/// A QoS 1 PUBLISH to "fault/t" with token and packet id `id`.
+fn publish_command(id: u16) -> TestCommand {
+    let publish = Publish {
+        qos: QoS::AtLeastOnce,
+        topic: "fault/t".into(),
+        payload: b"x".to_vec().into(),
+        ..Default::default()
+    };
+    Command::Protocol(Mqtt311Command::Submit(
+        id,
+        Request::publish(publish.as_parts()).unwrap(),
+        id,
+        0,
+        0,
+    ))
 }
 
 impl Drop for Rig {
@@ -251,17 +257,18 @@ fn a_panic_in_a_step_ends_the_connection_and_completes_each_operation_once() {
     broker.join().unwrap();
 }
 
-/// The driver stops reading at a short read (the socket is drained; a later arrival raises a
-/// new event), but a close seen with the last bytes raises no event of its own: the PUBACK and
-/// the broker's FIN reach the socket together, while the loop is held busy, and the connection
-/// must still end, with upstream's `AWS_IO_SOCKET_CLOSED`.
-#[test]
-fn the_last_bytes_and_the_close_arriving_together_end_the_connection() {
+/// Connects a rig to a broker that answers the CONNECT and takes the first PUBLISH; then, while
+/// the rig's loop is held, the broker sends that PUBLISH's PUBACK and ends the connection with
+/// `end`, and `then` (made from the rig) runs on the loop before it polls again.
+fn puback_then_end(
+    end: impl FnOnce(TcpStream) + Send + 'static,
+    then: impl FnOnce(&Rig) -> Box<dyn FnOnce() + Send>,
+) -> (Rig, std::thread::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let (got_publish_tx, got_publish) = channel();
     let (go_tx, go) = channel::<()>();
-    let (closed_tx, closed) = channel();
+    let (ended_tx, ended) = channel();
     let broker = std::thread::spawn(move || {
         let (mut sock, _) = listener.accept().unwrap();
         sock.set_read_timeout(Some(WAIT)).unwrap();
@@ -273,23 +280,33 @@ fn the_last_bytes_and_the_close_arriving_together_end_the_connection() {
         got_publish_tx.send((n > 0).then_some(buf[0])).unwrap();
         go.recv_timeout(WAIT).unwrap();
         sock.write_all(&[0x40, 0x02, 0x00, 0x01]).unwrap();
-        drop(sock);
-        closed_tx.send(()).unwrap();
+        end(sock);
+        ended_tx.send(()).unwrap();
     });
     let rig = Rig::connect(port);
     rig.publish();
     let first = got_publish.recv_timeout(WAIT).unwrap();
     assert_eq!(first.map(|b| b & 0xF0), Some(0x30), "then the PUBLISH");
 
-    // Hold the loop until both the PUBACK and the FIN are in the socket.
     let (held_tx, held) = channel();
+    let then = then(&rig);
     rig.event_loop.schedule_now(Box::new(move || {
         held_tx.send(()).unwrap();
-        closed.recv_timeout(WAIT).unwrap();
+        ended.recv_timeout(WAIT).unwrap();
+        then();
     }));
     held.recv_timeout(WAIT).unwrap();
     go_tx.send(()).unwrap();
+    (rig, broker)
+}
 
+/// The driver stops reading at a short read (the socket is drained; a later arrival raises a
+/// new event), but a close seen with the last bytes raises no event of its own: the PUBACK and
+/// the broker's FIN reach the socket together, while the loop is held busy, and the connection
+/// must still end, with upstream's `AWS_IO_SOCKET_CLOSED`.
+#[test]
+fn the_last_bytes_and_the_close_arriving_together_end_the_connection() {
+    let (rig, broker) = puback_then_end(drop, |_| Box::new(|| {}));
     assert_eq!(
         [next(&rig.seen), next(&rig.seen)],
         [
@@ -297,5 +314,33 @@ fn the_last_bytes_and_the_close_arriving_together_end_the_connection() {
             Seen::Interrupted(Failure::Transport(AWS_IO_SOCKET_CLOSED as i32)),
         ]
     );
+    broker.join().unwrap();
+}
+
+/// A write that fails because the peer reset the connection must not lose what the peer said
+/// before it went: the PUBACK and the reset land while the loop is held, the loop then writes
+/// a second PUBLISH before it reads, and the first publish still completes as acknowledged.
+#[test]
+fn what_the_peer_said_before_a_reset_is_read_when_a_write_fails() {
+    // A zero linger turns the close into a reset.
+    let reset = |sock: TcpStream| {
+        socket2::SockRef::from(&sock)
+            .set_linger(Some(Duration::ZERO))
+            .unwrap();
+    };
+    let (rig, broker) = puback_then_end(reset, |rig| {
+        let handle = rig.handle.clone();
+        let commands = rig.commands.clone();
+        Box::new(move || {
+            lock(&commands).push(publish_command(2));
+            handle.wake();
+        })
+    });
+    assert_eq!(next(&rig.seen), Seen::Completed(1, Outcome::Success));
+    assert!(
+        matches!(next(&rig.seen), Seen::Completed(2, Outcome::Failed(_))),
+        "the second publish fails with the connection"
+    );
+    assert!(matches!(next(&rig.seen), Seen::Interrupted(_)));
     broker.join().unwrap();
 }
