@@ -232,22 +232,28 @@ impl<T: StreamToken> PublishStream<T> {
     }
 }
 
+/// A command of a queue that may carry a batch of publishes.
+pub trait BatchCommand<T>: Sized {
+    /// The batch this command carries, if it carries one.
+    fn batch_mut(&mut self) -> Option<&mut PublishBatch<T>>;
+    /// The command carrying `batch`.
+    fn from_batch(batch: PublishBatch<T>) -> Self;
+}
+
 impl<T: StreamToken> PublishStream<T> {
     /// [`push`](Self::push) onto a command queue: the publish joins the batch `commands` ends
-    /// with (`batch_of` finds it in a command), or starts a batch pushed as a new command
-    /// (`command` makes it one). A batch so only ever holds consecutive publishes.
-    pub fn push_onto<C>(
+    /// with, or starts a batch pushed as a new command. A batch so only ever holds consecutive
+    /// publishes.
+    pub fn push_onto<C: BatchCommand<T>>(
         &mut self,
         commands: &mut Vec<C>,
-        batch_of: impl FnOnce(&mut C) -> Option<&mut PublishBatch<T>>,
-        command: impl FnOnce(PublishBatch<T>) -> C,
         token: T,
         extras: Extras,
         packet: &[u8],
     ) {
-        let batch = commands.last_mut().and_then(batch_of);
+        let batch = commands.last_mut().and_then(C::batch_mut);
         if let Some(batch) = self.push(batch, token, extras, packet) {
-            commands.push(command(batch));
+            commands.push(C::from_batch(batch));
         }
     }
 }

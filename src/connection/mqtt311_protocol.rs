@@ -2,9 +2,9 @@
 
 use crate::client::journal::{Journal, StoredPublish};
 use crate::client::mqtt311::{Engine, Event, Failure, Request, Settings};
-use crate::client::publish_stream::{PublishBatch, StreamToken};
+use crate::client::publish_stream::{BatchCommand, PublishBatch, StreamToken, Submission};
 use crate::client::queue_limits::QueueLimits;
-use crate::connection::protocol::{Protocol, forward_protocol_methods};
+use crate::connection::protocol::{Command, Protocol, forward_protocol_methods};
 
 /// What the 3.1.1 API asks of the loop.
 // Submissions (publishes) are the common command: see `Request`.
@@ -43,11 +43,7 @@ impl<T: StreamToken + 'static, S: Send + 'static> Protocol for Engine<T, S> {
             Mqtt311Command::Submit(id, request, token, timeout_ms, record) => {
                 self.submit_recorded(id, request, token, timeout_ms, record)
             }
-            Mqtt311Command::Publishes(batch) => {
-                for p in batch {
-                    self.submit_recorded(p.id, Request::Publish(p.publish), p.token, p.timeout, 0)
-                }
-            }
+            Mqtt311Command::Publishes(batch) => batch.for_each(|p| submit_batched(self, p)),
             Mqtt311Command::AttachStore(journal, publishes, incoming) => {
                 self.attach_store(journal, publishes, &incoming)
             }
@@ -70,10 +66,26 @@ impl<T: StreamToken + 'static, S: Send + 'static> Protocol for Engine<T, S> {
             return None;
         };
         batch
-            .feed(room, |p| {
-                self.submit_recorded(p.id, Request::Publish(p.publish), p.token, p.timeout, 0)
-            })
+            .feed(room, |p| submit_batched(self, p))
             .map(Mqtt311Command::Publishes)
     }
     forward_protocol_methods!();
+}
+
+/// A publish from a batch, under the packet id the API gave it (publishes to a durable store
+/// go as `Submit`, with their record).
+fn submit_batched<T: StreamToken, S>(engine: &mut Engine<T, S>, p: Submission<T>) {
+    engine.submit_recorded(p.id, Request::Publish(p.publish), p.token, p.timeout, 0)
+}
+
+impl<T, S> BatchCommand<T> for Command<Mqtt311Command<T, S>> {
+    fn batch_mut(&mut self) -> Option<&mut PublishBatch<T>> {
+        match self {
+            Command::Protocol(Mqtt311Command::Publishes(batch)) => Some(batch),
+            _ => None,
+        }
+    }
+    fn from_batch(batch: PublishBatch<T>) -> Self {
+        Command::Protocol(Mqtt311Command::Publishes(batch))
+    }
 }

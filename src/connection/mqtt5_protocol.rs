@@ -2,9 +2,9 @@
 
 use crate::client::journal::{Journal, StoredPublish};
 use crate::client::mqtt5::{Engine, Event, Request, Settings, UserDisconnect};
-use crate::client::publish_stream::{PublishBatch, StreamToken};
+use crate::client::publish_stream::{BatchCommand, PublishBatch, StreamToken, Submission};
 use crate::client::queue_limits::QueueLimits;
-use crate::connection::protocol::{Protocol, forward_protocol_methods};
+use crate::connection::protocol::{Command, Protocol, forward_protocol_methods};
 
 /// What the MQTT 5 API asks of the loop.
 // Submissions (publishes) are the common command: see `Request`.
@@ -57,11 +57,7 @@ impl<T: StreamToken + 'static> Protocol for Engine<T> {
             Mqtt5Command::Submit(request, token, timeout, record) => {
                 self.submit_recorded(request, token, timeout, record)
             }
-            Mqtt5Command::Publishes(batch) => {
-                for p in batch {
-                    self.submit_recorded(Request::Publish(p.publish), p.token, p.timeout, p.record)
-                }
-            }
+            Mqtt5Command::Publishes(batch) => batch.for_each(|p| submit_batched(self, p)),
             Mqtt5Command::AttachStore(journal, publishes, incoming) => {
                 self.attach_store(journal, publishes, &incoming)
             }
@@ -92,10 +88,25 @@ impl<T: StreamToken + 'static> Protocol for Engine<T> {
             return None;
         };
         batch
-            .feed(room, |p| {
-                self.submit_recorded(Request::Publish(p.publish), p.token, p.timeout, p.record)
-            })
+            .feed(room, |p| submit_batched(self, p))
             .map(Mqtt5Command::Publishes)
     }
     forward_protocol_methods!();
+}
+
+/// A publish from a batch.
+fn submit_batched<T: StreamToken>(engine: &mut Engine<T>, p: Submission<T>) {
+    engine.submit_recorded(Request::Publish(p.publish), p.token, p.timeout, p.record)
+}
+
+impl<T> BatchCommand<T> for Command<Mqtt5Command<T>> {
+    fn batch_mut(&mut self) -> Option<&mut PublishBatch<T>> {
+        match self {
+            Command::Protocol(Mqtt5Command::Publishes(batch)) => Some(batch),
+            _ => None,
+        }
+    }
+    fn from_batch(batch: PublishBatch<T>) -> Self {
+        Command::Protocol(Mqtt5Command::Publishes(batch))
+    }
 }

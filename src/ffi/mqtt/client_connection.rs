@@ -485,17 +485,7 @@ impl Mqtt311Connection {
             id,
             ..Extras::default()
         };
-        synced.publishes.push_onto(
-            commands,
-            |c| match c {
-                Command::Protocol(Mqtt311Command::Publishes(batch)) => Some(batch),
-                _ => None,
-            },
-            |batch| Command::Protocol(Mqtt311Command::Publishes(batch)),
-            token,
-            extras,
-            packet,
-        );
+        synced.publishes.push_onto(commands, token, extras, packet);
         drop(s);
         self.wake();
         Ok(id)

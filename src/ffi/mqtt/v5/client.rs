@@ -117,17 +117,7 @@ impl aws_mqtt5_client {
             user_alias,
             ..Extras::default()
         };
-        synced.publishes.push_onto(
-            commands,
-            |c| match c {
-                Command::Protocol(Mqtt5Command::Publishes(batch)) => Some(batch),
-                _ => None,
-            },
-            |batch| Command::Protocol(Mqtt5Command::Publishes(batch)),
-            token,
-            extras,
-            packet,
-        );
+        synced.publishes.push_onto(commands, token, extras, packet);
         drop(shared);
         self.life.wake();
     }

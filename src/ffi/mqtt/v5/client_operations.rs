@@ -65,6 +65,15 @@ completion_options!(
     aws_mqtt5_unsubscribe_completion_fn
 );
 
+/// The callback and ACK timeout of the caller's completion options: none and 0 for NULL.
+///
+/// # Safety
+/// `options` NULL or valid for the call.
+unsafe fn parts_of<O: CompletionOptions>(options: *const O) -> (Callback<O::Callback>, u32) {
+    // SAFETY: the caller's contract.
+    unsafe { options.as_ref() }.map_or_else(|| (Callback::default(), 0), O::parts)
+}
+
 /// Queues the operation `convert` makes of the caller's `view`, completing through the
 /// callback of `options` (made into a token by `token`).
 ///
@@ -83,9 +92,7 @@ unsafe fn submit<V, O: CompletionOptions>(
         unsafe {
             let c = client_of(client)?;
             let view = guard::reference(view)?;
-            let (cb, timeout) = options
-                .as_ref()
-                .map_or_else(|| (Callback::default(), 0), O::parts);
+            let (cb, timeout) = parts_of(options);
             match convert(view, c.iot_core()) {
                 Ok(request) => c.send(Mqtt5Command::Submit(request, token(cb), timeout, 0)),
                 Err(code) => return Err(Error(code)),
@@ -109,9 +116,7 @@ pub unsafe extern "C" fn aws_mqtt5_client_publish(
         unsafe {
             let c = client_of(client)?;
             let view = guard::reference(publish_options)?;
-            let (cb, timeout) = completion_options
-                .as_ref()
-                .map_or_else(|| (Callback::default(), 0), CompletionOptions::parts);
+            let (cb, timeout) = parts_of(completion_options);
             // The view's topic was checked (`checked_publish`): not checked again.
             let publish = publish_from_view(view, c.iot_core()).map_err(Error)?;
             let invalid = |_| Error(AWS_ERROR_MQTT5_PUBLISH_OPTIONS_VALIDATION as c_int);
